@@ -1,0 +1,24 @@
+// Package zohoterritory removes territory membership in Zoho CRM safely.
+//
+// It wraps the client generated from api/openapi.yaml (package
+// gen/zohoapi) with what production use needs: OAuth tokens sent as
+// `Authorization: Zoho-oauthtoken <token>` and refreshed once for all
+// callers when Zoho rejects them, the data centres, validation of ids
+// before anything is sent, batches of at most 100 ids sent with bounded
+// concurrency, retries with backoff that honour Retry-After, typed errors,
+// and a per-id [Result] that never reports an id removed that was not.
+//
+// A [Client] is built once with [New] and is safe for concurrent use:
+//
+//	c, err := zohoterritory.New(
+//		zohoterritory.WithDataCenter(zohoterritory.EU),
+//		zohoterritory.WithRefreshToken(clientID, clientSecret, refreshToken),
+//	)
+//	res, err := c.RemoveTerritoriesFromUser(ctx, userID, territoryIDs...)
+//
+// Request-level failures (authentication, scope, bad URL, server faults) are
+// returned as errors, usually an [*APIError] that matches the ErrX sentinels
+// with [errors.Is]; per-id outcomes are data in the [Result], in the order
+// the ids were given. When an error is returned together with a Result, the
+// Result still accounts for every id.
+package zohoterritory
