@@ -170,7 +170,7 @@ type ErrorDetails struct {
 	// ParamName The name of a missing or wrong query parameter (for example `ids`).
 	ParamName *string `json:"param_name,omitempty"`
 
-	// ResourcePathIndex The index of the wrong segment of the request path, counted after `/crm/{version}/` (for example 3 for `{territory_id}` in `settings/territories/{territory_id}/users`).
+	// ResourcePathIndex The index of the wrong segment of the request path, counted from 0 after `/crm/{version}/` (for example 2 for `{territory_id}` in `settings/territories/{territory_id}/users`, 1 for `{user_id}` in `Users/{user_id}/territories`), as in Zoho's own examples.
 	ResourcePathIndex *int `json:"resource_path_index,omitempty"`
 
 	// SupportedVersion The highest API version the server supports, with `API_NOT_SUPPORTED`.
@@ -179,10 +179,8 @@ type ErrorDetails struct {
 
 // ErrorItem One id that was not removed. `details` is often empty, so the item may not say which id it is about; match it to the request's ids by position among the ids no success item names.
 type ErrorItem struct {
-	// Code Zoho's error code, in upper case with underscores. Known codes: `INVALID_DATA`, `NOT_ALLOWED`, `INVALID_REQUEST_METHOD`, `REQUIRED_PARAM_MISSING`, `API_NOT_SUPPORTED`, `OAUTH_SCOPE_MISMATCH`, `AUTHENTICATION_FAILURE`, `INVALID_TOKEN`, `NO_PERMISSION`, `PERMISSION_DENIED`, `TERRITORY_NOT_ENABLED`, `TERRITORY_DISABLED`, `INVALID_URL_PATTERN`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, `INTERNAL_SERVER_ERROR`. Zoho adds codes without notice, so clients must accept any code of this form.
-	//
-	// Example: INVALID_DATA
-	Code ErrorCode `json:"code"`
+	// Code Zoho's error code; never `SUCCESS`.
+	Code string `json:"code"`
 
 	// Details What Zoho adds to an error: often nothing (`{}`), sometimes the id or the place in the request that the error is about. Other keys may appear.
 	Details ErrorDetails `json:"details"`

@@ -1,8 +1,10 @@
 package contract
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -74,10 +76,13 @@ func ReadCase(path string) (Case, error) {
 		return Case{}, err
 	}
 	var c Case
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		return Case{}, fmt.Errorf("case %s: %w", path, err)
+	}
+	if err := dec.Decode(&struct{}{}); err != io.EOF {
+		return Case{}, fmt.Errorf("case %s: unexpected data after the case object", path)
 	}
 	if c.Request.Method == "" || c.Request.URL == "" || c.Response.Status == 0 {
 		return Case{}, fmt.Errorf("case %s: request.method, request.url and response.status are required", path)

@@ -172,6 +172,7 @@ func prepare(req *http.Request) *http.Request {
 			u.Scheme = "https"
 		}
 	}
+	u.Host = strings.ToLower(u.Host) // host names are case-insensitive
 	if isLoopback(u.Hostname()) {
 		u.Scheme, u.Host = "http", SandboxHost
 	}
@@ -179,7 +180,8 @@ func prepare(req *http.Request) *http.Request {
 	r.Host = u.Host
 	r.RequestURI = ""
 	if req.Body != nil && req.Body != http.NoBody {
-		// The caller keeps the original body; validators read a copy.
+		// The caller keeps the original body; validators read a copy. A
+		// body that cannot be read is validated as far as it was read.
 		b, _ := io.ReadAll(req.Body)
 		req.Body = io.NopCloser(bytes.NewReader(b))
 		r.Body = io.NopCloser(bytes.NewReader(b))
@@ -195,16 +197,45 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func (v *Validator) route(req *http.Request) (*routers.Route, map[string]string, bool, error) {
-	route, params, err := v.strict.FindRoute(req)
-	if err == nil {
-		return route, params, true, nil
-	}
-	if !errors.Is(err, routers.ErrPathNotFound) {
-		return nil, nil, true, err
+// route finds the operation of req, first among the servers the spec
+// lists, then by path alone. listed says whether req's scheme and host are
+// those of a listed server, whatever its path.
+func (v *Validator) route(req *http.Request) (route *routers.Route, params map[string]string, listed bool, err error) {
+	listed = v.listedServer(req.URL)
+	route, params, err = v.strict.FindRoute(req)
+	if err == nil || !errors.Is(err, routers.ErrPathNotFound) {
+		return route, params, listed, err
 	}
 	route, params, err = v.anyHost.FindRoute(req)
-	return route, params, false, err
+	return route, params, listed, err
+}
+
+// listedServer reports whether u's scheme and host are those of one of the
+// spec's servers (the sandbox server's port variable matches its default,
+// which prepare gives every loopback request).
+func (v *Validator) listedServer(u *url.URL) bool {
+	for _, s := range v.doc.Servers {
+		raw := s.URL
+		for name, sv := range s.Variables {
+			raw = strings.ReplaceAll(raw, "{"+name+"}", sv.Default)
+		}
+		su, err := url.Parse(raw)
+		if err == nil && su.Scheme == u.Scheme && strings.EqualFold(hostPort(su), hostPort(u)) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostPort returns u's host with the scheme's default port made explicit.
+func hostPort(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	if u.Scheme == "https" {
+		return u.Host + ":443"
+	}
+	return u.Host + ":80"
 }
 
 // checkAuth is kin-openapi's AuthenticationFunc: the apiKey scheme must carry

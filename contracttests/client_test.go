@@ -1,0 +1,231 @@
+package contracttests
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/gen/zohoapi"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+)
+
+// prefix is where the test server mounts the API, so that a client that
+// drops the server URL's path when joining fails loudly (go-github's setup).
+const prefix = "/zoho-under-test"
+
+// recorder is an httptest server that answers every operation with a valid
+// 200 and keeps each request it received.
+type recorder struct {
+	srv  *httptest.Server
+	mu   sync.Mutex
+	reqs []*http.Request
+}
+
+func newRecorder(t *testing.T) *recorder {
+	t.Helper()
+	rec := &recorder{}
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.mu.Lock()
+		// The handler's context ends when it returns; the copy outlives it.
+		rec.reqs = append(rec.reqs, r.Clone(context.Background()))
+		rec.mu.Unlock()
+		for _, p := range operationPatterns {
+			if p.re.MatchString(r.URL.Path) {
+				w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+				_, _ = io.WriteString(w, okBodies[p.op])
+				return
+			}
+		}
+		http.Error(w, `{"code":"INVALID_URL_PATTERN","details":{},"message":"Please check if the URL trying to access is a correct one","status":"error"}`, http.StatusNotFound)
+	})
+	mux := http.NewServeMux()
+	mux.Handle(prefix+"/", http.StripPrefix(prefix, api))
+	rec.srv = httptest.NewServer(mux)
+	t.Cleanup(rec.srv.Close)
+	return rec
+}
+
+// requests returns the requests received so far.
+func (rec *recorder) requests() []*http.Request {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]*http.Request(nil), rec.reqs...)
+}
+
+// client returns a generated client pointed at the recorder, with opts.
+func (rec *recorder) client(t *testing.T, opts ...zohoapi.ClientOption) *zohoapi.Client {
+	t.Helper()
+	opts = append([]zohoapi.ClientOption{zohoapi.WithHTTPClient(rec.srv.Client())}, opts...)
+	c, err := zohoapi.NewClient(rec.srv.URL+prefix, opts...)
+	require.NoError(t, err)
+	return c
+}
+
+func withToken(token string) zohoapi.ClientOption {
+	return zohoapi.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Authorization", "Zoho-oauthtoken "+token)
+		return nil
+	})
+}
+
+// clientCall is one call of the generated client.
+type clientCall struct {
+	op       string
+	call     func(ctx context.Context, c *zohoapi.Client) (*http.Response, error)
+	path     string
+	ids      []string // the ids sent in the query, if any
+	wantBody string
+}
+
+var (
+	userIDs      = []string{"431581000000258001", "431581000000258002", "431581000000258003"}
+	territoryIDs = []string{"5725767000000452115", "5725767000000454003", "5725767000002709047"}
+)
+
+func clientCalls() []clientCall {
+	return []clientCall{
+		{
+			op: opRemoveUserFromTerritory,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.RemoveUserFromTerritory(ctx, zohoapi.V7, "431581000000744113", "431581000000258001")
+			},
+			path: "/crm/v7/settings/territories/431581000000744113/users/431581000000258001",
+		},
+		{
+			op: opRemoveUsersFromTerritory,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.RemoveUsersFromTerritory(ctx, zohoapi.V8, "431581000000744113", &zohoapi.RemoveUsersFromTerritoryParams{Ids: userIDs})
+			},
+			path: "/crm/v8/settings/territories/431581000000744113/users",
+			ids:  userIDs,
+		},
+		{
+			op: opRemoveTerritoryFromUser,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.RemoveTerritoryFromUser(ctx, zohoapi.V21, "5725767000000583004", "5725767000002709047")
+			},
+			path: "/crm/v2.1/Users/5725767000000583004/territories/5725767000002709047",
+		},
+		{
+			op: opRemoveTerritoriesFromUser,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.RemoveTerritoriesFromUser(ctx, zohoapi.V2, "5725767000000583004", &zohoapi.RemoveTerritoriesFromUserParams{Ids: territoryIDs})
+			},
+			path: "/crm/v2/Users/5725767000000583004/territories",
+			ids:  territoryIDs,
+		},
+	}
+}
+
+// TestGeneratedClientRequests sends each operation with the generated
+// client to a local server and validates the request the server received,
+// and the response the client got, with both validators.
+func TestGeneratedClientRequests(t *testing.T) {
+	t.Parallel()
+	for _, cc := range clientCalls() {
+		t.Run(cc.op, func(t *testing.T) {
+			t.Parallel()
+			rec := newRecorder(t)
+			resp, err := cc.call(t.Context(), rec.client(t, withToken("test")))
+			require.NoError(t, err)
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, resp.Body.Close())
+			require.NoError(t, err)
+			require.Equal(t, http.StatusOK, resp.StatusCode, "body: %s", body)
+
+			reqs := rec.requests()
+			require.Len(t, reqs, 1)
+			got := reqs[0]
+			assert.Equal(t, http.MethodDelete, got.Method)
+			assert.Equal(t, cc.path, got.URL.Path)
+			assert.Equal(t, "Zoho-oauthtoken test", got.Header.Get("Authorization"))
+			if cc.ids == nil {
+				assert.Empty(t, got.URL.RawQuery)
+			} else {
+				// Commas may be sent literally (form, explode=false) or
+				// percent-encoded; both decode to the same list.
+				assert.Contains(t, []string{
+					"ids=" + strings.Join(cc.ids, ","),
+					"ids=" + strings.Join(cc.ids, "%2C"),
+				}, got.URL.RawQuery)
+				assert.Equal(t, []string{strings.Join(cc.ids, ",")}, got.URL.Query()["ids"])
+			}
+
+			t.Logf("sent %s %s?%s", got.Method, got.URL.Path, got.URL.RawQuery)
+			vd := validator.ValidateRequest(got)
+			assert.Equal(t, cc.op, vd.Operation)
+			assert.True(t, vd.ListedServer, "a loopback host counts as the sandbox server")
+			assert.Truef(t, vd.OK(), "request %s: %s", got.URL, describe(vd))
+
+			vd = validator.ValidateResponse(got, contract.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body})
+			assert.Equal(t, cc.op, vd.Operation)
+			assert.Truef(t, vd.OK(), "response: %s", describe(vd))
+		})
+	}
+}
+
+// TestGeneratedClientWithoutToken checks that a request without an
+// Authorization header is refused by the security check.
+func TestGeneratedClientWithoutToken(t *testing.T) {
+	t.Parallel()
+	for _, cc := range clientCalls() {
+		t.Run(cc.op, func(t *testing.T) {
+			t.Parallel()
+			rec := newRecorder(t)
+			resp, err := cc.call(t.Context(), rec.client(t))
+			require.NoError(t, err)
+			require.NoError(t, resp.Body.Close())
+
+			reqs := rec.requests()
+			require.Len(t, reqs, 1)
+			assert.Empty(t, reqs[0].Header.Values("Authorization"))
+			vd := validator.ValidateRequest(reqs[0])
+			assert.Equal(t, cc.op, vd.Operation)
+			require.Errorf(t, vd.Kin, "kin-openapi accepted a request without Authorization: %s", describe(vd))
+			assert.Contains(t, vd.Kin.Error(), "security requirements failed")
+			// libopenapi-validator checks that the apiKey header is present,
+			// so it refuses the request too.
+			assert.Equalf(t, byBoth, vd.CaughtBy(), "%s", describe(vd))
+		})
+	}
+}
+
+// TestGeneratedClientBatchLimit shows that the generated client sends
+// whatever number of ids it is given: 100 pass, 101 are refused by both
+// validators, so batching belongs to pkg/zohoterritory.
+func TestGeneratedClientBatchLimit(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{1, 100, 101} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			t.Parallel()
+			ids := make([]string, n)
+			for i := range ids {
+				ids[i] = fmt.Sprint(5725767000000400000 + i)
+			}
+			rec := newRecorder(t)
+			resp, err := rec.client(t, withToken("test")).RemoveTerritoriesFromUser(t.Context(), zohoapi.V7,
+				"5725767000000583004", &zohoapi.RemoveTerritoriesFromUserParams{Ids: ids})
+			require.NoError(t, err)
+			require.NoError(t, resp.Body.Close())
+
+			reqs := rec.requests()
+			require.Len(t, reqs, 1)
+			assert.Len(t, strings.Split(reqs[0].URL.Query().Get("ids"), ","), n)
+			vd := validator.ValidateRequest(reqs[0])
+			assert.Equal(t, opRemoveTerritoriesFromUser, vd.Operation)
+			if n <= 100 {
+				assert.Truef(t, vd.OK(), "%d ids: %s", n, describe(vd))
+			} else {
+				assert.Equalf(t, byBoth, vd.CaughtBy(), "%d ids: %s", n, describe(vd))
+			}
+		})
+	}
+}

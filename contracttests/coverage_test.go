@@ -1,0 +1,301 @@
+package contracttests
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+)
+
+// resultEntry is one code-carrying object of a body: the top-level error
+// object, or one item of a `users`/`territories` envelope.
+type resultEntry struct {
+	code, message, status string
+	item                  bool
+}
+
+// envelopeKeys are the keys of the two envelopes.
+var envelopeKeys = []string{"users", "territories"}
+
+// entriesOf returns the top-level error or the envelope items of a decoded
+// body, and whether the body is an envelope.
+func entriesOf(body any) (entries []resultEntry, envelope bool) {
+	m, ok := body.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+	for _, key := range envelopeKeys {
+		arr, ok := m[key].([]any)
+		if !ok {
+			continue
+		}
+		for _, it := range arr {
+			if im, ok := it.(map[string]any); ok {
+				entries = append(entries, resultEntry{code: str(im, "code"), message: str(im, "message"), status: str(im, "status"), item: true})
+			}
+		}
+		return entries, true
+	}
+	if _, ok := m["code"]; ok {
+		return []resultEntry{{code: str(m, "code"), message: str(m, "message"), status: str(m, "status")}}, false
+	}
+	return nil, false
+}
+
+// caseEntries decodes a case's body into its entries.
+func caseEntries(t *testing.T, c contract.Case) ([]resultEntry, bool) {
+	t.Helper()
+	if len(c.Response.Body) == 0 {
+		return nil, false
+	}
+	var body any
+	require.NoErrorf(t, json.Unmarshal(c.Response.Body, &body), "case %s", c.Name)
+	return entriesOf(body)
+}
+
+// TestCoverageOperations fails when an operation of the spec has no
+// recorded 200 case.
+func TestCoverageOperations(t *testing.T) {
+	t.Parallel()
+	cases := loadCases(t)
+	ok200 := map[string][]string{}
+	for _, c := range cases {
+		if c.Response.Status != http.StatusOK {
+			continue
+		}
+		vd, err := validator.Validate(c)
+		require.NoError(t, err)
+		ok200[vd.Operation] = append(ok200[vd.Operation], c.Name)
+	}
+	var specOps []string
+	for _, item := range validator.Doc().Paths.Map() {
+		for _, op := range item.Operations() {
+			specOps = append(specOps, op.OperationID)
+		}
+	}
+	sort.Strings(specOps)
+	want := slices.Clone(operations)
+	sort.Strings(want)
+	require.Equal(t, want, specOps, "the spec's operations changed; update the suite")
+	for _, op := range specOps {
+		assert.NotEmptyf(t, ok200[op], "operation %s has no recorded 200 case", op)
+	}
+}
+
+// TestCoverageErrorCodes fails when an error code that appears in the
+// spec's examples (top-level errors and error items) has no recorded case,
+// and, more strictly, when an example's (code, message) pair has no
+// recorded case under one of the statuses the example is listed under.
+func TestCoverageErrorCodes(t *testing.T) {
+	t.Parallel()
+	doc := validator.Doc()
+	cases := loadCases(t)
+
+	recordedCodes := map[string]bool{}
+	type pair struct{ code, message string }
+	recorded := map[pair][]int{} // statuses a (code, message) pair was recorded under
+	for _, c := range cases {
+		entries, _ := caseEntries(t, c)
+		for _, e := range entries {
+			if e.status == "success" {
+				continue
+			}
+			recordedCodes[e.code] = true
+			p := pair{e.code, e.message}
+			recorded[p] = append(recorded[p], c.Response.Status)
+		}
+	}
+
+	specCodes := map[string]bool{}
+	for name, ex := range doc.Components.Examples {
+		require.NotNil(t, ex.Value, name)
+		entries, _ := entriesOf(ex.Value.Value)
+		for _, e := range entries {
+			if e.status != "success" {
+				specCodes[e.code] = true
+			}
+		}
+	}
+	require.NotEmpty(t, specCodes)
+	for code := range specCodes {
+		assert.Truef(t, recordedCodes[code], "error code %s appears in components/examples but in no recorded case", code)
+	}
+
+	statuses := map[string][]int{}
+	for _, u := range exampleUses(t, doc) {
+		if !slices.Contains(statuses[u.example], u.status) {
+			statuses[u.example] = append(statuses[u.example], u.status)
+		}
+	}
+	for name, ex := range doc.Components.Examples {
+		entries, _ := entriesOf(ex.Value.Value)
+		for _, e := range entries {
+			if e.status == "success" {
+				continue
+			}
+			got := recorded[pair{e.code, e.message}]
+			hit := slices.ContainsFunc(got, func(s int) bool { return slices.Contains(statuses[name], s) })
+			assert.Truef(t, hit, "example %s: no case records %s %q under one of its statuses %v (recorded under %v)",
+				name, e.code, e.message, statuses[name], got)
+		}
+	}
+}
+
+// TestCoverageVariety keeps the recorded cases spread over data centres,
+// environments, API versions, both spellings of the Users path and every
+// status the spec declares.
+func TestCoverageVariety(t *testing.T) {
+	t.Parallel()
+	cases := loadCases(t)
+	hosts, versions, spellings, statuses := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[int]bool{}
+	for _, c := range cases {
+		u, err := url.Parse(c.Request.URL)
+		require.NoError(t, err)
+		hosts[u.Hostname()] = true
+		seg := strings.Split(strings.TrimPrefix(u.Path, "/"), "/")
+		require.GreaterOrEqualf(t, len(seg), 3, "case %s: short path", c.Name)
+		versions[seg[1]] = true
+		if seg[2] == "Users" || seg[2] == "users" {
+			spellings[seg[2]] = true
+		}
+		statuses[c.Response.Status] = true
+	}
+	for _, tld := range []string{"com", "eu", "in", "com.au", "com.cn", "jp", "ca", "sa"} {
+		assert.Truef(t, hosts["www.zohoapis."+tld], "no case on www.zohoapis.%s", tld)
+	}
+	for _, env := range []string{"sandbox", "developer"} {
+		found := false
+		for h := range hosts {
+			found = found || strings.HasPrefix(h, env+".zohoapis.")
+		}
+		assert.Truef(t, found, "no case on a %s.zohoapis.* host", env)
+	}
+	for _, v := range []string{"v2", "v2.1", "v3", "v4", "v5", "v6", "v7", "v8"} {
+		assert.Truef(t, versions[v], "no case on API version %s", v)
+	}
+	assert.True(t, spellings["Users"], "no case with the documented /Users/ path")
+	assert.True(t, spellings["users"], "no case with the SDKs' /users/ path")
+	for code := range validator.Doc().Paths.Find("/crm/{version}/Users/{user_id}/territories").Delete.Responses.Map() {
+		status, err := strconv.Atoi(code)
+		require.NoError(t, err)
+		assert.Truef(t, statuses[status], "no case with status %d", status)
+	}
+}
+
+// checkStatusSemantics checks what the schema cannot: which items an
+// envelope may hold under which status, and that error objects come with
+// error statuses.
+func checkStatusSemantics(t *testing.T, what string, status int, entries []resultEntry, envelope bool) {
+	t.Helper()
+	if !envelope {
+		require.Lenf(t, entries, 1, "%s: neither an envelope nor an error object", what)
+		assert.GreaterOrEqualf(t, status, 400, "%s: error object %s under %d", what, entries[0].code, status)
+		return
+	}
+	var ok, failed int
+	for _, e := range entries {
+		if e.status == "success" {
+			ok++
+			assert.Equalf(t, "SUCCESS", e.code, "%s: success item", what)
+		} else {
+			failed++
+			assert.NotEqualf(t, "SUCCESS", e.code, "%s: %s item with code SUCCESS", what, e.status)
+		}
+	}
+	switch status {
+	case http.StatusOK:
+		assert.Zerof(t, failed, "%s: 200 envelope with %d error items", what, failed)
+	case http.StatusMultiStatus:
+		assert.Truef(t, ok > 0 && failed > 0, "%s: 207 envelope is not mixed (%d success, %d error)", what, ok, failed)
+	case http.StatusBadRequest:
+		assert.Zerof(t, ok, "%s: 400 envelope with %d success items", what, ok)
+	default:
+		t.Errorf("%s: envelope under %d", what, status)
+	}
+}
+
+// TestStatusSemantics applies checkStatusSemantics to every recorded case
+// and every example of the spec under each status it is listed under.
+func TestStatusSemantics(t *testing.T) {
+	t.Parallel()
+	for _, c := range loadCases(t) {
+		entries, envelope := caseEntries(t, c)
+		checkStatusSemantics(t, "case "+c.Name, c.Response.Status, entries, envelope)
+	}
+	for _, u := range exampleUses(t, validator.Doc()) {
+		entries, envelope := entriesOf(u.value)
+		checkStatusSemantics(t, "example "+u.example+" as "+u.operation+" "+strconv.Itoa(u.status), u.status, entries, envelope)
+	}
+}
+
+// TestSeedCases pins the samples of Zoho's documentation to what the pages
+// show, so that an edit of a seed case cannot drift from its source.
+func TestSeedCases(t *testing.T) {
+	t.Parallel()
+	cases := loadCases(t)
+	tests := []struct {
+		name    string
+		status  int
+		ids     int // ids in the request (0 for the single-id URL)
+		items   int
+		success int
+	}{
+		{"seed_v7_remove_users_ids_single", http.StatusOK, 1, 1, 1},
+		{"seed_v6_remove_territory_single", http.StatusOK, 0, 1, 1},
+		{"seed_v6_remove_territories_bulk_mixed", http.StatusMultiStatus, 3, 5, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := caseByName(t, cases, tt.name)
+			assert.Equal(t, tt.status, c.Response.Status)
+			u, err := url.Parse(c.Request.URL)
+			require.NoError(t, err)
+			assert.Equal(t, "www.zohoapis.com", u.Host, "the samples use the US domain")
+			if tt.ids == 0 {
+				assert.Empty(t, u.RawQuery)
+			} else {
+				assert.Len(t, strings.Split(u.Query().Get("ids"), ","), tt.ids)
+			}
+			entries, envelope := caseEntries(t, c)
+			require.True(t, envelope)
+			assert.Len(t, entries, tt.items)
+			success := 0
+			for _, e := range entries {
+				if e.status == "success" {
+					success++
+				}
+			}
+			assert.Equal(t, tt.success, success)
+		})
+	}
+}
+
+// TestRetryAfter checks that the recorded 429 carries a Retry-After a
+// client can parse (seconds or an HTTP date).
+func TestRetryAfter(t *testing.T) {
+	t.Parallel()
+	var found bool
+	for _, c := range loadCases(t) {
+		if c.Response.Status != http.StatusTooManyRequests {
+			continue
+		}
+		found = true
+		ra := c.HTTPResponse().Header.Get("Retry-After")
+		require.NotEmptyf(t, ra, "case %s: 429 without Retry-After", c.Name)
+		_, errSec := strconv.Atoi(ra)
+		_, errDate := http.ParseTime(ra)
+		assert.Truef(t, errSec == nil || errDate == nil, "case %s: Retry-After %q is neither seconds nor an HTTP date", c.Name, ra)
+	}
+	assert.True(t, found, "no recorded 429 case")
+}

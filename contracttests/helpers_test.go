@@ -1,0 +1,154 @@
+package contracttests
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+)
+
+// The four operations of api/openapi.yaml.
+const (
+	opRemoveUserFromTerritory   = "removeUserFromTerritory"
+	opRemoveUsersFromTerritory  = "removeUsersFromTerritory"
+	opRemoveTerritoryFromUser   = "removeTerritoryFromUser"
+	opRemoveTerritoriesFromUser = "removeTerritoriesFromUser"
+)
+
+var operations = []string{
+	opRemoveUserFromTerritory,
+	opRemoveUsersFromTerritory,
+	opRemoveTerritoryFromUser,
+	opRemoveTerritoriesFromUser,
+}
+
+// samplePaths are a valid path and query for each operation, used where a
+// test needs a request and the ids do not matter.
+var samplePaths = map[string]string{
+	opRemoveUserFromTerritory:   "/crm/v7/settings/territories/431581000000744113/users/431581000000258001",
+	opRemoveUsersFromTerritory:  "/crm/v7/settings/territories/431581000000744113/users?ids=431581000000258001,431581000000258002",
+	opRemoveTerritoryFromUser:   "/crm/v7/Users/5725767000000583004/territories/5725767000002709047",
+	opRemoveTerritoriesFromUser: "/crm/v7/Users/5725767000000583004/territories?ids=5725767000000452115,5725767000000454003",
+}
+
+// operationPatterns tell a path's operation without asking either validator,
+// so that routing is checked against an independent answer. The `users`
+// segment of the territories-of-a-user paths is matched in both spellings.
+var operationPatterns = []struct {
+	re *regexp.Regexp
+	op string
+}{
+	{regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users/[^/]+$`), opRemoveUserFromTerritory},
+	{regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users$`), opRemoveUsersFromTerritory},
+	{regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+/territories/[^/]+$`), opRemoveTerritoryFromUser},
+	{regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+/territories$`), opRemoveTerritoriesFromUser},
+}
+
+// expectedOperation returns the operationId that rawURL's path belongs to.
+func expectedOperation(t *testing.T, rawURL string) string {
+	t.Helper()
+	u, err := url.Parse(rawURL)
+	require.NoError(t, err)
+	for _, p := range operationPatterns {
+		if p.re.MatchString(u.Path) {
+			return p.op
+		}
+	}
+	t.Fatalf("url %s matches no operation", rawURL)
+	return ""
+}
+
+// loadCases reads every recorded case in testdata.
+func loadCases(t *testing.T) []contract.Case {
+	t.Helper()
+	cases, err := contract.ReadCases("testdata")
+	require.NoError(t, err)
+	require.NotEmpty(t, cases, "no case files in testdata")
+	return cases
+}
+
+// caseByName returns the recorded case called name.
+func caseByName(t *testing.T, cases []contract.Case, name string) contract.Case {
+	t.Helper()
+	for _, c := range cases {
+		if c.Name == name {
+			return c
+		}
+	}
+	t.Fatalf("no case %q in testdata", name)
+	return contract.Case{}
+}
+
+// cloneCase returns a deep copy of c, so that a mutation never reaches the
+// case other parallel tests read.
+func cloneCase(t *testing.T, c contract.Case) contract.Case {
+	t.Helper()
+	b, err := json.Marshal(c)
+	require.NoError(t, err)
+	var out contract.Case
+	require.NoError(t, json.Unmarshal(b, &out))
+	out.Name = c.Name
+	return out
+}
+
+// withBody returns a copy of c whose JSON body has been changed by edit.
+// Numbers decode as json.Number, so that record ids keep their digits.
+func withBody(t *testing.T, c contract.Case, edit func(body map[string]any)) contract.Case {
+	t.Helper()
+	out := cloneCase(t, c)
+	dec := json.NewDecoder(bytes.NewReader(out.Response.Body))
+	dec.UseNumber()
+	var body map[string]any
+	require.NoError(t, dec.Decode(&body), "case %s: body is not a JSON object", c.Name)
+	edit(body)
+	b, err := json.Marshal(body)
+	require.NoError(t, err)
+	out.Response.Body = b
+	return out
+}
+
+// items returns the array under key (`users` or `territories`) of body.
+func items(t *testing.T, body map[string]any, key string) []any {
+	t.Helper()
+	arr, ok := body[key].([]any)
+	require.Truef(t, ok, "body has no %q array", key)
+	return arr
+}
+
+// item returns the i-th result object under key.
+func item(t *testing.T, body map[string]any, key string, i int) map[string]any {
+	t.Helper()
+	arr := items(t, body, key)
+	require.Greater(t, len(arr), i)
+	m, ok := arr[i].(map[string]any)
+	require.Truef(t, ok, "%s[%d] is not an object", key, i)
+	return m
+}
+
+// describe spells out a verdict with both validators' findings, for failure
+// messages.
+func describe(vd contract.Verdict) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "operation=%q listedServer=%t caughtBy=%s", vd.Operation, vd.ListedServer, vd.CaughtBy())
+	fmt.Fprintf(&b, "\n\tkin-openapi: %s", finding(vd.Kin))
+	fmt.Fprintf(&b, "\n\tlibopenapi-validator: %s", finding(vd.Lib))
+	return b.String()
+}
+
+func finding(err error) string {
+	if err == nil {
+		return "accepted"
+	}
+	return strings.ReplaceAll(err.Error(), "\n", " | ")
+}
+
+// realLookingToken matches a Zoho access or refresh token as Zoho issues them,
+// so that no recorded file or log line carries one.
+var realLookingToken = regexp.MustCompile(`1000\.[0-9a-f]{32}\.[0-9a-f]{32}`)

@@ -1,0 +1,246 @@
+package contracttests
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+)
+
+// Catchers, as contract.Verdict.CaughtBy names them.
+const (
+	byBoth = "both"
+	byKin  = "kin-openapi"
+	byLib  = "libopenapi-validator"
+)
+
+// Base cases the negatives are mutated from.
+const (
+	baseTerritoriesMixed = "seed_v6_remove_territories_bulk_mixed"   // territories envelope, 207, error items with details {}
+	baseUsersIDs         = "seed_v7_remove_users_ids_single"         // users envelope, 200, bulk operation
+	baseScopeMismatch    = "error_oauth_scope_mismatch"              // Error object, 401
+	baseBadTerritoryID   = "error_invalid_data_invalid_territory_id" // Error object, 400 (oneOf envelope or error)
+)
+
+// negativeCase is a mutated copy of a recorded case that the suite must
+// reject. caughtBy is what was observed for each validator; a change in
+// either validator (or in the spec) that closes or opens a gap fails here by
+// name.
+type negativeCase struct {
+	name     string
+	base     string
+	request  bool // validate the request (ValidateRequest) instead of the response
+	mutate   func(t *testing.T, c contract.Case) contract.Case
+	caughtBy string
+}
+
+func negativeCases() []negativeCase {
+	setURL := func(u string) func(*testing.T, contract.Case) contract.Case {
+		return func(t *testing.T, c contract.Case) contract.Case {
+			out := cloneCase(t, c)
+			out.Request.URL = u
+			return out
+		}
+	}
+	// setStatus replaces the status and, unless nil, the headers; body "-"
+	// keeps the recorded body.
+	setStatus := func(status int, headers map[string]string, body string) func(*testing.T, contract.Case) contract.Case {
+		return func(t *testing.T, c contract.Case) contract.Case {
+			out := cloneCase(t, c)
+			out.Response.Status = status
+			if headers != nil {
+				out.Response.Headers = headers
+			}
+			if body != "-" {
+				out.Response.Body = json.RawMessage(body)
+			}
+			return out
+		}
+	}
+	editBody := func(edit func(t *testing.T, body map[string]any)) func(*testing.T, contract.Case) contract.Case {
+		return func(t *testing.T, c contract.Case) contract.Case {
+			return withBody(t, c, func(body map[string]any) { edit(t, body) })
+		}
+	}
+	ids := func(n int) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = fmt.Sprint(5725767000000400000 + i)
+		}
+		return strings.Join(parts, ",")
+	}
+
+	return []negativeCase{
+		// ---- responses: result items ----
+		{name: "item_status_unknown", base: baseTerritoriesMixed, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { item(t, b, "territories", 0)["status"] = "done" })},
+		{name: "item_status_missing", base: baseTerritoriesMixed, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(item(t, b, "territories", 2), "status") })},
+		{name: "item_code_missing", base: baseTerritoriesMixed, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(item(t, b, "territories", 2), "code") })},
+		{name: "item_code_lower_case", base: baseTerritoriesMixed, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { item(t, b, "territories", 2)["code"] = "invalid_data" })},
+		{name: "item_details_missing", base: baseTerritoriesMixed, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(item(t, b, "territories", 3), "details") })},
+		{name: "item_message_number", base: baseTerritoriesMixed, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { item(t, b, "territories", 0)["message"] = json.Number("1") })},
+		{name: "success_item_with_error_code", base: baseTerritoriesMixed, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { item(t, b, "territories", 0)["code"] = "INVALID_DATA" })},
+		{name: "success_item_without_id", base: baseUsersIDs, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { item(t, b, "users", 0)["details"] = map[string]any{} })},
+		{name: "success_details_id_number", base: baseUsersIDs, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				item(t, b, "users", 0)["details"] = map[string]any{"id": json.Number("431581000000258001")}
+			})},
+		{name: "error_details_id_number", base: baseTerritoriesMixed, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				item(t, b, "territories", 2)["details"] = map[string]any{"id": json.Number("5725767000000454003")}
+			})},
+		{name: "details_id_twenty_digits", base: baseUsersIDs, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				item(t, b, "users", 0)["details"] = map[string]any{"id": "43158100000025800100"}
+			})},
+		{name: "error_details_resource_path_index_string", base: baseBadTerritoryID, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["details"] = map[string]any{"resource_path_index": "3"} })},
+
+		// ---- responses: envelopes ----
+		{name: "envelope_users_on_territories_operation", base: baseTerritoriesMixed, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["users"] = b["territories"]; delete(b, "territories") })},
+		{name: "envelope_territories_on_users_operation", base: baseUsersIDs, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["territories"] = b["users"]; delete(b, "users") })},
+		{name: "envelope_empty_array", base: baseTerritoriesMixed, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["territories"] = []any{} })},
+		{name: "envelope_double_nested_like_zoho_oas", base: baseUsersIDs, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["users"] = []any{b["users"]} })},
+		{name: "envelope_object_instead_of_array", base: baseUsersIDs, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["users"] = items(t, b, "users")[0] })},
+
+		// ---- responses: top-level errors ----
+		{name: "error_status_failure", base: baseScopeMismatch, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["status"] = "failure" })},
+		{name: "error_status_success_under_400", base: baseBadTerritoryID, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["status"] = "success" })},
+		{name: "error_code_missing", base: baseScopeMismatch, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(b, "code") })},
+		{name: "error_details_missing", base: baseScopeMismatch, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(b, "details") })},
+		{name: "error_code_with_spaces", base: baseBadTerritoryID, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["code"] = "INVALID DATA" })},
+
+		// ---- responses: status codes, media types, bodies ----
+		{name: "status_418_undocumented", base: baseUsersIDs, caughtBy: byBoth,
+			mutate: setStatus(http.StatusTeapot, nil, "-")},
+		{name: "status_302_redirect", base: baseUsersIDs, caughtBy: byBoth,
+			mutate: setStatus(http.StatusFound, map[string]string{"Location": "https://accounts.zoho.com/signin"}, "")},
+		{name: "status_204_no_content", base: baseUsersIDs, caughtBy: byBoth,
+			mutate: setStatus(http.StatusNoContent, map[string]string{}, "")},
+		{name: "error_object_under_200", base: baseScopeMismatch, caughtBy: byBoth,
+			mutate: setStatus(http.StatusOK, nil, "-")},
+		{name: "envelope_under_401", base: baseUsersIDs, caughtBy: byBoth,
+			mutate: setStatus(http.StatusUnauthorized, nil, "-")},
+		{name: "html_body_under_500", base: baseUsersIDs, caughtBy: byBoth,
+			mutate: setStatus(http.StatusInternalServerError, map[string]string{"Content-Type": "text/html"}, "")},
+		// libopenapi-validator v0.16.2 skips body validation when the body is
+		// empty, although the 200 response declares a required JSON object;
+		// kin-openapi fails to decode it.
+		{name: "empty_body_under_200", base: baseUsersIDs, caughtBy: byKin,
+			mutate: setStatus(http.StatusOK, map[string]string{"Content-Type": "application/json"}, "")},
+
+		// ---- requests ----
+		{name: "request_101_ids", base: baseUsersIDs, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v7/Users/5725767000000583004/territories?ids=" + ids(101))},
+		// libopenapi-validator v0.16.2 splits a form/explode=false array but
+		// does not check its string items against their pattern; only
+		// kin-openapi sees that `abc` is not a record id.
+		{name: "request_ids_non_numeric", base: baseUsersIDs, request: true, caughtBy: byKin,
+			mutate: setURL("https://www.zohoapis.com/crm/v7/settings/territories/431581000000744113/users?ids=1,abc")},
+		// Same gap as above for an id that is too long.
+		{name: "request_ids_item_twenty_digits", base: baseUsersIDs, request: true, caughtBy: byKin,
+			mutate: setURL("https://www.zohoapis.com/crm/v7/Users/5725767000000583004/territories?ids=1,57257670000004520000")},
+		{name: "request_ids_empty_item", base: baseUsersIDs, request: true, caughtBy: byKin,
+			mutate: setURL("https://www.zohoapis.com/crm/v7/Users/5725767000000583004/territories?ids=1,,2")},
+		{name: "request_ids_missing", base: baseUsersIDs, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v7/settings/territories/431581000000744113/users")},
+		// `ids=` is present but empty: kin-openapi refuses the empty value
+		// (allowEmptyValue is false); libopenapi-validator v0.16.2 treats the
+		// parameter as present and does not apply minItems: 1 to the empty
+		// list.
+		{name: "request_ids_empty", base: baseUsersIDs, request: true, caughtBy: byKin,
+			mutate: setURL("https://www.zohoapis.com/crm/v7/settings/territories/431581000000744113/users?ids=")},
+		{name: "request_version_v1_retired", base: baseUsersIDs, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v1/settings/territories/431581000000744113/users?ids=1")},
+		{name: "request_version_v9", base: baseUsersIDs, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v9/Users/5725767000000583004/territories/5725767000002709047")},
+		{name: "request_path_user_id_non_numeric", base: baseUsersIDs, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v7/Users/abc/territories/5725767000002709047")},
+		{name: "request_path_territory_id_twenty_digits", base: baseUsersIDs, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v7/settings/territories/43158100000074411300/users/431581000000258001")},
+		{name: "request_unknown_path", base: baseUsersIDs, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v7/settings/territories/431581000000744113/groups?ids=1")},
+		// kin-openapi's router does not match a trailing slash;
+		// libopenapi-validator's path matcher ignores it and validates the
+		// request as removeTerritoriesFromUser.
+		{name: "request_trailing_slash", base: baseUsersIDs, request: true, caughtBy: byKin,
+			mutate: setURL("https://www.zohoapis.com/crm/v7/Users/5725767000000583004/territories/?ids=1,2")},
+		{name: "request_method_post", base: baseUsersIDs, request: true, caughtBy: byBoth,
+			mutate: func(t *testing.T, c contract.Case) contract.Case {
+				out := cloneCase(t, c)
+				out.Request.Method = http.MethodPost
+				return out
+			}},
+		{name: "request_no_authorization", base: baseUsersIDs, request: true, caughtBy: byBoth,
+			mutate: func(t *testing.T, c contract.Case) contract.Case {
+				out := cloneCase(t, c)
+				out.Request.Headers = nil
+				return out
+			}},
+		// libopenapi-validator only checks that the apiKey header is there;
+		// the `Zoho-oauthtoken ` prefix is checked by the AuthenticationFunc
+		// that internal/contract gives kin-openapi.
+		{name: "request_authorization_bearer", base: baseUsersIDs, request: true, caughtBy: byKin,
+			mutate: func(t *testing.T, c contract.Case) contract.Case {
+				out := cloneCase(t, c)
+				out.Request.Headers = map[string]string{"Authorization": "Bearer 1000.xxxx.xxxx"}
+				return out
+			}},
+	}
+}
+
+// verdictOf validates a negative case on the side it is about.
+func verdictOf(t *testing.T, nc negativeCase, c contract.Case) contract.Verdict {
+	t.Helper()
+	if nc.request {
+		req, err := c.HTTPRequest()
+		require.NoError(t, err)
+		return validator.ValidateRequest(req)
+	}
+	vd, err := validator.Validate(c)
+	require.NoError(t, err)
+	return vd
+}
+
+// TestNegativeCases checks that every mutated case is rejected by the
+// suite's verdict (accepted only when both validators accept) and records
+// which validator caught it.
+func TestNegativeCases(t *testing.T) {
+	t.Parallel()
+	cases := loadCases(t)
+	for _, nc := range negativeCases() {
+		t.Run(nc.name, func(t *testing.T) {
+			t.Parallel()
+			base := caseByName(t, cases, nc.base)
+			mutated := nc.mutate(t, base)
+			mutated.Name = nc.name
+			vd := verdictOf(t, nc, mutated)
+			t.Logf("caught by %s", vd.CaughtBy())
+			assert.Falsef(t, vd.OK(), "%s: accepted by both validators: %s", nc.name, describe(vd))
+			assert.Equalf(t, nc.caughtBy, vd.CaughtBy(), "%s: caught by other validators than recorded: %s", nc.name, describe(vd))
+		})
+	}
+}

@@ -1,0 +1,111 @@
+package contracttests
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+)
+
+// okBodies are valid 200 bodies for each operation.
+var okBodies = map[string]string{
+	opRemoveUserFromTerritory:   `{"users":[{"code":"SUCCESS","details":{"id":"431581000000258001"},"message":"Given User Removed from the mentioned territory Successfully","status":"success"}]}`,
+	opRemoveUsersFromTerritory:  `{"users":[{"code":"SUCCESS","details":{"id":"431581000000258001"},"message":"Given User Removed from the mentioned territory Successfully","status":"success"},{"code":"SUCCESS","details":{"id":"431581000000258002"},"message":"Given User Removed from the mentioned territory Successfully","status":"success"}]}`,
+	opRemoveTerritoryFromUser:   `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000002709047"},"message":"Territory removed from the user successfully","status":"success"}]}`,
+	opRemoveTerritoriesFromUser: `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000000452115"},"message":"Territory removed from the user successfully","status":"success"},{"code":"SUCCESS","details":{"id":"5725767000000454003"},"message":"Territory removed from the user successfully","status":"success"}]}`,
+}
+
+// lowerUsers spells a territories-of-a-user path as Zoho's SDKs send it.
+func lowerUsers(path string) string {
+	return strings.Replace(path, "/Users/", "/users/", 1)
+}
+
+// checkRoute validates a request and a 200 response on base+path and
+// checks the routing and the ListedServer flag of both verdicts.
+func checkRoute(t *testing.T, base, path, op string, listed bool) {
+	t.Helper()
+	req, err := contract.ParseURL(http.MethodDelete, base+path, http.Header{"Authorization": {"Zoho-oauthtoken test"}})
+	require.NoError(t, err)
+
+	vd := validator.ValidateRequest(req)
+	assert.Equalf(t, op, vd.Operation, "request %s", req.URL)
+	assert.Equalf(t, listed, vd.ListedServer, "request %s: ListedServer", req.URL)
+	assert.Truef(t, vd.OK(), "request %s: %s", req.URL, describe(vd))
+
+	vd = validator.ValidateResponse(req, contract.Response{
+		StatusCode: http.StatusOK,
+		Header:     http.Header{"Content-Type": {"application/json;charset=UTF-8"}},
+		Body:       []byte(okBodies[op]),
+	})
+	assert.Equalf(t, op, vd.Operation, "response to %s", req.URL)
+	assert.Equalf(t, listed, vd.ListedServer, "response to %s: ListedServer", req.URL)
+	assert.Truef(t, vd.OK(), "response to %s: %s", req.URL, describe(vd))
+}
+
+// TestRoutingListedServers routes every operation on every server of the
+// spec (server variables at their defaults) to its operationId, with the
+// documented `Users` and the SDKs' `users` spelling.
+func TestRoutingListedServers(t *testing.T) {
+	t.Parallel()
+	servers := validator.Doc().Servers
+	require.NotEmpty(t, servers)
+	var sawMultiPartTLD, sawSandbox bool
+	for _, s := range servers {
+		base := s.URL
+		for name, sv := range s.Variables {
+			base = strings.ReplaceAll(base, "{"+name+"}", sv.Default)
+		}
+		require.NotContainsf(t, base, "{", "server %s: unexpanded variable", s.URL)
+		sawMultiPartTLD = sawMultiPartTLD || strings.HasSuffix(base, ".com.au") || strings.HasSuffix(base, ".com.cn")
+		sawSandbox = sawSandbox || base == "http://127.0.0.1:8080"
+		t.Run(base, func(t *testing.T) {
+			t.Parallel()
+			for _, op := range operations {
+				checkRoute(t, base, samplePaths[op], op, true)
+				if lower := lowerUsers(samplePaths[op]); lower != samplePaths[op] {
+					checkRoute(t, base, lower, op, true)
+				}
+			}
+		})
+	}
+	assert.True(t, sawMultiPartTLD, "the spec lists no multi-part domain such as www.zohoapis.com.au")
+	assert.True(t, sawSandbox, "the spec lists no sandbox server http://127.0.0.1:{port}")
+}
+
+// TestRoutingOtherHosts checks that loopback hosts on any port count as the
+// sandbox server, and that hosts the spec does not list are still routed by
+// path but reported as unlisted.
+func TestRoutingOtherHosts(t *testing.T) {
+	t.Parallel()
+	port := 1024 + rand.IntN(64000) // the sandbox listens on whatever port is free
+	tests := []struct {
+		name   string
+		base   string
+		listed bool
+	}{
+		{"loopback_ipv4_random_port", fmt.Sprintf("http://127.0.0.1:%d", port), true},
+		{"loopback_ipv4_other_address", fmt.Sprintf("http://127.0.0.2:%d", port), true},
+		{"loopback_localhost", fmt.Sprintf("http://localhost:%d", port), true},
+		{"loopback_ipv6", fmt.Sprintf("http://[::1]:%d", port), true},
+		{"listed_host_explicit_port", "https://www.zohoapis.com.au:443", true},
+		{"unlisted_host", "https://crm.example.com", false},
+		{"unlisted_zoho_lookalike", "https://www.zohoapis.com.example.net", false},
+		{"listed_host_over_http", "http://www.zohoapis.eu", false},
+		{"unlisted_datacentre_prefix", "https://api.zohoapis.in", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, op := range operations {
+				checkRoute(t, tt.base, samplePaths[op], op, tt.listed)
+				checkRoute(t, tt.base, lowerUsers(samplePaths[op]), op, tt.listed)
+			}
+		})
+	}
+}
