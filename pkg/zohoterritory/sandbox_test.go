@@ -1,0 +1,126 @@
+package zohoterritory_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
+)
+
+// bigOrg is a seed with one user in 250 territories and one territory
+// with 250 members.
+func bigOrg(n int) (zohoterritorytest.Seed, string, []string, string, []string) {
+	const caller, rep, org, big = "100", "200", "300", "400"
+	seed := zohoterritorytest.Seed{
+		Users: []zohoterritorytest.User{{ID: caller, FullName: "Caller"}, {ID: rep, FullName: "Rep"}},
+		Territories: []zohoterritorytest.Territory{
+			{ID: org, Name: "Org", ManagerID: caller, Members: []string{caller, rep}},
+			{ID: big, Name: "Big", ManagerID: caller, ReportingTo: org},
+		},
+		DefaultTerritoryID: org,
+		CallerID:           caller,
+	}
+	var terrs, users []string
+	for i := range n {
+		tid, uid := fmt.Sprintf("5%06d", i), fmt.Sprintf("6%06d", i)
+		terrs = append(terrs, tid)
+		users = append(users, uid)
+		seed.Territories = append(seed.Territories, zohoterritorytest.Territory{ID: tid, Name: "T" + tid, ManagerID: caller, ReportingTo: org, Members: []string{rep}})
+		seed.Users = append(seed.Users, zohoterritorytest.User{ID: uid, FullName: "U" + uid})
+		seed.Territories[1].Members = append(seed.Territories[1].Members, uid)
+	}
+	return seed, rep, terrs, big, users
+}
+
+// TestAgainstSandbox runs the client against the sandbox with its contract
+// check on: every request the client sends and every answer must match
+// api/openapi.yaml, and the org's state must change as reported.
+func TestAgainstSandbox(t *testing.T) {
+	t.Parallel()
+	seed, rep, terrs, big, users := bigOrg(250)
+	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed), zohoterritorytest.WithContractCheck())
+	require.NoError(t, err)
+	t.Cleanup(srv.Close)
+
+	for _, version := range []string{"v2", "v2.1", "v7", "v8"} {
+		c, err := srv.Client(zohoterritory.WithAPIVersion(version), zohoterritory.WithConcurrency(3))
+		require.NoError(t, err)
+		_, err = c.RemoveTerritoriesFromUser(t.Context(), rep, "999")
+		require.ErrorIs(t, err, zohoterritory.ErrInvalidData, version)
+	}
+
+	c, err := srv.Client(zohoterritory.WithConcurrency(3))
+	require.NoError(t, err)
+	res, err := c.RemoveTerritoriesFromUser(t.Context(), rep, terrs...)
+	require.NoError(t, err)
+	assert.Equal(t, terrs, res.Removed())
+	assert.Len(t, res.Calls, 3)
+	assert.Equal(t, []string{"300"}, srv.TerritoriesOf(rep), "only the default territory is left")
+
+	// Again: every territory is now "not linked", reported as failures.
+	res, err = c.RemoveTerritoriesFromUser(t.Context(), rep, terrs[:5]...)
+	require.NoError(t, err)
+	for _, it := range res.Items {
+		assert.Equal(t, zohoterritory.Failed, it.Outcome)
+		assert.Equal(t, zohoterritory.ReasonNotMember, it.Reason)
+	}
+	res, err = c.RemoveTerritoriesFromUser(t.Context(), rep, "300")
+	require.NoError(t, err)
+	assert.Equal(t, zohoterritory.ReasonDefaultTerritory, res.Items[0].Reason)
+
+	res, err = c.RemoveUsersFromTerritory(t.Context(), big, append(users, "100")...)
+	require.NoError(t, err)
+	assert.Equal(t, users, res.Removed())
+	assert.Equal(t, zohoterritory.ReasonManager, res.Failed()[0].Reason)
+	assert.Equal(t, []string{"100"}, srv.Members(big))
+
+	_, err = c.RemoveTerritoriesFromUser(t.Context(), "100", "400")
+	require.ErrorIs(t, err, zohoterritory.ErrNotAllowed, "the caller cannot change their own territories")
+
+	assert.Empty(t, srv.Violations(), "the sandbox's answers match the spec")
+	assert.Empty(t, srv.RequestViolations(), "the client's requests match the spec")
+}
+
+// TestRefreshAgainstSandbox uses the refresh-token flow against the
+// sandbox's token endpoint, with 50 concurrent callers whose token expires.
+func TestRefreshAgainstSandbox(t *testing.T) {
+	t.Parallel()
+	seed, rep, terrs, _, _ := bigOrg(50)
+	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed), zohoterritorytest.WithContractCheck())
+	require.NoError(t, err)
+	t.Cleanup(srv.Close)
+	oc := srv.OAuthClient()
+	c, err := zohoterritory.New(
+		zohoterritory.WithRefreshToken(oc.ClientID, oc.ClientSecret, oc.RefreshToken),
+		zohoterritory.WithAccountsURL(srv.URL()),
+	)
+	require.NoError(t, err)
+
+	res, err := c.RemoveTerritoriesFromUser(t.Context(), rep, terrs[0])
+	require.NoError(t, err)
+	assert.True(t, res.AllRemoved())
+	assert.Equal(t, srv.URL(), c.APIDomain(), "the token reply's api_domain is used")
+	require.Equal(t, 1, srv.RefreshCount())
+
+	srv.ExpireAccessTokens()
+	var wg sync.WaitGroup
+	for _, id := range terrs[1:] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := c.RemoveTerritoriesFromUser(t.Context(), rep, id)
+			if assert.NoError(t, err) {
+				assert.True(t, res.AllRemoved(), id)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, 2, srv.RefreshCount(), "49 callers with an expired token share one refresh")
+	assert.Equal(t, []string{"300"}, srv.TerritoriesOf(rep))
+	assert.Empty(t, srv.Violations())
+}

@@ -1,0 +1,394 @@
+package zohoterritorytest
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRemoveUsersFromTerritory(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		territory   string
+		single      string // single-id form when set
+		query       string // bulk form otherwise
+		wantStatus  int
+		wantBody    string
+		wantMembers map[string][]string // territory -> members afterwards
+	}{
+		{
+			name: "single id removed", territory: na, single: dev,
+			wantStatus:  http.StatusOK,
+			wantBody:    envelope("users", okItem(dev, msgUserRemoved)),
+			wantMembers: map[string][]string{na: {ben, chloe}, west: {chloe, dev}},
+		},
+		{
+			name: "bulk all removed", territory: eu, query: "ids=" + chloe + "," + finn,
+			wantStatus:  http.StatusOK,
+			wantBody:    envelope("users", okItem(chloe, msgUserRemoved), okItem(finn, msgUserRemoved)),
+			wantMembers: map[string][]string{eu: {eve}},
+		},
+		{
+			name: "comma sent as %2C", territory: eu, query: "ids=" + chloe + "%2C" + finn,
+			wantStatus:  http.StatusOK,
+			wantBody:    envelope("users", okItem(chloe, msgUserRemoved), okItem(finn, msgUserRemoved)),
+			wantMembers: map[string][]string{eu: {eve}},
+		},
+		{
+			name: "trailing ampersand", territory: eu, query: "ids=" + chloe + "&",
+			wantStatus:  http.StatusOK,
+			wantBody:    envelope("users", okItem(chloe, msgUserRemoved)),
+			wantMembers: map[string][]string{eu: {eve, finn}},
+		},
+		{
+			name: "repeated ids answered once", territory: eu, query: "ids=" + chloe + "," + chloe + "%2C" + chloe,
+			wantStatus:  http.StatusOK,
+			wantBody:    envelope("users", okItem(chloe, msgUserRemoved)),
+			wantMembers: map[string][]string{eu: {eve, finn}},
+		},
+		{
+			name: "only the first ids parameter counts", territory: eu, query: "ids=" + chloe + "&ids=" + finn,
+			wantStatus:  http.StatusOK,
+			wantBody:    envelope("users", okItem(chloe, msgUserRemoved)),
+			wantMembers: map[string][]string{eu: {eve, finn}},
+		},
+		{
+			name: "mixed result is 207 in id order", territory: na, query: "ids=" + eve + "," + dev + "," + ben,
+			wantStatus: http.StatusMultiStatus,
+			wantBody: envelope("users",
+				errItem(msgUserNotAMember), okItem(dev, msgUserRemoved), errItem(msgUserIsManager)),
+			wantMembers: map[string][]string{na: {ben, chloe}},
+		},
+		{
+			name: "manager cannot be removed", territory: west, single: chloe,
+			wantStatus:  http.StatusBadRequest,
+			wantBody:    envelope("users", errItem(msgUserIsManager)),
+			wantMembers: map[string][]string{west: {chloe, dev}},
+		},
+		{
+			name: "not a member", territory: west, single: eve,
+			wantStatus: http.StatusBadRequest,
+			wantBody:   envelope("users", errItem(msgUserNotAMember)),
+		},
+		{
+			name: "unknown and non-numeric user ids", territory: na, query: "ids=" + unknownID + ",abc",
+			wantStatus:  http.StatusBadRequest,
+			wantBody:    envelope("users", errItem(msgInvalidRelatedID), errItem(msgInvalidRelatedID)),
+			wantMembers: map[string][]string{na: {ben, chloe, dev}},
+		},
+		{
+			name: "non-numeric user id in path", territory: na, single: "abc",
+			wantStatus: http.StatusBadRequest,
+			wantBody:   envelope("users", errItem(msgInvalidRelatedID)),
+		},
+		{
+			name: "unknown territory", territory: unknownID, single: dev,
+			wantStatus:  http.StatusBadRequest,
+			wantBody:    topError("INVALID_DATA", msgInvalidTerritoryID, `{"resource_path_index":2}`),
+			wantMembers: map[string][]string{na: {ben, chloe, dev}},
+		},
+		{
+			name: "non-numeric territory, bulk", territory: "north", query: "ids=" + dev,
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("INVALID_DATA", msgInvalidTerritoryID, `{"resource_path_index":2}`),
+		},
+		{
+			name: "ids missing", territory: na,
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("REQUIRED_PARAM_MISSING", msgParamMissing, `{"param_name":"ids"}`),
+		},
+		{
+			name: "ids empty", territory: na, query: "ids=",
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("REQUIRED_PARAM_MISSING", msgParamMissing, `{"param_name":"ids"}`),
+		},
+		{
+			name: "ids only commas", territory: na, query: "ids=,,",
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("REQUIRED_PARAM_MISSING", msgParamMissing, `{"param_name":"ids"}`),
+		},
+		{
+			name: "101 ids", territory: na, query: "ids=" + strings.Join(append(manyIDs(100), dev), ","),
+			wantStatus:  http.StatusBadRequest,
+			wantBody:    topError("INVALID_DATA", msgTooManyIDs, `{"param_name":"ids","maximum_length":100}`),
+			wantMembers: map[string][]string{na: {ben, chloe, dev}},
+		},
+		{
+			name: "101 ids counting repeats", territory: na, query: "ids=" + strings.Repeat(dev+",", 101),
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("INVALID_DATA", msgTooManyIDs, `{"param_name":"ids","maximum_length":100}`),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t)
+			status, body := call(t, http.MethodDelete, usersURL(srv, "v8", tt.territory, tt.single, tt.query), srv.AccessToken())
+			assert.Equal(t, tt.wantStatus, status)
+			assert.JSONEq(t, tt.wantBody, body)
+			for terr, want := range tt.wantMembers {
+				assert.Equal(t, want, srv.Members(terr), "members of %s", terr)
+			}
+		})
+	}
+}
+
+func TestRemoveUsersHundredIDs(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	ids := append(manyIDs(99), dev)
+	status, body := call(t, http.MethodDelete, usersURL(srv, "v7", na, "", "ids="+strings.Join(ids, ",")), srv.AccessToken())
+	assert.Equal(t, http.StatusMultiStatus, status)
+	items := make([]string, 0, 100)
+	for range 99 {
+		items = append(items, errItem(msgInvalidRelatedID))
+	}
+	items = append(items, okItem(dev, msgUserRemoved))
+	assert.JSONEq(t, envelope("users", items...), body)
+	assert.Equal(t, []string{ben, chloe}, srv.Members(na))
+}
+
+func TestRemoveTerritoriesFromUser(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		users      string // path spelling; "Users" when empty
+		user       string
+		single     string
+		query      string
+		wantStatus int
+		wantBody   string
+		wantTerrs  map[string][]string // user -> territories afterwards
+	}{
+		{
+			name: "single id removed", user: dev, single: west,
+			wantStatus: http.StatusOK,
+			wantBody:   envelope("territories", okItem(west, msgTerritoryRemoved)),
+			wantTerrs:  map[string][]string{dev: {org, na}},
+		},
+		{
+			name: "lower-case users, single", users: "users", user: dev, single: west,
+			wantStatus: http.StatusOK,
+			wantBody:   envelope("territories", okItem(west, msgTerritoryRemoved)),
+			wantTerrs:  map[string][]string{dev: {org, na}},
+		},
+		{
+			name: "bulk all removed", user: dev, query: "ids=" + na + "," + west,
+			wantStatus: http.StatusOK,
+			wantBody:   envelope("territories", okItem(na, msgTerritoryRemoved), okItem(west, msgTerritoryRemoved)),
+			wantTerrs:  map[string][]string{dev: {org}},
+		},
+		{
+			name: "lower-case users, %2C and trailing ampersand", users: "users", user: dev, query: "ids=" + na + "%2C" + west + "&",
+			wantStatus: http.StatusOK,
+			wantBody:   envelope("territories", okItem(na, msgTerritoryRemoved), okItem(west, msgTerritoryRemoved)),
+			wantTerrs:  map[string][]string{dev: {org}},
+		},
+		{
+			name: "repeated ids answered once", user: dev, query: "ids=" + west + "," + west,
+			wantStatus: http.StatusOK,
+			wantBody:   envelope("territories", okItem(west, msgTerritoryRemoved)),
+		},
+		{
+			name: "mixed result is 207 in id order", user: chloe, query: "ids=" + org + "," + na + "," + west + "," + eu,
+			wantStatus: http.StatusMultiStatus,
+			wantBody: envelope("territories",
+				errItem(msgOrgTerritory), okItem(na, msgTerritoryRemoved), errItem(msgTerritoryManager), okItem(eu, msgTerritoryRemoved)),
+			wantTerrs: map[string][]string{chloe: {org, west}},
+		},
+		{
+			name: "default territory", user: ben, single: org,
+			wantStatus: http.StatusBadRequest,
+			wantBody:   envelope("territories", errItem(msgOrgTerritory)),
+			wantTerrs:  map[string][]string{ben: {org, na}},
+		},
+		{
+			name: "not linked", user: ben, single: eu,
+			wantStatus: http.StatusBadRequest,
+			wantBody:   envelope("territories", errItem(msgNotLinked)),
+		},
+		{
+			name: "user manages the territory", user: ben, single: na,
+			wantStatus: http.StatusBadRequest,
+			wantBody:   envelope("territories", errItem(msgTerritoryManager)),
+			wantTerrs:  map[string][]string{ben: {org, na}},
+		},
+		{
+			name: "unknown user", user: unknownID, single: na,
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("INVALID_DATA", msgInvalidUserID, `{"resource_path_index":1}`),
+		},
+		{
+			name: "non-numeric user", users: "users", user: "dev", query: "ids=" + na,
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("INVALID_DATA", msgInvalidUserID, `{"resource_path_index":1}`),
+		},
+		{
+			name: "inactive user", user: finn, single: eu,
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("INVALID_DATA", msgUserDeleted, `{"owner_status":"inactive"}`),
+			wantTerrs:  map[string][]string{finn: {eu}},
+		},
+		{
+			name: "deleted user", user: gus, query: "ids=" + na,
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("INVALID_DATA", msgUserDeleted, `{"owner_status":"deleted"}`),
+		},
+		{
+			name: "the caller's own territories", user: ava, single: org,
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("NOT_ALLOWED", msgNotAllowed, ""),
+			wantTerrs:  map[string][]string{ava: {org}},
+		},
+		{
+			name: "one unknown territory fails the whole call", user: dev, query: "ids=" + west + "," + unknownID,
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("INVALID_DATA", msgInvalidTerritories, ""),
+			wantTerrs:  map[string][]string{dev: {org, na, west}},
+		},
+		{
+			name: "non-numeric territory", users: "users", user: dev, single: "west",
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("INVALID_DATA", msgInvalidTerritories, ""),
+		},
+		{
+			name: "ids missing", user: dev, query: "other=1",
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("REQUIRED_PARAM_MISSING", msgParamMissing, `{"param_name":"ids"}`),
+		},
+		{
+			name: "101 ids", users: "users", user: dev, query: "ids=" + strings.Join(manyIDs(101), "%2C"),
+			wantStatus: http.StatusBadRequest,
+			wantBody:   topError("INVALID_DATA", msgTooManyIDs, `{"param_name":"ids","maximum_length":100}`),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t)
+			users := tt.users
+			if users == "" {
+				users = "Users"
+			}
+			status, body := call(t, http.MethodDelete, territoriesURL(srv, "v8", users, tt.user, tt.single, tt.query), srv.AccessToken())
+			assert.Equal(t, tt.wantStatus, status)
+			assert.JSONEq(t, tt.wantBody, body)
+			for user, want := range tt.wantTerrs {
+				assert.Equal(t, want, srv.TerritoriesOf(user), "territories of %s", user)
+			}
+		})
+	}
+}
+
+func TestEveryVersion(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"v2", "v2.1", "v3", "v4", "v5", "v6", "v7", "v8"} {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t)
+			status, body := call(t, http.MethodDelete, usersURL(srv, v, na, dev, ""), srv.AccessToken())
+			assert.Equal(t, http.StatusOK, status)
+			assert.JSONEq(t, envelope("users", okItem(dev, msgUserRemoved)), body)
+
+			status, body = call(t, http.MethodDelete, territoriesURL(srv, v, "users", chloe, "", "ids="+eu), srv.AccessToken())
+			assert.Equal(t, http.StatusOK, status)
+			assert.JSONEq(t, envelope("territories", okItem(eu, msgTerritoryRemoved)), body)
+		})
+	}
+}
+
+func TestUnsupportedVersion(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	want := topError("API_NOT_SUPPORTED", msgAPINotSupported, `{"supported_version":"v8"}`)
+	for _, v := range []string{"v1", "v9", "V8", "v2.2", "latest"} {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			status, body := call(t, http.MethodDelete, usersURL(srv, v, na, dev, ""), srv.AccessToken())
+			assert.Equal(t, http.StatusBadRequest, status)
+			assert.JSONEq(t, want, body)
+			status, body = call(t, http.MethodDelete, territoriesURL(srv, v, "Users", dev, "", "ids="+west), "")
+			assert.Equal(t, http.StatusBadRequest, status, "version is checked before the token")
+			assert.JSONEq(t, want, body)
+		})
+	}
+	assert.Equal(t, []string{ben, chloe, dev}, srv.Members(na))
+}
+
+func TestMethodsAndURLs(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	badMethod := topError("INVALID_REQUEST_METHOD", msgRequestMethod, "")
+	badURL := topError("INVALID_URL_PATTERN", msgURLPattern, "")
+	tests := []struct {
+		name       string
+		method     string
+		url        string
+		wantStatus int
+		wantBody   string
+	}{
+		{"GET remove-user URL", http.MethodGet, usersURL(srv, "v8", na, dev, ""), http.StatusBadRequest, badMethod},
+		{"POST remove-users URL", http.MethodPost, usersURL(srv, "v8", na, "", "ids="+dev), http.StatusBadRequest, badMethod},
+		{"PUT remove-territory URL", http.MethodPut, territoriesURL(srv, "v8", "Users", dev, west, ""), http.StatusBadRequest, badMethod},
+		{"PATCH remove-territories URL", http.MethodPatch, territoriesURL(srv, "v8", "users", dev, "", "ids="+west), http.StatusBadRequest, badMethod},
+		{"root", http.MethodDelete, srv.URL() + "/", http.StatusNotFound, badURL},
+		{"territories list", http.MethodDelete, srv.URL() + "/crm/v8/settings/territories/" + na, http.StatusNotFound, badURL},
+		{"extra segment", http.MethodDelete, usersURL(srv, "v8", na, dev+"/more", ""), http.StatusNotFound, badURL},
+		{"trailing slash", http.MethodDelete, usersURL(srv, "v8", na, "", "") + "/", http.StatusNotFound, badURL},
+		{"empty territory segment", http.MethodDelete, srv.URL() + "/crm/v8/settings/territories//users/" + dev, http.StatusNotFound, badURL},
+		{"USERS in capitals", http.MethodDelete, territoriesURL(srv, "v8", "USERS", dev, west, ""), http.StatusNotFound, badURL},
+		{"no crm prefix", http.MethodDelete, srv.URL() + "/v8/Users/" + dev + "/territories/" + west, http.StatusNotFound, badURL},
+		{"records module", http.MethodDelete, srv.URL() + "/crm/v8/Leads/" + dev, http.StatusNotFound, badURL},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			status, body := call(t, tt.method, tt.url, srv.AccessToken())
+			assert.Equal(t, tt.wantStatus, status)
+			assert.JSONEq(t, tt.wantBody, body)
+		})
+	}
+	assert.Equal(t, []string{org, na, west}, srv.TerritoriesOf(dev), "nothing was removed")
+}
+
+func TestErrorItemIDs(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, WithErrorItemIDs())
+	status, body := call(t, http.MethodDelete, usersURL(srv, "v8", na, "", "ids="+eve+",abc,"+dev), srv.AccessToken())
+	assert.Equal(t, http.StatusMultiStatus, status)
+	assert.JSONEq(t, `{"users":[
+		{"code":"INVALID_DATA","details":{"id":"`+eve+`"},"message":"`+msgUserNotAMember+`","status":"error"},
+		{"code":"INVALID_DATA","details":{},"message":"`+msgInvalidRelatedID+`","status":"error"},
+		{"code":"SUCCESS","details":{"id":"`+dev+`"},"message":"`+msgUserRemoved+`","status":"success"}]}`, body)
+}
+
+func TestRequestsRecorded(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	call(t, http.MethodDelete, territoriesURL(srv, "v8", "users", dev, "", "ids="+west+"&"), srv.AccessToken())
+	call(t, http.MethodGet, usersURL(srv, "v2.1", na, dev, ""), srv.AccessToken())
+	c := srv.OAuthClient()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost,
+		srv.URL()+"/oauth/v2/token?grant_type=refresh_token&client_id="+c.ClientID+"&client_secret="+c.ClientSecret+"&refresh_token="+c.RefreshToken, nil)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+
+	got := srv.Requests()
+	require.Len(t, got, 3)
+	assert.Equal(t, Request{Method: "DELETE", Path: "/crm/v8/users/" + dev + "/territories", RawQuery: "ids=" + west + "&", Status: 200}, got[0])
+	assert.Equal(t, Request{Method: "GET", Path: "/crm/v2.1/settings/territories/" + na + "/users/" + dev, Status: 400}, got[1])
+	assert.Equal(t, "/oauth/v2/token", got[2].Path)
+	assert.Equal(t, 200, got[2].Status)
+	assert.NotContains(t, got[2].RawQuery, c.ClientSecret)
+	assert.NotContains(t, got[2].RawQuery, c.RefreshToken)
+	assert.Contains(t, got[2].RawQuery, "client_id="+c.ClientID)
+
+	got[0].Status = 0
+	assert.Equal(t, 200, srv.Requests()[0].Status, "Requests returns a copy")
+}

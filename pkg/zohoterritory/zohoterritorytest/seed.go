@@ -1,0 +1,373 @@
+package zohoterritorytest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// UserStatus is the state of a CRM user. Only [StatusActive] users can have
+// territories removed; the others get Zoho's "already been deleted" error.
+type UserStatus string
+
+// The user states Zoho reports in `owner_status`.
+const (
+	StatusActive   UserStatus = "active"
+	StatusInactive UserStatus = "inactive"
+	StatusDeleted  UserStatus = "deleted"
+)
+
+// Seed is the initial state of a [Server]: the org's users and territories,
+// the user behind every access token, and the credentials the server accepts.
+// Field names in JSON and YAML seed files are the snake_case tags below.
+//
+// Ids are strings of 1 to 19 decimal digits, like Zoho's record ids.
+type Seed struct {
+	// Users are the org's CRM users.
+	Users []User `json:"users" yaml:"users"`
+	// Territories are the org's territories, in any order.
+	Territories []Territory `json:"territories" yaml:"territories"`
+	// DefaultTerritoryID is the organization territory, which can never be
+	// removed from a user. Optional: with "", no territory is protected.
+	DefaultTerritoryID string `json:"default_territory_id,omitempty" yaml:"default_territory_id,omitempty"`
+	// CallerID is the user every access token belongs to ("you"); Zoho
+	// refuses to change the territories of the caller. Required.
+	CallerID string `json:"caller_id" yaml:"caller_id"`
+	// AccessTokens are accepted in addition to the random token of
+	// [Server.AccessToken] and those made by [Server.IssueToken].
+	AccessTokens []Token `json:"access_tokens,omitempty" yaml:"access_tokens,omitempty"`
+	// OAuthClients may refresh tokens at /oauth/v2/token. When none is
+	// given, the server makes one with random credentials and every scope.
+	OAuthClients []OAuthClient `json:"oauth_clients,omitempty" yaml:"oauth_clients,omitempty"`
+}
+
+// User is a CRM user in a [Seed].
+type User struct {
+	ID       string `json:"id" yaml:"id"`
+	FullName string `json:"full_name,omitempty" yaml:"full_name,omitempty"`
+	Email    string `json:"email,omitempty" yaml:"email,omitempty"`
+	// Status defaults to [StatusActive] when empty.
+	Status UserStatus `json:"status,omitempty" yaml:"status,omitempty"`
+}
+
+// Territory is a territory in a [Seed].
+type Territory struct {
+	ID   string `json:"id" yaml:"id"`
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// ManagerID is the user who manages the territory, or "". A manager is
+	// always a member, whether or not Members lists them.
+	ManagerID string `json:"manager_id,omitempty" yaml:"manager_id,omitempty"`
+	// ReportingTo is the parent territory, or "" at the root.
+	ReportingTo string `json:"reporting_to,omitempty" yaml:"reporting_to,omitempty"`
+	// Members are the ids of the users assigned to the territory.
+	Members []string `json:"members,omitempty" yaml:"members,omitempty"`
+}
+
+// Token is an access token the server accepts. It belongs to the seed's
+// caller.
+type Token struct {
+	AccessToken string   `json:"access_token" yaml:"access_token"`
+	Scopes      []string `json:"scopes" yaml:"scopes"`
+	// ExpiresAt is when the token stops working; the zero time means never.
+	ExpiresAt time.Time `json:"expires_at,omitzero" yaml:"expires_at,omitempty"`
+}
+
+// OAuthClient holds the credentials of an OAuth client that may use the
+// refresh-token grant, and the scopes of the tokens it gets. Its String,
+// GoString, Format and LogValue methods hide the secret and the refresh
+// token, so printing one is safe.
+type OAuthClient struct {
+	ClientID     string   `json:"client_id" yaml:"client_id"`
+	ClientSecret string   `json:"client_secret" yaml:"client_secret"`
+	RefreshToken string   `json:"refresh_token" yaml:"refresh_token"`
+	Scopes       []string `json:"scopes" yaml:"scopes"`
+}
+
+const redacted = "[redacted]"
+
+// String returns the client id and scopes, never the secrets.
+func (c OAuthClient) String() string {
+	return fmt.Sprintf("OAuthClient{ClientID: %q, ClientSecret: %s, RefreshToken: %s, Scopes: %q}",
+		c.ClientID, redacted, redacted, c.Scopes)
+}
+
+// GoString is like [OAuthClient.String], for %#v.
+func (c OAuthClient) GoString() string { return c.String() }
+
+// Format prints [OAuthClient.String] for every verb, so that %+v cannot
+// reach the secret fields.
+func (c OAuthClient) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue hides the secrets from log/slog.
+func (c OAuthClient) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("client_id", c.ClientID), slog.Any("scopes", c.Scopes))
+}
+
+// Scopes Zoho defines for the two operations the sandbox serves.
+const (
+	ScopeTerritoriesAll    = "ZohoCRM.settings.territories.ALL"
+	ScopeTerritoriesDelete = "ZohoCRM.settings.territories.DELETE"
+	ScopeUsersAll          = "ZohoCRM.users.ALL"
+	ScopeUsersDelete       = "ZohoCRM.users.DELETE"
+)
+
+// AllScopes returns every scope the sandbox knows, as [Server.AccessToken]
+// and the generated OAuth client have them.
+func AllScopes() []string {
+	return []string{ScopeTerritoriesAll, ScopeTerritoriesDelete, ScopeUsersAll, ScopeUsersDelete}
+}
+
+// DefaultSeed returns the small org a [Server] starts with when no seed is
+// given. Each call returns a fresh copy.
+//
+// Users (all active unless noted):
+//
+//	5725767000000411001 Ava Admin   — the caller (owner of every token)
+//	5725767000000411002 Ben Brooks
+//	5725767000000411003 Chloe Chen
+//	5725767000000411004 Dev Patel
+//	5725767000000411005 Eve Evans
+//	5725767000000411006 Finn Foster — inactive
+//	5725767000000411007 Gus Grant   — deleted
+//
+// Territories (manager; members):
+//
+//	5725767000000452001 Acme Org (the default territory, at the root; Ava; Ava, Ben, Chloe, Dev, Eve)
+//	5725767000000452002 North America (reports to Acme Org; Ben; Ben, Chloe, Dev)
+//	5725767000000452003 Europe        (reports to Acme Org; Eve; Eve, Chloe, Finn)
+//	5725767000000452004 West Coast    (reports to North America; Chloe; Chloe, Dev)
+//
+// The seed holds no tokens and no OAuth client: the server makes them with
+// random values ([Server.AccessToken], [Server.OAuthClient]), with every
+// scope in [AllScopes].
+func DefaultSeed() Seed {
+	const (
+		ava, ben, chloe, dev = "5725767000000411001", "5725767000000411002", "5725767000000411003", "5725767000000411004"
+		eve, finn, gus       = "5725767000000411005", "5725767000000411006", "5725767000000411007"
+		org, na, eu, west    = "5725767000000452001", "5725767000000452002", "5725767000000452003", "5725767000000452004"
+	)
+	return Seed{
+		Users: []User{
+			{ID: ava, FullName: "Ava Admin", Email: "ava.admin@example.com", Status: StatusActive},
+			{ID: ben, FullName: "Ben Brooks", Email: "ben.brooks@example.com", Status: StatusActive},
+			{ID: chloe, FullName: "Chloe Chen", Email: "chloe.chen@example.com", Status: StatusActive},
+			{ID: dev, FullName: "Dev Patel", Email: "dev.patel@example.com", Status: StatusActive},
+			{ID: eve, FullName: "Eve Evans", Email: "eve.evans@example.com", Status: StatusActive},
+			{ID: finn, FullName: "Finn Foster", Email: "finn.foster@example.com", Status: StatusInactive},
+			{ID: gus, FullName: "Gus Grant", Email: "gus.grant@example.com", Status: StatusDeleted},
+		},
+		Territories: []Territory{
+			{ID: org, Name: "Acme Org", ManagerID: ava, Members: []string{ava, ben, chloe, dev, eve}},
+			{ID: na, Name: "North America", ManagerID: ben, ReportingTo: org, Members: []string{ben, chloe, dev}},
+			{ID: eu, Name: "Europe", ManagerID: eve, ReportingTo: org, Members: []string{eve, chloe, finn}},
+			{ID: west, Name: "West Coast", ManagerID: chloe, ReportingTo: na, Members: []string{chloe, dev}},
+		},
+		DefaultTerritoryID: org,
+		CallerID:           ava,
+	}
+}
+
+// isRecordID reports whether s is a Zoho record id: 1 to 19 decimal digits.
+func isRecordID(s string) bool {
+	if len(s) < 1 || len(s) > 19 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Validate checks that every id is well formed and unique, that every id
+// referenced is defined, and that territories do not report to themselves
+// in a cycle. The error names each wrong field, such as
+// `territories[1].manager_id`.
+func (s Seed) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("seed: %s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	checkID := func(field, id string) bool {
+		if !isRecordID(id) {
+			bad(field, "%q is not a record id (1 to 19 decimal digits)", id)
+			return false
+		}
+		return true
+	}
+
+	users := make(map[string]bool, len(s.Users))
+	for i, u := range s.Users {
+		field := fmt.Sprintf("users[%d]", i)
+		if checkID(field+".id", u.ID) {
+			if users[u.ID] {
+				bad(field+".id", "duplicate user id %q", u.ID)
+			}
+			users[u.ID] = true
+		}
+		switch u.Status {
+		case "", StatusActive, StatusInactive, StatusDeleted:
+		default:
+			bad(field+".status", "%q is not one of active, inactive, deleted", u.Status)
+		}
+	}
+	knownUser := func(field, id string) {
+		if checkID(field, id) && !users[id] {
+			bad(field, "unknown user id %q", id)
+		}
+	}
+
+	parents := make(map[string]string, len(s.Territories))
+	for i, t := range s.Territories {
+		field := fmt.Sprintf("territories[%d].id", i)
+		if checkID(field, t.ID) {
+			if _, dup := parents[t.ID]; dup {
+				bad(field, "duplicate territory id %q", t.ID)
+			}
+			parents[t.ID] = t.ReportingTo
+		}
+	}
+	knownTerritory := func(field, id string) bool {
+		if !checkID(field, id) {
+			return false
+		}
+		if _, ok := parents[id]; !ok {
+			bad(field, "unknown territory id %q", id)
+			return false
+		}
+		return true
+	}
+	for i, t := range s.Territories {
+		field := fmt.Sprintf("territories[%d]", i)
+		if t.ManagerID != "" {
+			knownUser(field+".manager_id", t.ManagerID)
+		}
+		if t.ReportingTo != "" && knownTerritory(field+".reporting_to", t.ReportingTo) && reportsToItself(parents, t.ID) {
+			bad(field+".reporting_to", "territory %q reports to itself through %q", t.ID, t.ReportingTo)
+		}
+		for j, m := range t.Members {
+			knownUser(fmt.Sprintf("%s.members[%d]", field, j), m)
+		}
+	}
+	if s.DefaultTerritoryID != "" {
+		knownTerritory("default_territory_id", s.DefaultTerritoryID)
+	}
+	if s.CallerID == "" {
+		bad("caller_id", "required: the user the access tokens belong to")
+	} else {
+		knownUser("caller_id", s.CallerID)
+	}
+
+	tokens := make(map[string]bool, len(s.AccessTokens))
+	for i, t := range s.AccessTokens {
+		field := fmt.Sprintf("access_tokens[%d]", i)
+		switch {
+		case strings.TrimSpace(t.AccessToken) == "":
+			bad(field+".access_token", "required")
+		case tokens[t.AccessToken]:
+			bad(field+".access_token", "duplicate token")
+		}
+		tokens[t.AccessToken] = true
+		checkScopes(bad, field+".scopes", t.Scopes)
+	}
+	clients := make(map[string]bool, len(s.OAuthClients))
+	for i, c := range s.OAuthClients {
+		field := fmt.Sprintf("oauth_clients[%d]", i)
+		switch {
+		case strings.TrimSpace(c.ClientID) == "":
+			bad(field+".client_id", "required")
+		case clients[c.ClientID]:
+			bad(field+".client_id", "duplicate client id %q", c.ClientID)
+		}
+		clients[c.ClientID] = true
+		if strings.TrimSpace(c.ClientSecret) == "" {
+			bad(field+".client_secret", "required")
+		}
+		if strings.TrimSpace(c.RefreshToken) == "" {
+			bad(field+".refresh_token", "required")
+		}
+		checkScopes(bad, field+".scopes", c.Scopes)
+	}
+	return errors.Join(errs...)
+}
+
+func checkScopes(bad func(field, format string, args ...any), field string, scopes []string) {
+	for j, sc := range scopes {
+		if strings.TrimSpace(sc) == "" || strings.ContainsAny(sc, " ,") {
+			bad(fmt.Sprintf("%s[%d]", field, j), "%q is not a scope", sc)
+		}
+	}
+}
+
+// reportsToItself walks up from id and reports whether it comes back.
+func reportsToItself(parents map[string]string, id string) bool {
+	seen := map[string]bool{}
+	for cur := parents[id]; cur != ""; cur = parents[cur] {
+		if cur == id {
+			return true
+		}
+		if seen[cur] {
+			return false // a cycle above id, reported for its own members
+		}
+		seen[cur] = true
+	}
+	return false
+}
+
+// LoadSeed reads a seed from a JSON (.json) or YAML (.yaml, .yml) file,
+// chosen by the file's extension. Unknown fields are errors, so that a typo
+// does not silently drop data. The seed is not validated; [WithSeedFile]
+// does that.
+func LoadSeed(path string) (Seed, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Seed{}, fmt.Errorf("seed file: %w", err)
+	}
+	var s Seed
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".json":
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(&s)
+	case ".yaml", ".yml":
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		err = dec.Decode(&s)
+	default:
+		return Seed{}, fmt.Errorf("seed file %s: extension %q is not .json, .yaml or .yml", path, ext)
+	}
+	if err != nil {
+		return Seed{}, fmt.Errorf("seed file %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// clone returns a deep copy, so that the server never shares slices with
+// its caller.
+func (s Seed) clone() Seed {
+	c := s
+	c.Users = slices.Clone(s.Users)
+	c.Territories = slices.Clone(s.Territories)
+	for i := range c.Territories {
+		c.Territories[i].Members = slices.Clone(c.Territories[i].Members)
+	}
+	c.AccessTokens = slices.Clone(s.AccessTokens)
+	for i := range c.AccessTokens {
+		c.AccessTokens[i].Scopes = slices.Clone(c.AccessTokens[i].Scopes)
+	}
+	c.OAuthClients = slices.Clone(s.OAuthClients)
+	for i := range c.OAuthClients {
+		c.OAuthClients[i].Scopes = slices.Clone(c.OAuthClients[i].Scopes)
+	}
+	return c
+}

@@ -1,0 +1,394 @@
+package zohoterritorytest
+
+import (
+	"cmp"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+)
+
+// Server is an in-memory fake of Zoho CRM's territory-membership endpoints
+// and of Zoho's token endpoint, listening on loopback. It is safe for
+// concurrent use: every request and every method sees the state under one
+// lock, so each removal is atomic.
+type Server struct {
+	cfg      config
+	url      string
+	http     *httptest.Server
+	contract *contract.Validator // nil unless WithContractCheck
+
+	mu           sync.Mutex
+	users        map[string]User
+	territories  map[string]*territoryState
+	defaultTerr  string
+	caller       string
+	tokens       map[string]tokenState
+	clients      []OAuthClient
+	accessToken  string
+	requests     []Request
+	refreshes    int
+	violations   []string
+	reqViolation []string
+}
+
+type territoryState struct {
+	Territory
+	members map[string]bool
+}
+
+type tokenState struct {
+	scopes    []string
+	expiresAt time.Time // zero: never
+}
+
+// Request is one request the server answered, as [Server.Requests] reports
+// it.
+type Request struct {
+	Method   string
+	Path     string // as received, before `users` is normalised to `Users`
+	RawQuery string
+	Status   int
+}
+
+type config struct {
+	addr          string
+	seed          *Seed
+	seedFrom      string // the option that set seed, to refuse a second one
+	contract      bool
+	validator     *contract.Validator // set by withValidator; nil: contract.New
+	errorItemIDs  bool
+	now           func() time.Time
+	tokenLifetime time.Duration
+}
+
+// Option configures a [Server]. An option returns an error for a bad value,
+// and [NewServer] returns it.
+type Option func(*config) error
+
+// WithAddr sets the address to listen on, which must be a loopback address
+// with a port, such as "127.0.0.1:8080" or "[::1]:0". The default is
+// "127.0.0.1:0", a free port.
+func WithAddr(addr string) Option {
+	return func(c *config) error {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return fmt.Errorf("zohoterritorytest: address %q: %w", addr, err)
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return fmt.Errorf("zohoterritorytest: address %q is not a loopback address; the sandbox listens on loopback only", addr)
+		}
+		c.addr = addr
+		return nil
+	}
+}
+
+// WithSeed sets the server's initial state. The default is [DefaultSeed]().
+// The seed is validated ([Seed.Validate]) and copied. At most one of
+// WithSeed and [WithSeedFile] may be given.
+func WithSeed(s Seed) Option {
+	return func(c *config) error {
+		if err := s.Validate(); err != nil {
+			return err
+		}
+		return c.setSeed("WithSeed", s.clone())
+	}
+}
+
+// WithSeedFile is like [WithSeed] with a seed read from a JSON or YAML file
+// (see [LoadSeed]).
+func WithSeedFile(path string) Option {
+	return func(c *config) error {
+		s, err := LoadSeed(path)
+		if err != nil {
+			return err
+		}
+		if err := s.Validate(); err != nil {
+			return fmt.Errorf("seed file %s: %w", path, err)
+		}
+		return c.setSeed("WithSeedFile", s)
+	}
+}
+
+func (c *config) setSeed(from string, s Seed) error {
+	if c.seed != nil {
+		return fmt.Errorf("zohoterritorytest: %s after %s: give one seed", from, c.seedFrom)
+	}
+	c.seed, c.seedFrom = &s, from
+	return nil
+}
+
+// WithContractCheck makes the server validate every CRM request it receives
+// and every response it sends against api/openapi.yaml with both validators
+// of internal/contract. Findings are kept, not enforced: see
+// [Server.Violations] and [Server.RequestViolations]. Off by default, since
+// loading the validators takes a moment. The token endpoint is outside the
+// spec and is not checked.
+func WithContractCheck() Option {
+	return func(c *config) error {
+		c.contract = true
+		return nil
+	}
+}
+
+// WithErrorItemIDs makes error items name their id in `details.id` when the
+// id is a well-formed record id. Off by default, as Zoho usually sends
+// `"details": {}`; turn it on to test that a client copes with both.
+func WithErrorItemIDs() Option {
+	return func(c *config) error {
+		c.errorItemIDs = true
+		return nil
+	}
+}
+
+// withValidator is WithContractCheck with a given validator, such as one
+// built from a mutated spec to show that the check can fail.
+func withValidator(v *contract.Validator) Option {
+	return func(c *config) error {
+		if v == nil {
+			return errors.New("zohoterritorytest: nil validator")
+		}
+		c.contract, c.validator = true, v
+		return nil
+	}
+}
+
+// withClock sets the server's clock, for tests of token expiry. The default
+// is time.Now.
+func withClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("zohoterritorytest: nil clock")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// NewServer starts a server listening on loopback and returns it once it
+// accepts connections. Call [Server.Close] when done.
+func NewServer(opts ...Option) (*Server, error) {
+	cfg := config{addr: "127.0.0.1:0", now: time.Now, tokenLifetime: time.Hour}
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, errors.New("zohoterritorytest: nil option")
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	seed := DefaultSeed()
+	if cfg.seed != nil {
+		seed = *cfg.seed
+	}
+
+	s := &Server{
+		cfg:         cfg,
+		users:       make(map[string]User, len(seed.Users)),
+		territories: make(map[string]*territoryState, len(seed.Territories)),
+		defaultTerr: seed.DefaultTerritoryID,
+		caller:      seed.CallerID,
+		tokens:      make(map[string]tokenState),
+		clients:     seed.OAuthClients,
+	}
+	for _, u := range seed.Users {
+		if u.Status == "" {
+			u.Status = StatusActive
+		}
+		s.users[u.ID] = u
+	}
+	for _, t := range seed.Territories {
+		ts := &territoryState{Territory: t, members: make(map[string]bool, len(t.Members)+1)}
+		ts.Members = nil // the map is the truth from here on
+		for _, m := range t.Members {
+			ts.members[m] = true
+		}
+		if t.ManagerID != "" {
+			ts.members[t.ManagerID] = true
+		}
+		s.territories[t.ID] = ts
+	}
+	for _, t := range seed.AccessTokens {
+		s.tokens[t.AccessToken] = tokenState{scopes: t.Scopes, expiresAt: t.ExpiresAt}
+	}
+	s.accessToken = s.issueLocked(AllScopes())
+	if len(s.clients) == 0 {
+		s.clients = []OAuthClient{{
+			ClientID:     "1000." + randomHex(15),
+			ClientSecret: randomHex(21),
+			RefreshToken: "1000." + randomHex(16) + "." + randomHex(16),
+			Scopes:       AllScopes(),
+		}}
+	}
+
+	if cfg.contract {
+		s.contract = cfg.validator
+		if s.contract == nil {
+			v, err := contract.New()
+			if err != nil {
+				return nil, fmt.Errorf("zohoterritorytest: contract check: %w", err)
+			}
+			s.contract = v
+		}
+	}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("zohoterritorytest: listen on %s: %w", cfg.addr, err)
+	}
+	// httptest.Server brings the right Close: it drops idle and unused
+	// connections at once and waits for requests in flight.
+	s.http = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	_ = s.http.Listener.Close()
+	s.http.Listener = ln
+	s.http.Config.ReadHeaderTimeout = 10 * time.Second
+	s.http.Start()
+	s.url = s.http.URL
+	return s, nil
+}
+
+// URL returns the server's base URL, such as "http://127.0.0.1:41234",
+// without a trailing slash. It serves both the CRM API (/crm/...) and the
+// token endpoint (/oauth/v2/token).
+func (s *Server) URL() string { return s.url }
+
+// Close stops the server and waits for the requests in flight. It may be
+// called more than once. The state stays readable after Close.
+func (s *Server) Close() { s.http.Close() }
+
+// AccessToken returns a token made at start with every scope in
+// [AllScopes], valid for an hour or until [Server.ExpireAccessTokens]. It is
+// random per server.
+func (s *Server) AccessToken() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accessToken
+}
+
+// IssueToken makes a new access token for the caller with exactly the given
+// scopes (none is allowed, to test OAUTH_SCOPE_MISMATCH), valid for an hour.
+func (s *Server) IssueToken(scopes ...string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.issueLocked(slices.Clone(scopes))
+}
+
+func (s *Server) issueLocked(scopes []string) string {
+	tok := "1000." + randomHex(16) + "." + randomHex(16)
+	s.tokens[tok] = tokenState{scopes: scopes, expiresAt: s.cfg.now().Add(s.cfg.tokenLifetime)}
+	return tok
+}
+
+// ExpireAccessTokens makes every access token issued so far invalid, so that
+// the next call with one gets 401 INVALID_TOKEN, as after an hour at Zoho.
+// Tokens issued afterwards, by refresh or [Server.IssueToken], work.
+func (s *Server) ExpireAccessTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	past := s.cfg.now().Add(-time.Second)
+	for k, t := range s.tokens {
+		t.expiresAt = past
+		s.tokens[k] = t
+	}
+}
+
+// OAuthClient returns the first seeded OAuth client, or the one the server
+// made when the seed has none. Its refresh token works at
+// URL()+"/oauth/v2/token".
+func (s *Server) OAuthClient() OAuthClient {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.clients[0]
+	c.Scopes = slices.Clone(c.Scopes)
+	return c
+}
+
+// RefreshCount returns how many access tokens the token endpoint has issued.
+// Failed refreshes do not count; [Server.Requests] shows them.
+func (s *Server) RefreshCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refreshes
+}
+
+// Members returns the ids of the users in a territory, managers included,
+// in numeric order; nil for an unknown territory.
+func (s *Server) Members(territoryID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.territories[territoryID]
+	if !ok {
+		return nil
+	}
+	ids := make([]string, 0, len(t.members))
+	for id := range t.members {
+		ids = append(ids, id)
+	}
+	return sortIDs(ids)
+}
+
+// TerritoriesOf returns the ids of the territories a user belongs to, in
+// numeric order; nil when there are none.
+func (s *Server) TerritoriesOf(userID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []string
+	for id, t := range s.territories {
+		if t.members[userID] {
+			ids = append(ids, id)
+		}
+	}
+	return sortIDs(ids)
+}
+
+// Requests returns a copy of the requests answered so far, in the order they
+// finished.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
+// Violations returns the contract violations of the server's own responses
+// found under [WithContractCheck], each naming the method, path, status and
+// both validators' findings. It must stay empty: a non-empty list is a bug
+// in the sandbox or in the spec.
+func (s *Server) Violations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.violations)
+}
+
+// RequestViolations returns the requests that broke the contract under
+// [WithContractCheck] (a missing token, a wrong method, an unknown URL or
+// version, bad ids). The server answers those as Zoho would, so they are
+// expected in tests that send wrong requests on purpose.
+func (s *Server) RequestViolations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.reqViolation)
+}
+
+// sortIDs orders decimal ids numerically (shorter first, then
+// lexicographically).
+func sortIDs(ids []string) []string {
+	slices.SortFunc(ids, func(a, b string) int {
+		return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
+	})
+	return ids
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
+}
