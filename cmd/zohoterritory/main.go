@@ -1,0 +1,27 @@
+// Command zohoterritory removes territory membership in Zoho CRM, and runs
+// the built-in sandbox and demo.
+//
+// Usage:
+//
+//	zohoterritory remove-users --territory ID [USER_ID ...]
+//	zohoterritory remove-territories --user ID [TERRITORY_ID ...]
+//	zohoterritory sandbox serve [--addr 127.0.0.1:8080] [--seed FILE]
+//	zohoterritory demo
+//
+// Run `zohoterritory help` for the flags and environment variables.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	code := run(ctx, os.Args[1:], systemStreams(), os.Getenv)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+)
+
+// removeCommand describes remove-users or remove-territories.
+type removeCommand struct {
+	name      string
+	ownerFlag string // --territory or --user
+	ownerHelp string
+	remove    func(c *zohoterritory.Client, ctx context.Context, owner string, ids ...string) (*zohoterritory.Result, error)
+	plan      func(c *zohoterritory.Client, owner string, ids ...string) ([]zohoterritory.PlannedCall, error)
+}
+
+var usersCommand = removeCommand{
+	name:      "remove-users",
+	ownerFlag: "territory",
+	ownerHelp: "the territory to remove the users from (required)",
+	remove:    (*zohoterritory.Client).RemoveUsersFromTerritory,
+	plan:      (*zohoterritory.Client).PlanRemoveUsersFromTerritory,
+}
+
+var territoriesCommand = removeCommand{
+	name:      "remove-territories",
+	ownerFlag: "user",
+	ownerHelp: "the user to remove the territories from (required)",
+	remove:    (*zohoterritory.Client).RemoveTerritoriesFromUser,
+	plan:      (*zohoterritory.Client).PlanRemoveTerritoriesFromUser,
+}
+
+func runRemove(ctx context.Context, cmd removeCommand, args []string, io *streams, getenv func(string) string) error {
+	fs := newFlagSet(cmd.name, io.err)
+	owner := fs.String(cmd.ownerFlag, "", cmd.ownerHelp)
+	var cf connFlags
+	cf.register(fs, getenv)
+	concurrency := fs.Int("concurrency", zohoterritory.DefaultConcurrency, "batches sent at once")
+	dryRun := fs.Bool("dry-run", false, "check the ids and print the planned calls; send nothing")
+	defaultOutput := "json"
+	if io.outTTY {
+		defaultOutput = "table"
+	}
+	output := fs.String("output", defaultOutput, "output format: table or json")
+	positional, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if *owner == "" {
+		return usageErr("%s: --%s is required", cmd.name, cmd.ownerFlag)
+	}
+	if *output != "table" && *output != "json" {
+		return usageErr("%s: --output %q: want table or json", cmd.name, *output)
+	}
+	if *concurrency < 1 {
+		return usageErr("%s: --concurrency %d: must be at least 1", cmd.name, *concurrency)
+	}
+	ids, err := readIDs(positional, io)
+	if err != nil {
+		return err
+	}
+
+	opts, err := cf.options(getenv, *dryRun)
+	if err != nil {
+		return err
+	}
+	opts = append(opts, zohoterritory.WithConcurrency(*concurrency))
+	if len(ids) > zohoterritory.MaxBatchSize && io.errTTY && !*dryRun {
+		opts = append(opts, zohoterritory.WithProgress(func(p zohoterritory.Progress) {
+			fmt.Fprintf(io.err, "\r%d/%d ids", p.Done, p.Total)
+			if p.Done == p.Total {
+				fmt.Fprintln(io.err)
+			}
+		}))
+	}
+	client, err := zohoterritory.New(opts...)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+
+	if *dryRun {
+		plan, err := cmd.plan(client, *owner, ids...)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		return printPlan(io.out, *output, plan)
+	}
+	res, err := cmd.remove(client, ctx, *owner, ids...)
+	if res == nil {
+		// Only input errors come without a result: nothing was sent.
+		return usageErr("%v", err)
+	}
+	if perr := printResult(io.out, *output, res); perr != nil {
+		return perr
+	}
+	if err != nil {
+		return &exitError{code: exitPartial, err: err}
+	}
+	if !res.AllRemoved() {
+		return &exitError{code: exitPartial, err: fmt.Errorf("%d of %d ids were not removed", len(res.Items)-len(res.Removed()), len(res.Items))}
+	}
+	return nil
+}
+
+// readIDs takes the ids from the arguments, or from standard input when
+// there are none (or the only one is "-") and standard input is not a
+// terminal. On standard input, ids are separated by newlines, commas or
+// spaces; blank entries are ignored.
+func readIDs(args []string, io *streams) ([]string, error) {
+	fromStdin := len(args) == 0 || (len(args) == 1 && args[0] == "-")
+	if !fromStdin {
+		for _, a := range args {
+			if a == "-" {
+				return nil, usageErr(`"-" (read ids from standard input) must be the only id argument`)
+			}
+		}
+		return args, nil
+	}
+	if io.inTTY {
+		return nil, usageErr("no ids given: pass them as arguments or on standard input")
+	}
+	var ids []string
+	sc := bufio.NewScanner(io.in)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		for _, f := range strings.FieldsFunc(sc.Text(), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' }) {
+			ids = append(ids, f)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, usageErr("read ids from standard input (line %d): %v", line+1, err)
+	}
+	if len(ids) == 0 {
+		return nil, usageErr("no ids given: standard input was empty")
+	}
+	return ids, nil
+}
+
+// jsonResult is the JSON output: one object with the ids in input order.
+type jsonResult struct {
+	Removed []string     `json:"removed"`
+	Failed  []jsonFailed `json:"failed"`
+	Unknown []string     `json:"unknown"`
+}
+
+type jsonFailed struct {
+	ID      string `json:"id"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Reason  string `json:"reason"`
+}
+
+func toJSONResult(res *zohoterritory.Result) jsonResult {
+	out := jsonResult{Removed: []string{}, Failed: []jsonFailed{}, Unknown: []string{}}
+	for _, it := range res.Items {
+		switch it.Outcome {
+		case zohoterritory.Removed:
+			out.Removed = append(out.Removed, it.ID)
+		case zohoterritory.Failed:
+			out.Failed = append(out.Failed, jsonFailed{ID: it.ID, Code: it.Code, Message: it.Message, Reason: string(it.Reason)})
+		default:
+			out.Unknown = append(out.Unknown, it.ID)
+		}
+	}
+	return out
+}
+
+func printResult(w io.Writer, format string, res *zohoterritory.Result) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(toJSONResult(res))
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tOUTCOME\tREASON\tMESSAGE")
+	for _, it := range res.Items {
+		reason := string(it.Reason)
+		if it.Inferred {
+			reason = "removed by an earlier attempt"
+		}
+		if reason == "" {
+			reason = "-"
+		}
+		msg := it.Message
+		if msg == "" {
+			msg = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", it.ID, it.Outcome, reason, msg)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%d removed, %d failed, %d unknown\n", len(res.Removed()), len(res.Failed()), len(res.Unknown()))
+	return nil
+}
+
+type jsonPlan struct {
+	Planned []jsonCall `json:"planned"`
+}
+
+type jsonCall struct {
+	Operation string   `json:"operation"`
+	Method    string   `json:"method"`
+	URL       string   `json:"url"`
+	IDs       []string `json:"ids"`
+}
+
+func printPlan(w io.Writer, format string, plan []zohoterritory.PlannedCall) error {
+	if format == "json" {
+		out := jsonPlan{Planned: []jsonCall{}}
+		for _, p := range plan {
+			out.Planned = append(out.Planned, jsonCall{Operation: p.Operation, Method: p.Method, URL: p.URL, IDs: p.IDs})
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	total := 0
+	for _, p := range plan {
+		total += len(p.IDs)
+		fmt.Fprintf(w, "%s %s  (%s, %s)\n", p.Method, p.URL, p.Operation, plural(len(p.IDs), "id"))
+	}
+	fmt.Fprintf(w, "dry run: %s in %s; nothing was sent\n", plural(total, "id"), plural(len(plan), "call"))
+	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
