@@ -7,6 +7,7 @@
 //	zohoterritory remove-territories --user ID [TERRITORY_ID ...]
 //	zohoterritory sandbox serve [--addr 127.0.0.1:8080] [--seed FILE]
 //	zohoterritory demo
+//	zohoterritory validate [--requests] FILE|DIR ...
 //
 // Run `zohoterritory help` for the flags and environment variables.
 package main

@@ -15,6 +15,7 @@ Usage:
   zohoterritory remove-territories --user ID [TERRITORY_ID ...]
   zohoterritory sandbox serve [--addr 127.0.0.1:8080] [--seed FILE]
   zohoterritory demo
+  zohoterritory validate [--requests] FILE|DIR ...
   zohoterritory help
 
 Ids come as arguments, or, when there are none or the argument is "-" and
@@ -70,6 +71,8 @@ func dispatch(ctx context.Context, args []string, io *streams, getenv func(strin
 		return runSandbox(ctx, rest, io)
 	case "demo":
 		return runDemo(ctx, rest, io)
+	case "validate":
+		return runValidate(rest, io)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(io.out, usageText)
 		return nil

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+)
+
+const validateUsage = `Usage: zohoterritory validate [--requests] FILE|DIR ...
+
+Validates recorded traffic against api/openapi.yaml with kin-openapi and
+libopenapi-validator: HAR files (*.har, or JSON with a "log" object) and the
+contract suite's case files (contracttests/testdata/*.json). A directory
+stands for the *.har and *.json files in it. One line per exchange gives the
+operation, the status and each validator's verdict; findings follow,
+indented. Exit status 0 only when every exchange passes both validators.
+`
+
+// exchange is one recorded request and response, from a HAR entry or a
+// contract case.
+type exchange struct {
+	name string
+	req  *http.Request
+	resp contract.Response
+}
+
+func runValidate(args []string, io *streams) error {
+	fs := newFlagSet("validate", io.err)
+	fs.Usage = func() { fmt.Fprint(io.err, validateUsage) }
+	requests := fs.Bool("requests", false, "validate the recorded requests too")
+	paths, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		fmt.Fprint(io.err, validateUsage)
+		return usageErr("validate: no files given")
+	}
+	files, err := expand(paths)
+	if err != nil {
+		return usageErr("validate: %v", err)
+	}
+	var exchanges []exchange
+	for _, f := range files {
+		xs, err := readExchanges(f)
+		if err != nil {
+			return usageErr("validate: %v", err)
+		}
+		exchanges = append(exchanges, xs...)
+	}
+	if len(exchanges) == 0 {
+		return usageErr("validate: no exchanges found in %s", strings.Join(paths, ", "))
+	}
+	v, err := contract.New()
+	if err != nil {
+		return fmt.Errorf("validate: load the spec: %w", err)
+	}
+
+	failed := 0
+	for _, x := range exchanges {
+		vd := v.ValidateResponse(x.req, x.resp)
+		ok := vd.OK()
+		var rq contract.Verdict
+		if *requests {
+			rq = v.ValidateRequest(x.req)
+			ok = ok && rq.OK()
+		}
+		word := "PASS"
+		if !ok {
+			word = "FAIL"
+			failed++
+		}
+		op := vd.Operation
+		if op == "" {
+			op = "(no operation)"
+		}
+		line := fmt.Sprintf("%s %s %s %d response: kin-openapi=%s libopenapi-validator=%s", word, x.name, op, x.resp.StatusCode, verdictWord(vd.Kin), verdictWord(vd.Lib))
+		if *requests {
+			line += fmt.Sprintf(" request: kin-openapi=%s libopenapi-validator=%s", verdictWord(rq.Kin), verdictWord(rq.Lib))
+		}
+		fmt.Fprintln(io.out, line)
+		for _, f := range []struct {
+			what string
+			err  error
+		}{{"response kin-openapi", vd.Kin}, {"response libopenapi-validator", vd.Lib}, {"request kin-openapi", rq.Kin}, {"request libopenapi-validator", rq.Lib}} {
+			if f.err != nil {
+				fmt.Fprintf(io.out, "    %s: %s\n", f.what, firstLines(f.err.Error(), 6))
+			}
+		}
+	}
+	fmt.Fprintf(io.out, "%d passed, %d failed\n", len(exchanges)-failed, failed)
+	if failed > 0 {
+		return &exitError{code: exitPartial, err: fmt.Errorf("validate: %d of %d exchanges break the contract", failed, len(exchanges))}
+	}
+	return nil
+}
+
+func verdictWord(err error) string {
+	if err == nil {
+		return "pass"
+	}
+	return "fail"
+}
+
+// firstLines keeps a long finding (kin-openapi prints whole schemas) to n
+// lines, indented under its exchange.
+func firstLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = append(lines[:n], fmt.Sprintf("... (%d more lines)", len(lines)-n))
+	}
+	return strings.Join(lines, "\n      ")
+}
+
+// expand replaces each directory by the *.har and *.json files in it.
+func expand(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		var found []string
+		for _, pat := range []string{"*.har", "*.json"} {
+			m, err := filepath.Glob(filepath.Join(p, pat))
+			if err != nil {
+				return nil, err
+			}
+			found = append(found, m...)
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// har is the part of a HAR 1.2 file that validation needs.
+type har struct {
+	Log *struct {
+		Entries []struct {
+			Request struct {
+				Method  string    `json:"method"`
+				URL     string    `json:"url"`
+				Headers []harPair `json:"headers"`
+			} `json:"request"`
+			Response struct {
+				Status  int       `json:"status"`
+				Headers []harPair `json:"headers"`
+				Content struct {
+					MimeType string `json:"mimeType"`
+					Text     string `json:"text"`
+					Encoding string `json:"encoding"`
+				} `json:"content"`
+			} `json:"response"`
+		} `json:"entries"`
+	} `json:"log"`
+}
+
+type harPair struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+func readExchanges(path string) ([]exchange, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var h har
+	if err := json.Unmarshal(b, &h); err != nil {
+		return nil, fmt.Errorf("%s: not JSON: %v", path, err)
+	}
+	if h.Log == nil {
+		c, err := contract.ReadCase(path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: neither a HAR file nor a contract case: %v", path, err)
+		}
+		req, err := c.HTTPRequest()
+		if err != nil {
+			return nil, err
+		}
+		return []exchange{{name: c.Name, req: req, resp: c.HTTPResponse()}}, nil
+	}
+	base := filepath.Base(path)
+	var out []exchange
+	for i, e := range h.Log.Entries {
+		name := fmt.Sprintf("%s#%d", base, i+1)
+		reqHeader := http.Header{}
+		for _, p := range e.Request.Headers {
+			reqHeader.Add(p.Name, p.Value)
+		}
+		req, err := contract.ParseURL(e.Request.Method, e.Request.URL, reqHeader)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		respHeader := http.Header{}
+		for _, p := range e.Response.Headers {
+			respHeader.Add(p.Name, p.Value)
+		}
+		if respHeader.Get("Content-Type") == "" && e.Response.Content.MimeType != "" {
+			respHeader.Set("Content-Type", e.Response.Content.MimeType)
+		}
+		body := []byte(e.Response.Content.Text)
+		if e.Response.Content.Encoding == "base64" {
+			if body, err = base64.StdEncoding.DecodeString(e.Response.Content.Text); err != nil {
+				return nil, fmt.Errorf("%s: response content: %w", name, err)
+			}
+		}
+		out = append(out, exchange{name: name, req: req, resp: contract.Response{StatusCode: e.Response.Status, Header: respHeader, Body: bytes.TrimSpace(body)}})
+	}
+	return out, nil
+}
