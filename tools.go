@@ -1,10 +1,12 @@
 //go:build tools
 
 // Package tools pins the versions of the Go programs this module runs
-// (code generation, vulnerability scanning) through go.mod, so that
-// `go run` uses the same version on every machine.
+// (code generation, vulnerability scanning, OpenAPI breaking-change
+// checks) through go.mod, so that `go run` uses the same version on every
+// machine.
 package tools
 
 import (
 	_ "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen"
+	_ "github.com/oasdiff/oasdiff"
 )

@@ -188,11 +188,11 @@ type ErrorItem struct {
 	// Message Why the id was not removed, in Zoho's words.
 	Message string `json:"message"`
 
-	// Status `error` (Zoho's SDKs also know `failure`).
+	// Status `error` (Zoho's SDKs also know `failure`, which means the same as `error`).
 	Status ErrorItemStatus `json:"status"`
 }
 
-// ErrorItemStatus `error` (Zoho's SDKs also know `failure`).
+// ErrorItemStatus `error` (Zoho's SDKs also know `failure`, which means the same as `error`).
 type ErrorItemStatus string
 
 // RecordId A Zoho record id (of a user or a territory), a string of 1 to 19 decimal digits.

@@ -1,0 +1,295 @@
+// usage.ts shows that the TypeScript types openapi-typescript generates from
+// api/openapi.yaml (zoho.d.ts, made by interop/lint.sh, not committed) are
+// enough to call both endpoints: it builds typed requests for all four
+// operations and reads every answer the spec describes. It is type-checked
+// with `tsc --noEmit` and never run; if the spec changes in a way that breaks
+// a TypeScript client, this file stops compiling.
+
+import type { components, operations, paths } from "./zoho";
+
+type Schemas = components["schemas"];
+
+export type ResultItem = Schemas["ResultItem"];
+export type SuccessItem = Schemas["SuccessItem"];
+export type ErrorItem = Schemas["ErrorItem"];
+export type ZohoError = Schemas["Error"];
+
+export type OperationId = keyof operations;
+
+// ---------------------------------------------------------------------------
+// Requests
+
+// Each operation's path template. `satisfies` makes a typo in a template a
+// compile error, and PathMatchesOperation below ties each template to the
+// operation the spec puts under it.
+const templates = {
+  removeUserFromTerritory: "/crm/{version}/settings/territories/{territory_id}/users/{user_id}",
+  removeUsersFromTerritory: "/crm/{version}/settings/territories/{territory_id}/users",
+  removeTerritoryFromUser: "/crm/{version}/Users/{user_id}/territories/{territory_id}",
+  removeTerritoriesFromUser: "/crm/{version}/Users/{user_id}/territories",
+} as const satisfies Record<OperationId, keyof paths>;
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+type Matches<Op extends OperationId> = Equal<paths[(typeof templates)[Op]]["delete"], operations[Op]>;
+export type PathMatchesOperation = [
+  Assert<Matches<"removeUserFromTerritory">>,
+  Assert<Matches<"removeUsersFromTerritory">>,
+  Assert<Matches<"removeTerritoryFromUser">>,
+  Assert<Matches<"removeTerritoriesFromUser">>,
+];
+
+type Params<Op extends OperationId> = operations[Op]["parameters"];
+type PathParams<Op extends OperationId> = Params<Op>["path"];
+
+/** DeleteRequest is what a caller hands to its HTTP library. */
+export interface DeleteRequest {
+  readonly method: "DELETE";
+  /** The path with its parameters filled in, e.g. `/crm/v8/Users/1/territories`. */
+  readonly path: string;
+  /** The query string without `?`, empty for the single-id forms. */
+  readonly query: string;
+}
+
+function fillPath<Op extends OperationId>(op: Op, params: PathParams<Op>): string {
+  const values: Readonly<Record<string, string>> = params;
+  const path = templates[op].replace(/\{([a-z_]+)\}/g, (_match: string, name: string) => {
+    const value = values[name];
+    if (value === undefined) {
+      throw new Error(`${op}: no value for path parameter ${name}`);
+    }
+    return encodeURIComponent(value);
+  });
+  return path;
+}
+
+// `ids` is `style: form, explode: false`: one parameter, comma-separated.
+function idsQuery(ids: readonly string[]): string {
+  return `ids=${ids.map(encodeURIComponent).join(",")}`;
+}
+
+export function removeUserFromTerritory(params: Params<"removeUserFromTerritory">): DeleteRequest {
+  return { method: "DELETE", path: fillPath("removeUserFromTerritory", params.path), query: "" };
+}
+
+export function removeUsersFromTerritory(params: Params<"removeUsersFromTerritory">): DeleteRequest {
+  return {
+    method: "DELETE",
+    path: fillPath("removeUsersFromTerritory", params.path),
+    query: idsQuery(params.query.ids),
+  };
+}
+
+export function removeTerritoryFromUser(params: Params<"removeTerritoryFromUser">): DeleteRequest {
+  return { method: "DELETE", path: fillPath("removeTerritoryFromUser", params.path), query: "" };
+}
+
+export function removeTerritoriesFromUser(params: Params<"removeTerritoriesFromUser">): DeleteRequest {
+  return {
+    method: "DELETE",
+    path: fillPath("removeTerritoriesFromUser", params.path),
+    query: idsQuery(params.query.ids),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Responses
+
+type JsonBody<R> = R extends { content: { "application/json": infer B } } ? B : never;
+
+/** TypedResponse is one answer of an operation: an HTTP status the spec lists, with its body. */
+export type TypedResponse<Op extends OperationId> = {
+  [S in keyof operations[Op]["responses"]]: {
+    readonly status: S;
+    readonly body: JsonBody<operations[Op]["responses"][S]>;
+  };
+}[keyof operations[Op]["responses"]];
+
+/** Outcome is what a caller keeps from one call. */
+export type Outcome =
+  | {
+      readonly kind: "items";
+      readonly httpStatus: 200 | 207 | 400;
+      /** The ids the success items name. */
+      readonly removed: readonly string[];
+      /** The error items; they often name no id. */
+      readonly failed: readonly ErrorItem[];
+    }
+  | {
+      readonly kind: "error";
+      readonly httpStatus: number;
+      /** The request-level error: nothing was removed (500: not known). */
+      readonly error: ZohoError;
+    };
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected value ${JSON.stringify(x)}`);
+}
+
+/** splitItems tells success items from error items by `status`. */
+export function splitItems(items: readonly ResultItem[]): { removed: string[]; failed: ErrorItem[] } {
+  const removed: string[] = [];
+  const failed: ErrorItem[] = [];
+  for (const item of items) {
+    switch (item.status) {
+      case "success":
+        removed.push(item.details.id); // item is a SuccessItem here
+        break;
+      case "error":
+      case "failure":
+        failed.push(item); // item is an ErrorItem here
+        break;
+      default:
+        assertNever(item);
+    }
+  }
+  return { removed, failed };
+}
+
+function items(httpStatus: 200 | 207 | 400, list: readonly ResultItem[]): Outcome {
+  return { kind: "items", httpStatus, ...splitItems(list) };
+}
+
+function requestError(httpStatus: number, error: ZohoError): Outcome {
+  return { kind: "error", httpStatus, error };
+}
+
+/** usersOutcome reads an answer of either operation on `/settings/territories/{territory_id}/users`. */
+export function usersOutcome(
+  resp: TypedResponse<"removeUserFromTerritory"> | TypedResponse<"removeUsersFromTerritory">,
+): Outcome {
+  switch (resp.status) {
+    case 200:
+    case 207:
+      return items(resp.status, resp.body.users);
+    case 400:
+      // Every id failed (the envelope) or the request did (one error object).
+      return "users" in resp.body ? items(400, resp.body.users) : requestError(400, resp.body);
+    case 401:
+    case 403:
+    case 404:
+    case 429:
+    case 500:
+      return requestError(resp.status, resp.body);
+    default:
+      return assertNever(resp);
+  }
+}
+
+/** territoriesOutcome reads an answer of either operation on `/Users/{user_id}/territories`. */
+export function territoriesOutcome(
+  resp: TypedResponse<"removeTerritoryFromUser"> | TypedResponse<"removeTerritoriesFromUser">,
+): Outcome {
+  switch (resp.status) {
+    case 200:
+    case 207:
+      return items(resp.status, resp.body.territories);
+    case 400:
+      return "territories" in resp.body ? items(400, resp.body.territories) : requestError(400, resp.body);
+    case 401:
+    case 403:
+    case 404:
+    case 429:
+    case 500:
+      return requestError(resp.status, resp.body);
+    default:
+      return assertNever(resp);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Calls the types must accept, and calls they must refuse.
+
+export const requests: readonly DeleteRequest[] = [
+  removeUserFromTerritory({
+    path: { version: "v8", territory_id: "431581000000744113", user_id: "431581000000258001" },
+  }),
+  removeUsersFromTerritory({
+    path: { version: "v7", territory_id: "431581000000744113" },
+    query: { ids: ["431581000000258001", "431581000000258002"] },
+  }),
+  removeTerritoryFromUser({
+    path: { version: "v2.1", user_id: "5725767000000583004", territory_id: "5725767000002709047" },
+  }),
+  removeTerritoriesFromUser({
+    path: { version: "v8", user_id: "5725767000000583004" },
+    query: { ids: ["5725767000000452115", "5725767000000454003"] },
+  }),
+];
+
+export const refused: readonly DeleteRequest[] = [
+  removeUserFromTerritory({
+    // @ts-expect-error v1 is retired: not in the ApiVersion enum.
+    path: { version: "v1", territory_id: "1", user_id: "2" },
+  }),
+  // @ts-expect-error the bulk form needs `ids`.
+  removeTerritoriesFromUser({ path: { version: "v8", user_id: "1" } }),
+  removeTerritoryFromUser({
+    // @ts-expect-error the single-id form needs `territory_id` in the path.
+    path: { version: "v8", user_id: "1" },
+  }),
+];
+
+// Zoho's v7 mixed sample (the spec's TerritoriesPartiallyRemoved example):
+// three ids answered with five items, two of them error items with no id.
+export const mixed: Outcome = territoriesOutcome({
+  status: 207,
+  body: {
+    territories: [
+      {
+        code: "SUCCESS",
+        details: { id: "5725767000000452115" },
+        message: "Territory removed from the user successfully",
+        status: "success",
+      },
+      {
+        code: "INVALID_DATA",
+        details: {},
+        message: "This user cannot be removed as the user is a manager of the mentioned Territory.",
+        status: "error",
+      },
+    ],
+  },
+});
+
+// A request-level 400 (the spec's InvalidTerritoryId example) and a per-id one.
+export const invalidTerritory: Outcome = usersOutcome({
+  status: 400,
+  body: {
+    code: "INVALID_DATA",
+    details: { resource_path_index: 2 },
+    message: "Invalid Territory Id",
+    status: "error",
+  },
+});
+
+export const notAMember: Outcome = usersOutcome({
+  status: 400,
+  body: {
+    users: [
+      {
+        code: "INVALID_DATA",
+        details: {},
+        message: "The user is not a member of this territory.",
+        status: "error",
+      },
+    ],
+  },
+});
+
+export const refusedBodies: readonly Outcome[] = [
+  usersOutcome({
+    status: 200,
+    // @ts-expect-error a 200 answer is the envelope, never an error object.
+    body: { code: "INVALID_DATA", details: {}, message: "x", status: "error" },
+  }),
+  territoriesOutcome({
+    status: 200,
+    body: {
+      territories: [
+        // @ts-expect-error a success item must name its id.
+        { code: "SUCCESS", details: {}, message: "ok", status: "success" },
+      ],
+    },
+  }),
+];
