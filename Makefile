@@ -3,7 +3,7 @@
 
 GO ?= go
 
-.PHONY: all demo test vet unit check-generated generate lint fmt bench
+.PHONY: all demo test vet unit check-generated generate lint fmt bench interop
 
 all: test
 
@@ -36,3 +36,7 @@ lint: vet
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+## interop: prove the spec and the sandbox with third-party tools (needs Node/npm; installs pinned tools with npm ci)
+interop:
+	bash interop/lint.sh
