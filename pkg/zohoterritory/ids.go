@@ -33,7 +33,9 @@ func checkIDs(name string, ids []string) ([]string, error) {
 	seen := make(map[string]struct{}, len(ids))
 	out := make([]string, 0, len(ids))
 	for i, id := range ids {
-		if err := checkID(fmt.Sprintf("%s[%d]", name, i), id); err != nil {
+		if err := checkID(name, id); err != nil {
+			// The argument's name is formatted only for the error.
+			err.(*InvalidIDError).Arg = fmt.Sprintf("%s[%d]", name, i)
 			return nil, err
 		}
 		if _, dup := seen[id]; dup {

@@ -3,51 +3,78 @@ package zohoterritory
 import (
 	"encoding/json"
 	"fmt"
-
-	"github.com/seed-ab9c0d28/zohoterritory/gen/zohoapi"
 )
+
+// attachDetails fills in Zoho's details object of the failed items from the
+// raw envelope. Only failures carry details worth keeping, so the second
+// parse is paid only when there are some.
+func attachDetails(body []byte, key string, results ...[]ItemResult) {
+	need := false
+	for _, rs := range results {
+		for _, r := range rs {
+			need = need || r.Outcome == Failed
+		}
+	}
+	if !need {
+		return
+	}
+	var env map[string][]struct {
+		Details map[string]any `json:"details"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return
+	}
+	entries := env[key]
+	for _, rs := range results {
+		for i := range rs {
+			if rs[i].Outcome == Failed && rs[i].index < len(entries) {
+				rs[i].Details = entries[rs[i].index].Details
+			}
+		}
+	}
+}
+
+// wireItem is one entry of Zoho's envelope, read in a single pass with the
+// fields the spec's two item shapes (zohoapi.SuccessItem and
+// zohoapi.ErrorItem) share. The generated union type would parse each
+// entry three more times and accepts any shape in every AsX method; here
+// the status decides what an entry is, and an entry with an unknown status
+// is kept as Unknown rather than guessed.
+type wireItem struct {
+	Code    string `json:"code"`
+	Details struct {
+		ID string `json:"id"`
+	} `json:"details"`
+	Message string `json:"message"`
+	Status  string `json:"status"`
+}
 
 // item is one decoded entry of Zoho's envelope.
 type item struct {
-	id      string // "" when the item names no id
+	index   int    // place in the envelope
+	id      string // "" when the entry names no well-formed id
+	named   bool   // the entry has a non-empty details.id, well-formed or not
 	outcome Outcome
 	code    string
 	message string
-	details map[string]any
 }
 
-// decodeItem reads one envelope entry. The generated union type accepts any
-// shape in every AsX method, so the status decides which shape to read, and
-// an entry with an unknown status is kept as Unknown rather than guessed.
-func decodeItem(ri zohoapi.ResultItem) item {
-	raw, _ := ri.MarshalJSON()
-	var d struct {
-		Details map[string]any `json:"details"`
+func decodeItem(i int, w wireItem) item {
+	it := item{index: i, code: w.Code, message: w.Message}
+	if w.Details.ID != "" {
+		it.named = true
+		it.id = validOrEmpty(w.Details.ID)
 	}
-	_ = json.Unmarshal(raw, &d)
-	status, err := ri.Discriminator()
-	if err != nil {
-		return item{outcome: Unknown, message: "unreadable item: " + err.Error()}
-	}
-	switch status {
+	switch w.Status {
 	case "success":
-		s, err := ri.AsSuccessItem()
-		if err != nil {
-			return item{outcome: Unknown, message: "unreadable success item: " + err.Error()}
-		}
-		return item{id: validOrEmpty(s.Details.Id), outcome: Removed, code: string(s.Code), message: s.Message, details: d.Details}
+		it.outcome = Removed
 	case "error", "failure":
-		e, err := ri.AsErrorItem()
-		if err != nil {
-			return item{outcome: Unknown, message: "unreadable error item: " + err.Error()}
-		}
-		id := ""
-		if e.Details.Id != nil {
-			id = validOrEmpty(*e.Details.Id)
-		}
-		return item{id: id, outcome: Failed, code: e.Code, message: e.Message, details: d.Details}
+		it.outcome = Failed
+	default:
+		it.outcome = Unknown
+		it.message = fmt.Sprintf("item with unknown status %q", w.Status)
 	}
-	return item{outcome: Unknown, message: fmt.Sprintf("item with unknown status %q", status), details: d.Details}
+	return it
 }
 
 func validOrEmpty(id string) string {
@@ -82,59 +109,63 @@ func validOrEmpty(id string) string {
 // member" / "not linked" for the ids that attempt removed, so that answer
 // counts as Removed, marked Inferred. Without an uncertain attempt, "not a
 // member" is a failure like any other.
-func mapItems(ids []string, items []zohoapi.ResultItem, uncertain bool) (matched, unmatched []ItemResult) {
+func mapItems(ids []string, items []wireItem, uncertain bool) (matched, unmatched []ItemResult) {
 	index := make(map[string]int, len(ids))
 	for i, id := range ids {
 		index[id] = i
 	}
-	got := make([]*item, len(ids))
-	var anonymous, foreign []item
-	for _, ri := range items {
-		it := decodeItem(ri)
+	decoded := make([]item, len(items))
+	got := make([]int, len(ids)) // index into decoded, or -1
+	for i := range got {
+		got[i] = -1
+	}
+	var anonymous, foreign []int
+	for n, w := range items {
+		it := decodeItem(n, w)
+		decoded[n] = it
 		switch i, ok := index[it.id]; {
-		case it.id != "" && ok && got[i] == nil:
-			got[i] = &it
-		case it.id == "" && it.outcome != Unknown:
-			anonymous = append(anonymous, it)
+		case it.id != "" && ok && got[i] < 0:
+			got[i] = n
+		case !it.named && it.outcome != Unknown:
+			anonymous = append(anonymous, n)
 		default:
-			// An id not asked for, a repeat, or an unreadable item: never
-			// given to another id.
-			foreign = append(foreign, it)
+			// An id not asked for, a malformed id, a repeat, or an
+			// unreadable entry: never given to another id.
+			foreign = append(foreign, n)
 		}
 	}
 
 	var open []int
 	for i := range ids {
-		if got[i] == nil {
+		if got[i] < 0 {
 			open = append(open, i)
 		}
 	}
 	if len(open) == len(anonymous) {
 		for k, i := range open {
-			got[i] = &anonymous[k]
+			got[i] = anonymous[k]
 		}
 		anonymous = nil
 	}
 
 	matched = make([]ItemResult, len(ids))
 	for i, id := range ids {
-		it := got[i]
-		if it == nil {
+		if got[i] < 0 {
 			matched[i] = ItemResult{ID: id, Outcome: Unknown, Message: fmt.Sprintf(
 				"Zoho answered %d ids with %d items, %d of which name no id: which of them is about this id cannot be told",
 				len(ids), len(items), len(anonymous))}
 			continue
 		}
-		matched[i] = toResult(id, *it, uncertain)
+		matched[i] = toResult(id, decoded[got[i]], uncertain)
 	}
-	for _, it := range append(anonymous, foreign...) {
-		unmatched = append(unmatched, toResult(it.id, it, false))
+	for _, n := range append(anonymous, foreign...) {
+		unmatched = append(unmatched, toResult(decoded[n].id, decoded[n], false))
 	}
 	return matched, unmatched
 }
 
 func toResult(id string, it item, uncertain bool) ItemResult {
-	r := ItemResult{ID: id, Outcome: it.outcome, Code: it.code, Message: it.message, Details: it.details}
+	r := ItemResult{ID: id, Outcome: it.outcome, Code: it.code, Message: it.message, index: it.index}
 	if it.outcome != Failed {
 		return r
 	}

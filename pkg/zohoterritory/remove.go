@@ -25,7 +25,9 @@ type endpoint struct {
 	build func(server string, v zohoapi.Version, owner string, ids []string) (*http.Request, error)
 	// items decodes the envelope; ok is false when the body has no
 	// envelope (a top-level error object).
-	items func(body []byte) (items []zohoapi.ResultItem, ok bool, err error)
+	items func(body []byte) (items []wireItem, ok bool, err error)
+	// key is the envelope's key: "users" or "territories".
+	key string
 }
 
 var usersOfTerritory = endpoint{
@@ -39,9 +41,10 @@ var usersOfTerritory = endpoint{
 		}
 		return zohoapi.NewRemoveUsersFromTerritoryRequest(server, v, territoryID, &zohoapi.RemoveUsersFromTerritoryParams{Ids: ids})
 	},
-	items: func(body []byte) ([]zohoapi.ResultItem, bool, error) {
+	key: "users",
+	items: func(body []byte) ([]wireItem, bool, error) {
 		var env struct {
-			Items *[]zohoapi.ResultItem `json:"users"`
+			Items *[]wireItem `json:"users"`
 		}
 		if err := json.Unmarshal(body, &env); err != nil {
 			return nil, false, err
@@ -64,9 +67,10 @@ var territoriesOfUser = endpoint{
 		}
 		return zohoapi.NewRemoveTerritoriesFromUserRequest(server, v, userID, &zohoapi.RemoveTerritoriesFromUserParams{Ids: ids})
 	},
-	items: func(body []byte) ([]zohoapi.ResultItem, bool, error) {
+	key: "territories",
+	items: func(body []byte) ([]wireItem, bool, error) {
 		var env struct {
-			Items *[]zohoapi.ResultItem `json:"territories"`
+			Items *[]wireItem `json:"territories"`
 		}
 		if err := json.Unmarshal(body, &env); err != nil {
 			return nil, false, err
@@ -254,6 +258,12 @@ type attempt struct {
 	body    []byte
 	err     error // transport or body-read error
 	started bool  // the request may have reached the server
+
+	// For 200, 207 and 400, the envelope, decoded once: isEnvelope is
+	// false when the body holds no envelope (a top-level error object).
+	items      []wireItem
+	isEnvelope bool
+	decodeErr  error
 }
 
 // sendBatch sends one batch, retrying what may pass, and maps the answer
@@ -289,7 +299,10 @@ func (c *Client) sendBatch(ctx context.Context, e endpoint, owner string, ids []
 		if !retryable {
 			break
 		}
-		if last.started && (last.err != nil || last.resp.StatusCode >= 500 || isBodyFailure(last)) {
+		if last.started && !isRateLimited(last) {
+			// Zoho may have acted on this attempt (a lost connection, a
+			// 5xx, a cut-off or unreadable success): only a 429 says
+			// nothing was done.
 			uncertain = true
 		}
 		if n >= c.retry.MaxAttempts || !run.budget.take() {
@@ -330,7 +343,14 @@ func (c *Client) sendOnce(ctx context.Context, e endpoint, owner string, ids []s
 	}
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	return attempt{resp: resp, body: body, err: err, started: true}
+	a := attempt{resp: resp, body: body, err: err, started: true}
+	switch resp.StatusCode {
+	case http.StatusOK, http.StatusMultiStatus, http.StatusBadRequest:
+		if err == nil {
+			a.items, a.isEnvelope, a.decodeErr = e.items(body)
+		}
+	}
+	return a
 }
 
 // isDialError reports whether err happened while connecting, before any
@@ -340,8 +360,10 @@ func isDialError(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-func isBodyFailure(a attempt) bool {
-	return a.resp != nil && a.err != nil
+// isRateLimited reports whether the attempt was a 429 read in full, the one
+// retryable answer that says the request was not carried out.
+func isRateLimited(a attempt) bool {
+	return a.resp != nil && a.err == nil && a.resp.StatusCode == http.StatusTooManyRequests
 }
 
 // shouldRetry says whether an attempt may pass on a second try, and how
@@ -367,7 +389,9 @@ func (c *Client) shouldRetry(a attempt) (wait time.Duration, retry bool, why str
 	case a.resp.StatusCode >= 500:
 		return c.capWait(parseRetryAfter(a.resp.Header, c.now())), true, a.resp.Status
 	case a.resp.StatusCode == http.StatusOK || a.resp.StatusCode == http.StatusMultiStatus:
-		if !json.Valid(a.body) {
+		var syntaxErr *json.SyntaxError
+		if errors.As(a.decodeErr, &syntaxErr) || errors.Is(a.decodeErr, io.ErrUnexpectedEOF) {
+			// Cut off or garbled on the way: Zoho acted, so ask again.
 			return 0, true, a.resp.Status + " with a body that is not JSON"
 		}
 	}
@@ -399,16 +423,17 @@ func (c *Client) settle(e endpoint, op string, ids []string, a attempt, uncertai
 	}
 
 	if status == http.StatusOK || status == http.StatusMultiStatus || status == http.StatusBadRequest {
-		items, isEnvelope, err := e.items(a.body)
-		if err == nil && isEnvelope {
-			matched, unmatched := mapItems(ids, items, uncertain)
+		err := a.decodeErr
+		if err == nil && a.isEnvelope {
+			matched, unmatched := mapItems(ids, a.items, uncertain)
+			attachDetails(a.body, e.key, matched, unmatched)
 			return batchOutcome{items: matched, unmatched: unmatched, call: call}
 		}
 		if status != http.StatusBadRequest {
 			// A success status without the envelope: Zoho acted, but the
 			// answer says nothing readable about which ids.
 			if err == nil {
-				err = fmt.Errorf("no %q envelope in the body", envelopeKey(e))
+				err = fmt.Errorf("no %q envelope in the body", e.key)
 			}
 			apiErr.Err = fmt.Errorf("decode body: %w", err)
 			call.Err = apiErr
@@ -452,13 +477,6 @@ func (c *Client) settle(e endpoint, op string, ids []string, a attempt, uncertai
 	}
 	fatal := status == http.StatusUnauthorized || status == http.StatusForbidden
 	return batchOutcome{items: items, call: call, fatal: fatal}
-}
-
-func envelopeKey(e endpoint) string {
-	if e.idsArg == "userIDs" {
-		return "users"
-	}
-	return "territories"
 }
 
 func detailsMap(body []byte) map[string]any {

@@ -58,49 +58,10 @@ func TestPositionalMapping(t *testing.T) {
 			wantReasons:  []Reason{"", "", ReasonManager},
 		},
 		{
-			name:          "fewer anonymous items than open ids: unknown, not guessed",
-			status:        http.StatusMultiStatus,
-			items:         []any{success(ids[0]), errorItem(msgNotLinked)},
-			wantOutcomes:  []Outcome{Removed, Unknown, Unknown},
-			wantReasons:   []Reason{"", "", ""},
-			wantUnmatched: 1,
-		},
-		{
-			name:          "more anonymous items than open ids: unknown, not guessed",
-			status:        http.StatusBadRequest,
-			items:         []any{errorItem(msgNotLinked), errorItem(msgNotLinked), errorItem(msgNotLinked), errorItem(msgNotLinked)},
-			wantOutcomes:  []Outcome{Unknown, Unknown, Unknown},
-			wantReasons:   []Reason{"", "", ""},
-			wantUnmatched: 4,
-		},
-		{
-			name:         "all failed with 400 envelope",
-			status:       http.StatusBadRequest,
-			items:        []any{errorItem(msgNotLinked), errorItem("The territory given cannot be removed from the user"), errorItem(msgOrg)},
-			wantOutcomes: []Outcome{Failed, Failed, Failed},
-			wantReasons:  []Reason{ReasonNotMember, ReasonManager, ReasonDefaultTerritory},
-		},
-		{
-			name:   "failure status is an error",
+			name:   "an item naming a malformed id is never given to another id",
 			status: http.StatusMultiStatus,
 			items: []any{success(ids[0]), success(ids[1]),
-				map[string]any{"code": "PERMISSION_DENIED", "details": map[string]any{}, "message": "permission denied", "status": "failure"}},
-			wantOutcomes: []Outcome{Removed, Removed, Failed},
-			wantReasons:  []Reason{"", "", ReasonNoPermission},
-		},
-		{
-			name:   "unknown item status is never read as success",
-			status: http.StatusOK,
-			items: []any{success(ids[0]), success(ids[1]),
-				map[string]any{"code": "SUCCESS", "details": map[string]any{"id": ids[2]}, "message": "?", "status": "queued"}},
-			wantOutcomes:  []Outcome{Removed, Removed, Unknown},
-			wantReasons:   []Reason{"", "", ""},
-			wantUnmatched: 1,
-		},
-		{
-			name:          "a success for an id not asked for is not ours",
-			status:        http.StatusOK,
-			items:         []any{success(ids[0]), success(ids[1]), success("999")},
+				map[string]any{"code": "INVALID_DATA", "details": map[string]any{"id": "abc"}, "message": msgNotLinked, "status": "error"}},
 			wantOutcomes:  []Outcome{Removed, Removed, Unknown},
 			wantReasons:   []Reason{"", "", ""},
 			wantUnmatched: 1,
@@ -119,9 +80,15 @@ func TestPositionalMapping(t *testing.T) {
 				assert.Equal(t, ids[i], it.ID)
 				assert.Equal(t, tt.wantOutcomes[i], it.Outcome, "id %d outcome", i)
 				assert.Equal(t, tt.wantReasons[i], it.Reason, "id %d reason", i)
-				if it.Outcome == Failed {
+				switch it.Outcome {
+				case Failed:
 					assert.NotEmpty(t, it.Code)
 					assert.NotEmpty(t, it.Message)
+					assert.NotNil(t, it.Details, "a failure keeps Zoho's details")
+				case Unknown:
+					assert.NotEmpty(t, it.Message, "an unknown outcome says why")
+				case Removed:
+					assert.Nil(t, it.Details)
 				}
 			}
 			assert.Len(t, res.Unmatched, tt.wantUnmatched)
@@ -414,6 +381,19 @@ func TestBodyLimit(t *testing.T) {
 	require.ErrorIs(t, err, ErrBodyTooLarge)
 	assert.Equal(t, []string{"1"}, res.Unknown())
 	assert.Contains(t, err.Error(), "removeUserFromTerritory: 200: read body")
+}
+
+func TestUnreadableEnvelopeIsUnknown(t *testing.T) {
+	t.Parallel()
+	c, _, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"territories": []any{
+			success("1"), map[string]any{"code": "SUCCESS", "details": map[string]any{"id": 2}, "message": "ok", "status": "success"},
+		}})
+	})
+	res, err := c.RemoveTerritoriesFromUser(t.Context(), "5", "1", "2")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "removeTerritoriesFromUser: 200: decode body: ")
+	assert.Equal(t, []string{"1", "2"}, res.Unknown(), "an answer that breaks the contract is not guessed at")
 }
 
 func TestSuccessStatusWithoutEnvelopeIsUnknown(t *testing.T) {

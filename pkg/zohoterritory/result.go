@@ -94,8 +94,8 @@ type ItemResult struct {
 	// Message says what was not learned.
 	Code    string
 	Message string
-	// Details is Zoho's details object of the item that was matched to
-	// this id, if any.
+	// Details is Zoho's details object of the error item that was matched
+	// to this id, or of the request-level error; nil for other outcomes.
 	Details map[string]any
 	// Inferred is true when Removed was concluded from a "not a member"
 	// answer to a retry that followed an attempt whose outcome was never
@@ -105,6 +105,8 @@ type ItemResult struct {
 	// that no item of Zoho's explains, such as an [*APIError] or a
 	// transport error; nil otherwise.
 	Err error
+
+	index int // the matched entry's place in Zoho's envelope
 }
 
 // Call is one HTTP request the client made for a batch of ids, kept so that
