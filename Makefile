@@ -40,3 +40,7 @@ fmt:
 ## interop: prove the spec and the sandbox with third-party tools (needs Node/npm; installs pinned tools with npm ci)
 interop:
 	bash interop/lint.sh
+
+## bench: every benchmark of BENCHMARKS.md, raw results in bench/results/, compared with benchstat
+bench:
+	bash bench/run.sh

@@ -1,12 +1,13 @@
 //go:build tools
 
 // Package tools pins the versions of the Go programs this module runs
-// (code generation, vulnerability scanning, OpenAPI breaking-change
-// checks) through go.mod, so that `go run` uses the same version on every
+// (code generation, OpenAPI breaking-change checks, benchmark comparison)
+// through go.mod, so that `go run` uses the same version on every
 // machine.
 package tools
 
 import (
 	_ "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen"
 	_ "github.com/oasdiff/oasdiff"
+	_ "golang.org/x/perf/cmd/benchstat"
 )

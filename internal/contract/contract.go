@@ -289,7 +289,15 @@ type Response struct {
 // ValidateResponse validates resp as the answer to req. Only req's method,
 // URL and headers are used, to find the operation.
 func (v *Validator) ValidateResponse(req *http.Request, resp Response) Verdict {
-	r := prepare(req)
+	resp.Header = responseHeader(resp)
+	vd := v.kinResponse(req, resp)
+	vd.Lib = v.libResponse(req, resp)
+	return vd
+}
+
+// responseHeader returns resp's header, with a JSON content type when a
+// recorded body has none.
+func responseHeader(resp Response) http.Header {
 	header := resp.Header
 	if header == nil {
 		header = http.Header{}
@@ -298,37 +306,50 @@ func (v *Validator) ValidateResponse(req *http.Request, resp Response) Verdict {
 		header = header.Clone()
 		header.Set("Content-Type", "application/json")
 	}
+	return header
+}
+
+// kinResponse is kin-openapi's half of ValidateResponse: it routes the
+// request and fills in everything but Lib.
+func (v *Validator) kinResponse(req *http.Request, resp Response) Verdict {
+	r := prepare(req)
 	var vd Verdict
 	route, params, listed, err := v.route(r)
 	vd.ListedServer = listed
 	if err != nil {
 		vd.Kin = fmt.Errorf("route %s %s: %w", r.Method, r.URL.Path, err)
-	} else {
-		vd.Operation = route.Operation.OperationID
-		vd.Kin = openapi3filter.ValidateResponse(r.Context(), &openapi3filter.ResponseValidationInput{
-			RequestValidationInput: &openapi3filter.RequestValidationInput{
-				Request: r, PathParams: params, Route: route,
-			},
-			Status:  resp.StatusCode,
-			Header:  header,
-			Body:    io.NopCloser(bytes.NewReader(resp.Body)),
-			Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
-		})
+		return vd
 	}
+	vd.Operation = route.Operation.OperationID
+	vd.Kin = openapi3filter.ValidateResponse(r.Context(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: r, PathParams: params, Route: route,
+		},
+		Status:  resp.StatusCode,
+		Header:  resp.Header,
+		Body:    io.NopCloser(bytes.NewReader(resp.Body)),
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	})
+	return vd
+}
+
+// libResponse is libopenapi-validator's half of ValidateResponse.
+func (v *Validator) libResponse(req *http.Request, resp Response) error {
+	r := prepare(req)
 	httpResp := &http.Response{
 		StatusCode: resp.StatusCode,
 		Status:     fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode)),
-		Header:     header,
+		Header:     resp.Header,
 		Body:       io.NopCloser(bytes.NewReader(resp.Body)),
 		Request:    r,
 	}
 	v.libMu.Lock()
-	ok, errs := v.lib.ValidateHttpResponse(prepare(req), httpResp)
+	ok, errs := v.lib.ValidateHttpResponse(r, httpResp)
 	v.libMu.Unlock()
 	if !ok {
-		vd.Lib = libErrors(errs)
+		return libErrors(errs)
 	}
-	return vd
+	return nil
 }
 
 // ParseURL is a helper for recorded exchanges: it builds a request from a

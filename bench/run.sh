@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# run.sh runs every benchmark of BENCHMARKS.md, keeps the raw output in
+# bench/results/, and prints benchstat's side-by-side tables.
+#
+# Usage: bench/run.sh [COUNT]   (default 6 runs of each benchmark)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count="${1:-6}"
+out=bench/results
+mkdir -p "$out"
+benchstat=(go run golang.org/x/perf/cmd/benchstat)
+
+{
+	echo "# $(go version); $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+} >"$out/machine.txt"
+
+echo "== per-call overhead: client vs hand-written net/http (100 ids)"
+go test -run '^$' -bench '^BenchmarkOverhead$' -benchmem -count "$count" ./pkg/zohoterritory/ | tee "$out/overhead.txt" >/dev/null
+"${benchstat[@]}" -col /impl "$out/overhead.txt"
+
+echo "== bulk throughput against the sandbox with 20 ms latency"
+go test -run '^$' -bench '^BenchmarkBulkThroughput$' -benchtime 3x -count "$count" -timeout 30m ./pkg/zohoterritory/ | tee "$out/throughput.txt" >/dev/null
+"${benchstat[@]}" "$out/throughput.txt"
+
+echo "== contract validation: responses per second per core, spec load"
+go test -run '^$' -bench '^(BenchmarkValidateResponse|BenchmarkSpecLoad)$' -benchmem -count "$count" ./internal/contract/ | tee "$out/validation.txt" >/dev/null
+"${benchstat[@]}" -col /validator "$out/validation.txt"
+
+echo "== CLI start-up to first request"
+go test -run '^$' -bench '^BenchmarkStartupToFirstRequest$' -benchtime 30x -count "$count" ./cmd/zohoterritory/ | tee "$out/startup.txt" >/dev/null
+"${benchstat[@]}" "$out/startup.txt"
