@@ -5,6 +5,11 @@
 #   typescript  openapi-typescript generates interop/ts/zoho.d.ts, and
 #               tsc --noEmit type-checks interop/ts/usage.ts against it
 #   oasdiff     no unacknowledged breaking change against api/baseline/openapi.yaml
+#   node-sdk    Zoho's official Node.js SDK runs the four operations against the
+#               sandbox (interop/node-sdk.sh)
+#   prism       Prism's mock serves every example to the Go client, and Prism's
+#               validating proxy checks the Go client's and the CLI's traffic
+#               with the sandbox (interop/prism.sh)
 #
 # Node tools come from interop/package-lock.json (installed here with `npm ci`
 # when interop/node_modules is missing or older than the lock file); oasdiff
@@ -78,6 +83,10 @@ check "tsc --noEmit -p interop/ts (usage.ts)" \
 	"$bin/tsc" --noEmit -p interop/ts/tsconfig.json
 check "oasdiff breaking api/baseline/openapi.yaml api/openapi.yaml" \
 	interop/oasdiff.sh
+check "zoho nodejs-sdk-8.0 -> sandbox (interop/node-sdk.sh)" \
+	interop/node-sdk.sh
+check "prism mock + prism proxy --errors (interop/prism.sh)" \
+	interop/prism.sh
 
 echo "interop: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# node-sdk.sh runs Zoho's official Node.js SDK for CRM v8 against the sandbox:
+#
+#   1. builds the CLI into a temporary directory and starts
+#      `zohoterritory sandbox serve --contract-check --seed interop/seed.yaml`
+#      on a free loopback port;
+#   2. runs interop/node-sdk/run.mjs twice, with the static access token and
+#      with the refresh-token flow against the sandbox's token endpoint; each
+#      run calls the four operations, checks the SDK's parsed answers and the
+#      sandbox's state, and records the calls as HAR;
+#   3. validates the recorded requests and responses with both validators
+#      (`zohoterritory validate --requests`);
+#   4. stops the sandbox with SIGINT, which makes it report the contract
+#      violations of its own answers and exit 2 if there were any.
+#
+# Fails when any step fails or any violation is printed. The SDK's token
+# store, log and resource files stay in the temporary directory, which is
+# removed at exit. Needs interop/node_modules (interop/lint.sh installs it).
+#
+# Usage: interop/node-sdk.sh
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root" || exit 2
+
+if [ ! -d interop/node_modules/@zohocrm/nodejs-sdk-8.0 ]; then
+	echo "node-sdk: interop/node_modules is missing; run npm ci --prefix interop (or interop/lint.sh)" >&2
+	exit 1
+fi
+
+tmp="$(mktemp -d)"
+sandbox_pid=""
+cleanup() {
+	if [ -n "$sandbox_pid" ] && kill -0 "$sandbox_pid" 2>/dev/null; then
+		kill -TERM "$sandbox_pid" 2>/dev/null
+		wait "$sandbox_pid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+failed=0
+fail() {
+	echo "FAIL  $*"
+	failed=1
+}
+
+if ! go build -o "$tmp/zohoterritory" ./cmd/zohoterritory; then
+	echo "FAIL  go build ./cmd/zohoterritory"
+	exit 1
+fi
+
+"$tmp/zohoterritory" sandbox serve --addr 127.0.0.1:0 --contract-check --seed interop/seed.yaml \
+	>"$tmp/sandbox.env" 2>"$tmp/sandbox.log" &
+sandbox_pid=$!
+
+# The sandbox prints its environment once it listens; wait for the last line.
+for _ in $(seq 100); do
+	grep -q '^ZOHO_REFRESH_TOKEN=' "$tmp/sandbox.env" 2>/dev/null && break
+	kill -0 "$sandbox_pid" 2>/dev/null || break
+	sleep 0.1
+done
+if ! grep -q '^ZOHO_REFRESH_TOKEN=' "$tmp/sandbox.env" 2>/dev/null; then
+	echo "FAIL  the sandbox did not start within 10s"
+	cat "$tmp/sandbox.log"
+	exit 1
+fi
+while IFS='=' read -r key value; do
+	case "$key" in
+	ZOHO_*) export "$key=$value" ;;
+	esac
+done <"$tmp/sandbox.env"
+echo "node-sdk: sandbox at $ZOHO_API_DOMAIN, SDK $(node -p 'require("./interop/node_modules/@zohocrm/nodejs-sdk-8.0/package.json").version'), node $(node --version)"
+
+for mode in static refresh; do
+	mkdir -p "$tmp/$mode"
+	# cwd is the temporary directory, so that nothing the SDK writes lands in the repository.
+	if ! (cd "$tmp/$mode" && NODE_SDK_WORKDIR="$tmp/$mode" NODE_SDK_HAR="$tmp/$mode.har" \
+		node "$root/interop/node-sdk/run.mjs" "$mode"); then
+		fail "node interop/node-sdk/run.mjs $mode"
+	fi
+done
+
+hars=()
+for mode in static refresh; do
+	[ -s "$tmp/$mode.har" ] && hars+=("$tmp/$mode.har")
+done
+if [ "${#hars[@]}" -eq 0 ]; then
+	fail "no calls were recorded"
+elif ! "$tmp/zohoterritory" validate --requests "${hars[@]}" >"$tmp/validate.out" 2>&1; then
+	cat "$tmp/validate.out"
+	fail "zohoterritory validate --requests: the SDK's calls break api/openapi.yaml"
+else
+	echo "ok    zohoterritory validate --requests: $(tail -n 1 "$tmp/validate.out")"
+fi
+
+kill -INT "$sandbox_pid"
+wait "$sandbox_pid"
+rc=$?
+sandbox_pid=""
+if grep -qi 'violation' "$tmp/sandbox.log"; then
+	grep -i 'violation' "$tmp/sandbox.log"
+	fail "the sandbox reported contract violations"
+fi
+if [ "$rc" -ne 0 ]; then
+	cat "$tmp/sandbox.log"
+	fail "zohoterritory sandbox serve exited with $rc"
+else
+	echo "ok    sandbox --contract-check: no violation"
+fi
+
+[ "$failed" -eq 0 ]

@@ -1,0 +1,395 @@
+package prism
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+)
+
+// prismTransport adds a Prefer header (which selects Prism's mock answer)
+// and records every report Prism makes about a request or response: the
+// sl-violations header it adds to an answer with violations, and the
+// application/problem+json bodies it sends in place of an answer (an invalid
+// request, an unknown route, or, under --errors, a response that breaks the
+// spec).
+type prismTransport struct {
+	prefer string
+
+	mu      sync.Mutex
+	reports []string
+}
+
+func (p *prismTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if p.prefer != "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("Prefer", p.prefer)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	where := fmt.Sprintf("%s %s -> %d", req.Method, req.URL.RequestURI(), resp.StatusCode)
+	if v := resp.Header.Get("sl-violations"); v != "" {
+		p.report(where + ": sl-violations: " + v)
+	}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+		body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		p.report(where + ": Prism answered in place of the server: " + string(body))
+	}
+	return resp, nil
+}
+
+func (p *prismTransport) report(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.reports = append(p.reports, s)
+}
+
+// take returns the reports so far and forgets them.
+func (p *prismTransport) take() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r := p.reports
+	p.reports = nil
+	return r
+}
+
+// noRetries answers 429 and 5xx at once instead of backing off.
+func noRetries() zohoterritory.RetryPolicy {
+	p := zohoterritory.DefaultRetryPolicy()
+	p.MaxAttempts = 1
+	p.AttemptTimeout = 20 * time.Second
+	return p
+}
+
+// operation is how the client reaches one operation of the spec.
+type operation struct {
+	bulk  bool   // the `ids` form: the client uses it for two ids or more
+	key   string // the envelope key
+	owner string // the id in the path: a territory or a user
+	call  func(c *zohoterritory.Client, t *testing.T, owner string, ids []string) (*zohoterritory.Result, error)
+}
+
+func removeUsers(c *zohoterritory.Client, t *testing.T, territoryID string, ids []string) (*zohoterritory.Result, error) {
+	return c.RemoveUsersFromTerritory(t.Context(), territoryID, ids...)
+}
+
+func removeTerritories(c *zohoterritory.Client, t *testing.T, userID string, ids []string) (*zohoterritory.Result, error) {
+	return c.RemoveTerritoriesFromUser(t.Context(), userID, ids...)
+}
+
+// operations are the spec's four operations. The owners are the spec's
+// parameter examples.
+var operations = map[string]operation{
+	"removeUserFromTerritory":   {bulk: false, key: "users", owner: "431581000000744113", call: removeUsers},
+	"removeUsersFromTerritory":  {bulk: true, key: "users", owner: "431581000000744113", call: removeUsers},
+	"removeTerritoryFromUser":   {bulk: false, key: "territories", owner: "5725767000000583004", call: removeTerritories},
+	"removeTerritoriesFromUser": {bulk: true, key: "territories", owner: "5725767000000583004", call: removeTerritories},
+}
+
+// sentinels are the errors an *APIError with a code of the catalog matches.
+var sentinels = map[string]error{
+	"INVALID_DATA":           zohoterritory.ErrInvalidData,
+	"NOT_ALLOWED":            zohoterritory.ErrNotAllowed,
+	"INVALID_REQUEST_METHOD": zohoterritory.ErrInvalidRequestMethod,
+	"REQUIRED_PARAM_MISSING": zohoterritory.ErrRequiredParamMissing,
+	"API_NOT_SUPPORTED":      zohoterritory.ErrAPINotSupported,
+	"OAUTH_SCOPE_MISMATCH":   zohoterritory.ErrOAuthScopeMismatch,
+	"AUTHENTICATION_FAILURE": zohoterritory.ErrAuthenticationFailure,
+	"INVALID_TOKEN":          zohoterritory.ErrInvalidToken,
+	"NO_PERMISSION":          zohoterritory.ErrNoPermission,
+	"PERMISSION_DENIED":      zohoterritory.ErrNoPermission,
+	"TERRITORY_NOT_ENABLED":  zohoterritory.ErrTerritoryDisabled,
+	"TERRITORY_DISABLED":     zohoterritory.ErrTerritoryDisabled,
+	"INVALID_URL_PATTERN":    zohoterritory.ErrInvalidURLPattern,
+	"TOO_MANY_REQUESTS":      zohoterritory.ErrTooManyRequests,
+	"INTERNAL_ERROR":         zohoterritory.ErrInternal,
+	"INTERNAL_SERVER_ERROR":  zohoterritory.ErrInternal,
+}
+
+// example is one named example of one documented response of one operation.
+type example struct {
+	operation string
+	status    int
+	name      string
+	value     any
+}
+
+// examples walks api/openapi.yaml: every operation, every documented
+// status, every named example of its JSON body.
+func examples(t *testing.T) []example {
+	t.Helper()
+	v, err := contract.New()
+	require.NoError(t, err)
+	var out []example
+	for path, item := range v.Doc().Paths.Map() {
+		for method, op := range item.Operations() {
+			_, known := operations[op.OperationID]
+			require.Truef(t, known, "%s %s: operation %q is new to this test", method, path, op.OperationID)
+			for code, ref := range op.Responses.Map() {
+				status, err := strconv.Atoi(code)
+				require.NoErrorf(t, err, "%s: response %q is not a status code", op.OperationID, code)
+				media := ref.Value.Content.Get("application/json")
+				require.NotNilf(t, media, "%s %s: no application/json body", op.OperationID, code)
+				require.NotEmptyf(t, media.Examples, "%s %s: no named example", op.OperationID, code)
+				for name, ex := range media.Examples {
+					out = append(out, example{operation: op.OperationID, status: status, name: name, value: ex.Value.Value})
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.operation != b.operation {
+			return a.operation < b.operation
+		}
+		if a.status != b.status {
+			return a.status < b.status
+		}
+		return a.name < b.name
+	})
+	return out
+}
+
+// TestMockExamples checks that the client reads every documented example as
+// the spec means it, served by `prism mock` with the status and example
+// chosen by the Prefer header:
+//
+//   - an envelope: each id of an item is Removed (success) or Failed with
+//     the item's code (error); error items that name no id go, in order, to
+//     the ids no item names when there are as many of each, and otherwise
+//     stay unmatched while those ids are Unknown; items naming ids that
+//     were not asked for stay unmatched;
+//   - an error object: an *APIError with the status, code and message, that
+//     matches the code's sentinel; a 429 is a *RateLimitError with the
+//     Retry-After Prism sent; a 5xx leaves every id Unknown, other statuses
+//     leave them Failed with the code.
+//
+// The ids asked for are those the example names, plus one made-up id for
+// each error item that names none; a single-id operation asks for one id, a
+// bulk one for at least two.
+func TestMockExamples(t *testing.T) {
+	base := os.Getenv("ZOHO_PRISM_MOCK_URL")
+	if base == "" {
+		t.Skip("ZOHO_PRISM_MOCK_URL is not set: interop/prism.sh runs this test against `prism mock`")
+	}
+	all := examples(t)
+	for _, ex := range all {
+		t.Run(fmt.Sprintf("%s/%d/%s", ex.operation, ex.status, ex.name), func(t *testing.T) {
+			t.Parallel()
+			op := operations[ex.operation]
+			tr := &prismTransport{prefer: fmt.Sprintf("code=%d, example=%s", ex.status, ex.name)}
+			t.Cleanup(func() { assert.Empty(t, tr.take(), "Prism reported violations") })
+			c, err := zohoterritory.New(
+				zohoterritory.WithAPIDomain(base),
+				zohoterritory.WithAccessToken("1000.prism-mock"),
+				zohoterritory.WithHTTPClient(&http.Client{Transport: tr}),
+				zohoterritory.WithRetryPolicy(noRetries()),
+			)
+			require.NoError(t, err)
+
+			body, ok := ex.value.(map[string]any)
+			require.Truef(t, ok, "example value is %T, want an object", ex.value)
+			if raw, isEnvelope := body[op.key]; isEnvelope {
+				checkEnvelope(t, c, op, ex, raw)
+			} else {
+				require.Containsf(t, body, "code", "example is neither a %q envelope nor an error object", op.key)
+				checkErrorObject(t, c, op, ex, body)
+			}
+		})
+	}
+	t.Logf("%d examples", len(all))
+}
+
+// wireItem is one entry of an example's envelope.
+type wireItem struct {
+	id, status, code string
+}
+
+func (w wireItem) outcome() zohoterritory.Outcome {
+	switch w.status {
+	case "success":
+		return zohoterritory.Removed
+	case "error", "failure":
+		return zohoterritory.Failed
+	}
+	return zohoterritory.Unknown
+}
+
+// madeUp returns the n-th id that no example uses.
+func madeUp(n int) string { return fmt.Sprintf("9%018d", n) }
+
+func checkEnvelope(t *testing.T, c *zohoterritory.Client, op operation, ex example, raw any) {
+	list, ok := raw.([]any)
+	require.Truef(t, ok, "%q is %T, want an array", op.key, raw)
+	var items []wireItem
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		require.Truef(t, ok, "item is %T", e)
+		it := wireItem{status: fmt.Sprint(m["status"]), code: fmt.Sprint(m["code"])}
+		if d, ok := m["details"].(map[string]any); ok {
+			if id, ok := d["id"].(string); ok {
+				it.id = id
+			}
+		}
+		items = append(items, it)
+	}
+
+	// The ids to ask for.
+	var ids []string
+	anonymous := 0
+	for _, it := range items {
+		switch {
+		case it.id == "":
+			anonymous++
+		case !slices.Contains(ids, it.id):
+			ids = append(ids, it.id)
+		}
+	}
+	made := 0
+	if op.bulk {
+		for range anonymous {
+			made++
+			ids = append(ids, madeUp(made))
+		}
+		for len(ids) < 2 {
+			made++
+			ids = append(ids, madeUp(made))
+		}
+	} else if len(ids) > 0 {
+		ids = ids[:1]
+	} else {
+		ids = []string{madeUp(1)}
+	}
+
+	// What the spec says becomes of each id.
+	want := make([]zohoterritory.Outcome, len(ids))
+	wantCode := make([]string, len(ids))
+	assigned := make([]int, len(ids))
+	for i := range assigned {
+		assigned[i] = -1
+	}
+	var anon, unmatched []int
+	for n, it := range items {
+		i := slices.Index(ids, it.id)
+		switch {
+		case it.id != "" && i >= 0 && assigned[i] < 0:
+			assigned[i] = n
+		case it.id == "":
+			anon = append(anon, n)
+		default:
+			unmatched = append(unmatched, n)
+		}
+	}
+	var open []int
+	for i := range ids {
+		if assigned[i] < 0 {
+			open = append(open, i)
+		}
+	}
+	if len(open) == len(anon) {
+		for k, i := range open {
+			assigned[i] = anon[k]
+		}
+	} else {
+		unmatched = append(unmatched, anon...)
+	}
+	for i, n := range assigned {
+		if n < 0 {
+			want[i] = zohoterritory.Unknown
+			continue
+		}
+		want[i], wantCode[i] = items[n].outcome(), items[n].code
+	}
+	var wantUnmatched []string
+	for _, n := range unmatched {
+		wantUnmatched = append(wantUnmatched, items[n].outcome().String()+" "+items[n].code)
+	}
+
+	res, err := op.call(c, t, op.owner, ids)
+	require.NoError(t, err, "an envelope is never a request-level failure")
+	require.Len(t, res.Calls, 1)
+	require.NotNil(t, res.Calls[0].Response)
+	assert.Equal(t, ex.status, res.Calls[0].Response.StatusCode)
+	assert.Equal(t, ex.operation, res.Calls[0].Operation, "the client used another operation")
+	require.Len(t, res.Items, len(ids))
+	for i, got := range res.Items {
+		assert.Equalf(t, ids[i], got.ID, "item %d", i)
+		assert.Equalf(t, want[i], got.Outcome, "id %s: outcome (%s)", ids[i], got.Message)
+		if want[i] == zohoterritory.Failed {
+			assert.Equalf(t, wantCode[i], got.Code, "id %s: code", ids[i])
+			assert.NotEmptyf(t, got.Reason, "id %s: reason", ids[i])
+		}
+	}
+	var gotUnmatched []string
+	for _, u := range res.Unmatched {
+		gotUnmatched = append(gotUnmatched, u.Outcome.String()+" "+u.Code)
+	}
+	sort.Strings(wantUnmatched)
+	sort.Strings(gotUnmatched)
+	assert.Equal(t, wantUnmatched, gotUnmatched, "unmatched items")
+}
+
+func checkErrorObject(t *testing.T, c *zohoterritory.Client, op operation, ex example, body map[string]any) {
+	code, message := fmt.Sprint(body["code"]), fmt.Sprint(body["message"])
+	ids := []string{madeUp(1)}
+	if op.bulk {
+		ids = append(ids, madeUp(2))
+	}
+	res, err := op.call(c, t, op.owner, ids)
+	require.Error(t, err)
+	var apiErr *zohoterritory.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, ex.operation, apiErr.Operation)
+	assert.Equal(t, ex.status, apiErr.StatusCode)
+	assert.Equal(t, code, apiErr.Code)
+	assert.Equal(t, message, apiErr.Message)
+	if s, ok := sentinels[code]; ok {
+		assert.ErrorIs(t, err, s)
+	}
+	require.NotNil(t, res)
+	require.Len(t, res.Items, len(ids))
+
+	switch {
+	case ex.status == http.StatusTooManyRequests:
+		var rl *zohoterritory.RateLimitError
+		require.ErrorAs(t, err, &rl)
+		assert.ErrorIs(t, err, zohoterritory.ErrTooManyRequests)
+		if ra := apiErr.Response.Header.Get("Retry-After"); ra != "" {
+			secs, convErr := strconv.Atoi(ra)
+			require.NoError(t, convErr, "Retry-After %q", ra)
+			assert.Equal(t, time.Duration(secs)*time.Second, rl.RetryAfter)
+		}
+	case ex.status >= 500:
+		assert.ErrorIs(t, err, zohoterritory.ErrInternal)
+	}
+	for _, it := range res.Items {
+		if ex.status >= 500 {
+			assert.Equalf(t, zohoterritory.Unknown, it.Outcome, "id %s: after a server fault the outcome is not known", it.ID)
+			continue
+		}
+		assert.Equalf(t, zohoterritory.Failed, it.Outcome, "id %s", it.ID)
+		assert.Equalf(t, code, it.Code, "id %s", it.ID)
+		assert.ErrorAsf(t, it.Err, new(*zohoterritory.APIError), "id %s", it.ID)
+	}
+}
