@@ -141,6 +141,13 @@ func TestInputAndConfigErrorsExit1AndSendNothing(t *testing.T) {
 		{"both credentials", with(env, "ZOHO_CLIENT_ID", "x"), "", []string{"remove-users", "--territory", northAmerica, chloe}, "not both"},
 		{"half refresh flow", with(env, "ZOHO_ACCESS_TOKEN", "", "ZOHO_CLIENT_ID", "x"), "", []string{"remove-users", "--territory", northAmerica, chloe}, "also needs ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN"},
 		{"plain http accounts", with(env, "ZOHO_ACCESS_TOKEN", "", "ZOHO_CLIENT_ID", "x", "ZOHO_CLIENT_SECRET", "y", "ZOHO_REFRESH_TOKEN", "z", "ZOHO_ACCOUNTS_URL", "http://accounts.example.com"), "", []string{"remove-users", "--territory", northAmerica, chloe}, "--accounts-url / ZOHO_ACCOUNTS_URL"},
+		{"bad --max-attempts", env, "", []string{"remove-users", "--territory", northAmerica, "--max-attempts", "0", chloe}, "--max-attempts 0: must be at least 1"},
+		{"bad --max-delay", env, "", []string{"remove-users", "--territory", northAmerica, "--max-delay", "0s", chloe}, "--max-delay 0s: must be positive"},
+		{"bad --attempt-timeout", env, "", []string{"remove-users", "--territory", northAmerica, "--attempt-timeout", "-1s", chloe}, "--attempt-timeout -1s: must be positive"},
+		{"sandbox negative fault count", env, "", []string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--truncate", "-1"}, "--truncate -1: must not be negative"},
+		{"sandbox fault-every 0", env, "", []string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--fail-5xx", "2", "--fault-every", "0"}, "--fault-every 0: must be at least 1"},
+		{"sandbox retry-after alone", env, "", []string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--retry-after", "1"}, "--retry-after needs --fail-429"},
+		{"sandbox latency too long", env, "", []string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--latency", "1m"}, "--latency 1m0s: must be between 0 and 30s"},
 		{"sandbox without serve", env, "", []string{"sandbox"}, "missing subcommand serve"},
 		{"sandbox remote addr", env, "", []string{"sandbox", "serve", "--addr", "0.0.0.0:0"}, "0.0.0.0:0"},
 	}

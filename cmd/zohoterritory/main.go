@@ -5,7 +5,7 @@
 //
 //	zohoterritory remove-users --territory ID [USER_ID ...]
 //	zohoterritory remove-territories --user ID [TERRITORY_ID ...]
-//	zohoterritory sandbox serve [--addr 127.0.0.1:8080] [--seed FILE]
+//	zohoterritory sandbox serve [--addr 127.0.0.1:8080] [--seed FILE] [fault flags]
 //	zohoterritory demo
 //	zohoterritory validate [--requests] FILE|DIR ...
 //

@@ -44,6 +44,10 @@ func runRemove(ctx context.Context, cmd removeCommand, args []string, io *stream
 	var cf connFlags
 	cf.register(fs, getenv)
 	concurrency := fs.Int("concurrency", zohoterritory.DefaultConcurrency, "batches sent at once")
+	policy := zohoterritory.DefaultRetryPolicy()
+	fs.IntVar(&policy.MaxAttempts, "max-attempts", policy.MaxAttempts, "most times one request is sent, the first included (1: no retries)")
+	fs.DurationVar(&policy.MaxDelay, "max-delay", policy.MaxDelay, "longest wait before a retry, a server's Retry-After included")
+	fs.DurationVar(&policy.AttemptTimeout, "attempt-timeout", policy.AttemptTimeout, "time limit of each attempt")
 	dryRun := fs.Bool("dry-run", false, "check the ids and print the planned calls; send nothing")
 	defaultOutput := "json"
 	if io.outTTY {
@@ -63,6 +67,15 @@ func runRemove(ctx context.Context, cmd removeCommand, args []string, io *stream
 	if *concurrency < 1 {
 		return usageErr("%s: --concurrency %d: must be at least 1", cmd.name, *concurrency)
 	}
+	switch {
+	case policy.MaxAttempts < 1:
+		return usageErr("%s: --max-attempts %d: must be at least 1", cmd.name, policy.MaxAttempts)
+	case policy.MaxDelay <= 0:
+		return usageErr("%s: --max-delay %s: must be positive", cmd.name, policy.MaxDelay)
+	case policy.AttemptTimeout <= 0:
+		return usageErr("%s: --attempt-timeout %s: must be positive", cmd.name, policy.AttemptTimeout)
+	}
+	policy.BaseDelay = min(policy.BaseDelay, policy.MaxDelay)
 	ids, err := readIDs(positional, io)
 	if err != nil {
 		return err
@@ -72,7 +85,7 @@ func runRemove(ctx context.Context, cmd removeCommand, args []string, io *stream
 	if err != nil {
 		return err
 	}
-	opts = append(opts, zohoterritory.WithConcurrency(*concurrency))
+	opts = append(opts, zohoterritory.WithConcurrency(*concurrency), zohoterritory.WithRetryPolicy(policy))
 	if len(ids) > zohoterritory.MaxBatchSize && io.errTTY && !*dryRun {
 		opts = append(opts, zohoterritory.WithProgress(func(p zohoterritory.Progress) {
 			fmt.Fprintf(io.err, "\r%d/%d ids", p.Done, p.Total)

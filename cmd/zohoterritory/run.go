@@ -13,7 +13,7 @@ const usageText = `zohoterritory removes territory membership in Zoho CRM.
 Usage:
   zohoterritory remove-users --territory ID [USER_ID ...]
   zohoterritory remove-territories --user ID [TERRITORY_ID ...]
-  zohoterritory sandbox serve [--addr 127.0.0.1:8080] [--seed FILE]
+  zohoterritory sandbox serve [--addr 127.0.0.1:8080] [--seed FILE] [fault flags]
   zohoterritory demo
   zohoterritory validate [--requests] FILE|DIR ...
   zohoterritory help
@@ -28,6 +28,9 @@ Flags of remove-users and remove-territories (environment variable in brackets):
   --api-domain URL      API base URL, e.g. http://127.0.0.1:8080 for a sandbox [ZOHO_API_DOMAIN]
   --accounts-url URL    accounts server for the refresh-token flow [ZOHO_ACCOUNTS_URL]
   --concurrency N       batches sent at once (default 4)
+  --max-attempts N      most times one request is sent, the first included (default 4)
+  --max-delay DUR       longest wait before a retry, a server's Retry-After included (default 30s)
+  --attempt-timeout DUR time limit of each attempt (default 30s)
   --dry-run             check the ids and print the planned calls; send nothing
   --output table|json   output format (default: table on a terminal, json otherwise)
 
@@ -37,6 +40,10 @@ Credentials, from the environment only:
 
 Exit status: 0 when every id was removed; 1 for usage, configuration or input
 errors (nothing was sent); 2 when any id failed or its outcome is unknown.
+Running the same command again is safe: an id whose outcome was unknown is
+then removed, or reported "not_member" when the lost attempt had removed it.
+
+Run "zohoterritory sandbox serve -h" for the sandbox's fault flags.
 `
 
 // run runs the command line args and returns the exit code. getenv reads

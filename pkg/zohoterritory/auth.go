@@ -44,6 +44,16 @@ func (m *tokenManager) token(ctx context.Context) (*oauth2.Token, error) {
 		return tok, nil
 	}
 	ch := m.flight.DoChan("token", func() (any, error) {
+		// A caller that found no valid token may arrive just after a
+		// fetch it could have shared has finished: take that fetch's
+		// token rather than fetch again. A rejected token is never found
+		// here, since invalidate dropped it.
+		m.mu.Lock()
+		cached := m.tok
+		m.mu.Unlock()
+		if cached != nil && m.valid(cached) {
+			return cached, nil
+		}
 		// The fetch is shared, so one caller's cancellation must not fail
 		// the others: it runs detached, bounded by its own timeout.
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.timeout)
@@ -63,7 +73,15 @@ func (m *tokenManager) token(ctx context.Context) (*oauth2.Token, error) {
 	})
 	select {
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		cause := context.Cause(ctx)
+		if errors.Is(cause, context.DeadlineExceeded) {
+			// A fetch that outlasts the attempt's timeout is a failure
+			// to get a token like any other, naming the accounts server.
+			return nil, m.wrap(cause)
+		}
+		// Cancelled by the caller, or stopped by another batch's
+		// failure, which is then the cause.
+		return nil, cause
 	case r := <-ch:
 		if r.Err != nil {
 			return nil, r.Err
@@ -202,8 +220,14 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	body, readErr := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	if readErr != nil {
+		// Hand the caller the same failure, such as ErrBodyTooLarge,
+		// after the bytes that were read.
+		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{readErr}))
+		return resp, nil
+	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if readErr != nil || !isInvalidToken(body) {
+	if !isInvalidToken(body) {
 		return resp, nil
 	}
 	t.tokens.invalidate(tok.AccessToken)
@@ -234,6 +258,11 @@ func (t *authTransport) send(req *http.Request, token string) (*http.Response, e
 	resp.Body = &limitedBody{rc: resp.Body, left: t.maxBody}
 	return resp, nil
 }
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 // isInvalidToken reports whether a 401 body is Zoho's INVALID_TOKEN, the
 // one 401 a refresh can cure (OAUTH_SCOPE_MISMATCH and

@@ -106,6 +106,37 @@ func TestRefreshOnceForConcurrentCallers(t *testing.T) {
 	assertNoSecret(t, fmt.Sprintf("%+v %+v", res, resp.Request), "1000.access-")
 }
 
+// TestRefreshOnceWhenExpired: the cached token has expired (on the clock,
+// before Zoho could reject it) when 200 calls start at once; they make one
+// refresh call between them and none sends the expired token.
+func TestRefreshOnceWhenExpired(t *testing.T) {
+	t.Parallel()
+	acc := newAccounts(t, "")
+	acc.delay = 10 * time.Millisecond
+	c, f, _ := setup(t, allRemoved("territories"), WithRefreshToken(testClientID, testClientSecret, testRefreshToken), WithAccountsURL(acc.srv.URL))
+	c.tokens.tok = &oauth2.Token{AccessToken: "1000.access-expired", Expiry: time.Now().Add(-time.Minute)}
+
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range 200 {
+		wg.Go(func() {
+			<-start
+			res, err := c.RemoveTerritoriesFromUser(t.Context(), "9", fmt.Sprint(i+1))
+			if assert.NoError(t, err) {
+				assert.True(t, res.AllRemoved())
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	assert.Equal(t, int32(1), acc.refreshes.Load(), "200 callers, one refresh")
+	reqs := f.requests()
+	require.Len(t, reqs, 200)
+	for _, r := range reqs {
+		assert.Equal(t, "Zoho-oauthtoken 1000.access-1", r.Auth, "the expired token is never sent")
+	}
+}
+
 func TestRefreshFailureIsTypedAndSecretFree(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -424,15 +424,22 @@ func (c *Client) APIVersion() string { return string(c.version) }
 // only. The result ends in "/" so that operation paths are joined below
 // any path prefix.
 func checkBaseURL(what, raw string) (*url.URL, error) {
+	// The URL is quoted in errors only once it is known to carry no user
+	// info and no query, where a password or token could hide.
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s(%q): %w", what, raw, err)
+		// A url.Error would quote the whole URL.
+		return nil, fmt.Errorf("%s: not a URL: %w", what, errors.Unwrap(err))
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%s(%q): must not have user info", what, u.Redacted())
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		bare := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+		return nil, fmt.Errorf("%s(%q): must not have a query or a fragment", what, bare.String()+"?…")
 	}
 	if u.Host == "" {
 		return nil, fmt.Errorf("%s(%q): must be an absolute URL such as https://www.zohoapis.com", what, raw)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("%s(%q): must not have user info, a query or a fragment", what, raw)
 	}
 	switch u.Scheme {
 	case "https":

@@ -299,10 +299,9 @@ func (c *Client) sendBatch(ctx context.Context, e endpoint, owner string, ids []
 		if !retryable {
 			break
 		}
-		if last.started && !isRateLimited(last) {
+		if last.started && !wasRefused(last) {
 			// Zoho may have acted on this attempt (a lost connection, a
-			// 5xx, a cut-off or unreadable success): only a 429 says
-			// nothing was done.
+			// 5xx, a cut-off or unreadable success).
 			uncertain = true
 		}
 		if n >= c.retry.MaxAttempts || !run.budget.take() {
@@ -360,10 +359,11 @@ func isDialError(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// isRateLimited reports whether the attempt was a 429 read in full, the one
-// retryable answer that says the request was not carried out.
-func isRateLimited(a attempt) bool {
-	return a.resp != nil && a.err == nil && a.resp.StatusCode == http.StatusTooManyRequests
+// wasRefused reports whether the attempt's status says that nothing was
+// done, whatever became of its body: 429, or 400 (Zoho's status when every
+// id failed, or when it rejected the request).
+func wasRefused(a attempt) bool {
+	return a.resp != nil && (a.resp.StatusCode == http.StatusTooManyRequests || a.resp.StatusCode == http.StatusBadRequest)
 }
 
 // shouldRetry says whether an attempt may pass on a second try, and how
@@ -389,13 +389,25 @@ func (c *Client) shouldRetry(a attempt) (wait time.Duration, retry bool, why str
 	case a.resp.StatusCode >= 500:
 		return c.capWait(parseRetryAfter(a.resp.Header, c.now())), true, a.resp.Status
 	case a.resp.StatusCode == http.StatusOK || a.resp.StatusCode == http.StatusMultiStatus:
-		var syntaxErr *json.SyntaxError
-		if errors.As(a.decodeErr, &syntaxErr) || errors.Is(a.decodeErr, io.ErrUnexpectedEOF) {
+		if isGarbled(a.decodeErr) {
 			// Cut off or garbled on the way: Zoho acted, so ask again.
+			return 0, true, a.resp.Status + " with a body that is not JSON"
+		}
+	case a.resp.StatusCode == http.StatusBadRequest:
+		if isJSONContent(a.resp) && isGarbled(a.decodeErr) {
+			// A cut-off JSON 400 hides which ids failed and why; asking
+			// again is safe, since a 400 says nothing was done.
 			return 0, true, a.resp.Status + " with a body that is not JSON"
 		}
 	}
 	return 0, false, ""
+}
+
+// isGarbled reports whether a decode error means the body is not JSON at
+// all (cut off or garbled), rather than JSON of an unexpected shape.
+func isGarbled(decodeErr error) bool {
+	var syntaxErr *json.SyntaxError
+	return errors.As(decodeErr, &syntaxErr) || errors.Is(decodeErr, io.ErrUnexpectedEOF)
 }
 
 func (c *Client) capWait(d time.Duration) time.Duration {

@@ -159,6 +159,7 @@ func TestRetries(t *testing.T) {
 		body   string
 	}
 	ok := answer{200, nil, `{"territories":[{"code":"SUCCESS","details":{"id":"1"},"message":"ok","status":"success"}]}`}
+	notLinked := answer{400, nil, `{"territories":[{"code":"INVALID_DATA","details":{},"message":"The territory ID is not linked with the specified user","status":"error"}]}`}
 	tests := []struct {
 		name       string
 		answers    []answer
@@ -183,6 +184,14 @@ func TestRetries(t *testing.T) {
 			&RetryPolicy{MaxAttempts: 1, AttemptTimeout: time.Second}, 1, nil, Unknown, "", ErrInternal},
 		{"truncated 200 is retried", []answer{{200, nil, `{"territories":[{"code":"SUCC`}, ok},
 			nil, 2, []time.Duration{250 * time.Millisecond}, Removed, "", nil},
+		{"truncated 200, then not linked: the first attempt removed it", []answer{{200, nil, `{"territories":[{"code":"SUCC`}, notLinked},
+			nil, 2, []time.Duration{250 * time.Millisecond}, Removed, "", nil},
+		{"truncated 400 is retried, and says nothing was done", []answer{{400, nil, `{"territories":[{"code":"INVALID_DATA","det`}, notLinked},
+			nil, 2, []time.Duration{250 * time.Millisecond}, Failed, ReasonNotMember, nil},
+		{"truncated 400 every time: failed, reason unknown", []answer{{400, nil, `{"territories":[{"code":"INVALID_DATA","det`}},
+			nil, 4, []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second}, Failed, ReasonOther, errAnyAPIError},
+		{"HTML 400 from a proxy is not retried", []answer{{400, map[string]string{"Content-Type": "text/html"}, `<html>Bad Request</html>`}},
+			nil, 1, nil, Failed, ReasonOther, errAnyAPIError},
 		{"budget 1 stops after one retry", []answer{{503, nil, ``}},
 			&RetryPolicy{MaxAttempts: 5, BaseDelay: time.Second, MaxDelay: time.Minute, Budget: 1, AttemptTimeout: time.Second}, 2, []time.Duration{500 * time.Millisecond}, Unknown, "", ErrInternal},
 		{"400 is never retried", []answer{{400, nil, `{"code":"INVALID_DATA","details":{},"message":"The user ID given seems to be invalid","status":"error"}`}},
@@ -213,9 +222,14 @@ func TestRetries(t *testing.T) {
 			}
 			c, f, sl := setup(t, h, opts...)
 			res, err := c.RemoveTerritoriesFromUser(t.Context(), "9", "1")
-			if tt.wantErr == nil {
+			switch tt.wantErr {
+			case nil:
 				require.NoError(t, err)
-			} else {
+			case errAnyAPIError:
+				var apiErr *APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, "removeTerritoryFromUser", apiErr.Operation)
+			default:
 				require.ErrorIs(t, err, tt.wantErr)
 			}
 			assert.Len(t, f.requests(), tt.wantCalls)
@@ -227,6 +241,10 @@ func TestRetries(t *testing.T) {
 		})
 	}
 }
+
+// errAnyAPIError stands, in a table, for an *APIError that matches no
+// sentinel.
+var errAnyAPIError = errors.New("any *APIError")
 
 func TestRateLimitErrorCarriesRetryAfter(t *testing.T) {
 	t.Parallel()

@@ -71,6 +71,8 @@ func classify(code, message string) Reason {
 			return ReasonDefaultTerritory
 		case strings.Contains(m, "deleted"), strings.Contains(m, "inactive"), strings.Contains(m, "not associated with zoho crm"):
 			return ReasonUserInactive
+		case strings.Contains(m, "maximum"), strings.Contains(m, "exceeded"), strings.Contains(m, "limit"):
+			return ReasonRejected
 		case strings.Contains(m, "invalid"):
 			return ReasonInvalidID
 		}

@@ -11,8 +11,8 @@ import (
 )
 
 // RetryPolicy says when and how a request is sent again. Only failures that
-// may pass are retried: transport errors, 429 and 5xx, and a success whose
-// body was cut off. Other 4xx answers are never retried.
+// may pass are retried: transport errors, 429 and 5xx, and a 200, 207 or 400
+// whose body was cut off. Other 4xx answers are never retried.
 type RetryPolicy struct {
 	// MaxAttempts is the most times one request is sent, the first
 	// included; 1 disables retries.

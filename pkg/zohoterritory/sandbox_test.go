@@ -87,10 +87,12 @@ func TestAgainstSandbox(t *testing.T) {
 }
 
 // TestRefreshAgainstSandbox uses the refresh-token flow against the
-// sandbox's token endpoint, with 50 concurrent callers whose token expires.
+// sandbox's token endpoint: 200 concurrent calls whose token has expired
+// make exactly one refresh call between them.
 func TestRefreshAgainstSandbox(t *testing.T) {
 	t.Parallel()
-	seed, rep, terrs, _, _ := bigOrg(50)
+	const callers = 200
+	seed, rep, terrs, _, _ := bigOrg(callers + 1)
 	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed), zohoterritorytest.WithContractCheck())
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
@@ -106,21 +108,79 @@ func TestRefreshAgainstSandbox(t *testing.T) {
 	assert.True(t, res.AllRemoved())
 	assert.Equal(t, srv.URL(), c.APIDomain(), "the token reply's api_domain is used")
 	require.Equal(t, 1, srv.RefreshCount())
+	require.Equal(t, 1, tokenCalls(srv))
 
 	srv.ExpireAccessTokens()
+	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for _, id := range terrs[1:] {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
+			<-start
 			res, err := c.RemoveTerritoriesFromUser(t.Context(), rep, id)
 			if assert.NoError(t, err) {
 				assert.True(t, res.AllRemoved(), id)
 			}
-		}()
+		})
 	}
+	close(start)
 	wg.Wait()
-	assert.Equal(t, 2, srv.RefreshCount(), "49 callers with an expired token share one refresh")
+	assert.Equal(t, 2, tokenCalls(srv), "%d callers with an expired token make one refresh call", callers)
+	assert.Equal(t, 2, srv.RefreshCount())
 	assert.Equal(t, []string{"300"}, srv.TerritoriesOf(rep))
 	assert.Empty(t, srv.Violations())
+}
+
+// TestFailedRefreshUnderConcurrency: 200 concurrent calls whose refresh is
+// refused each get an *AuthError that names the accounts server and the
+// OAuth error, never a secret, and nothing reaches the API.
+func TestFailedRefreshUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	const callers = 200
+	seed, rep, terrs, _, _ := bigOrg(callers)
+	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed))
+	require.NoError(t, err)
+	t.Cleanup(srv.Close)
+	oc := srv.OAuthClient()
+	const wrongSecret = "wrong-secret-0b9f4e"
+	c, err := zohoterritory.New(
+		zohoterritory.WithRefreshToken(oc.ClientID, wrongSecret, oc.RefreshToken),
+		zohoterritory.WithAccountsURL(srv.URL()),
+	)
+	require.NoError(t, err)
+	secrets := []zohoterritorytest.Secret{{Name: "client secret", Value: wrongSecret}, {Name: "refresh token", Value: oc.RefreshToken}}
+
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, id := range terrs {
+		wg.Go(func() {
+			<-start
+			res, err := c.RemoveTerritoriesFromUser(t.Context(), rep, id)
+			var authErr *zohoterritory.AuthError
+			if assert.ErrorAs(t, err, &authErr) {
+				assert.Equal(t, srv.URL(), authErr.AccountsURL)
+				assert.Equal(t, "invalid_client", authErr.Code)
+				assert.Contains(t, err.Error(), "refresh access token at "+srv.URL()+": invalid_client")
+			}
+			assert.Empty(t, zohoterritorytest.FindSecrets(fmt.Sprintf("%v %+v %#v", err, err, res), secrets...))
+			if assert.NotNil(t, res) && assert.Len(t, res.Items, 1) {
+				assert.Equal(t, zohoterritory.ReasonNotSent, res.Items[0].Reason)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	assert.Positive(t, tokenCalls(srv))
+	assert.Equal(t, tokenCalls(srv), len(srv.Requests()), "nothing reached the API")
+	assert.Len(t, srv.TerritoriesOf(rep), callers+1)
+}
+
+// tokenCalls counts the requests the sandbox's token endpoint answered.
+func tokenCalls(srv *zohoterritorytest.Server) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Path == "/oauth/v2/token" {
+			n++
+		}
+	}
+	return n
 }

@@ -2,7 +2,6 @@ package zohoterritorytest
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -141,7 +140,7 @@ func TestMessagesMatchSpec(t *testing.T) {
 		msgUserRemoved, msgTerritoryRemoved, msgInvalidTerritoryID, msgInvalidRelatedID, msgUserIsManager,
 		msgUserNotAMember, msgInvalidUserID, msgUserDeleted, msgNotAllowed, msgInvalidTerritories, msgOrgTerritory,
 		msgNotLinked, msgTerritoryManager, msgRequestMethod, msgParamMissing, msgTooManyIDs, msgScopeMismatch,
-		msgAuthFailure, msgInvalidToken, msgURLPattern,
+		msgAuthFailure, msgInvalidToken, msgURLPattern, msgTooManyRequests, msgInternalError,
 	} {
 		assert.True(t, slices.Contains(inSpec, m), "message %q is not among the spec's examples", m)
 	}
@@ -182,10 +181,7 @@ func TestUnroutedResponsesCheckedAgainstErrorSchema(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cw := &captureWriter{ResponseWriter: httptest.NewRecorder(), status: http.StatusNotFound, keepBody: true}
-			cw.Header().Set("Content-Type", tt.contentType)
-			cw.body.WriteString(tt.body)
-			got := srv.checkResponse(req, vd, cw)
+			got := srv.checkResponse(req, vd, http.StatusNotFound, http.Header{"Content-Type": {tt.contentType}}, []byte(tt.body))
 			if tt.want == "" {
 				assert.Empty(t, got)
 				return

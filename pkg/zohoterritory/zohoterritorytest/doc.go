@@ -34,4 +34,12 @@
 // tests inspect it with [Server.Members], [Server.TerritoriesOf],
 // [Server.Requests] and [Server.RefreshCount]. With [WithContractCheck]
 // the server validates its own traffic against the spec.
+//
+// [WithFaults] and [Server.SetFaults] make the server misbehave on chosen
+// API requests, as Zoho or a proxy in front of it might: latency, 429 with
+// Retry-After, bursts of 500 and 503, a connection reset before the work or
+// halfway through the answer, truncated JSON, a proxy's HTML 502, a slow
+// body. Each [FaultKind] says whether the removal is carried out before the
+// answer breaks. [FindSecrets] helps tests check that no credential is
+// printed.
 package zohoterritorytest

@@ -2,9 +2,12 @@ package zohoterritorytest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -35,8 +38,11 @@ const (
 	msgAuthFailure        = "Authentication failed"
 	msgInvalidToken       = "invalid oauth token"
 	msgURLPattern         = "Please check if the URL trying to access is a correct one"
+	msgTooManyRequests    = "You have made too many requests. Please try again later."
+	msgInternalError      = "Internal Server Error"
 	// Not among the spec's examples; Zoho's wording is unverified.
 	msgAPINotSupported = "The requested API version is not supported"
+	msgUnavailable     = "Service Unavailable"
 )
 
 // maxIDs is the most ids one bulk call accepts, counted before duplicates
@@ -146,23 +152,53 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// serveHTTP is the server's handler: it records each request and, under
-// WithContractCheck, validates the exchange around the actual handling.
+// serveHTTP is the server's handler: it records each request, applies the
+// faults to CRM API requests and, under WithContractCheck, validates the
+// exchange around the actual handling.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	checked := s.contract != nil && r.URL.Path != tokenPath
+	api := r.URL.Path != tokenPath
+	checked := s.contract != nil && api
 	var reqVerdict contract.Verdict
 	if checked {
 		reqVerdict = s.contract.ValidateRequest(r)
 	}
-	cw := &captureWriter{ResponseWriter: w, keepBody: checked}
-	s.route(cw, r)
-
-	var respFinding string
-	if checked {
-		respFinding = s.checkResponse(r, reqVerdict, cw)
+	var plan faultPlan
+	if api {
+		s.mu.Lock()
+		plan = s.faults.planLocked()
+		s.mu.Unlock()
 	}
 
-	rec := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Status: cw.status}
+	rec := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Fault: plan.kind, Latency: plan.delay}
+	var respFinding string
+	switch {
+	case plan.delay > 0 && !s.wait(context.WithoutCancel(r.Context()), plan.delay):
+		// The server is closing: drop the request undone. A client that
+		// gave up does not stop the work, as at a server that is merely
+		// slow.
+		resetConn(w, nil)
+	case plan.kind == "":
+		cw := &captureWriter{ResponseWriter: w, keepBody: checked}
+		s.route(cw, r)
+		rec.Status = cw.status
+		if checked {
+			respFinding = s.checkResponse(r, reqVerdict, cw.status, cw.Header(), cw.body.Bytes())
+		}
+	default:
+		// When the fault lets the work be done, the handler's own answer
+		// is checked against the contract; what the fault then makes of
+		// it is outside the contract on purpose.
+		var answer *httptest.ResponseRecorder
+		if plan.doesWork() {
+			answer = httptest.NewRecorder()
+			s.route(answer, r)
+		}
+		rec.Status = s.serveFault(w, r, plan, answer)
+		if checked && answer != nil {
+			respFinding = s.checkResponse(r, reqVerdict, answer.Code, answer.Header(), answer.Body.Bytes())
+		}
+	}
+
 	if r.URL.Path == tokenPath {
 		rec.RawQuery = redactQuery(rec.RawQuery)
 	}
@@ -181,14 +217,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // routed to. A request that matches no operation (an unknown URL or a wrong
 // method) has no response in the spec to compare with; its body is checked
 // against the spec's Error schema instead, by kin-openapi alone.
-func (s *Server) checkResponse(r *http.Request, reqVerdict contract.Verdict, cw *captureWriter) string {
-	resp := contract.Response{StatusCode: cw.status, Header: cw.Header().Clone(), Body: cw.body.Bytes()}
+func (s *Server) checkResponse(r *http.Request, reqVerdict contract.Verdict, status int, header http.Header, body []byte) string {
+	resp := contract.Response{StatusCode: status, Header: header.Clone(), Body: body}
 	if reqVerdict.Operation != "" {
 		vd := s.contract.ValidateResponse(r, resp)
 		if vd.OK() {
 			return ""
 		}
-		return describe(r, cw.status, vd.Operation, vd.Kin, vd.Lib)
+		return describe(r, status, vd.Operation, vd.Kin, vd.Lib)
 	}
 	var errSchema error
 	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
@@ -207,7 +243,7 @@ func (s *Server) checkResponse(r *http.Request, reqVerdict contract.Verdict, cw 
 		return ""
 	}
 	return strings.Join(strings.Fields(fmt.Sprintf("%s %s -> %d: (no operation) schema Error: kin-openapi: %v",
-		r.Method, r.URL.RequestURI(), cw.status, errSchema)), " ")
+		r.Method, r.URL.RequestURI(), status, errSchema)), " ")
 }
 
 func describe(r *http.Request, status int, op string, kin, lib error) string {
@@ -469,7 +505,9 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-	if err := r.ParseForm(); err != nil {
+	// Zoho's Node SDK posts multipart/form-data; curl and x/oauth2 post
+	// application/x-www-form-urlencoded. ParseMultipartForm reads both.
+	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request"})
 		return
 	}

@@ -27,6 +27,9 @@ type Server struct {
 	http     *httptest.Server
 	contract *contract.Validator // nil unless WithContractCheck
 
+	closing   chan struct{} // closed by Close, to cut fault delays short
+	closeOnce sync.Once
+
 	mu           sync.Mutex
 	users        map[string]User
 	territories  map[string]*territoryState
@@ -36,6 +39,7 @@ type Server struct {
 	clients      []OAuthClient
 	accessToken  string
 	requests     []Request
+	faults       faultState
 	refreshes    int
 	violations   []string
 	reqViolation []string
@@ -57,7 +61,13 @@ type Request struct {
 	Method   string
 	Path     string // as received, before `users` is normalised to `Users`
 	RawQuery string
-	Status   int
+	// Status is the HTTP status sent; 0 when the connection was reset
+	// before a status line.
+	Status int
+	// Fault is the fault that changed the answer, "" for none; Latency is
+	// the delay [FaultLatency] added.
+	Fault   FaultKind
+	Latency time.Duration
 }
 
 type config struct {
@@ -69,6 +79,7 @@ type config struct {
 	errorItemIDs  bool
 	now           func() time.Time
 	tokenLifetime time.Duration
+	faults        []Fault
 }
 
 // Option configures a [Server]. An option returns an error for a bad value,
@@ -199,6 +210,8 @@ func NewServer(opts ...Option) (*Server, error) {
 		caller:      seed.CallerID,
 		tokens:      make(map[string]tokenState),
 		clients:     seed.OAuthClients,
+		faults:      faultState{faults: cfg.faults, hits: make([]int, len(cfg.faults))},
+		closing:     make(chan struct{}),
 	}
 	for _, u := range seed.Users {
 		if u.Status == "" {
@@ -261,9 +274,13 @@ func NewServer(opts ...Option) (*Server, error) {
 // token endpoint (/oauth/v2/token).
 func (s *Server) URL() string { return s.url }
 
-// Close stops the server and waits for the requests in flight. It may be
-// called more than once. The state stays readable after Close.
-func (s *Server) Close() { s.http.Close() }
+// Close stops the server and waits for the requests in flight; requests
+// held by a fault's delay are dropped undone. It may be called more than
+// once. The state stays readable after Close.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.http.Close()
+}
 
 // AccessToken returns a token made at start with every scope in
 // [AllScopes], valid for an hour or until [Server.ExpireAccessTokens]. It is

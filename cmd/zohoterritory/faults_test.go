@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
+)
+
+// bulkOrg is the org of the bulk runs under faults: user rep belongs to
+// 1,000 territories that can be removed, to the default territory and to a
+// territory rep manages. ids lists all 1,002, the two that can never be
+// removed in the first and the sixth batch of 100.
+type bulkOrg struct {
+	seed       zohoterritorytest.Seed
+	ids        []string
+	removable  []string
+	documented map[string]string // id -> the reason it always fails
+}
+
+const (
+	bulkCaller, bulkRep      = "100", "200"
+	bulkDefault, bulkManaged = "300", "400"
+)
+
+func newBulkOrg() bulkOrg {
+	o := bulkOrg{
+		seed: zohoterritorytest.Seed{
+			Users: []zohoterritorytest.User{{ID: bulkCaller, FullName: "Caller"}, {ID: bulkRep, FullName: "Rep"}},
+			Territories: []zohoterritorytest.Territory{
+				{ID: bulkDefault, Name: "Org", ManagerID: bulkCaller, Members: []string{bulkRep}},
+				{ID: bulkManaged, Name: "Rep's", ManagerID: bulkRep, ReportingTo: bulkDefault},
+			},
+			DefaultTerritoryID: bulkDefault,
+			CallerID:           bulkCaller,
+		},
+		documented: map[string]string{bulkDefault: "default_territory", bulkManaged: "manager"},
+	}
+	for i := range 1000 {
+		id := fmt.Sprintf("5%06d", i)
+		o.removable = append(o.removable, id)
+		o.seed.Territories = append(o.seed.Territories, zohoterritorytest.Territory{
+			ID: id, Name: "T" + id, ManagerID: bulkCaller, ReportingTo: bulkDefault, Members: []string{bulkRep},
+		})
+	}
+	o.ids = slices.Concat(o.removable[:3], []string{bulkDefault}, o.removable[3:550], []string{bulkManaged}, o.removable[550:])
+	return o
+}
+
+// account checks that the JSON output names every id exactly once, as
+// removed, failed or unknown, and that each failure has a documented
+// reason. It returns the failed ids by reason.
+func (o bulkOrg) account(t *testing.T, r jsonResult) map[string][]string {
+	t.Helper()
+	seen := map[string]int{}
+	for _, id := range r.Removed {
+		seen[id]++
+		assert.NotContains(t, o.documented, id, "%s can never be removed", id)
+	}
+	for _, id := range r.Unknown {
+		seen[id]++
+	}
+	byReason := map[string][]string{}
+	for _, f := range r.Failed {
+		seen[f.ID]++
+		byReason[f.Reason] = append(byReason[f.Reason], f.ID)
+		if want, ok := o.documented[f.ID]; ok && f.Reason != "rate_limited" {
+			assert.Equal(t, want, f.Reason, f.ID)
+		} else {
+			assert.Contains(t, []string{"rate_limited", "not_member"}, f.Reason, "%s: %s", f.ID, f.Message)
+		}
+		assert.NotEmpty(t, f.Code, f.ID)
+	}
+	assert.Len(t, seen, len(o.ids), "every id is accounted for")
+	for id, n := range seen {
+		assert.Equal(t, 1, n, "%s is listed once", id)
+	}
+	return byReason
+}
+
+// TestBulkRemovalUnderEachFault runs the CLI on 1,002 ids, one batch at a
+// time, against a sandbox that spoils every attempt of the first batch
+// with one kind of fault. The JSON output accounts for every id, lists the
+// first batch as unknown (as failed rate_limited for 429, which says nothing
+// was done), and exits 2. The same command again converges: nothing is
+// unknown, the first run's unknown ids come out removed or not_member, and
+// only the documented failures are left in the org.
+func TestBulkRemovalUnderEachFault(t *testing.T) {
+	t.Parallel()
+	const attempts = 3
+	slow := time.Second
+	tests := []struct {
+		fault    zohoterritorytest.Fault
+		timeout  string // --attempt-timeout
+		workDone bool
+	}{
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultLatency, Delay: slow}, "400ms", true},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultRateLimit, RetryAfter: time.Second}, "10s", false},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultServerError}, "10s", true},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultResetBefore}, "10s", false},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultResetDuring}, "10s", true},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultTruncate}, "10s", true},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultHTML502}, "10s", false},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultSlowBody, Delay: slow}, "400ms", true},
+	}
+	require.Len(t, tests, len(zohoterritorytest.FaultKinds()), "every fault kind is tested")
+	for _, tt := range tests {
+		t.Run(string(tt.fault.Kind), func(t *testing.T) {
+			t.Parallel()
+			org := newBulkOrg()
+			fault := tt.fault
+			fault.Count = attempts
+			srv, env := sandbox(t, zohoterritorytest.WithSeed(org.seed), zohoterritorytest.WithFaults(fault))
+			args := []string{"remove-territories", "--user", bulkRep, "--output", "json", "--concurrency", "1",
+				"--max-attempts", fmt.Sprint(attempts), "--max-delay", "5ms", "--attempt-timeout", tt.timeout}
+			stdin := strings.Join(org.ids, "\n")
+			firstBatch := org.ids[:100]
+
+			start := time.Now()
+			out := runBinary(t, env, stdin, args...)
+			assert.Equal(t, 2, out.code, out.stderr)
+			r := decode(t, out.stdout)
+			failed := org.account(t, r)
+			if tt.fault.Kind == zohoterritorytest.FaultRateLimit {
+				assert.Equal(t, firstBatch, failed["rate_limited"])
+				assert.Empty(t, r.Unknown)
+				assert.Contains(t, out.stderr, "TOO_MANY_REQUESTS")
+				assert.Less(t, time.Since(start), 10*time.Second, "Retry-After: 1 is capped by --max-delay")
+			} else {
+				assert.Equal(t, firstBatch, r.Unknown, "the JSON lists the ids whose outcome was never learned")
+			}
+			assert.Len(t, r.Removed, len(org.ids)-100-1)
+			// The sandbox may still be busy with attempts the CLI gave up
+			// on: 3 attempts of the first batch, one of each other.
+			require.Eventually(t, func() bool { return len(srv.Requests()) == attempts+10 }, 10*time.Second, 5*time.Millisecond)
+
+			out2 := runBinary(t, env, stdin, args...)
+			assert.Equal(t, 2, out2.code, "the documented failures remain: %s", out2.stderr)
+			r2 := decode(t, out2.stdout)
+			failed2 := org.account(t, r2)
+			assert.Empty(t, r2.Unknown, "the second run learns every outcome")
+			assert.Equal(t, []string{bulkDefault}, failed2["default_territory"])
+			assert.Equal(t, []string{bulkManaged}, failed2["manager"])
+			settled := append(slices.Clone(r2.Removed), failed2["not_member"]...)
+			for _, id := range append(r.Unknown, failed["rate_limited"]...) {
+				if _, documented := org.documented[id]; !documented {
+					assert.Contains(t, settled, id, "%s: the second run settles what the first left open", id)
+				}
+			}
+			if tt.workDone {
+				assert.Empty(t, r2.Removed, "the faulted attempts had done the work")
+			} else {
+				assert.Len(t, r2.Removed, 99, "the faulted attempts had done nothing")
+			}
+			assert.Equal(t, []string{bulkDefault, bulkManaged}, srv.TerritoriesOf(bulkRep), "converged")
+		})
+	}
+}
+
+// TestSandboxServeFaultFlags runs `sandbox serve` with a seed file and every
+// fault flag, and removes 1,002 territories through it with the CLI, two
+// attempts per batch, until a run learns every outcome.
+func TestSandboxServeFaultFlags(t *testing.T) {
+	t.Parallel()
+	org := newBulkOrg()
+	seedFile := filepath.Join(t.TempDir(), "seed.json")
+	b, err := json.Marshal(org.seed)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(seedFile, b, 0o600))
+
+	cmd := exec.Command(binary, "sandbox", "serve", "--addr", "127.0.0.1:0", "--seed", seedFile,
+		"--latency", "1ms", "--fail-429", "1", "--retry-after", "1", "--fail-5xx", "2", "--reset-before", "1",
+		"--reset-during", "1", "--truncate", "1", "--html-502", "1", "--slow-body", "20ms")
+	cmd.Env = []string{}
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	env := map[string]string{}
+	sc := bufio.NewScanner(stdout)
+	for len(env) < 6 && sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), "=")
+		require.True(t, ok, sc.Text())
+		env[k] = v
+	}
+	require.Len(t, env, 6, "stderr: %s", stderr.String())
+	env = with(env, "ZOHO_CLIENT_ID", "", "ZOHO_CLIENT_SECRET", "", "ZOHO_REFRESH_TOKEN", "", "ZOHO_ACCOUNTS_URL", "")
+	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "faults: ") }, 5*time.Second, 5*time.Millisecond)
+	assert.Contains(t, stderr.String(), "rate_limit on 1 requests (Retry-After 1)")
+	assert.Contains(t, stderr.String(), "slow_body 20ms on every request")
+
+	args := []string{"remove-territories", "--user", bulkRep, "--concurrency", "1", "--max-attempts", "2", "--max-delay", "5ms"}
+	stdin := strings.Join(org.ids, "\n")
+	// API requests 1 to 7 are spoiled, in the order of the flags: the first
+	// three batches (two attempts each) come out unknown; the fourth meets
+	// the 502 and then passes.
+	out := runBinary(t, env, stdin, args...)
+	assert.Equal(t, 2, out.code, out.stderr)
+	r := decode(t, out.stdout)
+	org.account(t, r)
+	assert.Equal(t, org.ids[:300], r.Unknown)
+
+	out = runBinary(t, env, stdin, args...)
+	r = decode(t, out.stdout)
+	failed := org.account(t, r)
+	assert.Empty(t, r.Unknown)
+	// Batch 1 met a 500 that did the work, batch 3 a reset and a
+	// truncation after the work; batch 2 a 503 and a reset that did not.
+	assert.Equal(t, org.ids[100:200], r.Removed)
+	assert.Len(t, failed["not_member"], len(org.removable)-100)
+	assert.Equal(t, []string{bulkDefault}, failed["default_territory"])
+	assert.Equal(t, []string{bulkManaged}, failed["manager"])
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	require.NoError(t, cmd.Wait(), stderr.String())
+}
