@@ -3,7 +3,7 @@
 
 GO ?= go
 
-.PHONY: all demo test vet unit check-generated generate lint fmt bench interop
+.PHONY: all demo test vet unit check-generated generate lint fmt bench interop fuzz vulncheck
 
 all: test
 
@@ -44,3 +44,12 @@ interop:
 ## bench: every benchmark of BENCHMARKS.md, raw results in bench/results/, compared with benchstat
 bench:
 	bash bench/run.sh
+
+## fuzz: run each fuzz target for a bounded number of executions from its seed corpus (pkg/zohoterritory/testdata/fuzz)
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckIDs$$' -fuzztime 200000x -timeout 10m ./pkg/zohoterritory
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime 200000x -timeout 10m ./pkg/zohoterritory
+
+## vulncheck: govulncheck (pinned in go.mod through tools.go) over every package; needs https://vuln.go.dev
+vulncheck:
+	$(GO) run golang.org/x/vuln/cmd/govulncheck ./...
