@@ -51,6 +51,10 @@ type Client struct {
 	logger      *slog.Logger
 	progress    func(Progress)
 
+	genMu   sync.Mutex
+	gen     *zohoapi.Client // built by api for genBase
+	genBase string
+
 	// Injected so tests control time and randomness.
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error
@@ -412,6 +416,25 @@ func (c *Client) baseURL() *url.URL {
 	}
 	u, _ := url.Parse(c.dc.APIDomain() + "/")
 	return u
+}
+
+// api returns the generated client for the current base URL, built with
+// [zohoapi.NewClient] over the authenticating HTTP client. The base URL may
+// change once, when the first token reply names an api_domain; the
+// generated client is then built again for it.
+func (c *Client) api() (*zohoapi.Client, error) {
+	base := c.baseURL().String()
+	c.genMu.Lock()
+	defer c.genMu.Unlock()
+	if c.gen != nil && c.genBase == base {
+		return c.gen, nil
+	}
+	gc, err := zohoapi.NewClient(base, zohoapi.WithHTTPClient(c.hc))
+	if err != nil {
+		return nil, fmt.Errorf("generated client for %s: %w", base, err)
+	}
+	c.gen, c.genBase = gc, base
+	return gc, nil
 }
 
 // APIDomain returns the base URL requests currently go to.

@@ -23,6 +23,8 @@ type endpoint struct {
 	// build makes the request for ids (one id: the single form) with the
 	// generated client's request builders.
 	build func(server string, v zohoapi.Version, owner string, ids []string) (*http.Request, error)
+	// send sends the request for ids through the generated client.
+	send func(ctx context.Context, gc *zohoapi.Client, v zohoapi.Version, owner string, ids []string) (*http.Response, error)
 	// items decodes the envelope; ok is false when the body has no
 	// envelope (a top-level error object).
 	items func(body []byte) (items []wireItem, ok bool, err error)
@@ -40,6 +42,12 @@ var usersOfTerritory = endpoint{
 			return zohoapi.NewRemoveUserFromTerritoryRequest(server, v, territoryID, ids[0])
 		}
 		return zohoapi.NewRemoveUsersFromTerritoryRequest(server, v, territoryID, &zohoapi.RemoveUsersFromTerritoryParams{Ids: ids})
+	},
+	send: func(ctx context.Context, gc *zohoapi.Client, v zohoapi.Version, territoryID string, ids []string) (*http.Response, error) {
+		if len(ids) == 1 {
+			return gc.RemoveUserFromTerritory(ctx, v, territoryID, ids[0])
+		}
+		return gc.RemoveUsersFromTerritory(ctx, v, territoryID, &zohoapi.RemoveUsersFromTerritoryParams{Ids: ids})
 	},
 	key: "users",
 	items: func(body []byte) ([]wireItem, bool, error) {
@@ -66,6 +74,12 @@ var territoriesOfUser = endpoint{
 			return zohoapi.NewRemoveTerritoryFromUserRequest(server, v, userID, ids[0])
 		}
 		return zohoapi.NewRemoveTerritoriesFromUserRequest(server, v, userID, &zohoapi.RemoveTerritoriesFromUserParams{Ids: ids})
+	},
+	send: func(ctx context.Context, gc *zohoapi.Client, v zohoapi.Version, userID string, ids []string) (*http.Response, error) {
+		if len(ids) == 1 {
+			return gc.RemoveTerritoryFromUser(ctx, v, userID, ids[0])
+		}
+		return gc.RemoveTerritoriesFromUser(ctx, v, userID, &zohoapi.RemoveTerritoriesFromUserParams{Ids: ids})
 	},
 	key: "territories",
 	items: func(body []byte) ([]wireItem, bool, error) {
@@ -310,6 +324,11 @@ func (c *Client) sendBatch(ctx context.Context, e endpoint, owner string, ids []
 		if wait == 0 {
 			wait = c.retry.backoff(n, c.rnd)
 		}
+		if deadline, ok := ctx.Deadline(); ok && c.now().Add(wait).After(deadline) {
+			// The wait would outlast the caller's deadline: report what
+			// this attempt learned rather than the deadline.
+			break
+		}
 		c.logRetry(op, n, wait, why)
 		if err := c.sleep(ctx, wait); err != nil {
 			continue // the loop's ctx check reports it
@@ -327,12 +346,11 @@ func (c *Client) sendOnce(ctx context.Context, e endpoint, owner string, ids []s
 	if _, err := c.tokens.token(actx); err != nil {
 		return attempt{err: err}
 	}
-	req, err := e.build(c.baseURL().String(), c.version, owner, ids)
+	gc, err := c.api()
 	if err != nil {
-		return attempt{err: fmt.Errorf("%s: build request: %w", e.op(len(ids)), err)}
+		return attempt{err: fmt.Errorf("%s: %w", e.op(len(ids)), err)}
 	}
-	req = req.WithContext(actx)
-	resp, err := c.hc.Do(req)
+	resp, err := e.send(actx, gc, c.version, owner, ids)
 	if err != nil {
 		var authErr *AuthError
 		if errors.As(err, &authErr) {

@@ -1,6 +1,7 @@
 package zohoterritory
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -453,4 +454,23 @@ func TestErrorsIsAndAs(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNoPermission)
 	assert.Equal(t, "op: 400: PERMISSION_DENIED", err.Error())
 	assert.False(t, errors.Is(&APIError{StatusCode: 400, Code: "SOMETHING_NEW"}, ErrInvalidData))
+}
+
+// TestRetryStopsBeforeTheDeadline: a Retry-After longer than the time the
+// caller has left ends the retries with the last answer, not the deadline.
+func TestRetryStopsBeforeTheDeadline(t *testing.T) {
+	t.Parallel()
+	c, f, sl := setup(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "20")
+		writeJSON(w, http.StatusTooManyRequests, zohoError("TOO_MANY_REQUESTS", "slow down"))
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	res, err := c.RemoveTerritoriesFromUser(ctx, "9", "1")
+	var rl *RateLimitError
+	require.ErrorAs(t, err, &rl)
+	assert.Equal(t, 20*time.Second, rl.RetryAfter)
+	assert.Len(t, f.requests(), 1)
+	assert.Empty(t, sl.all(), "no wait that the deadline would cut short")
+	assert.Equal(t, ReasonRateLimited, res.Items[0].Reason)
 }
