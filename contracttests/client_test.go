@@ -37,12 +37,10 @@ func newRecorder(t *testing.T) *recorder {
 		// The handler's context ends when it returns; the copy outlives it.
 		rec.reqs = append(rec.reqs, r.Clone(context.Background()))
 		rec.mu.Unlock()
-		for _, p := range operationPatterns {
-			if p.re.MatchString(r.URL.Path) {
-				w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-				_, _ = io.WriteString(w, okBodies[p.op])
-				return
-			}
+		if op := operationOf(r.Method, r.URL.Path); op != "" {
+			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+			_, _ = io.WriteString(w, okBodies[op])
+			return
 		}
 		http.Error(w, `{"code":"INVALID_URL_PATTERN","details":{},"message":"Please check if the URL trying to access is a correct one","status":"error"}`, http.StatusNotFound)
 	})
@@ -82,6 +80,7 @@ type clientCall struct {
 	call     func(ctx context.Context, c *zohoapi.Client) (*http.Response, error)
 	path     string
 	ids      []string // the ids sent in the query, if any
+	query    string   // the query of a read, if any
 	wantBody string
 }
 
@@ -91,7 +90,38 @@ var (
 )
 
 func clientCalls() []clientCall {
+	page, perPage := 2, 200
 	return []clientCall{
+		{
+			op: opListUsersOfTerritory,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.ListUsersOfTerritory(ctx, zohoapi.V8, "431581000000744113", &zohoapi.ListUsersOfTerritoryParams{Page: &page, PerPage: &perPage})
+			},
+			path:  "/crm/v8/settings/territories/431581000000744113/users",
+			query: "page=2&per_page=200",
+		},
+		{
+			op: opGetUserOfTerritory,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.GetUserOfTerritory(ctx, zohoapi.V5, "431581000000744113", "431581000000258001")
+			},
+			path: "/crm/v5/settings/territories/431581000000744113/users/431581000000258001",
+		},
+		{
+			op: opListTerritoriesOfUser,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				// No paging parameters: Zoho's defaults (page 1, 200 a page).
+				return c.ListTerritoriesOfUser(ctx, zohoapi.V7, "5725767000000583004", &zohoapi.ListTerritoriesOfUserParams{})
+			},
+			path: "/crm/v7/Users/5725767000000583004/territories",
+		},
+		{
+			op: opGetTerritoryOfUser,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.GetTerritoryOfUser(ctx, zohoapi.V3, "5725767000000583004", "5725767000002709047")
+			},
+			path: "/crm/v3/Users/5725767000000583004/territories/5725767000002709047",
+		},
 		{
 			op: opRemoveUserFromTerritory,
 			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
@@ -144,11 +174,11 @@ func TestGeneratedClientRequests(t *testing.T) {
 			reqs := rec.requests()
 			require.Len(t, reqs, 1)
 			got := reqs[0]
-			assert.Equal(t, http.MethodDelete, got.Method)
+			assert.Equal(t, opMethod(cc.op), got.Method)
 			assert.Equal(t, cc.path, got.URL.Path)
 			assert.Equal(t, "Zoho-oauthtoken test", got.Header.Get("Authorization"))
 			if cc.ids == nil {
-				assert.Empty(t, got.URL.RawQuery)
+				assert.Equal(t, cc.query, got.URL.RawQuery)
 			} else {
 				// Commas may be sent literally (form, explode=false) or
 				// percent-encoded; both decode to the same list.

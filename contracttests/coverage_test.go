@@ -17,20 +17,40 @@ import (
 )
 
 // resultEntry is one code-carrying object of a body: the top-level error
-// object, or one item of a `users`/`territories` envelope.
+// object, or one item of a `users`/`territories` envelope of a removal.
 type resultEntry struct {
 	code, message, status string
 	item                  bool
 }
 
-// envelopeKeys are the keys of the two envelopes.
+// envelopeKeys are the keys of the two envelopes (and of the reads' arrays).
 var envelopeKeys = []string{"users", "territories"}
 
-// entriesOf returns the top-level error or the envelope items of a decoded
-// body, and whether the body is an envelope.
-func entriesOf(body any) (entries []resultEntry, envelope bool) {
+// isReadPage reports whether a decoded body is a read's answer: a `users`
+// or `territories` array of records, which, unlike the removals' result
+// items, carry no `code`.
+func isReadPage(body any) bool {
 	m, ok := body.(map[string]any)
 	if !ok {
+		return false
+	}
+	for _, key := range envelopeKeys {
+		arr, ok := m[key].([]any)
+		if !ok || len(arr) == 0 {
+			continue
+		}
+		first, _ := arr[0].(map[string]any)
+		_, hasCode := first["code"]
+		return !hasCode
+	}
+	return false
+}
+
+// entriesOf returns the top-level error or the envelope items of a decoded
+// body, and whether the body is an envelope. A read's page has neither.
+func entriesOf(body any) (entries []resultEntry, envelope bool) {
+	m, ok := body.(map[string]any)
+	if !ok || isReadPage(body) {
 		return nil, false
 	}
 	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
@@ -224,17 +244,136 @@ func checkStatusSemantics(t *testing.T, what string, status int, entries []resul
 	}
 }
 
-// TestStatusSemantics applies checkStatusSemantics to every recorded case
-// and every example of the spec under each status it is listed under.
+// checkReadSemantics checks what the schema cannot about a read's answer
+// (body nil for none): a 200 holds records of the operation's key, as many
+// as its info says and no more than it asked for (one for a read by id); a
+// 204 has no body; anything else is an error object with an error status.
+func checkReadSemantics(t *testing.T, what, op string, status int, body any) {
+	t.Helper()
+	switch {
+	case status == http.StatusOK:
+		m, ok := body.(map[string]any)
+		require.Truef(t, ok, "%s: 200 without a JSON object", what)
+		require.Truef(t, isReadPage(body), "%s: 200 is not a page of records", what)
+		recs, ok := m[readKey(op)].([]any)
+		require.Truef(t, ok, "%s: no %q array", what, readKey(op))
+		ids := map[string]bool{}
+		for i, r := range recs {
+			id, _ := r.(map[string]any)["id"].(string)
+			assert.Regexpf(t, `^[0-9]{1,19}$`, id, "%s: %s[%d] has no record id", what, readKey(op), i)
+			assert.Falsef(t, ids[id], "%s: id %s repeats", what, id)
+			ids[id] = true
+		}
+		info, hasInfo := m["info"].(map[string]any)
+		if !listOps[op] {
+			assert.Lenf(t, recs, 1, "%s: a read by id answers one record", what)
+		} else {
+			require.Truef(t, hasInfo, "%s: a page of a list has info", what)
+		}
+		if hasInfo {
+			count, _ := info["count"].(float64)
+			perPage, _ := info["per_page"].(float64)
+			assert.Equalf(t, len(recs), int(count), "%s: info.count", what)
+			assert.LessOrEqualf(t, len(recs), int(perPage), "%s: more records than per_page", what)
+		}
+	case status == http.StatusNoContent:
+		assert.Nilf(t, body, "%s: 204 with a body", what)
+	default:
+		entries, envelope := entriesOf(body)
+		assert.Falsef(t, envelope, "%s: a read answered with a removal envelope", what)
+		checkStatusSemantics(t, what, status, entries, envelope)
+	}
+}
+
+// TestStatusSemantics applies checkStatusSemantics (checkReadSemantics for
+// the reads) to every recorded case and every example of the spec under
+// each status it is listed under.
 func TestStatusSemantics(t *testing.T) {
 	t.Parallel()
 	for _, c := range loadCases(t) {
+		what := "case " + c.Name
+		if op := expectedOperation(t, c.Request.Method, c.Request.URL); readOps[op] {
+			var body any
+			if len(c.Response.Body) > 0 {
+				require.NoErrorf(t, json.Unmarshal(c.Response.Body, &body), "%s", what)
+			}
+			checkReadSemantics(t, what, op, c.Response.Status, body)
+			continue
+		}
 		entries, envelope := caseEntries(t, c)
-		checkStatusSemantics(t, "case "+c.Name, c.Response.Status, entries, envelope)
+		checkStatusSemantics(t, what, c.Response.Status, entries, envelope)
 	}
 	for _, u := range exampleUses(t, validator.Doc()) {
+		what := "example " + u.example + " as " + u.operation + " " + strconv.Itoa(u.status)
+		if readOps[u.operation] {
+			checkReadSemantics(t, what, u.operation, u.status, u.value)
+			continue
+		}
 		entries, envelope := entriesOf(u.value)
-		checkStatusSemantics(t, "example "+u.example+" as "+u.operation+" "+strconv.Itoa(u.status), u.status, entries, envelope)
+		checkStatusSemantics(t, what, u.status, entries, envelope)
+	}
+}
+
+// TestCoverageReads keeps the read cases covering what a client of the
+// reads must handle: for each read, a 200 and a 204; for each list, a
+// sequence of pages (page 1 with more_records true, then a last page); and
+// among the territories, a manager named with `name`, one named with
+// `Name`, one given by id alone, a null manager and a null Reporting_To (the
+// default territory).
+func TestCoverageReads(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for _, c := range loadCases(t) {
+		op := expectedOperation(t, c.Request.Method, c.Request.URL)
+		if !readOps[op] {
+			continue
+		}
+		seen[op+" "+strconv.Itoa(c.Response.Status)] = true
+		if c.Response.Status != http.StatusOK {
+			continue
+		}
+		var body struct {
+			Info *struct {
+				Page        int  `json:"page"`
+				MoreRecords bool `json:"more_records"`
+			} `json:"info"`
+			Territories []map[string]any `json:"territories"`
+		}
+		require.NoError(t, json.Unmarshal(c.Response.Body, &body))
+		if listOps[op] && body.Info != nil {
+			switch {
+			case body.Info.Page == 1 && body.Info.MoreRecords:
+				seen[op+" first page"] = true
+			case body.Info.Page > 1 && !body.Info.MoreRecords:
+				seen[op+" last page"] = true
+			}
+		}
+		for _, tr := range body.Territories {
+			for _, key := range []string{"Manager", "Reporting_To"} {
+				v, present := tr[key]
+				ref, _ := v.(map[string]any)
+				switch {
+				case present && v == nil:
+					seen[key+" null"] = true
+				case ref["name"] != nil:
+					seen[key+" name"] = true
+				case ref["Name"] != nil:
+					seen[key+" Name"] = true
+				case ref != nil:
+					seen[key+" id only"] = true
+				}
+			}
+		}
+	}
+	want := []string{"Manager name", "Manager Name", "Manager id only", "Manager null", "Reporting_To null", "Reporting_To Name"}
+	for op := range readOps {
+		want = append(want, op+" 200", op+" 204")
+		if listOps[op] {
+			want = append(want, op+" first page", op+" last page")
+		}
+	}
+	for _, w := range want {
+		assert.Truef(t, seen[w], "no read case with %s", w)
 	}
 }
 

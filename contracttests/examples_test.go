@@ -91,7 +91,7 @@ func TestSpecExamples(t *testing.T) {
 			t.Parallel()
 			body, err := json.Marshal(u.value)
 			require.NoError(t, err)
-			req, err := contract.ParseURL(http.MethodDelete, "https://www.zohoapis.com"+samplePaths[u.operation], nil)
+			req, err := contract.ParseURL(opMethod(u.operation), "https://www.zohoapis.com"+samplePaths[u.operation], nil)
 			require.NoError(t, err)
 			vd := validator.ValidateResponse(req, contract.Response{
 				StatusCode: u.status,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -14,55 +15,108 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 )
 
-// The four operations of api/openapi.yaml.
+// The eight operations of api/openapi.yaml: four reads and four removals.
 const (
+	opListUsersOfTerritory      = "listUsersOfTerritory"
+	opGetUserOfTerritory        = "getUserOfTerritory"
+	opListTerritoriesOfUser     = "listTerritoriesOfUser"
+	opGetTerritoryOfUser        = "getTerritoryOfUser"
 	opRemoveUserFromTerritory   = "removeUserFromTerritory"
 	opRemoveUsersFromTerritory  = "removeUsersFromTerritory"
 	opRemoveTerritoryFromUser   = "removeTerritoryFromUser"
 	opRemoveTerritoriesFromUser = "removeTerritoriesFromUser"
 )
 
+// operations lists every operation, the reads first (the order live mode
+// calls them in: it reads the memberships before it removes them).
 var operations = []string{
+	opListUsersOfTerritory,
+	opGetUserOfTerritory,
+	opListTerritoriesOfUser,
+	opGetTerritoryOfUser,
 	opRemoveUserFromTerritory,
 	opRemoveUsersFromTerritory,
 	opRemoveTerritoryFromUser,
 	opRemoveTerritoriesFromUser,
 }
 
+// readOps are the operations that list or read memberships; their answers
+// are pages of records (200), nothing (204) or an error object, never the
+// removals' envelope of per-id results. listOps are the paged ones.
+var (
+	readOps = map[string]bool{opListUsersOfTerritory: true, opGetUserOfTerritory: true, opListTerritoriesOfUser: true, opGetTerritoryOfUser: true}
+	listOps = map[string]bool{opListUsersOfTerritory: true, opListTerritoriesOfUser: true}
+)
+
+// opMethod is the HTTP method of each operation.
+func opMethod(op string) string {
+	if readOps[op] {
+		return http.MethodGet
+	}
+	return http.MethodDelete
+}
+
+// readKey is the key of a read operation's array: "users" or "territories".
+func readKey(op string) string {
+	if op == opListUsersOfTerritory || op == opGetUserOfTerritory {
+		return "users"
+	}
+	return "territories"
+}
+
 // samplePaths are a valid path and query for each operation, used where a
 // test needs a request and the ids do not matter.
 var samplePaths = map[string]string{
+	opListUsersOfTerritory:      "/crm/v7/settings/territories/431581000000744113/users?page=2&per_page=200",
+	opGetUserOfTerritory:        "/crm/v7/settings/territories/431581000000744113/users/431581000000258001",
+	opListTerritoriesOfUser:     "/crm/v7/Users/5725767000000583004/territories?page=1&per_page=50",
+	opGetTerritoryOfUser:        "/crm/v7/Users/5725767000000583004/territories/5725767000002709047",
 	opRemoveUserFromTerritory:   "/crm/v7/settings/territories/431581000000744113/users/431581000000258001",
 	opRemoveUsersFromTerritory:  "/crm/v7/settings/territories/431581000000744113/users?ids=431581000000258001,431581000000258002",
 	opRemoveTerritoryFromUser:   "/crm/v7/Users/5725767000000583004/territories/5725767000002709047",
 	opRemoveTerritoriesFromUser: "/crm/v7/Users/5725767000000583004/territories?ids=5725767000000452115,5725767000000454003",
 }
 
-// operationPatterns tell a path's operation without asking either validator,
-// so that routing is checked against an independent answer. The `users`
-// segment of the territories-of-a-user paths is matched in both spellings.
+// operationPatterns tell a request's operation from its method and path
+// without asking either validator, so that routing is checked against an
+// independent answer. The `users` segment of the territories-of-a-user paths
+// is matched in both spellings.
 var operationPatterns = []struct {
-	re *regexp.Regexp
-	op string
+	method string
+	re     *regexp.Regexp
+	op     string
 }{
-	{regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users/[^/]+$`), opRemoveUserFromTerritory},
-	{regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users$`), opRemoveUsersFromTerritory},
-	{regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+/territories/[^/]+$`), opRemoveTerritoryFromUser},
-	{regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+/territories$`), opRemoveTerritoriesFromUser},
+	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users/[^/]+$`), opGetUserOfTerritory},
+	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users$`), opListUsersOfTerritory},
+	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+/territories/[^/]+$`), opGetTerritoryOfUser},
+	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+/territories$`), opListTerritoriesOfUser},
+	{http.MethodDelete, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users/[^/]+$`), opRemoveUserFromTerritory},
+	{http.MethodDelete, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users$`), opRemoveUsersFromTerritory},
+	{http.MethodDelete, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+/territories/[^/]+$`), opRemoveTerritoryFromUser},
+	{http.MethodDelete, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+/territories$`), opRemoveTerritoriesFromUser},
 }
 
-// expectedOperation returns the operationId that rawURL's path belongs to.
-func expectedOperation(t *testing.T, rawURL string) string {
-	t.Helper()
-	u, err := url.Parse(rawURL)
-	require.NoError(t, err)
+// operationOf returns the operationId of method on path, or "".
+func operationOf(method, path string) string {
 	for _, p := range operationPatterns {
-		if p.re.MatchString(u.Path) {
+		if p.method == method && p.re.MatchString(path) {
 			return p.op
 		}
 	}
-	t.Fatalf("url %s matches no operation", rawURL)
 	return ""
+}
+
+// expectedOperation returns the operationId that method on rawURL's path
+// belongs to.
+func expectedOperation(t *testing.T, method, rawURL string) string {
+	t.Helper()
+	u, err := url.Parse(rawURL)
+	require.NoError(t, err)
+	op := operationOf(method, u.Path)
+	if op == "" {
+		t.Fatalf("%s %s matches no operation", method, rawURL)
+	}
+	return op
 }
 
 // loadCases reads every recorded case in testdata.

@@ -1,25 +1,29 @@
 package contracttests
 
-// Live mode sends the four operations to a real Zoho CRM organisation with
+// Live mode sends the eight operations to a real Zoho CRM organisation with
 // the generated client and validates each real request and response with
-// both validators. It is skipped unless every variable below is set:
+// both validators: first the four reads, then the four removals. It is
+// skipped unless every variable below is set:
 //
 //	ZOHO_LIVE=1                 opt in; the calls REALLY REMOVE memberships,
 //	                            so use a sandbox or developer org
 //	ZOHO_ACCESS_TOKEN           an access token with ZohoCRM.settings.territories.ALL
 //	                            and ZohoCRM.users.ALL (never printed)
 //	ZOHO_API_DOMAIN             the token reply's api_domain, e.g. https://sandbox.zohoapis.eu
-//	ZOHO_LIVE_TERRITORY_ID      territory for removeUserFromTerritory and removeTerritoryFromUser
-//	ZOHO_LIVE_USER_ID           user for removeUserFromTerritory, removeTerritoryFromUser
-//	                            and removeTerritoriesFromUser
+//	ZOHO_LIVE_TERRITORY_ID      territory for the reads of users, removeUserFromTerritory
+//	                            and removeTerritoryFromUser
+//	ZOHO_LIVE_USER_ID           user for the reads of territories, removeUserFromTerritory,
+//	                            removeTerritoryFromUser and removeTerritoriesFromUser
 //	ZOHO_LIVE_USER_IDS          comma-separated users for removeUsersFromTerritory
 //	                            (from ZOHO_LIVE_TERRITORY_ID)
 //	ZOHO_LIVE_TERRITORY_IDS     comma-separated territories for removeTerritoriesFromUser
 //	ZOHO_LIVE_VERSION           optional API version, default v8
 //
 // Any documented answer passes, not only 200: the second call on the same
-// membership is answered with an error item, which is part of the contract
-// too. The calls run in the order above; re-add the memberships afterwards.
+// membership is answered with an error item, and a read of a membership
+// that is not there with 204, which are part of the contract too. The reads
+// ask for the first page only. The calls run in the order of `operations`;
+// re-add the memberships afterwards.
 //
 // Example:
 //
@@ -144,8 +148,8 @@ func (r liveResult) report(token string) string {
 	return redact(fmt.Sprintf("%s: %d %s\n\trequest: %s\n\tresponse: %s", r.op, r.status, r.summary, describe(r.request), describe(r.response)), token)
 }
 
-// runLive sends the four operations with the generated client through hc and
-// validates each request as sent and each response as received.
+// runLive sends the eight operations with the generated client through hc
+// and validates each request as sent and each response as received.
 func runLive(ctx context.Context, cfg liveConfig, hc *http.Client) []liveResult {
 	c, err := zohoapi.NewClient(cfg.apiDomain,
 		zohoapi.WithHTTPClient(hc),
@@ -160,6 +164,18 @@ func runLive(ctx context.Context, cfg liveConfig, hc *http.Client) []liveResult 
 		op   string
 		call func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error)
 	}{
+		{opListUsersOfTerritory, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.ListUsersOfTerritory(ctx, cfg.version, cfg.territoryID, &zohoapi.ListUsersOfTerritoryParams{}, capture)
+		}},
+		{opGetUserOfTerritory, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.GetUserOfTerritory(ctx, cfg.version, cfg.territoryID, cfg.userID, capture)
+		}},
+		{opListTerritoriesOfUser, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.ListTerritoriesOfUser(ctx, cfg.version, cfg.userID, &zohoapi.ListTerritoriesOfUserParams{}, capture)
+		}},
+		{opGetTerritoryOfUser, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.GetTerritoryOfUser(ctx, cfg.version, cfg.userID, cfg.territoryID, capture)
+		}},
 		{opRemoveUserFromTerritory, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
 			return c.RemoveUserFromTerritory(ctx, cfg.version, cfg.territoryID, cfg.userID, capture)
 		}},
@@ -206,9 +222,16 @@ func liveCall(ctx context.Context, op string, call func(context.Context, zohoapi
 		return liveResult{op: op, err: errors.New("request was not captured")}
 	}
 	var summary []string
-	if entries, _ := entriesOf(decodeOrNil(body)); len(entries) > 0 {
+	decoded := decodeOrNil(body)
+	if entries, _ := entriesOf(decoded); len(entries) > 0 {
 		for _, e := range entries {
 			summary = append(summary, e.code)
+		}
+	} else if isReadPage(decoded) {
+		for _, key := range envelopeKeys {
+			if recs, ok := decoded.(map[string]any)[key].([]any); ok {
+				summary = append(summary, fmt.Sprintf("%d %s", len(recs), key))
+			}
 		}
 	}
 	return liveResult{
@@ -270,12 +293,10 @@ func TestLiveHarness(t *testing.T) {
 		mu.Lock()
 		seen = append(seen, r.Header.Get("Authorization"))
 		mu.Unlock()
-		for _, p := range operationPatterns {
-			if p.re.MatchString(r.URL.Path) {
-				w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-				_, _ = io.WriteString(w, okBodies[p.op])
-				return
-			}
+		if op := operationOf(r.Method, r.URL.Path); op != "" {
+			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+			_, _ = io.WriteString(w, okBodies[op])
+			return
 		}
 		w.WriteHeader(http.StatusNotFound)
 	}))
@@ -300,7 +321,11 @@ func TestLiveHarness(t *testing.T) {
 	checkLive(t, token, results)
 
 	mu.Lock()
-	assert.Equal(t, []string{"Zoho-oauthtoken " + token, "Zoho-oauthtoken " + token, "Zoho-oauthtoken " + token, "Zoho-oauthtoken " + token}, seen)
+	want := make([]string, len(operations))
+	for i := range want {
+		want[i] = "Zoho-oauthtoken " + token
+	}
+	assert.Equal(t, want, seen)
 	mu.Unlock()
 	for _, r := range results {
 		assert.NotContains(t, r.report(token), token)

@@ -22,10 +22,14 @@ const (
 
 // Base cases the negatives are mutated from.
 const (
-	baseTerritoriesMixed = "seed_v6_remove_territories_bulk_mixed"   // territories envelope, 207, error items with details {}
-	baseUsersIDs         = "seed_v7_remove_users_ids_single"         // users envelope, 200, bulk operation
-	baseScopeMismatch    = "error_oauth_scope_mismatch"              // Error object, 401
-	baseBadTerritoryID   = "error_invalid_data_invalid_territory_id" // Error object, 400 (oneOf envelope or error)
+	baseTerritoriesMixed = "seed_v6_remove_territories_bulk_mixed"     // territories envelope, 207, error items with details {}
+	baseUsersIDs         = "seed_v7_remove_users_ids_single"           // users envelope, 200, bulk operation
+	baseScopeMismatch    = "error_oauth_scope_mismatch"                // Error object, 401
+	baseBadTerritoryID   = "error_invalid_data_invalid_territory_id"   // Error object, 400 (oneOf envelope or error)
+	baseTerritoriesPage  = "read_v8_us_list_territories_of_user_page1" // listTerritoriesOfUser, 200, page 1 of 2
+	baseUsersPage        = "read_v8_au_list_users_of_territory_page1"  // listUsersOfTerritory, 200, page 1 of 2
+	baseTerritoryOfUser  = "read_v6_in_get_territory_of_user"          // getTerritoryOfUser, 200, no info
+	baseUsersEmpty       = "read_v4_developer_jp_list_users_of_territory_204"
 )
 
 // negativeCase is a mutated copy of a recorded case that the suite must
@@ -152,7 +156,95 @@ func negativeCases() []negativeCase {
 		{name: "empty_body_under_200", base: baseUsersIDs, caughtBy: byKin,
 			mutate: setStatus(http.StatusOK, map[string]string{"Content-Type": "application/json"}, "")},
 
+		// ---- responses: reads ----
+		{name: "read_envelope_users_on_territories_list", base: baseTerritoriesPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["users"] = b["territories"]; delete(b, "territories") })},
+		{name: "read_envelope_territories_on_users_list", base: baseUsersPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["territories"] = b["users"]; delete(b, "users") })},
+		{name: "read_info_missing_on_list", base: baseTerritoriesPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(b, "info") })},
+		{name: "read_info_more_records_string", base: baseUsersPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["info"].(map[string]any)["more_records"] = "true" })},
+		{name: "read_info_per_page_201", base: baseUsersPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["info"].(map[string]any)["per_page"] = json.Number("201") })},
+		{name: "read_empty_array_under_200", base: baseTerritoriesPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["territories"] = []any{} })},
+		{name: "read_201_territories", base: baseTerritoriesPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				one := item(t, b, "territories", 0)
+				many := make([]any, 201)
+				for i := range many {
+					many[i] = one
+				}
+				b["territories"] = many
+			})},
+		{name: "read_single_with_two_territories", base: baseTerritoryOfUser, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				b["territories"] = append(items(t, b, "territories"), item(t, b, "territories", 0))
+			})},
+		{name: "read_territory_id_number", base: baseTerritoriesPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				item(t, b, "territories", 0)["id"] = json.Number("5725767000000452115")
+			})},
+		{name: "read_territory_name_missing", base: baseTerritoriesPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(item(t, b, "territories", 0), "Name") })},
+		{name: "read_territory_reporting_to_missing", base: baseTerritoriesPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(item(t, b, "territories", 1), "Reporting_To") })},
+		{name: "read_manager_string", base: baseTerritoriesPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { item(t, b, "territories", 0)["Manager"] = "Patricia Boyle" })},
+		{name: "read_manager_without_id", base: baseTerritoriesPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				item(t, b, "territories", 0)["Manager"] = map[string]any{"name": "Patricia Boyle"}
+			})},
+		{name: "read_manager_capital_name_number", base: baseTerritoriesPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				item(t, b, "territories", 1)["Manager"] = map[string]any{"id": "5725767000000583011", "Name": json.Number("7")}
+			})},
+		{name: "read_user_email_missing", base: baseUsersPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(item(t, b, "users", 0), "email") })},
+		{name: "read_user_status_missing", base: baseUsersPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(item(t, b, "users", 1), "status") })},
+		{name: "read_result_item_under_200", base: baseUsersPage, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				b["users"] = []any{map[string]any{"code": "SUCCESS", "details": map[string]any{"id": "431581000000258001"}, "message": "ok", "status": "success"}}
+			})},
+		{name: "read_error_object_under_200", base: baseScopeMismatch, caughtBy: byBoth,
+			mutate: func(t *testing.T, c contract.Case) contract.Case {
+				out := setStatus(http.StatusOK, nil, "-")(t, c)
+				out.Request.Method = http.MethodGet
+				return out
+			}},
+		{name: "read_status_207", base: baseUsersPage, caughtBy: byBoth,
+			mutate: setStatus(http.StatusMultiStatus, nil, "-")},
+		// The same gap as empty_body_under_200: libopenapi-validator v0.16.2
+		// skips body validation of an empty body, although 404 declares the
+		// Error object; kin-openapi fails to decode it.
+		{name: "read_status_404_empty_body", base: baseUsersEmpty, caughtBy: byKin,
+			mutate: setStatus(http.StatusNotFound, map[string]string{"Content-Type": "application/json"}, "")},
+
 		// ---- requests ----
+		{name: "read_request_per_page_201", base: baseTerritoriesPage, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v8/users/5725767000000583004/territories?page=1&per_page=201")},
+		{name: "read_request_per_page_0", base: baseUsersPage, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com.au/crm/v8/settings/territories/431581000000744113/users?per_page=0")},
+		{name: "read_request_page_0", base: baseUsersPage, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com.au/crm/v8/settings/territories/431581000000744113/users?page=0")},
+		{name: "read_request_page_not_a_number", base: baseTerritoriesPage, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v8/users/5725767000000583004/territories?page=next")},
+		{name: "read_request_user_id_non_numeric", base: baseTerritoriesPage, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v8/users/me/territories")},
+		{name: "read_request_no_authorization", base: baseUsersPage, request: true, caughtBy: byBoth,
+			mutate: func(t *testing.T, c contract.Case) contract.Case {
+				out := cloneCase(t, c)
+				out.Request.Headers = nil
+				return out
+			}},
+		{name: "read_request_method_put", base: baseTerritoriesPage, request: true, caughtBy: byBoth,
+			mutate: func(t *testing.T, c contract.Case) contract.Case {
+				out := cloneCase(t, c)
+				out.Request.Method = http.MethodPut
+				return out
+			}},
 		{name: "request_101_ids", base: baseUsersIDs, request: true, caughtBy: byBoth,
 			mutate: setURL("https://www.zohoapis.com/crm/v7/Users/5725767000000583004/territories?ids=" + ids(101))},
 		// libopenapi-validator v0.16.2 splits a form/explode=false array but

@@ -15,6 +15,10 @@ import (
 
 // okBodies are valid 200 bodies for each operation.
 var okBodies = map[string]string{
+	opListUsersOfTerritory:      `{"users":[{"id":"431581000000258001","full_name":"Patricia Boyle","email":"patricia@zylker.com","status":"active"}],"info":{"per_page":200,"count":1,"page":1,"more_records":false}}`,
+	opGetUserOfTerritory:        `{"users":[{"id":"431581000000258001","full_name":"Patricia Boyle","email":"patricia@zylker.com","status":"active"}]}`,
+	opListTerritoriesOfUser:     `{"territories":[{"id":"5725767000002709047","Name":"West Coast","Manager":{"id":"5725767000000583010","name":"Patricia Boyle"},"Reporting_To":null}],"info":{"per_page":200,"count":1,"page":1,"more_records":false}}`,
+	opGetTerritoryOfUser:        `{"territories":[{"id":"5725767000002709047","Name":"West Coast","Manager":null,"Reporting_To":{"id":"5725767000000452115","Name":"North America"}}]}`,
 	opRemoveUserFromTerritory:   `{"users":[{"code":"SUCCESS","details":{"id":"431581000000258001"},"message":"Given User Removed from the mentioned territory Successfully","status":"success"}]}`,
 	opRemoveUsersFromTerritory:  `{"users":[{"code":"SUCCESS","details":{"id":"431581000000258001"},"message":"Given User Removed from the mentioned territory Successfully","status":"success"},{"code":"SUCCESS","details":{"id":"431581000000258002"},"message":"Given User Removed from the mentioned territory Successfully","status":"success"}]}`,
 	opRemoveTerritoryFromUser:   `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000002709047"},"message":"Territory removed from the user successfully","status":"success"}]}`,
@@ -26,11 +30,12 @@ func lowerUsers(path string) string {
 	return strings.Replace(path, "/Users/", "/users/", 1)
 }
 
-// checkRoute validates a request and a 200 response on base+path and
-// checks the routing and the ListedServer flag of both verdicts.
+// checkRoute validates a request (with op's method) and a 200 response on
+// base+path and checks the routing and the ListedServer flag of both
+// verdicts.
 func checkRoute(t *testing.T, base, path, op string, listed bool) {
 	t.Helper()
-	req, err := contract.ParseURL(http.MethodDelete, base+path, http.Header{"Authorization": {"Zoho-oauthtoken test"}})
+	req, err := contract.ParseURL(opMethod(op), base+path, http.Header{"Authorization": {"Zoho-oauthtoken test"}})
 	require.NoError(t, err)
 
 	vd := validator.ValidateRequest(req)

@@ -150,7 +150,7 @@ type ErrorDetails struct {
 	// ApiName The API name of the field or parameter that is wrong.
 	ApiName *string `json:"api_name,omitempty"`
 
-	// Id A Zoho record id (of a user or a territory), a string of 1 to 19 decimal digits.
+	// Id A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
 	//
 	// Example: 5725767000000583004
 	Id *RecordId `json:"id,omitempty"`
@@ -195,7 +195,34 @@ type ErrorItem struct {
 // ErrorItemStatus `error` (Zoho's SDKs also know `failure`, which means the same as `error`).
 type ErrorItemStatus string
 
-// RecordId A Zoho record id (of a user or a territory), a string of 1 to 19 decimal digits.
+// NamedRef A reference to another record, its `id` and its name, or null when there is none (a territory without a manager; the default territory, which reports to no other). Zoho spells the name key `name` in some answers and `Name` in others (the territory reads use both, and some of Zoho's own samples give only `id`), so both are allowed and neither is required. `Name` is accepted by `additionalProperties` rather than listed beside `name`, because code generators (oapi-codegen among them) turn both keys into one field name and then fail; any key other than `id` and `name` must hold a string.
+type NamedRef struct {
+	// Id A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
+	//
+	// Example: 5725767000000583004
+	Id RecordId `json:"id"`
+
+	// Name The record's name, lower-case key.
+	Name                 *string           `json:"name,omitempty"`
+	AdditionalProperties map[string]string `json:"-"`
+}
+
+// PageInfo Where a page of a list stands. Zoho sends it with the lists only, not with the single-item reads.
+type PageInfo struct {
+	// Count How many items this page holds.
+	Count int `json:"count"`
+
+	// MoreRecords Whether another page follows; ask for `page` + 1 while it is true.
+	MoreRecords bool `json:"more_records"`
+
+	// Page The number of this page, counted from 1.
+	Page int `json:"page"`
+
+	// PerPage The most items a page holds (at most 200).
+	PerPage int `json:"per_page"`
+}
+
+// RecordId A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
 //
 // Example: 5725767000000583004
 type RecordId = string
@@ -207,7 +234,7 @@ type ResultItem struct {
 
 // SuccessDetails The details of a success item; `id` names the id that was removed.
 type SuccessDetails struct {
-	// Id A Zoho record id (of a user or a territory), a string of 1 to 19 decimal digits.
+	// Id A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
 	//
 	// Example: 5725767000000583004
 	Id RecordId `json:"id"`
@@ -245,6 +272,85 @@ type TerritoriesEnvelopeOrError struct {
 	union json.RawMessage
 }
 
+// TerritoriesOfUserPage One page of the territories assigned to a user.
+type TerritoriesOfUserPage struct {
+	// Info Where a page of a list stands. Zoho sends it with the lists only, not with the single-item reads.
+	Info PageInfo `json:"info"`
+
+	// Territories The territories of this page (at most `per_page`).
+	Territories []UserTerritory `json:"territories"`
+}
+
+// TerritoryOfUser One territory assigned to a user, the answer to a read by id.
+type TerritoryOfUser struct {
+	// Info Where a page of a list stands. Zoho sends it with the lists only, not with the single-item reads.
+	Info *PageInfo `json:"info,omitempty"`
+
+	// Territories The one territory asked for.
+	Territories []UserTerritory `json:"territories"`
+}
+
+// TerritoryUser A user associated with a territory: the user object of Zoho's Users API. Only the keys below are described here; Zoho sends many more (address, locale, time zone, theme, ...), and other keys may appear.
+type TerritoryUser struct {
+	// Confirm Whether the user has confirmed the invitation to the organization.
+	Confirm *bool `json:"confirm,omitempty"`
+
+	// Email The user's email address.
+	Email string `json:"email"`
+
+	// FirstName The user's first name.
+	FirstName *string `json:"first_name,omitempty"`
+
+	// FullName The user's full name, in the organization's name format.
+	FullName string `json:"full_name"`
+
+	// Id A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
+	//
+	// Example: 5725767000000583004
+	Id RecordId `json:"id"`
+
+	// LastName The user's last name.
+	LastName *string `json:"last_name,omitempty"`
+
+	// Profile A reference to another record, its `id` and its name, or null when there is none (a territory without a manager; the default territory, which reports to no other). Zoho spells the name key `name` in some answers and `Name` in others (the territory reads use both, and some of Zoho's own samples give only `id`), so both are allowed and neither is required. `Name` is accepted by `additionalProperties` rather than listed beside `name`, because code generators (oapi-codegen among them) turn both keys into one field name and then fail; any key other than `id` and `name` must hold a string.
+	Profile *NamedRef `json:"profile,omitempty"`
+
+	// Role A reference to another record, its `id` and its name, or null when there is none (a territory without a manager; the default territory, which reports to no other). Zoho spells the name key `name` in some answers and `Name` in others (the territory reads use both, and some of Zoho's own samples give only `id`), so both are allowed and neither is required. `Name` is accepted by `additionalProperties` rather than listed beside `name`, because code generators (oapi-codegen among them) turn both keys into one field name and then fail; any key other than `id` and `name` must hold a string.
+	Role *NamedRef `json:"role,omitempty"`
+
+	// Status The user's status, such as `active`; Zoho's Users API also reports `disabled` and `deleted` users.
+	Status string `json:"status"`
+
+	// Zuid The user's Zoho account id (ZUID).
+	Zuid *string `json:"zuid,omitempty"`
+}
+
+// UserOfTerritory One user associated with a territory, the answer to a read by id.
+type UserOfTerritory struct {
+	// Info Where a page of a list stands. Zoho sends it with the lists only, not with the single-item reads.
+	Info *PageInfo `json:"info,omitempty"`
+
+	// Users The one user asked for.
+	Users []TerritoryUser `json:"users"`
+}
+
+// UserTerritory A territory assigned to a user. The organization's default territory is the one whose `Reporting_To` is null; it cannot be removed from a user. Other keys may appear.
+type UserTerritory struct {
+	// Manager A reference to another record, its `id` and its name, or null when there is none (a territory without a manager; the default territory, which reports to no other). Zoho spells the name key `name` in some answers and `Name` in others (the territory reads use both, and some of Zoho's own samples give only `id`), so both are allowed and neither is required. `Name` is accepted by `additionalProperties` rather than listed beside `name`, because code generators (oapi-codegen among them) turn both keys into one field name and then fail; any key other than `id` and `name` must hold a string.
+	Manager *NamedRef `json:"Manager"`
+
+	// Name The territory's name.
+	Name string `json:"Name"`
+
+	// ReportingTo A reference to another record, its `id` and its name, or null when there is none (a territory without a manager; the default territory, which reports to no other). Zoho spells the name key `name` in some answers and `Name` in others (the territory reads use both, and some of Zoho's own samples give only `id`), so both are allowed and neither is required. `Name` is accepted by `additionalProperties` rather than listed beside `name`, because code generators (oapi-codegen among them) turn both keys into one field name and then fail; any key other than `id` and `name` must hold a string.
+	ReportingTo *NamedRef `json:"Reporting_To"`
+
+	// Id A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
+	//
+	// Example: 5725767000000583004
+	Id RecordId `json:"id"`
+}
+
 // UsersEnvelope The per-id results of removing users from a territory.
 type UsersEnvelope struct {
 	// Users One or more results; not necessarily one per id, and not necessarily in id order.
@@ -256,15 +362,30 @@ type UsersEnvelopeOrError struct {
 	union json.RawMessage
 }
 
+// UsersOfTerritoryPage One page of the users associated with a territory.
+type UsersOfTerritoryPage struct {
+	// Info Where a page of a list stands. Zoho sends it with the lists only, not with the single-item reads.
+	Info PageInfo `json:"info"`
+
+	// Users The users of this page (at most `per_page`).
+	Users []TerritoryUser `json:"users"`
+}
+
 // Ids defines model for Ids.
 type Ids = []RecordId
 
-// TerritoryId A Zoho record id (of a user or a territory), a string of 1 to 19 decimal digits.
+// Page defines model for Page.
+type Page = int
+
+// PerPage defines model for PerPage.
+type PerPage = int
+
+// TerritoryId A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
 //
 // Example: 5725767000000583004
 type TerritoryId = RecordId
 
-// UserId A Zoho record id (of a user or a territory), a string of 1 to 19 decimal digits.
+// UserId A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
 //
 // Example: 5725767000000583004
 type UserId = RecordId
@@ -283,8 +404,17 @@ type InternalError = Error
 // NotFound A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type NotFound = Error
 
+// ReadForbidden A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type ReadForbidden = Error
+
 // TerritoriesNotRemoved The `territories` envelope when every id failed, or an error object for the whole request.
 type TerritoriesNotRemoved = TerritoriesEnvelopeOrError
+
+// TerritoriesOfUserListed One page of the territories assigned to a user.
+type TerritoriesOfUserListed = TerritoriesOfUserPage
+
+// TerritoriesOfUserNotListed A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type TerritoriesOfUserNotListed = Error
 
 // TerritoriesPartiallyRemoved The per-id results of removing territories from a user.
 type TerritoriesPartiallyRemoved = TerritoriesEnvelope
@@ -292,14 +422,32 @@ type TerritoriesPartiallyRemoved = TerritoriesEnvelope
 // TerritoriesRemoved The per-id results of removing territories from a user.
 type TerritoriesRemoved = TerritoriesEnvelope
 
+// TerritoryOfUserFound One territory assigned to a user, the answer to a read by id.
+type TerritoryOfUserFound = TerritoryOfUser
+
+// TerritoryOfUserNotRead A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type TerritoryOfUserNotRead = Error
+
 // TooManyRequests A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type TooManyRequests = Error
 
 // Unauthorized A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type Unauthorized = Error
 
+// UserOfTerritoryFound One user associated with a territory, the answer to a read by id.
+type UserOfTerritoryFound = UserOfTerritory
+
+// UserOfTerritoryNotRead A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type UserOfTerritoryNotRead = Error
+
 // UsersNotRemoved The `users` envelope when every id failed, or an error object for the whole request.
 type UsersNotRemoved = UsersEnvelopeOrError
+
+// UsersOfTerritoryListed One page of the users associated with a territory.
+type UsersOfTerritoryListed = UsersOfTerritoryPage
+
+// UsersOfTerritoryNotListed A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type UsersOfTerritoryNotListed = Error
 
 // UsersPartiallyRemoved The per-id results of removing users from a territory.
 type UsersPartiallyRemoved = UsersEnvelope
@@ -313,10 +461,109 @@ type RemoveTerritoriesFromUserParams struct {
 	Ids Ids `form:"ids" json:"ids"`
 }
 
+// ListTerritoriesOfUserParams defines parameters for ListTerritoriesOfUser.
+type ListTerritoriesOfUserParams struct {
+	// Page The page to return, counted from 1 (the default). Ask for the next page while the previous answer's `info.more_records` is true.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage The most items a page holds, at most 200 (the default and the maximum).
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+}
+
 // RemoveUsersFromTerritoryParams defines parameters for RemoveUsersFromTerritory.
 type RemoveUsersFromTerritoryParams struct {
 	// Ids The ids to remove, comma-separated (`ids=1,2,3`): 1 to 100 record ids a call. Zoho documents the limit of 100 for removing territories from a user; for removing users from a territory it caps the query string near 500 characters, so clients should split longer lists into calls of at most 100 ids.
 	Ids Ids `form:"ids" json:"ids"`
+}
+
+// ListUsersOfTerritoryParams defines parameters for ListUsersOfTerritory.
+type ListUsersOfTerritoryParams struct {
+	// Page The page to return, counted from 1 (the default). Ask for the next page while the previous answer's `info.more_records` is true.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage The most items a page holds, at most 200 (the default and the maximum).
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+}
+
+// Getter for additional properties for NamedRef. Returns the specified
+// element and whether it was found
+func (a NamedRef) Get(fieldName string) (value string, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for NamedRef
+func (a *NamedRef) Set(fieldName string, value string) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]string)
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for NamedRef to handle AdditionalProperties
+func (a *NamedRef) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]string)
+		for fieldName, fieldBuf := range object {
+			var fieldVal string
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for NamedRef to handle AdditionalProperties
+func (a NamedRef) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["id"], err = json.Marshal(a.Id)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'id': %w", err)
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
 }
 
 // AsSuccessItem returns the union data inside the ResultItem as a SuccessItem
@@ -620,6 +867,29 @@ type ClientInterface interface {
 	// Corresponds with DELETE /crm/{version}/Users/{user_id}/territories (the `RemoveTerritoriesFromUser` operationId).
 	RemoveTerritoriesFromUser(ctx context.Context, version Version, userId UserId, params *RemoveTerritoriesFromUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListTerritoriesOfUser List the territories of a user
+	//
+	// Returns one page of the territories assigned to the user: a `territories` array (`id`,
+	// `Name`, `Manager`, `Reporting_To`) and `info` with the page's number, size and
+	// `more_records`. Ask for the next `page` while `more_records` is true. A user with no
+	// territories is answered 204 with no body; an id that names no user is `INVALID_DATA` with
+	// `details.resource_path_index` 1.
+	//
+	// The territory whose `Reporting_To` is null is the organization's default territory, which
+	// cannot be removed from a user.
+	//
+	// The path is documented with `users` (lower case) for this read and with `Users` for the
+	// removals on the same URL; this document names one path item for both, spelled `Users`.
+	// Zoho's SDKs send `users`, and the server accepts both.
+	//
+	// Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
+	// `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
+	// documentation page says. Zoho's OpenAPI file asks for both READ scopes together; a token with
+	// both is safe either way.
+	//
+	// Corresponds with GET /crm/{version}/Users/{user_id}/territories (the `ListTerritoriesOfUser` operationId).
+	ListTerritoriesOfUser(ctx context.Context, version Version, userId UserId, params *ListTerritoriesOfUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RemoveTerritoryFromUser Remove one territory from a user
 	//
 	// Removes one territory from a user. The answer is the `territories` envelope with one item; a
@@ -635,6 +905,25 @@ type ClientInterface interface {
 	// Corresponds with DELETE /crm/{version}/Users/{user_id}/territories/{territory_id} (the `RemoveTerritoryFromUser` operationId).
 	RemoveTerritoryFromUser(ctx context.Context, version Version, userId UserId, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetTerritoryOfUser Read one territory of a user
+	//
+	// Returns the territory if it is assigned to the user: a `territories` array with that one
+	// territory (`id`, `Name`, `Manager`, `Reporting_To`). A territory not assigned to the user is
+	// answered 204 with no body; an id that names no user or no territory is `INVALID_DATA` with
+	// `details.resource_path_index` 1 (the user) or 3 (the territory).
+	//
+	// The path is documented with `users` (lower case) for this read and with `Users` for the
+	// removals on the same URL; this document names one path item for both, spelled `Users`.
+	// Zoho's SDKs send `users`, and the server accepts both.
+	//
+	// Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
+	// `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
+	// documentation page says. Zoho's OpenAPI file asks for both READ scopes together; a token with
+	// both is safe either way.
+	//
+	// Corresponds with GET /crm/{version}/Users/{user_id}/territories/{territory_id} (the `GetTerritoryOfUser` operationId).
+	GetTerritoryOfUser(ctx context.Context, version Version, userId UserId, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RemoveUsersFromTerritory Remove several users from a territory
 	//
 	// Disassociates the users named in `ids` from a territory. The answer is the `users` envelope:
@@ -647,6 +936,21 @@ type ClientInterface interface {
 	// Corresponds with DELETE /crm/{version}/settings/territories/{territory_id}/users (the `RemoveUsersFromTerritory` operationId).
 	RemoveUsersFromTerritory(ctx context.Context, version Version, territoryId TerritoryId, params *RemoveUsersFromTerritoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListUsersOfTerritory List the users of a territory
+	//
+	// Returns one page of the users associated with the territory: a `users` array of user objects
+	// (`id`, `full_name`, `email`, `status` and many more keys) and `info` with the page's number,
+	// size and `more_records`. Ask for the next `page` while `more_records` is true. A territory
+	// with no users is answered 204 with no body; an id that names no territory is `INVALID_DATA`
+	// with `details.resource_path_index` 2.
+	//
+	// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`), as Zoho's documentation page says.
+	// Zoho's OpenAPI file asks for `ZohoCRM.settings.territories.READ` as well; a token with both
+	// is safe either way.
+	//
+	// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/users (the `ListUsersOfTerritory` operationId).
+	ListUsersOfTerritory(ctx context.Context, version Version, territoryId TerritoryId, params *ListUsersOfTerritoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RemoveUserFromTerritory Remove one user from a territory
 	//
 	// Disassociates one user from a territory. The answer is the `users` envelope with one item;
@@ -658,6 +962,21 @@ type ClientInterface interface {
 	//
 	// Corresponds with DELETE /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `RemoveUserFromTerritory` operationId).
 	RemoveUserFromTerritory(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUserOfTerritory Read one user of a territory
+	//
+	// Returns the user if the user is associated with the territory: a `users` array with that one
+	// user object (`id`, `full_name`, `email`, `status` and many more keys). A user who is not
+	// associated with the territory is answered 204 with no body; an id that names no territory or
+	// no user is `INVALID_DATA` with `details.resource_path_index` 2 (the territory) or 4 (the
+	// user).
+	//
+	// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`), as Zoho's documentation page says.
+	// Zoho's OpenAPI file asks for `ZohoCRM.settings.territories.READ` as well; a token with both
+	// is safe either way.
+	//
+	// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `GetUserOfTerritory` operationId).
+	GetUserOfTerritory(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // RemoveTerritoriesFromUser Remove several territories from a user
@@ -676,6 +995,39 @@ type ClientInterface interface {
 // Corresponds with DELETE /crm/{version}/Users/{user_id}/territories (the `RemoveTerritoriesFromUser` operationId).
 func (c *Client) RemoveTerritoriesFromUser(ctx context.Context, version Version, userId UserId, params *RemoveTerritoriesFromUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRemoveTerritoriesFromUserRequest(c.Server, version, userId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListTerritoriesOfUser List the territories of a user
+//
+// Returns one page of the territories assigned to the user: a `territories` array (`id`,
+// `Name`, `Manager`, `Reporting_To`) and `info` with the page's number, size and
+// `more_records`. Ask for the next `page` while `more_records` is true. A user with no
+// territories is answered 204 with no body; an id that names no user is `INVALID_DATA` with
+// `details.resource_path_index` 1.
+//
+// The territory whose `Reporting_To` is null is the organization's default territory, which
+// cannot be removed from a user.
+//
+// The path is documented with `users` (lower case) for this read and with `Users` for the
+// removals on the same URL; this document names one path item for both, spelled `Users`.
+// Zoho's SDKs send `users`, and the server accepts both.
+//
+// Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
+// `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
+// documentation page says. Zoho's OpenAPI file asks for both READ scopes together; a token with
+// both is safe either way.
+//
+// Corresponds with GET /crm/{version}/Users/{user_id}/territories (the `ListTerritoriesOfUser` operationId).
+func (c *Client) ListTerritoriesOfUser(ctx context.Context, version Version, userId UserId, params *ListTerritoriesOfUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTerritoriesOfUserRequest(c.Server, version, userId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -711,6 +1063,35 @@ func (c *Client) RemoveTerritoryFromUser(ctx context.Context, version Version, u
 	return c.Client.Do(req)
 }
 
+// GetTerritoryOfUser Read one territory of a user
+//
+// Returns the territory if it is assigned to the user: a `territories` array with that one
+// territory (`id`, `Name`, `Manager`, `Reporting_To`). A territory not assigned to the user is
+// answered 204 with no body; an id that names no user or no territory is `INVALID_DATA` with
+// `details.resource_path_index` 1 (the user) or 3 (the territory).
+//
+// The path is documented with `users` (lower case) for this read and with `Users` for the
+// removals on the same URL; this document names one path item for both, spelled `Users`.
+// Zoho's SDKs send `users`, and the server accepts both.
+//
+// Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
+// `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
+// documentation page says. Zoho's OpenAPI file asks for both READ scopes together; a token with
+// both is safe either way.
+//
+// Corresponds with GET /crm/{version}/Users/{user_id}/territories/{territory_id} (the `GetTerritoryOfUser` operationId).
+func (c *Client) GetTerritoryOfUser(ctx context.Context, version Version, userId UserId, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTerritoryOfUserRequest(c.Server, version, userId, territoryId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RemoveUsersFromTerritory Remove several users from a territory
 //
 // Disassociates the users named in `ids` from a territory. The answer is the `users` envelope:
@@ -733,6 +1114,31 @@ func (c *Client) RemoveUsersFromTerritory(ctx context.Context, version Version, 
 	return c.Client.Do(req)
 }
 
+// ListUsersOfTerritory List the users of a territory
+//
+// Returns one page of the users associated with the territory: a `users` array of user objects
+// (`id`, `full_name`, `email`, `status` and many more keys) and `info` with the page's number,
+// size and `more_records`. Ask for the next `page` while `more_records` is true. A territory
+// with no users is answered 204 with no body; an id that names no territory is `INVALID_DATA`
+// with `details.resource_path_index` 2.
+//
+// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`), as Zoho's documentation page says.
+// Zoho's OpenAPI file asks for `ZohoCRM.settings.territories.READ` as well; a token with both
+// is safe either way.
+//
+// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/users (the `ListUsersOfTerritory` operationId).
+func (c *Client) ListUsersOfTerritory(ctx context.Context, version Version, territoryId TerritoryId, params *ListUsersOfTerritoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUsersOfTerritoryRequest(c.Server, version, territoryId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RemoveUserFromTerritory Remove one user from a territory
 //
 // Disassociates one user from a territory. The answer is the `users` envelope with one item;
@@ -745,6 +1151,31 @@ func (c *Client) RemoveUsersFromTerritory(ctx context.Context, version Version, 
 // Corresponds with DELETE /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `RemoveUserFromTerritory` operationId).
 func (c *Client) RemoveUserFromTerritory(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRemoveUserFromTerritoryRequest(c.Server, version, territoryId, userId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUserOfTerritory Read one user of a territory
+//
+// Returns the user if the user is associated with the territory: a `users` array with that one
+// user object (`id`, `full_name`, `email`, `status` and many more keys). A user who is not
+// associated with the territory is answered 204 with no body; an id that names no territory or
+// no user is `INVALID_DATA` with `details.resource_path_index` 2 (the territory) or 4 (the
+// user).
+//
+// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`), as Zoho's documentation page says.
+// Zoho's OpenAPI file asks for `ZohoCRM.settings.territories.READ` as well; a token with both
+// is safe either way.
+//
+// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `GetUserOfTerritory` operationId).
+func (c *Client) GetUserOfTerritory(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUserOfTerritoryRequest(c.Server, version, territoryId, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -823,6 +1254,86 @@ func NewRemoveTerritoriesFromUserRequest(server string, version Version, userId 
 	return req, nil
 }
 
+// NewListTerritoriesOfUserRequest constructs an http.Request for the ListTerritoriesOfUser method
+func NewListTerritoriesOfUserRequest(server string, version Version, userId UserId, params *ListTerritoriesOfUserParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/Users/%s/territories", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewRemoveTerritoryFromUserRequest constructs an http.Request for the RemoveTerritoryFromUser method
 func NewRemoveTerritoryFromUserRequest(server string, version Version, userId UserId, territoryId TerritoryId) (*http.Request, error) {
 	var err error
@@ -864,6 +1375,54 @@ func NewRemoveTerritoryFromUserRequest(server string, version Version, userId Us
 	}
 
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTerritoryOfUserRequest constructs an http.Request for the GetTerritoryOfUser method
+func NewGetTerritoryOfUserRequest(server string, version Version, userId UserId, territoryId TerritoryId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "territory_id", territoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/Users/%s/territories/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -939,6 +1498,86 @@ func NewRemoveUsersFromTerritoryRequest(server string, version Version, territor
 	return req, nil
 }
 
+// NewListUsersOfTerritoryRequest constructs an http.Request for the ListUsersOfTerritory method
+func NewListUsersOfTerritoryRequest(server string, version Version, territoryId TerritoryId, params *ListUsersOfTerritoryParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "territory_id", territoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories/%s/users", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewRemoveUserFromTerritoryRequest constructs an http.Request for the RemoveUserFromTerritory method
 func NewRemoveUserFromTerritoryRequest(server string, version Version, territoryId TerritoryId, userId UserId) (*http.Request, error) {
 	var err error
@@ -980,6 +1619,54 @@ func NewRemoveUserFromTerritoryRequest(server string, version Version, territory
 	}
 
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetUserOfTerritoryRequest constructs an http.Request for the GetUserOfTerritory method
+func NewGetUserOfTerritoryRequest(server string, version Version, territoryId TerritoryId, userId UserId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "territory_id", territoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories/%s/users/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1049,6 +1736,31 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /crm/{version}/Users/{user_id}/territories (the `RemoveTerritoriesFromUser` operationId).
 	RemoveTerritoriesFromUserWithResponse(ctx context.Context, version Version, userId UserId, params *RemoveTerritoriesFromUserParams, reqEditors ...RequestEditorFn) (*RemoveTerritoriesFromUserResponse, error)
 
+	// ListTerritoriesOfUserWithResponse List the territories of a user
+	//
+	// Returns one page of the territories assigned to the user: a `territories` array (`id`,
+	// `Name`, `Manager`, `Reporting_To`) and `info` with the page's number, size and
+	// `more_records`. Ask for the next `page` while `more_records` is true. A user with no
+	// territories is answered 204 with no body; an id that names no user is `INVALID_DATA` with
+	// `details.resource_path_index` 1.
+	//
+	// The territory whose `Reporting_To` is null is the organization's default territory, which
+	// cannot be removed from a user.
+	//
+	// The path is documented with `users` (lower case) for this read and with `Users` for the
+	// removals on the same URL; this document names one path item for both, spelled `Users`.
+	// Zoho's SDKs send `users`, and the server accepts both.
+	//
+	// Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
+	// `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
+	// documentation page says. Zoho's OpenAPI file asks for both READ scopes together; a token with
+	// both is safe either way.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/{version}/Users/{user_id}/territories (the `ListTerritoriesOfUser` operationId).
+	ListTerritoriesOfUserWithResponse(ctx context.Context, version Version, userId UserId, params *ListTerritoriesOfUserParams, reqEditors ...RequestEditorFn) (*ListTerritoriesOfUserResponse, error)
+
 	// RemoveTerritoryFromUserWithResponse Remove one territory from a user
 	//
 	// Removes one territory from a user. The answer is the `territories` envelope with one item; a
@@ -1066,6 +1778,27 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /crm/{version}/Users/{user_id}/territories/{territory_id} (the `RemoveTerritoryFromUser` operationId).
 	RemoveTerritoryFromUserWithResponse(ctx context.Context, version Version, userId UserId, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*RemoveTerritoryFromUserResponse, error)
 
+	// GetTerritoryOfUserWithResponse Read one territory of a user
+	//
+	// Returns the territory if it is assigned to the user: a `territories` array with that one
+	// territory (`id`, `Name`, `Manager`, `Reporting_To`). A territory not assigned to the user is
+	// answered 204 with no body; an id that names no user or no territory is `INVALID_DATA` with
+	// `details.resource_path_index` 1 (the user) or 3 (the territory).
+	//
+	// The path is documented with `users` (lower case) for this read and with `Users` for the
+	// removals on the same URL; this document names one path item for both, spelled `Users`.
+	// Zoho's SDKs send `users`, and the server accepts both.
+	//
+	// Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
+	// `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
+	// documentation page says. Zoho's OpenAPI file asks for both READ scopes together; a token with
+	// both is safe either way.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/{version}/Users/{user_id}/territories/{territory_id} (the `GetTerritoryOfUser` operationId).
+	GetTerritoryOfUserWithResponse(ctx context.Context, version Version, userId UserId, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*GetTerritoryOfUserResponse, error)
+
 	// RemoveUsersFromTerritoryWithResponse Remove several users from a territory
 	//
 	// Disassociates the users named in `ids` from a territory. The answer is the `users` envelope:
@@ -1080,6 +1813,23 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /crm/{version}/settings/territories/{territory_id}/users (the `RemoveUsersFromTerritory` operationId).
 	RemoveUsersFromTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, params *RemoveUsersFromTerritoryParams, reqEditors ...RequestEditorFn) (*RemoveUsersFromTerritoryResponse, error)
 
+	// ListUsersOfTerritoryWithResponse List the users of a territory
+	//
+	// Returns one page of the users associated with the territory: a `users` array of user objects
+	// (`id`, `full_name`, `email`, `status` and many more keys) and `info` with the page's number,
+	// size and `more_records`. Ask for the next `page` while `more_records` is true. A territory
+	// with no users is answered 204 with no body; an id that names no territory is `INVALID_DATA`
+	// with `details.resource_path_index` 2.
+	//
+	// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`), as Zoho's documentation page says.
+	// Zoho's OpenAPI file asks for `ZohoCRM.settings.territories.READ` as well; a token with both
+	// is safe either way.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/users (the `ListUsersOfTerritory` operationId).
+	ListUsersOfTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, params *ListUsersOfTerritoryParams, reqEditors ...RequestEditorFn) (*ListUsersOfTerritoryResponse, error)
+
 	// RemoveUserFromTerritoryWithResponse Remove one user from a territory
 	//
 	// Disassociates one user from a territory. The answer is the `users` envelope with one item;
@@ -1093,6 +1843,23 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with DELETE /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `RemoveUserFromTerritory` operationId).
 	RemoveUserFromTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*RemoveUserFromTerritoryResponse, error)
+
+	// GetUserOfTerritoryWithResponse Read one user of a territory
+	//
+	// Returns the user if the user is associated with the territory: a `users` array with that one
+	// user object (`id`, `full_name`, `email`, `status` and many more keys). A user who is not
+	// associated with the territory is answered 204 with no body; an id that names no territory or
+	// no user is `INVALID_DATA` with `details.resource_path_index` 2 (the territory) or 4 (the
+	// user).
+	//
+	// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`), as Zoho's documentation page says.
+	// Zoho's OpenAPI file asks for `ZohoCRM.settings.territories.READ` as well; a token with both
+	// is safe either way.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `GetUserOfTerritory` operationId).
+	GetUserOfTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*GetUserOfTerritoryResponse, error)
 }
 
 // RemoveTerritoriesFromUserResponse429Headers the declared response headers of an HTTP 429 response for RemoveTerritoriesFromUser
@@ -1186,6 +1953,96 @@ func (r RemoveTerritoriesFromUserResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RemoveTerritoriesFromUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListTerritoriesOfUserResponse429Headers the declared response headers of an HTTP 429 response for ListTerritoriesOfUser
+type ListTerritoriesOfUserResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListTerritoriesOfUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TerritoriesOfUserListed
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *TerritoriesOfUserNotListed
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ReadForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListTerritoriesOfUserResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTerritoriesOfUserResponse) GetJSON200() *TerritoriesOfUserListed {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListTerritoriesOfUserResponse) GetJSON400() *TerritoriesOfUserNotListed {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListTerritoriesOfUserResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListTerritoriesOfUserResponse) GetJSON403() *ReadForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListTerritoriesOfUserResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListTerritoriesOfUserResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListTerritoriesOfUserResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTerritoriesOfUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTerritoriesOfUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTerritoriesOfUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTerritoriesOfUserResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -1289,6 +2146,96 @@ func (r RemoveTerritoryFromUserResponse) ContentType() string {
 	return ""
 }
 
+// GetTerritoryOfUserResponse429Headers the declared response headers of an HTTP 429 response for GetTerritoryOfUser
+type GetTerritoryOfUserResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetTerritoryOfUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TerritoryOfUserFound
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *TerritoryOfUserNotRead
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ReadForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetTerritoryOfUserResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTerritoryOfUserResponse) GetJSON200() *TerritoryOfUserFound {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTerritoryOfUserResponse) GetJSON400() *TerritoryOfUserNotRead {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTerritoryOfUserResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetTerritoryOfUserResponse) GetJSON403() *ReadForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTerritoryOfUserResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetTerritoryOfUserResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetTerritoryOfUserResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTerritoryOfUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTerritoryOfUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTerritoryOfUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTerritoryOfUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RemoveUsersFromTerritoryResponse429Headers the declared response headers of an HTTP 429 response for RemoveUsersFromTerritory
 type RemoveUsersFromTerritoryResponse429Headers struct {
 	RetryAfter *string
@@ -1380,6 +2327,96 @@ func (r RemoveUsersFromTerritoryResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RemoveUsersFromTerritoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListUsersOfTerritoryResponse429Headers the declared response headers of an HTTP 429 response for ListUsersOfTerritory
+type ListUsersOfTerritoryResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListUsersOfTerritoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UsersOfTerritoryListed
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *UsersOfTerritoryNotListed
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ReadForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListUsersOfTerritoryResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListUsersOfTerritoryResponse) GetJSON200() *UsersOfTerritoryListed {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListUsersOfTerritoryResponse) GetJSON400() *UsersOfTerritoryNotListed {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListUsersOfTerritoryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListUsersOfTerritoryResponse) GetJSON403() *ReadForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListUsersOfTerritoryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListUsersOfTerritoryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListUsersOfTerritoryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListUsersOfTerritoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListUsersOfTerritoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListUsersOfTerritoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListUsersOfTerritoryResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -1483,6 +2520,96 @@ func (r RemoveUserFromTerritoryResponse) ContentType() string {
 	return ""
 }
 
+// GetUserOfTerritoryResponse429Headers the declared response headers of an HTTP 429 response for GetUserOfTerritory
+type GetUserOfTerritoryResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetUserOfTerritoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserOfTerritoryFound
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *UserOfTerritoryNotRead
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ReadForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetUserOfTerritoryResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUserOfTerritoryResponse) GetJSON200() *UserOfTerritoryFound {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetUserOfTerritoryResponse) GetJSON400() *UserOfTerritoryNotRead {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetUserOfTerritoryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetUserOfTerritoryResponse) GetJSON403() *ReadForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetUserOfTerritoryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUserOfTerritoryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetUserOfTerritoryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUserOfTerritoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUserOfTerritoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUserOfTerritoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUserOfTerritoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RemoveTerritoriesFromUserWithResponse Remove several territories from a user
 //
 // Removes the territories named in `ids` (at most 100) from a user. The answer is the
@@ -1505,6 +2632,37 @@ func (c *ClientWithResponses) RemoveTerritoriesFromUserWithResponse(ctx context.
 		return nil, err
 	}
 	return ParseRemoveTerritoriesFromUserResponse(rsp)
+}
+
+// ListTerritoriesOfUserWithResponse List the territories of a user
+//
+// Returns one page of the territories assigned to the user: a `territories` array (`id`,
+// `Name`, `Manager`, `Reporting_To`) and `info` with the page's number, size and
+// `more_records`. Ask for the next `page` while `more_records` is true. A user with no
+// territories is answered 204 with no body; an id that names no user is `INVALID_DATA` with
+// `details.resource_path_index` 1.
+//
+// The territory whose `Reporting_To` is null is the organization's default territory, which
+// cannot be removed from a user.
+//
+// The path is documented with `users` (lower case) for this read and with `Users` for the
+// removals on the same URL; this document names one path item for both, spelled `Users`.
+// Zoho's SDKs send `users`, and the server accepts both.
+//
+// Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
+// `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
+// documentation page says. Zoho's OpenAPI file asks for both READ scopes together; a token with
+// both is safe either way.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/{version}/Users/{user_id}/territories (the `ListTerritoriesOfUser` operationId).
+func (c *ClientWithResponses) ListTerritoriesOfUserWithResponse(ctx context.Context, version Version, userId UserId, params *ListTerritoriesOfUserParams, reqEditors ...RequestEditorFn) (*ListTerritoriesOfUserResponse, error) {
+	rsp, err := c.ListTerritoriesOfUser(ctx, version, userId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTerritoriesOfUserResponse(rsp)
 }
 
 // RemoveTerritoryFromUserWithResponse Remove one territory from a user
@@ -1530,6 +2688,33 @@ func (c *ClientWithResponses) RemoveTerritoryFromUserWithResponse(ctx context.Co
 	return ParseRemoveTerritoryFromUserResponse(rsp)
 }
 
+// GetTerritoryOfUserWithResponse Read one territory of a user
+//
+// Returns the territory if it is assigned to the user: a `territories` array with that one
+// territory (`id`, `Name`, `Manager`, `Reporting_To`). A territory not assigned to the user is
+// answered 204 with no body; an id that names no user or no territory is `INVALID_DATA` with
+// `details.resource_path_index` 1 (the user) or 3 (the territory).
+//
+// The path is documented with `users` (lower case) for this read and with `Users` for the
+// removals on the same URL; this document names one path item for both, spelled `Users`.
+// Zoho's SDKs send `users`, and the server accepts both.
+//
+// Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
+// `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
+// documentation page says. Zoho's OpenAPI file asks for both READ scopes together; a token with
+// both is safe either way.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/{version}/Users/{user_id}/territories/{territory_id} (the `GetTerritoryOfUser` operationId).
+func (c *ClientWithResponses) GetTerritoryOfUserWithResponse(ctx context.Context, version Version, userId UserId, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*GetTerritoryOfUserResponse, error) {
+	rsp, err := c.GetTerritoryOfUser(ctx, version, userId, territoryId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTerritoryOfUserResponse(rsp)
+}
+
 // RemoveUsersFromTerritoryWithResponse Remove several users from a territory
 //
 // Disassociates the users named in `ids` from a territory. The answer is the `users` envelope:
@@ -1550,6 +2735,29 @@ func (c *ClientWithResponses) RemoveUsersFromTerritoryWithResponse(ctx context.C
 	return ParseRemoveUsersFromTerritoryResponse(rsp)
 }
 
+// ListUsersOfTerritoryWithResponse List the users of a territory
+//
+// Returns one page of the users associated with the territory: a `users` array of user objects
+// (`id`, `full_name`, `email`, `status` and many more keys) and `info` with the page's number,
+// size and `more_records`. Ask for the next `page` while `more_records` is true. A territory
+// with no users is answered 204 with no body; an id that names no territory is `INVALID_DATA`
+// with `details.resource_path_index` 2.
+//
+// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`), as Zoho's documentation page says.
+// Zoho's OpenAPI file asks for `ZohoCRM.settings.territories.READ` as well; a token with both
+// is safe either way.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/users (the `ListUsersOfTerritory` operationId).
+func (c *ClientWithResponses) ListUsersOfTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, params *ListUsersOfTerritoryParams, reqEditors ...RequestEditorFn) (*ListUsersOfTerritoryResponse, error) {
+	rsp, err := c.ListUsersOfTerritory(ctx, version, territoryId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListUsersOfTerritoryResponse(rsp)
+}
+
 // RemoveUserFromTerritoryWithResponse Remove one user from a territory
 //
 // Disassociates one user from a territory. The answer is the `users` envelope with one item;
@@ -1568,6 +2776,29 @@ func (c *ClientWithResponses) RemoveUserFromTerritoryWithResponse(ctx context.Co
 		return nil, err
 	}
 	return ParseRemoveUserFromTerritoryResponse(rsp)
+}
+
+// GetUserOfTerritoryWithResponse Read one user of a territory
+//
+// Returns the user if the user is associated with the territory: a `users` array with that one
+// user object (`id`, `full_name`, `email`, `status` and many more keys). A user who is not
+// associated with the territory is answered 204 with no body; an id that names no territory or
+// no user is `INVALID_DATA` with `details.resource_path_index` 2 (the territory) or 4 (the
+// user).
+//
+// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`), as Zoho's documentation page says.
+// Zoho's OpenAPI file asks for `ZohoCRM.settings.territories.READ` as well; a token with both
+// is safe either way.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `GetUserOfTerritory` operationId).
+func (c *ClientWithResponses) GetUserOfTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*GetUserOfTerritoryResponse, error) {
+	rsp, err := c.GetUserOfTerritory(ctx, version, territoryId, userId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUserOfTerritoryResponse(rsp)
 }
 
 // ParseRemoveTerritoriesFromUserResponse parses an HTTP response from a RemoveTerritoriesFromUserWithResponse call
@@ -1645,6 +2876,90 @@ func ParseRemoveTerritoriesFromUserResponse(rsp *http.Response) (*RemoveTerritor
 	switch {
 	case rsp.StatusCode == 429:
 		var headers RemoveTerritoriesFromUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListTerritoriesOfUserResponse parses an HTTP response from a ListTerritoriesOfUserWithResponse call
+func ParseListTerritoriesOfUserResponse(rsp *http.Response) (*ListTerritoriesOfUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTerritoriesOfUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TerritoriesOfUserListed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest TerritoriesOfUserNotListed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ReadForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListTerritoriesOfUserResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -1746,6 +3061,90 @@ func ParseRemoveTerritoryFromUserResponse(rsp *http.Response) (*RemoveTerritoryF
 	return response, nil
 }
 
+// ParseGetTerritoryOfUserResponse parses an HTTP response from a GetTerritoryOfUserWithResponse call
+func ParseGetTerritoryOfUserResponse(rsp *http.Response) (*GetTerritoryOfUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTerritoryOfUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TerritoryOfUserFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest TerritoryOfUserNotRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ReadForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetTerritoryOfUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseRemoveUsersFromTerritoryResponse parses an HTTP response from a RemoveUsersFromTerritoryWithResponse call
 func ParseRemoveUsersFromTerritoryResponse(rsp *http.Response) (*RemoveUsersFromTerritoryResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -1834,6 +3233,90 @@ func ParseRemoveUsersFromTerritoryResponse(rsp *http.Response) (*RemoveUsersFrom
 	return response, nil
 }
 
+// ParseListUsersOfTerritoryResponse parses an HTTP response from a ListUsersOfTerritoryWithResponse call
+func ParseListUsersOfTerritoryResponse(rsp *http.Response) (*ListUsersOfTerritoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListUsersOfTerritoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UsersOfTerritoryListed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest UsersOfTerritoryNotListed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ReadForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListUsersOfTerritoryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseRemoveUserFromTerritoryResponse parses an HTTP response from a RemoveUserFromTerritoryWithResponse call
 func ParseRemoveUserFromTerritoryResponse(rsp *http.Response) (*RemoveUserFromTerritoryResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -1909,6 +3392,90 @@ func ParseRemoveUserFromTerritoryResponse(rsp *http.Response) (*RemoveUserFromTe
 	switch {
 	case rsp.StatusCode == 429:
 		var headers RemoveUserFromTerritoryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUserOfTerritoryResponse parses an HTTP response from a GetUserOfTerritoryWithResponse call
+func ParseGetUserOfTerritoryResponse(rsp *http.Response) (*GetUserOfTerritoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUserOfTerritoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserOfTerritoryFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest UserOfTerritoryNotRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ReadForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetUserOfTerritoryResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -2,6 +2,7 @@ package prism
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,15 +30,24 @@ import (
 // spec).
 type prismTransport struct {
 	prefer string
+	// preferLater, when set, replaces prefer for the pages after the first
+	// of a listing (a `page` query parameter above 1): Prism serves the
+	// example it is asked for whatever the page, so a listing that follows
+	// more_records is given its last page this way.
+	preferLater string
 
 	mu      sync.Mutex
 	reports []string
 }
 
 func (p *prismTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if p.prefer != "" {
+	prefer := p.prefer
+	if pg := req.URL.Query().Get("page"); p.preferLater != "" && pg != "" && pg != "1" {
+		prefer = p.preferLater
+	}
+	if prefer != "" {
 		req = req.Clone(req.Context())
-		req.Header.Set("Prefer", p.prefer)
+		req.Header.Set("Prefer", prefer)
 	}
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {
@@ -107,6 +117,56 @@ var operations = map[string]operation{
 	"removeTerritoriesFromUser": {bulk: true, key: "territories", owner: "5725767000000583004", call: removeTerritories},
 }
 
+// readOperation is how the client reaches one read of the spec.
+type readOperation struct {
+	list     bool   // a paged list; otherwise a read by id
+	key      string // the array's key
+	owner    string // the id in the path before the item's
+	lastPage string // for a list: the example served for the pages after the first
+	// call runs the client's method: the ids it returned, and whether a
+	// read by id found its item (true for a list that did not fail).
+	call func(c *zohoterritory.Client, t *testing.T, owner, id string) (ids []string, found bool, err error)
+}
+
+// readOperations are the spec's four reads. The owners are the spec's
+// parameter examples.
+var readOperations = map[string]readOperation{
+	"listTerritoriesOfUser": {list: true, key: "territories", owner: "5725767000000583004", lastPage: "TerritoriesOfUserLastPage",
+		call: func(c *zohoterritory.Client, t *testing.T, userID, _ string) ([]string, bool, error) {
+			ts, err := c.TerritoriesOfUser(t.Context(), userID)
+			var ids []string
+			for _, tr := range ts {
+				ids = append(ids, tr.ID)
+			}
+			return ids, err == nil, err
+		}},
+	"getTerritoryOfUser": {key: "territories", owner: "5725767000000583004",
+		call: func(c *zohoterritory.Client, t *testing.T, userID, territoryID string) ([]string, bool, error) {
+			tr, ok, err := c.TerritoryOfUser(t.Context(), userID, territoryID)
+			if !ok {
+				return nil, ok, err
+			}
+			return []string{tr.ID}, ok, err
+		}},
+	"listUsersOfTerritory": {list: true, key: "users", owner: "431581000000744113", lastPage: "UsersOfTerritoryLastPage",
+		call: func(c *zohoterritory.Client, t *testing.T, territoryID, _ string) ([]string, bool, error) {
+			us, err := c.UsersOfTerritory(t.Context(), territoryID)
+			var ids []string
+			for _, u := range us {
+				ids = append(ids, u.ID)
+			}
+			return ids, err == nil, err
+		}},
+	"getUserOfTerritory": {key: "users", owner: "431581000000744113",
+		call: func(c *zohoterritory.Client, t *testing.T, territoryID, userID string) ([]string, bool, error) {
+			u, ok, err := c.UserOfTerritory(t.Context(), territoryID, userID)
+			if !ok {
+				return nil, ok, err
+			}
+			return []string{u.ID}, ok, err
+		}},
+}
+
 // sentinels are the errors an *APIError with a code of the catalog matches.
 var sentinels = map[string]error{
 	"INVALID_DATA":           zohoterritory.ErrInvalidData,
@@ -136,7 +196,8 @@ type example struct {
 }
 
 // examples walks api/openapi.yaml: every operation, every documented
-// status, every named example of its JSON body.
+// status, every named example of its JSON body, and each 204 (which has
+// no body, and so no example: name and value are empty).
 func examples(t *testing.T) []example {
 	t.Helper()
 	v, err := contract.New()
@@ -145,10 +206,16 @@ func examples(t *testing.T) []example {
 	for path, item := range v.Doc().Paths.Map() {
 		for method, op := range item.Operations() {
 			_, known := operations[op.OperationID]
-			require.Truef(t, known, "%s %s: operation %q is new to this test", method, path, op.OperationID)
+			_, read := readOperations[op.OperationID]
+			require.Truef(t, known || read, "%s %s: operation %q is new to this test", method, path, op.OperationID)
 			for code, ref := range op.Responses.Map() {
 				status, err := strconv.Atoi(code)
 				require.NoErrorf(t, err, "%s: response %q is not a status code", op.OperationID, code)
+				if status == http.StatusNoContent {
+					require.Emptyf(t, ref.Value.Content, "%s 204: a body", op.OperationID)
+					out = append(out, example{operation: op.OperationID, status: status})
+					continue
+				}
 				media := ref.Value.Content.Get("application/json")
 				require.NotNilf(t, media, "%s %s: no application/json body", op.OperationID, code)
 				require.NotEmptyf(t, media.Examples, "%s %s: no named example", op.OperationID, code)
@@ -187,7 +254,8 @@ func examples(t *testing.T) []example {
 //
 // The ids asked for are those the example names, plus one made-up id for
 // each error item that names none; a single-id operation asks for one id, a
-// bulk one for at least two.
+// bulk one for at least two. The reads are checked by checkRead, a 204
+// among them with Prism asked for the status alone.
 func TestMockExamples(t *testing.T) {
 	base := os.Getenv("ZOHO_PRISM_MOCK_URL")
 	if base == "" {
@@ -195,10 +263,21 @@ func TestMockExamples(t *testing.T) {
 	}
 	all := examples(t)
 	for _, ex := range all {
-		t.Run(fmt.Sprintf("%s/%d/%s", ex.operation, ex.status, ex.name), func(t *testing.T) {
+		name := ex.name
+		if name == "" {
+			name = "no-content"
+		}
+		t.Run(fmt.Sprintf("%s/%d/%s", ex.operation, ex.status, name), func(t *testing.T) {
 			t.Parallel()
 			op := operations[ex.operation]
 			tr := &prismTransport{prefer: fmt.Sprintf("code=%d, example=%s", ex.status, ex.name)}
+			if ex.name == "" {
+				tr.prefer = fmt.Sprintf("code=%d", ex.status)
+			}
+			rop, read := readOperations[ex.operation]
+			if read && rop.list {
+				tr.preferLater = "code=200, example=" + rop.lastPage
+			}
 			t.Cleanup(func() { assert.Empty(t, tr.take(), "Prism reported violations") })
 			c, err := zohoterritory.New(
 				zohoterritory.WithAPIDomain(base),
@@ -207,6 +286,10 @@ func TestMockExamples(t *testing.T) {
 				zohoterritory.WithRetryPolicy(noRetries()),
 			)
 			require.NoError(t, err)
+			if read {
+				checkRead(t, c, rop, ex, all)
+				return
+			}
 
 			body, ok := ex.value.(map[string]any)
 			require.Truef(t, ok, "example value is %T, want an object", ex.value)
@@ -219,6 +302,83 @@ func TestMockExamples(t *testing.T) {
 		})
 	}
 	t.Logf("%d examples", len(all))
+}
+
+// exampleIDs returns the ids of the records under key in an example's
+// value, and its info.more_records.
+func exampleIDs(t *testing.T, value any, key string) (ids []string, more bool) {
+	t.Helper()
+	body, ok := value.(map[string]any)
+	require.Truef(t, ok, "example value is %T, want an object", value)
+	recs, ok := body[key].([]any)
+	require.Truef(t, ok, "no %q array", key)
+	for _, r := range recs {
+		id, _ := r.(map[string]any)["id"].(string)
+		ids = append(ids, id)
+	}
+	if info, ok := body["info"].(map[string]any); ok {
+		more, _ = info["more_records"].(bool)
+	}
+	return ids, more
+}
+
+// checkRead checks what the client makes of one answer of a read:
+//
+//   - 200 from a list: every record of the example, in order, and when the
+//     example says more_records, those of the last-page example Prism is
+//     asked for on page 2 after them;
+//   - 200 from a read by id: the record, found;
+//   - 204: an empty list, or not found;
+//   - an error object: an *APIError naming the operation, with the
+//     status, code and message and the code's sentinel (a
+//     *RateLimitError for 429, ErrInternal for 5xx).
+func checkRead(t *testing.T, c *zohoterritory.Client, op readOperation, ex example, all []example) {
+	switch {
+	case ex.status == http.StatusOK && op.list:
+		want, more := exampleIDs(t, ex.value, op.key)
+		if more {
+			i := slices.IndexFunc(all, func(e example) bool { return e.operation == ex.operation && e.name == op.lastPage })
+			require.GreaterOrEqualf(t, i, 0, "no example %s", op.lastPage)
+			last, lastMore := exampleIDs(t, all[i].value, op.key)
+			require.False(t, lastMore, "the last page says more_records false")
+			want = append(want, last...)
+		}
+		got, _, err := op.call(c, t, op.owner, "")
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	case ex.status == http.StatusOK:
+		want, _ := exampleIDs(t, ex.value, op.key)
+		require.Len(t, want, 1)
+		got, found, err := op.call(c, t, op.owner, want[0])
+		require.NoError(t, err)
+		assert.True(t, found)
+		assert.Equal(t, want, got)
+	case ex.status == http.StatusNoContent:
+		got, found, err := op.call(c, t, op.owner, madeUp(1))
+		require.NoError(t, err)
+		assert.Empty(t, got)
+		assert.Equal(t, op.list, found, "a list is empty; a read by id finds nothing")
+	default:
+		body, ok := ex.value.(map[string]any)
+		require.Truef(t, ok, "example value is %T, want an object", ex.value)
+		code, message := fmt.Sprint(body["code"]), fmt.Sprint(body["message"])
+		_, _, err := op.call(c, t, op.owner, madeUp(1))
+		require.Error(t, err)
+		var apiErr *zohoterritory.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, ex.operation, apiErr.Operation)
+		assert.Equal(t, ex.status, apiErr.StatusCode)
+		assert.Equal(t, code, apiErr.Code)
+		assert.Equal(t, message, apiErr.Message)
+		if s, ok := sentinels[code]; ok {
+			assert.ErrorIs(t, err, s)
+		}
+		var rl *zohoterritory.RateLimitError
+		assert.Equal(t, ex.status == http.StatusTooManyRequests, errors.As(err, &rl), "*RateLimitError")
+		if ex.status >= 500 {
+			assert.ErrorIs(t, err, zohoterritory.ErrInternal)
+		}
+	}
 }
 
 // wireItem is one entry of an example's envelope.

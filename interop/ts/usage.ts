@@ -1,7 +1,8 @@
 // usage.ts shows that the TypeScript types openapi-typescript generates from
 // api/openapi.yaml (zoho.d.ts, made by interop/lint.sh, not committed) are
-// enough to call both endpoints: it builds typed requests for all four
-// operations and reads every answer the spec describes. It is type-checked
+// enough to call both endpoints: it builds typed requests for all eight
+// operations (four reads, four removals) and reads every answer the spec
+// describes. It is type-checked
 // with `tsc --noEmit` and never run; if the spec changes in a way that breaks
 // a TypeScript client, this file stops compiling.
 
@@ -13,6 +14,10 @@ export type ResultItem = Schemas["ResultItem"];
 export type SuccessItem = Schemas["SuccessItem"];
 export type ErrorItem = Schemas["ErrorItem"];
 export type ZohoError = Schemas["Error"];
+export type UserTerritory = Schemas["UserTerritory"];
+export type TerritoryUser = Schemas["TerritoryUser"];
+export type NamedRef = Schemas["NamedRef"];
+export type PageInfo = Schemas["PageInfo"];
 
 export type OperationId = keyof operations;
 
@@ -23,6 +28,10 @@ export type OperationId = keyof operations;
 // compile error, and PathMatchesOperation below ties each template to the
 // operation the spec puts under it.
 const templates = {
+  listUsersOfTerritory: "/crm/{version}/settings/territories/{territory_id}/users",
+  getUserOfTerritory: "/crm/{version}/settings/territories/{territory_id}/users/{user_id}",
+  listTerritoriesOfUser: "/crm/{version}/Users/{user_id}/territories",
+  getTerritoryOfUser: "/crm/{version}/Users/{user_id}/territories/{territory_id}",
   removeUserFromTerritory: "/crm/{version}/settings/territories/{territory_id}/users/{user_id}",
   removeUsersFromTerritory: "/crm/{version}/settings/territories/{territory_id}/users",
   removeTerritoryFromUser: "/crm/{version}/Users/{user_id}/territories/{territory_id}",
@@ -32,7 +41,12 @@ const templates = {
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
 type Matches<Op extends OperationId> = Equal<paths[(typeof templates)[Op]]["delete"], operations[Op]>;
+type ReadMatches<Op extends OperationId> = Equal<paths[(typeof templates)[Op]]["get"], operations[Op]>;
 export type PathMatchesOperation = [
+  Assert<ReadMatches<"listUsersOfTerritory">>,
+  Assert<ReadMatches<"getUserOfTerritory">>,
+  Assert<ReadMatches<"listTerritoriesOfUser">>,
+  Assert<ReadMatches<"getTerritoryOfUser">>,
   Assert<Matches<"removeUserFromTerritory">>,
   Assert<Matches<"removeUsersFromTerritory">>,
   Assert<Matches<"removeTerritoryFromUser">>,
@@ -92,17 +106,49 @@ export function removeTerritoriesFromUser(params: Params<"removeTerritoriesFromU
   };
 }
 
+/** GetRequest is a read, handed to an HTTP library like a DeleteRequest. */
+export interface GetRequest {
+  readonly method: "GET";
+  readonly path: string;
+  /** The query string without `?`: the page asked for, empty for the reads by id. */
+  readonly query: string;
+}
+
+// The lists' `page` and `per_page` are optional; per_page is at most 200.
+function pageQuery(query: { page?: number; per_page?: number } | undefined): string {
+  const parts: string[] = [];
+  if (query?.page !== undefined) parts.push(`page=${query.page}`);
+  if (query?.per_page !== undefined) parts.push(`per_page=${query.per_page}`);
+  return parts.join("&");
+}
+
+export function listUsersOfTerritory(params: Params<"listUsersOfTerritory">): GetRequest {
+  return { method: "GET", path: fillPath("listUsersOfTerritory", params.path), query: pageQuery(params.query) };
+}
+
+export function getUserOfTerritory(params: Params<"getUserOfTerritory">): GetRequest {
+  return { method: "GET", path: fillPath("getUserOfTerritory", params.path), query: "" };
+}
+
+export function listTerritoriesOfUser(params: Params<"listTerritoriesOfUser">): GetRequest {
+  return { method: "GET", path: fillPath("listTerritoriesOfUser", params.path), query: pageQuery(params.query) };
+}
+
+export function getTerritoryOfUser(params: Params<"getTerritoryOfUser">): GetRequest {
+  return { method: "GET", path: fillPath("getTerritoryOfUser", params.path), query: "" };
+}
+
 // ---------------------------------------------------------------------------
 // Responses
 
 type JsonBody<R> = R extends { content: { "application/json": infer B } } ? B : never;
 
+// A response the spec gives no content (the reads' 204) has no body.
+type BodyOf<R> = [JsonBody<R>] extends [never] ? { readonly body?: undefined } : { readonly body: JsonBody<R> };
+
 /** TypedResponse is one answer of an operation: an HTTP status the spec lists, with its body. */
 export type TypedResponse<Op extends OperationId> = {
-  [S in keyof operations[Op]["responses"]]: {
-    readonly status: S;
-    readonly body: JsonBody<operations[Op]["responses"][S]>;
-  };
+  [S in keyof operations[Op]["responses"]]: { readonly status: S } & BodyOf<operations[Op]["responses"][S]>;
 }[keyof operations[Op]["responses"]];
 
 /** Outcome is what a caller keeps from one call. */
@@ -290,6 +336,112 @@ export const refusedBodies: readonly Outcome[] = [
         // @ts-expect-error a success item must name its id.
         { code: "SUCCESS", details: {}, message: "ok", status: "success" },
       ],
+    },
+  }),
+];
+
+// ---------------------------------------------------------------------------
+// Reads
+
+/** Listed is what a caller keeps from one page of a list, or from a read by id. */
+export type Listed<T> =
+  | { readonly kind: "page"; readonly records: readonly T[]; readonly more: boolean }
+  | { readonly kind: "none" }
+  | { readonly kind: "error"; readonly httpStatus: number; readonly error: ZohoError };
+
+/** refName reads a reference's name under either spelling Zoho uses. */
+export function refName(ref: NamedRef | undefined): string | undefined {
+  if (ref === null || ref === undefined) return undefined;
+  return ref.name ?? ref["Name"];
+}
+
+/** isDefaultTerritory: the default territory reports to no other. */
+export function isDefaultTerritory(t: UserTerritory): boolean {
+  return t.Reporting_To === null;
+}
+
+/** territoriesListed reads an answer of listTerritoriesOfUser. */
+export function territoriesListed(resp: TypedResponse<"listTerritoriesOfUser">): Listed<UserTerritory> {
+  switch (resp.status) {
+    case 200:
+      return { kind: "page", records: resp.body.territories, more: resp.body.info.more_records };
+    case 204:
+      return { kind: "none" };
+    case 400:
+    case 401:
+    case 403:
+    case 404:
+    case 429:
+    case 500:
+      return { kind: "error", httpStatus: resp.status, error: resp.body };
+    default:
+      return assertNever(resp);
+  }
+}
+
+/** userRead reads an answer of getUserOfTerritory: a read by id has no `info`. */
+export function userRead(resp: TypedResponse<"getUserOfTerritory">): Listed<TerritoryUser> {
+  switch (resp.status) {
+    case 200:
+      return { kind: "page", records: resp.body.users, more: false };
+    case 204:
+      return { kind: "none" };
+    case 400:
+    case 401:
+    case 403:
+    case 404:
+    case 429:
+    case 500:
+      return { kind: "error", httpStatus: resp.status, error: resp.body };
+    default:
+      return assertNever(resp);
+  }
+}
+
+export const reads: readonly GetRequest[] = [
+  listUsersOfTerritory({ path: { version: "v8", territory_id: "431581000000744113" }, query: { page: 2, per_page: 200 } }),
+  getUserOfTerritory({ path: { version: "v7", territory_id: "431581000000744113", user_id: "431581000000258001" } }),
+  listTerritoriesOfUser({ path: { version: "v8", user_id: "5725767000000583004" } }),
+  getTerritoryOfUser({ path: { version: "v2.1", user_id: "5725767000000583004", territory_id: "5725767000002709047" } }),
+];
+
+// The spec's TerritoriesOfUserFirstPage and TerritoriesOfUserLastPage, shortened:
+// both spellings of the manager's name key, a null manager, the default territory.
+export const firstPage: Listed<UserTerritory> = territoriesListed({
+  status: 200,
+  body: {
+    territories: [
+      {
+        id: "5725767000000452115",
+        Name: "North America",
+        Manager: { id: "5725767000000583010", name: "Patricia Boyle" },
+        Reporting_To: { id: "5725767000000452001", Name: "Zylker" },
+      },
+      {
+        id: "5725767000000452001",
+        Name: "Zylker",
+        Manager: null,
+        Reporting_To: null,
+      },
+    ],
+    info: { per_page: 2, count: 2, page: 1, more_records: true },
+  },
+});
+
+export const none: Listed<TerritoryUser> = userRead({ status: 204 });
+
+export const refusedReads: readonly Listed<UserTerritory>[] = [
+  territoriesListed({
+    status: 200,
+    // @ts-expect-error a page of a list carries `info`.
+    body: { territories: [{ id: "1", Name: "T", Manager: null, Reporting_To: null }] },
+  }),
+  territoriesListed({
+    status: 200,
+    body: {
+      // @ts-expect-error a territory names its parent, or null: the key is required.
+      territories: [{ id: "1", Name: "T", Manager: null }],
+      info: { per_page: 200, count: 1, page: 1, more_records: false },
     },
   }),
 ];

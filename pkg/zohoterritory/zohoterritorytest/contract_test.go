@@ -52,7 +52,7 @@ func TestOwnContract(t *testing.T) {
 		method, url, token string
 	}{
 		{"DELETE", usersURL(srv, "v8", na, dev, ""), ""},                                                     // no token
-		{"GET", usersURL(srv, "v8", na, dev, ""), tok},                                                       // wrong method
+		{"POST", usersURL(srv, "v8", na, dev, ""), tok},                                                      // wrong method
 		{"POST", territoriesURL(srv, "v8", "users", dev, "", "ids="+west), tok},                              // wrong method
 		{"DELETE", srv.URL() + "/crm/v8/settings/territories", tok},                                          // unknown URL
 		{"DELETE", srv.URL() + "/nowhere", tok},                                                              // unknown URL

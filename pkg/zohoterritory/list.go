@@ -1,0 +1,484 @@
+package zohoterritory
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/seed-ab9c0d28/zohoterritory/gen/zohoapi"
+)
+
+// PageSize is how many items the client asks for in each page of a
+// listing: Zoho's maximum for both reads.
+const PageSize = 200
+
+// MaxPages is the most pages one listing reads (100,000 items). A server
+// that still reports more records after that many pages is not believed:
+// the listing fails with [ErrBadPage].
+const MaxPages = 500
+
+// ErrBadPage matches the failure of a listing whose pages contradict
+// themselves: an id seen twice, a page with more items than were asked for,
+// an empty page that claims more records, a full page without the `info`
+// that says whether more follow, or more records still claimed after
+// [MaxPages] pages. It comes wrapped in an [*APIError] naming the
+// operation, the status and the page.
+var ErrBadPage = errors.New("zohoterritory: inconsistent pages")
+
+// Ref is a reference to another Zoho record: its id and its name. Zoho
+// spells the name key `name` in some answers and `Name` in others; either
+// fills Name. Name is empty when Zoho sent the id alone.
+type Ref struct {
+	ID   string
+	Name string
+}
+
+// Territory is a territory assigned to a user, as
+// [Client.TerritoriesOfUser] returns it.
+type Territory struct {
+	ID   string
+	Name string
+	// Manager is the territory's manager; nil when it has none.
+	Manager *Ref
+	// ReportingTo is the parent territory; nil for the organization's
+	// default territory (see [Territory.IsDefault]).
+	ReportingTo *Ref
+	// Raw is the territory object exactly as Zoho sent it, with any keys
+	// not copied above.
+	Raw json.RawMessage
+}
+
+// IsDefault reports whether t is the organization's default territory: the
+// root of the territory tree, the one territory that reports to no other
+// (Zoho's docs: "For the parent territory, this value is null"). Zoho
+// refuses to remove it from a user, so an offboarding that removes "every
+// territory" should leave it out.
+func (t Territory) IsDefault() bool { return t.ReportingTo == nil }
+
+// User is a user associated with a territory, as
+// [Client.UsersOfTerritory] returns it.
+type User struct {
+	ID       string
+	FullName string
+	// FirstName and LastName are empty when Zoho sent null.
+	FirstName string
+	LastName  string
+	Email     string
+	// Status is Zoho's user status, such as "active" or "disabled".
+	Status string
+	// Role and Profile are nil when Zoho sent none.
+	Role    *Ref
+	Profile *Ref
+	// Raw is the user object exactly as Zoho sent it, with the many keys
+	// (address, locale, time zone, ...) not copied above.
+	Raw json.RawMessage
+}
+
+// TerritoriesOfUser returns every territory assigned to the user, in
+// Zoho's order, the organization's default territory included (see
+// [Territory.IsDefault]). It reads page after page of [PageSize] until Zoho
+// reports no more records; a user with no territories gives an empty slice
+// and no error.
+//
+// The user id is checked before anything is sent (an [*InvalidIDError]).
+// Each page is retried as [RetryPolicy] says (reads are safe to repeat),
+// with one retry budget for the whole listing. A request-level failure is an
+// [*APIError] (or [*RateLimitError], [*AuthError]) naming
+// listTerritoriesOfUser and the status: Zoho answers an id that names no
+// user with INVALID_DATA ([ErrInvalidData]). Pages that contradict each
+// other fail with [ErrBadPage]. On any error no territories are returned,
+// so that a partial list is never mistaken for the whole.
+//
+// Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v8/get-user-territories.html
+func (c *Client) TerritoriesOfUser(ctx context.Context, userID string) ([]Territory, error) {
+	return listAll(ctx, c, territoryReads, userID)
+}
+
+// UsersOfTerritory returns every user associated with the territory, in
+// Zoho's order. It pages, checks ids, retries and fails as
+// [Client.TerritoriesOfUser] does, under the operation name
+// listUsersOfTerritory; a territory with no users gives an empty slice and
+// no error.
+//
+// Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v8/get-user-territory.html
+func (c *Client) UsersOfTerritory(ctx context.Context, territoryID string) ([]User, error) {
+	return listAll(ctx, c, userReads, territoryID)
+}
+
+// TerritoryOfUser reads one territory of a user. ok is false when Zoho
+// answers that the territory is not assigned to the user (204 No Content).
+// Zoho may instead answer an id it does not know, or one it will not
+// discuss, with INVALID_DATA, returned as an [*APIError] matching
+// [ErrInvalidData]. Ids are checked and failures reported as in
+// [Client.TerritoriesOfUser], under the operation name getTerritoryOfUser.
+//
+// Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v8/get-user-territories.html
+func (c *Client) TerritoryOfUser(ctx context.Context, userID, territoryID string) (t Territory, ok bool, err error) {
+	return getOne(ctx, c, territoryReads, userID, territoryID)
+}
+
+// UserOfTerritory reads one user of a territory. ok is false when Zoho
+// answers that the user is not associated with the territory (204 No
+// Content). Errors are as in [Client.TerritoryOfUser], under the operation
+// name getUserOfTerritory.
+//
+// Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v8/get-user-territory.html
+func (c *Client) UserOfTerritory(ctx context.Context, territoryID, userID string) (u User, ok bool, err error) {
+	return getOne(ctx, c, userReads, territoryID, userID)
+}
+
+// reads describes the two read operations on one path: the paged list and
+// the read by id.
+type reads[T any] struct {
+	listOp, getOp     string
+	ownerArg, itemArg string // argument names, for errors
+	key               string // the array's key: "users" or "territories"
+	buildList         func(server string, v zohoapi.Version, owner string, page, perPage int) (*http.Request, error)
+	buildGet          func(server string, v zohoapi.Version, owner, id string) (*http.Request, error)
+	// decode turns one array item into T and reports its id.
+	decode func(raw json.RawMessage) (T, string, error)
+}
+
+var territoryReads = reads[Territory]{
+	listOp:   "listTerritoriesOfUser",
+	getOp:    "getTerritoryOfUser",
+	ownerArg: "userID",
+	itemArg:  "territoryID",
+	key:      "territories",
+	buildList: func(server string, v zohoapi.Version, userID string, page, perPage int) (*http.Request, error) {
+		return zohoapi.NewListTerritoriesOfUserRequest(server, v, userID, &zohoapi.ListTerritoriesOfUserParams{Page: &page, PerPage: &perPage})
+	},
+	buildGet: func(server string, v zohoapi.Version, userID, territoryID string) (*http.Request, error) {
+		return zohoapi.NewGetTerritoryOfUserRequest(server, v, userID, territoryID)
+	},
+	decode: decodeTerritory,
+}
+
+var userReads = reads[User]{
+	listOp:   "listUsersOfTerritory",
+	getOp:    "getUserOfTerritory",
+	ownerArg: "territoryID",
+	itemArg:  "userID",
+	key:      "users",
+	buildList: func(server string, v zohoapi.Version, territoryID string, page, perPage int) (*http.Request, error) {
+		return zohoapi.NewListUsersOfTerritoryRequest(server, v, territoryID, &zohoapi.ListUsersOfTerritoryParams{Page: &page, PerPage: &perPage})
+	},
+	buildGet: func(server string, v zohoapi.Version, territoryID, userID string) (*http.Request, error) {
+		return zohoapi.NewGetUserOfTerritoryRequest(server, v, territoryID, userID)
+	},
+	decode: decodeUser,
+}
+
+// wireRef is a reference as Zoho sends it, with either spelling of the
+// name key. The generated zohoapi.NamedRef keeps `Name` among its
+// additional properties; this reads both in one pass.
+type wireRef struct {
+	ID    string  `json:"id"`
+	Lower *string `json:"name"`
+	Upper *string `json:"Name"`
+}
+
+func (w *wireRef) ref() *Ref {
+	if w == nil {
+		return nil
+	}
+	r := &Ref{ID: w.ID}
+	switch {
+	case w.Lower != nil:
+		r.Name = *w.Lower
+	case w.Upper != nil:
+		r.Name = *w.Upper
+	}
+	return r
+}
+
+func decodeTerritory(raw json.RawMessage) (Territory, string, error) {
+	var w struct {
+		ID          string   `json:"id"`
+		Name        string   `json:"Name"`
+		Manager     *wireRef `json:"Manager"`
+		ReportingTo *wireRef `json:"Reporting_To"`
+	}
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return Territory{}, "", err
+	}
+	return Territory{ID: w.ID, Name: w.Name, Manager: w.Manager.ref(), ReportingTo: w.ReportingTo.ref(), Raw: raw}, w.ID, nil
+}
+
+func decodeUser(raw json.RawMessage) (User, string, error) {
+	var w struct {
+		ID        string   `json:"id"`
+		FullName  string   `json:"full_name"`
+		FirstName *string  `json:"first_name"`
+		LastName  *string  `json:"last_name"`
+		Email     string   `json:"email"`
+		Status    string   `json:"status"`
+		Role      *wireRef `json:"role"`
+		Profile   *wireRef `json:"profile"`
+	}
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return User{}, "", err
+	}
+	deref := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	return User{ID: w.ID, FullName: w.FullName, FirstName: deref(w.FirstName), LastName: deref(w.LastName),
+		Email: w.Email, Status: w.Status, Role: w.Role.ref(), Profile: w.Profile.ref(), Raw: raw}, w.ID, nil
+}
+
+// wireInfo is Zoho's `info` object of a page.
+type wireInfo struct {
+	PerPage     int  `json:"per_page"`
+	Count       int  `json:"count"`
+	Page        int  `json:"page"`
+	MoreRecords bool `json:"more_records"`
+}
+
+// page is one decoded 200 answer of a read.
+type page[T any] struct {
+	items []T
+	ids   []string
+	info  *wireInfo // nil when the answer had none
+}
+
+// decodePage reads the array under key, and info, from a 200 body. Every
+// item must carry a valid record id: the ids are what a caller removes.
+func decodePage[T any](body []byte, r reads[T]) (page[T], error) {
+	var env map[string]json.RawMessage
+	if err := json.Unmarshal(body, &env); err != nil {
+		return page[T]{}, err
+	}
+	rawItems, ok := env[r.key]
+	if !ok {
+		return page[T]{}, fmt.Errorf("no %q array in the body", r.key)
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(rawItems, &raws); err != nil {
+		return page[T]{}, fmt.Errorf("%s: %w", r.key, err)
+	}
+	var p page[T]
+	if rawInfo, ok := env["info"]; ok && string(rawInfo) != "null" {
+		p.info = new(wireInfo)
+		if err := json.Unmarshal(rawInfo, p.info); err != nil {
+			return page[T]{}, fmt.Errorf("info: %w", err)
+		}
+	}
+	p.items = make([]T, 0, len(raws))
+	p.ids = make([]string, 0, len(raws))
+	for i, raw := range raws {
+		v, id, err := r.decode(raw)
+		if err != nil {
+			return page[T]{}, fmt.Errorf("%s[%d]: %w", r.key, i, err)
+		}
+		if err := checkID(fmt.Sprintf("%s[%d].id", r.key, i), id); err != nil {
+			return page[T]{}, err
+		}
+		p.items = append(p.items, v)
+		p.ids = append(p.ids, id)
+	}
+	return p, nil
+}
+
+// listAll reads every page of r's list for owner.
+func listAll[T any](ctx context.Context, c *Client, r reads[T], owner string) ([]T, error) {
+	if err := checkID(r.ownerArg, owner); err != nil {
+		return nil, err
+	}
+	b := newBudget(c.retry.Budget)
+	var out []T
+	firstSeen := map[string]int{} // id → the page it came on
+	for n := 1; ; n++ {
+		resp, body, err := c.read(ctx, r.listOp, b, func(server string) (*http.Request, error) {
+			return r.buildList(server, c.version, owner, n, PageSize)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode == http.StatusNoContent {
+			// Nothing (more) to list. Zoho answers 204 rather than an
+			// empty page.
+			return emptyIfNil(out), nil
+		}
+		bad := func(format string, args ...any) error {
+			return &APIError{Operation: r.listOp, StatusCode: resp.StatusCode, Response: resp, Body: body,
+				Err: fmt.Errorf("page %d: %s: %w", n, fmt.Sprintf(format, args...), ErrBadPage)}
+		}
+		p, err := decodePage(body, r)
+		if err != nil {
+			return nil, &APIError{Operation: r.listOp, StatusCode: resp.StatusCode, Response: resp, Body: body,
+				Err: fmt.Errorf("page %d: decode body: %w", n, err)}
+		}
+		if len(p.items) > PageSize {
+			return nil, bad("%d %s, more than the %d asked for", len(p.items), r.key, PageSize)
+		}
+		for _, id := range p.ids {
+			if first, dup := firstSeen[id]; dup {
+				return nil, bad("id %s repeats (first seen on page %d)", id, first)
+			}
+			firstSeen[id] = n
+		}
+		out = append(out, p.items...)
+
+		var more bool
+		switch {
+		case p.info != nil:
+			more = p.info.MoreRecords
+		case len(p.items) == PageSize:
+			// A full page without info could go on or end here.
+			return nil, bad("a full page without %q to say whether more records follow", "info")
+		default:
+			// A short page is the last one.
+		}
+		switch {
+		case !more:
+			return emptyIfNil(out), nil
+		case len(p.items) == 0:
+			return nil, bad("no %s, yet more_records is true", r.key)
+		case n >= MaxPages:
+			return nil, bad("more_records is still true after %d pages (%d %s)", MaxPages, len(out), r.key)
+		}
+	}
+}
+
+func emptyIfNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// getOne reads one item of r by id. ok is false for 204, and for a 200 with
+// an empty array.
+func getOne[T any](ctx context.Context, c *Client, r reads[T], owner, id string) (v T, ok bool, err error) {
+	if err := checkID(r.ownerArg, owner); err != nil {
+		return v, false, err
+	}
+	if err := checkID(r.itemArg, id); err != nil {
+		return v, false, err
+	}
+	resp, body, err := c.read(ctx, r.getOp, newBudget(c.retry.Budget), func(server string) (*http.Request, error) {
+		return r.buildGet(server, c.version, owner, id)
+	})
+	if err != nil {
+		return v, false, err
+	}
+	if resp.StatusCode == http.StatusNoContent {
+		return v, false, nil
+	}
+	p, err := decodePage(body, r)
+	if err != nil {
+		return v, false, &APIError{Operation: r.getOp, StatusCode: resp.StatusCode, Response: resp, Body: body,
+			Err: fmt.Errorf("decode body: %w", err)}
+	}
+	for i, got := range p.ids {
+		if got == id {
+			return p.items[i], true, nil
+		}
+	}
+	if len(p.ids) == 0 {
+		return v, false, nil
+	}
+	return v, false, &APIError{Operation: r.getOp, StatusCode: resp.StatusCode, Response: resp, Body: body,
+		Err: fmt.Errorf("decode body: asked for %s %s, got %v", r.itemArg, id, p.ids)}
+}
+
+// read sends a GET built by build, retrying what may pass as the client's
+// [RetryPolicy] says and spending b, and returns a 200 or 204 read in
+// full. Any other outcome is the error: an [*APIError] (a
+// [*RateLimitError] for 429) for an answer, an [*AuthError] when no token
+// could be had, the transport's error otherwise. A read changes nothing, so
+// unlike a removal it may be repeated after any failure that may pass.
+func (c *Client) read(ctx context.Context, op string, b *budget, build func(server string) (*http.Request, error)) (*http.Response, []byte, error) {
+	var last attempt
+	for n := 1; ; n++ {
+		if ctx.Err() != nil {
+			return nil, nil, fmt.Errorf("%s: %w", op, context.Cause(ctx))
+		}
+		last = c.readOnce(ctx, op, build)
+		var authErr *AuthError
+		if errors.As(last.err, &authErr) {
+			return nil, nil, last.err
+		}
+		wait, retryable, why := c.shouldRetry(last)
+		if !retryable || n >= c.retry.MaxAttempts || !b.take() {
+			break
+		}
+		if wait == 0 {
+			wait = c.retry.backoff(n, c.rnd)
+		}
+		c.logRetry(op, n, wait, why)
+		if err := c.sleep(ctx, wait); err != nil {
+			continue // the loop's ctx check reports it
+		}
+	}
+	return c.readOutcome(op, last)
+}
+
+// readOnce sends one attempt with its own timeout and reads the whole body
+// (the transport limits its size).
+func (c *Client) readOnce(ctx context.Context, op string, build func(server string) (*http.Request, error)) attempt {
+	actx, cancel := context.WithTimeout(ctx, c.retry.AttemptTimeout)
+	defer cancel()
+	// Fetch the token first: its reply may name the API domain to call.
+	if _, err := c.tokens.token(actx); err != nil {
+		return attempt{err: err}
+	}
+	req, err := build(c.baseURL().String())
+	if err != nil {
+		return attempt{err: fmt.Errorf("%s: build request: %w", op, err)}
+	}
+	resp, err := c.hc.Do(req.WithContext(actx))
+	if err != nil {
+		var authErr *AuthError
+		if errors.As(err, &authErr) {
+			return attempt{err: authErr}
+		}
+		return attempt{err: err, started: !isDialError(err)}
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	a := attempt{resp: resp, body: body, err: err, started: true}
+	if err == nil && (resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusBadRequest) {
+		// Only whether the body is JSON at all matters here: shouldRetry
+		// asks again for a cut-off or garbled one.
+		var probe json.RawMessage
+		a.decodeErr = json.Unmarshal(body, &probe)
+	}
+	return a
+}
+
+// readOutcome turns the last attempt of a read into its result.
+func (c *Client) readOutcome(op string, a attempt) (*http.Response, []byte, error) {
+	if a.resp == nil {
+		return nil, nil, fmt.Errorf("%s: %w", op, a.err)
+	}
+	status := a.resp.StatusCode
+	apiErr := &APIError{Operation: op, StatusCode: status, Response: a.resp, Body: a.body}
+	if a.err != nil {
+		apiErr.Err = fmt.Errorf("read body: %w", a.err)
+		return nil, nil, apiErr
+	}
+	switch status {
+	case http.StatusOK, http.StatusNoContent:
+		return a.resp, a.body, nil
+	}
+	var zerr zohoapi.Error
+	if err := json.Unmarshal(a.body, &zerr); err == nil && zerr.Code != "" {
+		apiErr.Code, apiErr.Message, apiErr.Details = zerr.Code, zerr.Message, detailsMap(a.body)
+	} else {
+		apiErr.Message = describeBody(a.resp, a.body)
+		if err != nil && len(a.body) > 0 && isJSONContent(a.resp) {
+			apiErr.Err = fmt.Errorf("decode body: %w", err)
+		}
+	}
+	if status == http.StatusTooManyRequests {
+		return nil, nil, &RateLimitError{APIError: apiErr, RetryAfter: parseRetryAfter(a.resp.Header, c.now())}
+	}
+	return nil, nil, apiErr
+}
