@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/seed-ab9c0d28/zohoterritory/gen/zohoapi"
@@ -136,8 +135,8 @@ type reads[T any] struct {
 	listOp, getOp     string
 	ownerArg, itemArg string // argument names, for errors
 	key               string // the array's key: "users" or "territories"
-	buildList         func(server string, v zohoapi.Version, owner string, page, perPage int) (*http.Request, error)
-	buildGet          func(server string, v zohoapi.Version, owner, id string) (*http.Request, error)
+	sendList          func(ctx context.Context, gc *zohoapi.Client, v zohoapi.Version, owner string, page, perPage int) (*http.Response, error)
+	sendGet           func(ctx context.Context, gc *zohoapi.Client, v zohoapi.Version, owner, id string) (*http.Response, error)
 	// decode turns one array item into T and reports its id.
 	decode func(raw json.RawMessage) (T, string, error)
 }
@@ -148,11 +147,11 @@ var territoryReads = reads[Territory]{
 	ownerArg: "userID",
 	itemArg:  "territoryID",
 	key:      "territories",
-	buildList: func(server string, v zohoapi.Version, userID string, page, perPage int) (*http.Request, error) {
-		return zohoapi.NewListTerritoriesOfUserRequest(server, v, userID, &zohoapi.ListTerritoriesOfUserParams{Page: &page, PerPage: &perPage})
+	sendList: func(ctx context.Context, gc *zohoapi.Client, v zohoapi.Version, userID string, page, perPage int) (*http.Response, error) {
+		return gc.ListTerritoriesOfUser(ctx, v, userID, &zohoapi.ListTerritoriesOfUserParams{Page: &page, PerPage: &perPage})
 	},
-	buildGet: func(server string, v zohoapi.Version, userID, territoryID string) (*http.Request, error) {
-		return zohoapi.NewGetTerritoryOfUserRequest(server, v, userID, territoryID)
+	sendGet: func(ctx context.Context, gc *zohoapi.Client, v zohoapi.Version, userID, territoryID string) (*http.Response, error) {
+		return gc.GetTerritoryOfUser(ctx, v, userID, territoryID)
 	},
 	decode: decodeTerritory,
 }
@@ -163,11 +162,11 @@ var userReads = reads[User]{
 	ownerArg: "territoryID",
 	itemArg:  "userID",
 	key:      "users",
-	buildList: func(server string, v zohoapi.Version, territoryID string, page, perPage int) (*http.Request, error) {
-		return zohoapi.NewListUsersOfTerritoryRequest(server, v, territoryID, &zohoapi.ListUsersOfTerritoryParams{Page: &page, PerPage: &perPage})
+	sendList: func(ctx context.Context, gc *zohoapi.Client, v zohoapi.Version, territoryID string, page, perPage int) (*http.Response, error) {
+		return gc.ListUsersOfTerritory(ctx, v, territoryID, &zohoapi.ListUsersOfTerritoryParams{Page: &page, PerPage: &perPage})
 	},
-	buildGet: func(server string, v zohoapi.Version, territoryID, userID string) (*http.Request, error) {
-		return zohoapi.NewGetUserOfTerritoryRequest(server, v, territoryID, userID)
+	sendGet: func(ctx context.Context, gc *zohoapi.Client, v zohoapi.Version, territoryID, userID string) (*http.Response, error) {
+		return gc.GetUserOfTerritory(ctx, v, territoryID, userID)
 	},
 	decode: decodeUser,
 }
@@ -294,8 +293,8 @@ func listAll[T any](ctx context.Context, c *Client, r reads[T], owner string) ([
 	var out []T
 	firstSeen := map[string]int{} // id → the page it came on
 	for n := 1; ; n++ {
-		resp, body, err := c.read(ctx, r.listOp, b, func(server string) (*http.Request, error) {
-			return r.buildList(server, c.version, owner, n, PageSize)
+		resp, body, err := c.read(ctx, r.listOp, b, func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) {
+			return r.sendList(ctx, gc, c.version, owner, n, PageSize)
 		})
 		if err != nil {
 			return nil, err
@@ -362,8 +361,8 @@ func getOne[T any](ctx context.Context, c *Client, r reads[T], owner, id string)
 	if err := checkID(r.itemArg, id); err != nil {
 		return v, false, err
 	}
-	resp, body, err := c.read(ctx, r.getOp, newBudget(c.retry.Budget), func(server string) (*http.Request, error) {
-		return r.buildGet(server, c.version, owner, id)
+	resp, body, err := c.read(ctx, r.getOp, newBudget(c.retry.Budget), func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) {
+		return r.sendGet(ctx, gc, c.version, owner, id)
 	})
 	if err != nil {
 		return v, false, err
@@ -394,13 +393,13 @@ func getOne[T any](ctx context.Context, c *Client, r reads[T], owner, id string)
 // [*RateLimitError] for 429) for an answer, an [*AuthError] when no token
 // could be had, the transport's error otherwise. A read changes nothing, so
 // unlike a removal it may be repeated after any failure that may pass.
-func (c *Client) read(ctx context.Context, op string, b *budget, build func(server string) (*http.Request, error)) (*http.Response, []byte, error) {
+func (c *Client) read(ctx context.Context, op string, b *budget, send sendFunc) (*http.Response, []byte, error) {
 	var last attempt
 	for n := 1; ; n++ {
 		if ctx.Err() != nil {
 			return nil, nil, fmt.Errorf("%s: %w", op, context.Cause(ctx))
 		}
-		last = c.readOnce(ctx, op, build)
+		last = c.readOnce(ctx, op, send)
 		var authErr *AuthError
 		if errors.As(last.err, &authErr) {
 			return nil, nil, last.err
@@ -420,35 +419,14 @@ func (c *Client) read(ctx context.Context, op string, b *budget, build func(serv
 	return c.readOutcome(op, last)
 }
 
-// readOnce sends one attempt with its own timeout and reads the whole body
-// (the transport limits its size).
-func (c *Client) readOnce(ctx context.Context, op string, build func(server string) (*http.Request, error)) attempt {
-	actx, cancel := context.WithTimeout(ctx, c.retry.AttemptTimeout)
-	defer cancel()
-	// Fetch the token first: its reply may name the API domain to call.
-	if _, err := c.tokens.token(actx); err != nil {
-		return attempt{err: err}
-	}
-	req, err := build(c.baseURL().String())
-	if err != nil {
-		return attempt{err: fmt.Errorf("%s: build request: %w", op, err)}
-	}
-	resp, err := c.hc.Do(req.WithContext(actx))
-	if err != nil {
-		var authErr *AuthError
-		if errors.As(err, &authErr) {
-			return attempt{err: authErr}
-		}
-		return attempt{err: err, started: !isDialError(err)}
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	a := attempt{resp: resp, body: body, err: err, started: true}
-	if err == nil && (resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusBadRequest) {
-		// Only whether the body is JSON at all matters here: shouldRetry
-		// asks again for a cut-off or garbled one.
+// readOnce sends one attempt of a read (see [Client.exchange]) and notes
+// whether a 200 or 400 body is JSON at all: shouldRetry asks again for a
+// cut-off or garbled one.
+func (c *Client) readOnce(ctx context.Context, op string, send sendFunc) attempt {
+	a := c.exchange(ctx, op, send)
+	if a.resp != nil && a.err == nil && (a.resp.StatusCode == http.StatusOK || a.resp.StatusCode == http.StatusBadRequest) {
 		var probe json.RawMessage
-		a.decodeErr = json.Unmarshal(body, &probe)
+		a.decodeErr = json.Unmarshal(a.body, &probe)
 	}
 	return a
 }

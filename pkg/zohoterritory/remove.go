@@ -337,20 +337,23 @@ func (c *Client) sendBatch(ctx context.Context, e endpoint, owner string, ids []
 	return c.settle(e, op, ids, last, uncertain, call)
 }
 
-// sendOnce sends the batch once, with the attempt's own timeout, and reads
-// the whole body.
-func (c *Client) sendOnce(ctx context.Context, e endpoint, owner string, ids []string) attempt {
+// sendFunc sends one request through the generated client.
+type sendFunc func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error)
+
+// exchange sends one attempt with its own timeout and reads the whole body
+// (the transport limits its size). The token is fetched first: its reply
+// may name the API domain to call.
+func (c *Client) exchange(ctx context.Context, op string, send sendFunc) attempt {
 	actx, cancel := context.WithTimeout(ctx, c.retry.AttemptTimeout)
 	defer cancel()
-	// Fetch the token first: its reply may name the API domain to call.
 	if _, err := c.tokens.token(actx); err != nil {
 		return attempt{err: err}
 	}
 	gc, err := c.api()
 	if err != nil {
-		return attempt{err: fmt.Errorf("%s: %w", e.op(len(ids)), err)}
+		return attempt{err: fmt.Errorf("%s: %w", op, err)}
 	}
-	resp, err := e.send(actx, gc, c.version, owner, ids)
+	resp, err := send(actx, gc)
 	if err != nil {
 		var authErr *AuthError
 		if errors.As(err, &authErr) {
@@ -360,11 +363,19 @@ func (c *Client) sendOnce(ctx context.Context, e endpoint, owner string, ids []s
 	}
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	a := attempt{resp: resp, body: body, err: err, started: true}
-	switch resp.StatusCode {
-	case http.StatusOK, http.StatusMultiStatus, http.StatusBadRequest:
-		if err == nil {
-			a.items, a.isEnvelope, a.decodeErr = e.items(body)
+	return attempt{resp: resp, body: body, err: err, started: true}
+}
+
+// sendOnce sends the batch once and decodes the envelope of a 200, 207 or
+// 400.
+func (c *Client) sendOnce(ctx context.Context, e endpoint, owner string, ids []string) attempt {
+	a := c.exchange(ctx, e.op(len(ids)), func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) {
+		return e.send(ctx, gc, c.version, owner, ids)
+	})
+	if a.resp != nil && a.err == nil {
+		switch a.resp.StatusCode {
+		case http.StatusOK, http.StatusMultiStatus, http.StatusBadRequest:
+			a.items, a.isEnvelope, a.decodeErr = e.items(a.body)
 		}
 	}
 	return a
