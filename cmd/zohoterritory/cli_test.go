@@ -38,7 +38,7 @@ func TestRemoveUsers(t *testing.T) {
 	srv, env := sandbox(t)
 	out := runBinary(t, env, "", "remove-users", "--territory", northAmerica, chloe, dev)
 	require.Equal(t, 0, out.code, out.stderr)
-	assert.Equal(t, jsonResult{Removed: []string{chloe, dev}, Failed: []jsonFailed{}, Unknown: []string{}}, decode(t, out.stdout))
+	assert.Equal(t, jsonResult{Removed: []string{chloe, dev}, Failed: []jsonFailed{}, Unknown: []string{}, Skipped: []jsonSkipped{}}, decode(t, out.stdout))
 	assert.Equal(t, []string{ben}, srv.Members(northAmerica))
 	assert.Empty(t, out.stderr)
 }
@@ -53,6 +53,7 @@ func TestPartialFailureExits2(t *testing.T) {
 		Failed: []jsonFailed{{ID: ben, Code: "INVALID_DATA", Reason: "manager",
 			Message: "This user cannot be removed as the user is a manager of the mentioned Territory."}},
 		Unknown: []string{},
+		Skipped: []jsonSkipped{},
 	}, decode(t, out.stdout))
 	assert.Contains(t, out.stderr, "1 of 2 ids were not removed")
 }

@@ -8,11 +8,15 @@ import (
 	"io"
 )
 
-const usageText = `zohoterritory removes territory membership in Zoho CRM.
+const usageText = `zohoterritory lists and removes territory membership in Zoho CRM.
 
 Usage:
   zohoterritory remove-users --territory ID [USER_ID ...]
+  zohoterritory remove-users --territory ID --all [--except USER_ID ...]
   zohoterritory remove-territories --user ID [TERRITORY_ID ...]
+  zohoterritory remove-territories --user ID --all [--except TERRITORY_ID ...]
+  zohoterritory list-users --territory ID
+  zohoterritory list-territories --user ID
   zohoterritory sandbox serve [--addr 127.0.0.1:8080] [--seed FILE] [fault flags]
   zohoterritory demo
   zohoterritory validate [--requests] FILE|DIR ...
@@ -22,26 +26,53 @@ Ids come as arguments, or, when there are none or the argument is "-" and
 standard input is not a terminal, from standard input: one per line or
 comma-separated.
 
+--all lists the memberships first (every page), then removes them all but
+those Zoho's documented rules forbid, which are reported "skipped" with
+their reason instead of being sent: for remove-territories, the
+organization's default territory ("default_territory"; the root of the
+hierarchy, which reports to no territory) and the territories the user
+manages ("manager"); for remove-users, the territory's manager ("manager"),
+found by reading the territory through one of its users (one more GET).
+--except ID (repeatable, or comma-separated) leaves more ids alone
+("excepted"). The listing needs a read scope: ZohoCRM.users.READ or
+ZohoCRM.users.ALL for a territory's users; either of those or
+ZohoCRM.settings.territories.READ or .ALL for a user's territories.
+
 Flags of remove-users and remove-territories (environment variable in brackets):
   --dc DC               data centre: US, EU, IN, AU, CN, JP, CA, SA, UK [ZOHO_DC] (default US)
   --api-version V       API version, v2 … v8 [ZOHO_API_VERSION] (default v7)
   --api-domain URL      API base URL, e.g. http://127.0.0.1:8080 for a sandbox [ZOHO_API_DOMAIN]
   --accounts-url URL    accounts server for the refresh-token flow [ZOHO_ACCOUNTS_URL]
+  --all                 remove every membership the rules allow (see above); no ids
+  --except ID           with --all: leave this id alone (repeatable, or comma-separated)
   --concurrency N       batches sent at once (default 4)
   --max-attempts N      most times one request is sent, the first included (default 4)
   --max-delay DUR       longest wait before a retry, a server's Retry-After included (default 30s)
   --attempt-timeout DUR time limit of each attempt (default 30s)
-  --dry-run             check the ids and print the planned calls; send nothing
+  --dry-run             check the ids and print the planned calls and skipped ids;
+                        remove nothing (with --all the listing is still read, so
+                        credentials are needed)
   --output table|json   output format (default: table on a terminal, json otherwise)
+
+list-users and list-territories read every page and print ID, NAME, EMAIL,
+STATUS (users) or ID, NAME, MANAGER, REPORTS TO (territories), or with
+--output json {"users":[...]} / {"territories":[...]}. They take the same
+--dc, --api-version, --api-domain, --accounts-url, --max-attempts,
+--max-delay, --attempt-timeout and --output flags and the same credentials.
 
 Credentials, from the environment only:
   ZOHO_ACCESS_TOKEN                                   an access token, or
   ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN  the refresh-token flow
 
-Exit status: 0 when every id was removed; 1 for usage, configuration or input
-errors (nothing was sent); 2 when any id failed or its outcome is unknown.
-Running the same command again is safe: an id whose outcome was unknown is
-then removed, or reported "not_member" when the lost attempt had removed it.
+The JSON output of a removal is one object:
+  {"removed":[...],"failed":[{"id","code","message","reason"}],"unknown":[...],"skipped":[{"id","reason"}]}
+
+Exit status: 0 when every id was removed (or listed), skipped ids aside; 1
+for usage, configuration or input errors (nothing was sent); 2 when any id
+failed or its outcome is unknown, or a request failed (a listing that fails
+removes nothing). Running the same command again is safe: an id whose
+outcome was unknown is then removed, or reported "not_member" when the
+lost attempt had removed it.
 
 Run "zohoterritory sandbox serve -h" for the sandbox's fault flags.
 `
@@ -74,6 +105,10 @@ func dispatch(ctx context.Context, args []string, io *streams, getenv func(strin
 		return runRemove(ctx, usersCommand, rest, io, getenv)
 	case "remove-territories":
 		return runRemove(ctx, territoriesCommand, rest, io, getenv)
+	case "list-users":
+		return runList(ctx, listUsersCommand, rest, io, getenv)
+	case "list-territories":
+		return runList(ctx, listTerritoriesCommand, rest, io, getenv)
 	case "sandbox":
 		return runSandbox(ctx, rest, io)
 	case "demo":

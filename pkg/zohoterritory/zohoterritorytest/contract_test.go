@@ -140,7 +140,7 @@ func TestMessagesMatchSpec(t *testing.T) {
 		msgUserRemoved, msgTerritoryRemoved, msgInvalidTerritoryID, msgInvalidRelatedID, msgUserIsManager,
 		msgUserNotAMember, msgInvalidUserID, msgUserDeleted, msgNotAllowed, msgInvalidTerritories, msgOrgTerritory,
 		msgNotLinked, msgTerritoryManager, msgRequestMethod, msgParamMissing, msgTooManyIDs, msgScopeMismatch,
-		msgAuthFailure, msgInvalidToken, msgURLPattern, msgTooManyRequests, msgInternalError,
+		msgAuthFailure, msgInvalidToken, msgURLPattern, msgTooManyRequests, msgInternalError, msgInvalidUserOrTerritory,
 	} {
 		assert.True(t, slices.Contains(inSpec, m), "message %q is not among the spec's examples", m)
 	}

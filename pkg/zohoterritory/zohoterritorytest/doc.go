@@ -16,6 +16,15 @@
 //   - DELETE Users/{user_id}/territories/{territory_id} and
 //     Users/{user_id}/territories?ids=T1,T2 (the `territories` envelope),
 //     with `Users` or `users`;
+//   - GET on the same four URLs: the users of a territory and the
+//     territories of a user, paged like Zoho (`page` from 1, `per_page` 1
+//     to 200, default 200, `info.more_records`), and one of either by id.
+//     An empty list, a page past the end and a user or territory outside
+//     the membership are 204 with no body; an unknown id in the path is
+//     INVALID_DATA with `details.resource_path_index`. A territory's
+//     `Reporting_To` is null at the root (the default territory), its
+//     `Manager` null when it has none ([WithManagerNameKey] chooses the
+//     manager's name key).
 //
 // and POST /oauth/v2/token with the refresh-token grant, whose `api_domain`
 // is the server's own URL.
@@ -23,9 +32,11 @@
 // Answers follow api/openapi.yaml and Zoho's documented rules: a request is
 // checked for its URL (404 INVALID_URL_PATTERN), version (400
 // API_NOT_SUPPORTED), method (400 INVALID_REQUEST_METHOD), token (401
-// AUTHENTICATION_FAILURE, INVALID_TOKEN), scopes (401 OAUTH_SCOPE_MISMATCH)
-// and `ids` (400 REQUIRED_PARAM_MISSING, INVALID_DATA over 100 ids), in that
-// order, then against the org's state. The envelope has one item per
+// AUTHENTICATION_FAILURE, INVALID_TOKEN), scopes (401 OAUTH_SCOPE_MISMATCH;
+// the reads take a READ or an ALL scope, as the spec's security says) and
+// parameters (400 REQUIRED_PARAM_MISSING, INVALID_DATA over 100 ids or for
+// `page` / `per_page` out of range), in that order, then against the org's
+// state. GET and DELETE are the methods; any other is INVALID_REQUEST_METHOD. The envelope has one item per
 // distinct id, in the order given; error items carry `"details": {}` unless
 // [WithErrorItemIDs] is set. Its status is 200 when every id succeeded, 207
 // when some did and 400 when none did.
@@ -36,7 +47,7 @@
 // the server validates its own traffic against the spec.
 //
 // [WithFaults] and [Server.SetFaults] make the server misbehave on chosen
-// API requests, as Zoho or a proxy in front of it might: latency, 429 with
+// API requests (reads as well as removals), as Zoho or a proxy in front of it might: latency, 429 with
 // Retry-After, bursts of 500 and 503, a connection reset before the work or
 // halfway through the answer, truncated JSON, a proxy's HTML 502, a slow
 // body. Each [FaultKind] says whether the removal is carried out before the

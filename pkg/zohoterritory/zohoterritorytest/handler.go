@@ -18,31 +18,33 @@ import (
 // Messages Zoho sends, word for word as in api/openapi.yaml's examples
 // (TestMessagesMatchSpec keeps them in step).
 const (
-	msgUserRemoved        = "Given User Removed from the mentioned territory Successfully"
-	msgTerritoryRemoved   = "Territory removed from the user successfully"
-	msgInvalidTerritoryID = "Invalid Territory Id"
-	msgInvalidRelatedID   = "the related id given seems to be invalid"
-	msgUserIsManager      = "This user cannot be removed as the user is a manager of the mentioned Territory."
-	msgUserNotAMember     = "The user is not a member of this territory."
-	msgInvalidUserID      = "The user ID given seems to be invalid"
-	msgUserDeleted        = "The user ID given has already been deleted or is not associated with Zoho CRM"
-	msgNotAllowed         = "You cannot update the territories you belong to"
-	msgInvalidTerritories = "One or more given territory IDs seem to be invalid"
-	msgOrgTerritory       = "Organization Territory cannot be removed from the user"
-	msgNotLinked          = "The territory ID is not linked with the specified user"
-	msgTerritoryManager   = "The territory given cannot be removed from the user"
-	msgRequestMethod      = "The http request method type is not a valid one"
-	msgParamMissing       = "One of the expected parameter is missing"
-	msgTooManyIDs         = "Maximum number of ids exceeded"
-	msgScopeMismatch      = "invalid oauth scope to access this URL"
-	msgAuthFailure        = "Authentication failed"
-	msgInvalidToken       = "invalid oauth token"
-	msgURLPattern         = "Please check if the URL trying to access is a correct one"
-	msgTooManyRequests    = "You have made too many requests. Please try again later."
-	msgInternalError      = "Internal Server Error"
+	msgUserRemoved            = "Given User Removed from the mentioned territory Successfully"
+	msgTerritoryRemoved       = "Territory removed from the user successfully"
+	msgInvalidTerritoryID     = "Invalid Territory Id"
+	msgInvalidRelatedID       = "the related id given seems to be invalid"
+	msgUserIsManager          = "This user cannot be removed as the user is a manager of the mentioned Territory."
+	msgUserNotAMember         = "The user is not a member of this territory."
+	msgInvalidUserID          = "The user ID given seems to be invalid"
+	msgUserDeleted            = "The user ID given has already been deleted or is not associated with Zoho CRM"
+	msgNotAllowed             = "You cannot update the territories you belong to"
+	msgInvalidTerritories     = "One or more given territory IDs seem to be invalid"
+	msgOrgTerritory           = "Organization Territory cannot be removed from the user"
+	msgNotLinked              = "The territory ID is not linked with the specified user"
+	msgTerritoryManager       = "The territory given cannot be removed from the user"
+	msgRequestMethod          = "The http request method type is not a valid one"
+	msgParamMissing           = "One of the expected parameter is missing"
+	msgTooManyIDs             = "Maximum number of ids exceeded"
+	msgScopeMismatch          = "invalid oauth scope to access this URL"
+	msgAuthFailure            = "Authentication failed"
+	msgInvalidToken           = "invalid oauth token"
+	msgURLPattern             = "Please check if the URL trying to access is a correct one"
+	msgTooManyRequests        = "You have made too many requests. Please try again later."
+	msgInternalError          = "Internal Server Error"
+	msgInvalidUserOrTerritory = "You have specified an invalid ID for either the user, territory or both."
 	// Not among the spec's examples; Zoho's wording is unverified.
-	msgAPINotSupported = "The requested API version is not supported"
-	msgUnavailable     = "Service Unavailable"
+	msgAPINotSupported    = "The requested API version is not supported"
+	msgUnavailable        = "Service Unavailable"
+	msgInvalidParamFormat = "The value of %s is invalid"
 )
 
 // maxIDs is the most ids one bulk call accepts, counted before duplicates
@@ -91,6 +93,7 @@ type itemDetails struct {
 type operation int
 
 const (
+	// The two paths, each read with GET and removed from with DELETE.
 	opRemoveUsers       operation = iota // settings/territories/{territory_id}/users
 	opRemoveTerritories                  // Users/{user_id}/territories
 )
@@ -300,6 +303,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, e.status, e)
 		return
 	}
+	if r.Method == http.MethodGet {
+		s.serveRead(w, r, rt)
+		return
+	}
 	var ids []string
 	if rt.bulk {
 		var e *apiError
@@ -332,14 +339,14 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 }
 
 // precheck answers, in this order: an unsupported version, a method other
-// than DELETE, a missing or malformed Authorization header, an unknown or
+// than GET (the reads) and DELETE (the removals), a missing or malformed Authorization header, an unknown or
 // expired token, and a token without the operation's scopes.
 func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 	if !slices.Contains(versions, rt.version) {
 		return newError(http.StatusBadRequest, "API_NOT_SUPPORTED", msgAPINotSupported,
 			map[string]any{"supported_version": latestVersion}), true
 	}
-	if r.Method != http.MethodDelete {
+	if r.Method != http.MethodDelete && r.Method != http.MethodGet {
 		return newError(http.StatusBadRequest, "INVALID_REQUEST_METHOD", msgRequestMethod, nil), true
 	}
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Zoho-oauthtoken ")
@@ -354,17 +361,24 @@ func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 	if !live {
 		return newError(http.StatusUnauthorized, "INVALID_TOKEN", msgInvalidToken, nil), true
 	}
-	if !allowed(rt.op, ts.scopes) {
+	if !allowed(rt.op, r.Method == http.MethodGet, ts.scopes) {
 		return newError(http.StatusUnauthorized, "OAUTH_SCOPE_MISMATCH", msgScopeMismatch, nil), true
 	}
 	return apiError{}, false
 }
 
-// allowed applies each operation's scope rule. Zoho spells the last part of
-// a scope ALL or All, so it is compared without case.
-func allowed(op operation, scopes []string) bool {
+// allowed applies each operation's scope rule, as api/openapi.yaml's
+// security says. Zoho spells the last part of a scope ALL or All, so it is
+// compared without case.
+func allowed(op operation, read bool, scopes []string) bool {
 	has := func(want string) bool {
 		return slices.ContainsFunc(scopes, func(sc string) bool { return normalizeScope(sc) == want })
+	}
+	switch {
+	case read && op == opRemoveUsers:
+		return has(ScopeUsersRead) || has(ScopeUsersAll)
+	case read:
+		return has(ScopeUsersRead) || has(ScopeUsersAll) || has(ScopeTerritoriesRead) || has(ScopeTerritoriesAll)
 	}
 	switch op {
 	case opRemoveUsers:

@@ -331,7 +331,7 @@ func TestMethodsAndURLs(t *testing.T) {
 		wantStatus int
 		wantBody   string
 	}{
-		{"GET remove-user URL", http.MethodGet, usersURL(srv, "v8", na, dev, ""), http.StatusBadRequest, badMethod},
+		{"OPTIONS remove-user URL", http.MethodOptions, usersURL(srv, "v8", na, dev, ""), http.StatusBadRequest, badMethod},
 		{"POST remove-users URL", http.MethodPost, usersURL(srv, "v8", na, "", "ids="+dev), http.StatusBadRequest, badMethod},
 		{"PUT remove-territory URL", http.MethodPut, territoriesURL(srv, "v8", "Users", dev, west, ""), http.StatusBadRequest, badMethod},
 		{"PATCH remove-territories URL", http.MethodPatch, territoriesURL(srv, "v8", "users", dev, "", "ids="+west), http.StatusBadRequest, badMethod},
@@ -382,7 +382,7 @@ func TestRequestsRecorded(t *testing.T) {
 	got := srv.Requests()
 	require.Len(t, got, 3)
 	assert.Equal(t, Request{Method: "DELETE", Path: "/crm/v8/users/" + dev + "/territories", RawQuery: "ids=" + west + "&", Status: 200}, got[0])
-	assert.Equal(t, Request{Method: "GET", Path: "/crm/v2.1/settings/territories/" + na + "/users/" + dev, Status: 400}, got[1])
+	assert.Equal(t, Request{Method: "GET", Path: "/crm/v2.1/settings/territories/" + na + "/users/" + dev, Status: 200}, got[1])
 	assert.Equal(t, "/oauth/v2/token", got[2].Path)
 	assert.Equal(t, 200, got[2].Status)
 	assert.NotContains(t, got[2].RawQuery, c.ClientSecret)

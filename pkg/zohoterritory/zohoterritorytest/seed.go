@@ -112,18 +112,22 @@ func (c OAuthClient) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("client_id", c.ClientID), slog.Any("scopes", c.Scopes))
 }
 
-// Scopes Zoho defines for the two operations the sandbox serves.
+// Scopes Zoho defines for the operations the sandbox serves. The removals
+// need an ALL or DELETE scope; the reads accept a READ or an ALL scope.
 const (
 	ScopeTerritoriesAll    = "ZohoCRM.settings.territories.ALL"
 	ScopeTerritoriesDelete = "ZohoCRM.settings.territories.DELETE"
+	ScopeTerritoriesRead   = "ZohoCRM.settings.territories.READ"
 	ScopeUsersAll          = "ZohoCRM.users.ALL"
 	ScopeUsersDelete       = "ZohoCRM.users.DELETE"
+	ScopeUsersRead         = "ZohoCRM.users.READ"
 )
 
 // AllScopes returns every scope the sandbox knows, as [Server.AccessToken]
 // and the generated OAuth client have them.
 func AllScopes() []string {
-	return []string{ScopeTerritoriesAll, ScopeTerritoriesDelete, ScopeUsersAll, ScopeUsersDelete}
+	return []string{ScopeTerritoriesAll, ScopeTerritoriesDelete, ScopeUsersAll, ScopeUsersDelete,
+		ScopeTerritoriesRead, ScopeUsersRead}
 }
 
 // DefaultSeed returns the small org a [Server] starts with when no seed is

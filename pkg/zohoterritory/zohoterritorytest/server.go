@@ -71,15 +71,18 @@ type Request struct {
 }
 
 type config struct {
-	addr          string
-	seed          *Seed
-	seedFrom      string // the option that set seed, to refuse a second one
-	contract      bool
-	validator     *contract.Validator // set by withValidator; nil: contract.New
-	errorItemIDs  bool
-	now           func() time.Time
-	tokenLifetime time.Duration
-	faults        []Fault
+	addr         string
+	seed         *Seed
+	seedFrom     string // the option that set seed, to refuse a second one
+	contract     bool
+	validator    *contract.Validator // set by withValidator; nil: contract.New
+	errorItemIDs bool
+	// managerNameKey is the key of a territory manager's name in the
+	// reads: "name" (the default) or "Name".
+	managerNameKey string
+	now            func() time.Time
+	tokenLifetime  time.Duration
+	faults         []Fault
 }
 
 // Option configures a [Server]. An option returns an error for a bad value,
@@ -157,6 +160,21 @@ func WithContractCheck() Option {
 func WithErrorItemIDs() Option {
 	return func(c *config) error {
 		c.errorItemIDs = true
+		return nil
+	}
+}
+
+// WithManagerNameKey sets the key under which the reads of a user's
+// territories give a manager's name: "name" (the default) or "Name". Zoho
+// sends both spellings (api/openapi.yaml's NamedRef); turn this on to test
+// that a client reads either. The parent in `Reporting_To` always uses
+// `Name`, as in Zoho's samples.
+func WithManagerNameKey(key string) Option {
+	return func(c *config) error {
+		if key != "name" && key != "Name" {
+			return fmt.Errorf("zohoterritorytest: manager name key %q: want name or Name", key)
+		}
+		c.managerNameKey = key
 		return nil
 	}
 }
