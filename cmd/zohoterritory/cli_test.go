@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
@@ -237,23 +235,7 @@ func TestDemo(t *testing.T) {
 
 func TestSandboxServe(t *testing.T) {
 	t.Parallel()
-	cmd := exec.Command(binary, "sandbox", "serve", "--addr", "127.0.0.1:0", "--contract-check")
-	cmd.Env = []string{}
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	stderr := &syncBuffer{}
-	cmd.Stderr = stderr
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-
-	env := map[string]string{}
-	sc := bufio.NewScanner(stdout)
-	for len(env) < 6 && sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), "=")
-		require.True(t, ok, sc.Text())
-		env[k] = v
-	}
-	require.Len(t, env, 6, "stderr: %s", stderr.String())
+	cmd, env, stderr := startServe(t, "--contract-check")
 	assert.Regexp(t, `^http://127\.0\.0\.1:[0-9]+$`, env["ZOHO_API_DOMAIN"])
 
 	static := with(env, "ZOHO_CLIENT_ID", "", "ZOHO_CLIENT_SECRET", "", "ZOHO_REFRESH_TOKEN", "", "ZOHO_ACCOUNTS_URL", "")

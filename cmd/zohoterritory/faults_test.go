@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -180,24 +178,9 @@ func TestSandboxServeFaultFlags(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(seedFile, b, 0o600))
 
-	cmd := exec.Command(binary, "sandbox", "serve", "--addr", "127.0.0.1:0", "--seed", seedFile,
+	cmd, env, stderr := startServe(t, "--seed", seedFile,
 		"--latency", "1ms", "--fail-429", "1", "--retry-after", "1", "--fail-5xx", "2", "--reset-before", "1",
 		"--reset-during", "1", "--truncate", "1", "--html-502", "1", "--slow-body", "20ms")
-	cmd.Env = []string{}
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	stderr := &syncBuffer{}
-	cmd.Stderr = stderr
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	env := map[string]string{}
-	sc := bufio.NewScanner(stdout)
-	for len(env) < 6 && sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), "=")
-		require.True(t, ok, sc.Text())
-		env[k] = v
-	}
-	require.Len(t, env, 6, "stderr: %s", stderr.String())
 	env = with(env, "ZOHO_CLIENT_ID", "", "ZOHO_CLIENT_SECRET", "", "ZOHO_REFRESH_TOKEN", "", "ZOHO_ACCOUNTS_URL", "")
 	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "faults: ") }, 5*time.Second, 5*time.Millisecond)
 	assert.Contains(t, stderr.String(), "rate_limit on 1 requests (Retry-After 1)")

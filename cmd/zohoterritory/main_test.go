@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"flag"
@@ -115,4 +116,28 @@ func with(env map[string]string, kv ...string) map[string]string {
 		out[kv[i]] = kv[i+1]
 	}
 	return out
+}
+
+// startServe runs `zohoterritory sandbox serve --addr 127.0.0.1:0 args...`
+// and returns the process, the ZOHO_* environment it printed, and its
+// stderr. The process is killed when the test ends.
+func startServe(t *testing.T, args ...string) (*exec.Cmd, map[string]string, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"sandbox", "serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = []string{}
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	env := map[string]string{}
+	sc := bufio.NewScanner(stdout)
+	for len(env) < 6 && sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), "=")
+		require.True(t, ok, sc.Text())
+		env[k] = v
+	}
+	require.Len(t, env, 6, "stderr: %s", stderr.String())
+	return cmd, env, stderr
 }
