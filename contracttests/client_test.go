@@ -76,12 +76,11 @@ func withToken(token string) zohoapi.ClientOption {
 
 // clientCall is one call of the generated client.
 type clientCall struct {
-	op       string
-	call     func(ctx context.Context, c *zohoapi.Client) (*http.Response, error)
-	path     string
-	ids      []string // the ids sent in the query, if any
-	query    string   // the query of a read, if any
-	wantBody string
+	op    string
+	call  func(ctx context.Context, c *zohoapi.Client) (*http.Response, error)
+	path  string
+	ids   []string // the ids sent in the query, if any
+	query string   // the query of a read, if any
 }
 
 var (

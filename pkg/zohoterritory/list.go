@@ -446,17 +446,5 @@ func (c *Client) readOutcome(op string, a attempt) (*http.Response, []byte, erro
 	case http.StatusOK, http.StatusNoContent:
 		return a.resp, a.body, nil
 	}
-	var zerr zohoapi.Error
-	if err := json.Unmarshal(a.body, &zerr); err == nil && zerr.Code != "" {
-		apiErr.Code, apiErr.Message, apiErr.Details = zerr.Code, zerr.Message, detailsMap(a.body)
-	} else {
-		apiErr.Message = describeBody(a.resp, a.body)
-		if err != nil && len(a.body) > 0 && isJSONContent(a.resp) {
-			apiErr.Err = fmt.Errorf("decode body: %w", err)
-		}
-	}
-	if status == http.StatusTooManyRequests {
-		return nil, nil, &RateLimitError{APIError: apiErr, RetryAfter: parseRetryAfter(a.resp.Header, c.now())}
-	}
-	return nil, nil, apiErr
+	return nil, nil, c.requestError(apiErr, a)
 }

@@ -482,20 +482,7 @@ func (c *Client) settle(e endpoint, op string, ids []string, a attempt, uncertai
 		}
 	}
 
-	// A top-level error object, or something else in its place.
-	var zerr zohoapi.Error
-	if err := json.Unmarshal(a.body, &zerr); err == nil && zerr.Code != "" {
-		apiErr.Code, apiErr.Message, apiErr.Details = zerr.Code, zerr.Message, detailsMap(a.body)
-	} else {
-		apiErr.Message = describeBody(a.resp, a.body)
-		if err != nil && len(a.body) > 0 && isJSONContent(a.resp) {
-			apiErr.Err = fmt.Errorf("decode body: %w", err)
-		}
-	}
-	var callErr error = apiErr
-	if status == http.StatusTooManyRequests {
-		callErr = &RateLimitError{APIError: apiErr, RetryAfter: parseRetryAfter(a.resp.Header, c.now())}
-	}
+	callErr := c.requestError(apiErr, a)
 	call.Err = callErr
 
 	switch {
@@ -518,6 +505,25 @@ func (c *Client) settle(e endpoint, op string, ids []string, a attempt, uncertai
 	}
 	fatal := status == http.StatusUnauthorized || status == http.StatusForbidden
 	return batchOutcome{items: items, call: call, fatal: fatal}
+}
+
+// requestError fills apiErr from a top-level Zoho error object, or
+// describes what came in its place, and returns it; a 429 comes back as a
+// [*RateLimitError] around it. Reads and removals share it.
+func (c *Client) requestError(apiErr *APIError, a attempt) error {
+	var zerr zohoapi.Error
+	if err := json.Unmarshal(a.body, &zerr); err == nil && zerr.Code != "" {
+		apiErr.Code, apiErr.Message, apiErr.Details = zerr.Code, zerr.Message, detailsMap(a.body)
+	} else {
+		apiErr.Message = describeBody(a.resp, a.body)
+		if err != nil && len(a.body) > 0 && isJSONContent(a.resp) {
+			apiErr.Err = fmt.Errorf("decode body: %w", err)
+		}
+	}
+	if a.resp.StatusCode == http.StatusTooManyRequests {
+		return &RateLimitError{APIError: apiErr, RetryAfter: parseRetryAfter(a.resp.Header, c.now())}
+	}
+	return apiErr
 }
 
 func detailsMap(body []byte) map[string]any {
