@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
@@ -17,7 +18,11 @@ func runDemo(ctx context.Context, args []string, io *streams) error {
 		return usageErr("demo: unexpected argument %q", rest[0])
 	}
 	seed := zohoterritorytest.DefaultSeed()
-	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed), zohoterritorytest.WithContractCheck())
+	v, err := contract.New()
+	if err != nil {
+		return fmt.Errorf("demo: load the spec: %w", err)
+	}
+	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed), zohoterritorytest.WithContractCheck(v))
 	if err != nil {
 		return fmt.Errorf("demo: start the sandbox: %w", err)
 	}

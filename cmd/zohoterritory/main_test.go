@@ -11,14 +11,27 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
+
+var sharedValidator = sync.OnceValues(contract.New)
+
+// validator returns the two-validator check of api/openapi.yaml, loaded
+// once per test binary.
+func validator(t *testing.T) *contract.Validator {
+	t.Helper()
+	v, err := sharedValidator()
+	require.NoError(t, err)
+	return v
+}
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/")
 
@@ -76,7 +89,7 @@ func runBinary(t *testing.T, env map[string]string, stdin string, args ...string
 // environment that points the command at it.
 func sandbox(t *testing.T, opts ...zohoterritorytest.Option) (*zohoterritorytest.Server, map[string]string) {
 	t.Helper()
-	srv, err := zohoterritorytest.NewServer(append([]zohoterritorytest.Option{zohoterritorytest.WithContractCheck()}, opts...)...)
+	srv, err := zohoterritorytest.NewServer(append([]zohoterritorytest.Option{zohoterritorytest.WithContractCheck(validator(t))}, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		srv.Close()

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
 
@@ -69,7 +70,11 @@ func runSandbox(ctx context.Context, args []string, io *streams) error {
 		opts = append(opts, zohoterritorytest.WithSeedFile(*seedFile))
 	}
 	if *check {
-		opts = append(opts, zohoterritorytest.WithContractCheck())
+		v, err := contract.New()
+		if err != nil {
+			return fmt.Errorf("sandbox serve: load the spec: %w", err)
+		}
+		opts = append(opts, zohoterritorytest.WithContractCheck(v))
 	}
 	srv, err := zohoterritorytest.NewServer(opts...)
 	if err != nil {

@@ -8,9 +8,21 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
+
+var sharedValidator = sync.OnceValues(contract.New)
+
+// validator returns the two-validator check of api/openapi.yaml, loaded
+// once per test binary.
+func validator(t *testing.T) *contract.Validator {
+	t.Helper()
+	v, err := sharedValidator()
+	require.NoError(t, err)
+	return v
+}
 
 // bigOrg is a seed with one user in 250 territories and one territory
 // with 250 members.
@@ -43,7 +55,7 @@ func bigOrg(n int) (zohoterritorytest.Seed, string, []string, string, []string) 
 func TestAgainstSandbox(t *testing.T) {
 	t.Parallel()
 	seed, rep, terrs, big, users := bigOrg(250)
-	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed), zohoterritorytest.WithContractCheck())
+	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed), zohoterritorytest.WithContractCheck(validator(t)))
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 
@@ -93,7 +105,7 @@ func TestRefreshAgainstSandbox(t *testing.T) {
 	t.Parallel()
 	const callers = 200
 	seed, rep, terrs, _, _ := bigOrg(callers + 1)
-	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed), zohoterritorytest.WithContractCheck())
+	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed), zohoterritorytest.WithContractCheck(validator(t)))
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 	oc := srv.OAuthClient()

@@ -44,7 +44,9 @@
 // State starts from [DefaultSeed] or from [WithSeed] / [WithSeedFile], and
 // tests inspect it with [Server.Members], [Server.TerritoriesOf],
 // [Server.Requests] and [Server.RefreshCount]. With [WithContractCheck]
-// the server validates its own traffic against the spec.
+// the server checks its own traffic with a [ContractChecker], such as the
+// module's two-validator check of api/openapi.yaml; the package itself
+// links no OpenAPI validator.
 //
 // [WithFaults] and [Server.SetFaults] make the server misbehave on chosen
 // API requests (reads as well as removals), as Zoho or a proxy in front of it might: latency, 429 with

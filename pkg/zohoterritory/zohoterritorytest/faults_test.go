@@ -120,7 +120,7 @@ func TestFaultKinds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.fault.Kind)+"/"+tt.fault.Delay.String(), func(t *testing.T) {
 			t.Parallel()
-			srv := newServer(t, WithContractCheck(), WithFaults(tt.fault))
+			srv := newServer(t, WithContractCheck(checker(t)), WithFaults(tt.fault))
 			timeout := tt.timeout
 			if timeout == 0 {
 				timeout = 5 * time.Second

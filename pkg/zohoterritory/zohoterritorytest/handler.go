@@ -5,14 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
-
-	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 )
 
 // Messages Zoho sends, word for word as in api/openapi.yaml's examples
@@ -107,8 +104,8 @@ type crmRoute struct {
 	bulk    bool
 }
 
-// matchCRM matches a path, with `users` already normalised to `Users`,
-// against the four URLs. Segments may be anything non-empty; ids are checked
+// matchCRM matches a path against the four URLs, taking `Users` (Zoho's
+// documentation) and `users` (Zoho's SDKs) alike. Segments may be anything non-empty; ids are checked
 // later so that a bad id gets Zoho's INVALID_DATA rather than a 404.
 func matchCRM(path string) (crmRoute, bool) {
 	seg := strings.Split(strings.TrimPrefix(path, "/"), "/")
@@ -120,7 +117,7 @@ func matchCRM(path string) (crmRoute, bool) {
 	case len(seg) >= 6 && seg[2] == "settings" && seg[3] == "territories" && seg[5] == "users":
 		rt.op, rt.owner = opRemoveUsers, seg[4]
 		seg = seg[6:]
-	case seg[2] == "Users" && seg[4] == "territories":
+	case (seg[2] == "Users" || seg[2] == "users") && seg[4] == "territories":
 		rt.op, rt.owner = opRemoveTerritories, seg[3]
 		seg = seg[5:]
 	default:
@@ -163,14 +160,14 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 }
 
 // serveHTTP is the server's handler: it records each request, applies the
-// faults to CRM API requests and, under WithContractCheck, validates the
+// faults to CRM API requests and, under WithContractCheck, checks the
 // exchange around the actual handling.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	api := r.URL.Path != tokenPath
 	checked := s.contract != nil && api
-	var reqVerdict contract.Verdict
+	var reqFinding error
 	if checked {
-		reqVerdict = s.contract.ValidateRequest(r)
+		reqFinding = s.contract.CheckRequest(r)
 	}
 	var plan faultPlan
 	if api {
@@ -180,7 +177,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	rec := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Fault: plan.kind, Latency: plan.delay}
-	var respFinding string
+	var respFinding error
 	switch {
 	case plan.delay > 0 && !s.wait(context.WithoutCancel(r.Context()), plan.delay):
 		// The server is closing: drop the request undone. A client that
@@ -192,7 +189,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.route(cw, r)
 		rec.Status = cw.status
 		if checked {
-			respFinding = s.checkResponse(r, reqVerdict, cw.status, cw.Header(), cw.body.Bytes())
+			respFinding = s.contract.CheckResponse(r, cw.status, cw.Header(), cw.body.Bytes())
 		}
 	default:
 		// When the fault lets the work be done, the handler's own answer
@@ -205,7 +202,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		rec.Status = s.serveFault(w, r, plan, answer)
 		if checked && answer != nil {
-			respFinding = s.checkResponse(r, reqVerdict, answer.Code, answer.Header(), answer.Body.Bytes())
+			respFinding = s.contract.CheckResponse(r, answer.Code, answer.Header(), answer.Body.Bytes())
 		}
 	}
 
@@ -215,64 +212,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, rec)
-	if checked && !reqVerdict.OK() {
-		s.reqViolation = append(s.reqViolation, describe(r, 0, reqVerdict.Operation, reqVerdict.Kin, reqVerdict.Lib))
+	if reqFinding != nil {
+		s.reqViolation = append(s.reqViolation, reqFinding.Error())
 	}
-	if respFinding != "" {
-		s.violations = append(s.violations, respFinding)
+	if respFinding != nil {
+		s.violations = append(s.violations, respFinding.Error())
 	}
-}
-
-// checkResponse validates a response against the operation its request was
-// routed to. A request that matches no operation (an unknown URL or a wrong
-// method) has no response in the spec to compare with; its body is checked
-// against the spec's Error schema instead, by kin-openapi alone.
-func (s *Server) checkResponse(r *http.Request, reqVerdict contract.Verdict, status int, header http.Header, body []byte) string {
-	resp := contract.Response{StatusCode: status, Header: header.Clone(), Body: body}
-	if reqVerdict.Operation != "" {
-		vd := s.contract.ValidateResponse(r, resp)
-		if vd.OK() {
-			return ""
-		}
-		return describe(r, status, vd.Operation, vd.Kin, vd.Lib)
-	}
-	var errSchema error
-	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
-		errSchema = fmt.Errorf("Content-Type %q, want application/json", ct)
-	} else if ref := s.contract.Doc().Components.Schemas["Error"]; ref == nil || ref.Value == nil {
-		errSchema = fmt.Errorf("spec has no components/schemas/Error")
-	} else {
-		var body any
-		if err := json.Unmarshal(resp.Body, &body); err != nil {
-			errSchema = fmt.Errorf("body is not JSON: %w", err)
-		} else {
-			errSchema = ref.Value.VisitJSON(body)
-		}
-	}
-	if errSchema == nil {
-		return ""
-	}
-	return strings.Join(strings.Fields(fmt.Sprintf("%s %s -> %d: (no operation) schema Error: kin-openapi: %v",
-		r.Method, r.URL.RequestURI(), status, errSchema)), " ")
-}
-
-func describe(r *http.Request, status int, op string, kin, lib error) string {
-	if op == "" {
-		op = "(no operation)"
-	}
-	finding := func(err error) string {
-		if err == nil {
-			return "pass"
-		}
-		return err.Error()
-	}
-	where := r.Method + " " + r.URL.RequestURI()
-	if status != 0 {
-		where += fmt.Sprintf(" -> %d", status)
-	}
-	// One line per finding, however the validators break theirs.
-	return strings.Join(strings.Fields(fmt.Sprintf("%s: %s: kin-openapi: %s; libopenapi-validator: %s",
-		where, op, finding(kin), finding(lib))), " ")
 }
 
 // redactQuery hides credentials a client sent in the token endpoint's query.
@@ -294,7 +239,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.serveToken(w, r)
 		return
 	}
-	rt, ok := matchCRM(contract.NormalizePath(r.URL.Path))
+	rt, ok := matchCRM(r.URL.Path)
 	if !ok {
 		writeJSON(w, http.StatusNotFound, newError(http.StatusNotFound, "INVALID_URL_PATTERN", msgURLPattern, nil))
 		return

@@ -7,10 +7,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 )
 
 // Ids of DefaultSeed, named after its people and places.
@@ -30,6 +33,19 @@ const (
 
 	unknownID = "999"
 )
+
+// sharedValidator loads api/openapi.yaml into both validators once per
+// test binary: it takes tens of milliseconds, and the validator is safe for
+// concurrent use.
+var sharedValidator = sync.OnceValues(contract.New)
+
+// checker returns the two-validator contract check of api/openapi.yaml.
+func checker(t *testing.T) ContractChecker {
+	t.Helper()
+	v, err := sharedValidator()
+	require.NoError(t, err)
+	return v
+}
 
 func newServer(t *testing.T, opts ...Option) *Server {
 	t.Helper()

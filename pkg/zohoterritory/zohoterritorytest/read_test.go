@@ -52,7 +52,7 @@ func info(perPage, count, page int, more bool) string {
 
 func TestReads(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, WithContractCheck())
+	srv := newServer(t, WithContractCheck(checker(t)))
 	tok := srv.AccessToken()
 	invalid := func(index int, message string) string {
 		return topError("INVALID_DATA", message, fmt.Sprintf(`{"resource_path_index":%d}`, index))
@@ -111,7 +111,7 @@ func TestReads(t *testing.T) {
 
 func TestReadPagingBounds(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, WithContractCheck())
+	srv := newServer(t, WithContractCheck(checker(t)))
 	tests := []struct {
 		query, param string // param "" means accepted
 	}{
@@ -238,7 +238,7 @@ func TestOwnContractReads(t *testing.T) {
 		t.Run(key, func(t *testing.T) {
 			t.Parallel()
 			seed := offboardSeed(450)
-			srv := newServer(t, WithContractCheck(), WithSeed(seed), WithManagerNameKey(key))
+			srv := newServer(t, WithContractCheck(checker(t)), WithSeed(seed), WithManagerNameKey(key))
 			tok := srv.AccessToken()
 			read := srv.IssueToken(ScopeTerritoriesRead)
 			urls := []struct{ url, token string }{
@@ -337,7 +337,7 @@ func offboardSeed(n int) Seed {
 // sandbox, across pages, with a fault on a read.
 func TestClientReadsSandbox(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, WithContractCheck(), WithSeed(offboardSeed(450)),
+	srv := newServer(t, WithContractCheck(checker(t)), WithSeed(offboardSeed(450)),
 		WithFaults(Fault{Kind: FaultRateLimit, Count: 1}, Fault{Kind: FaultTruncate, Every: 3, Count: 1}))
 	c, err := srv.Client(zohoterritory.WithRetryPolicy(zohoterritory.RetryPolicy{
 		MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, AttemptTimeout: 10 * time.Second, Budget: 10}))

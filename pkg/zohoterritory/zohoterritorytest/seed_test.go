@@ -175,7 +175,7 @@ func TestOptions(t *testing.T) {
 		{"two seeds", []Option{WithSeed(DefaultSeed()), WithSeedFile("testdata/seed.json")}, "WithSeedFile after WithSeed"},
 		{"nil option", []Option{nil}, "nil option"},
 		{"nil clock", []Option{withClock(nil)}, "nil clock"},
-		{"nil validator", []Option{withValidator(nil)}, "nil validator"},
+		{"nil checker", []Option{WithContractCheck(nil)}, "a checker is required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
