@@ -188,7 +188,7 @@ func TestRequestLevelErrorExits2(t *testing.T) {
 	assert.Contains(t, out.stderr, "OAUTH_SCOPE_MISMATCH")
 	r := decode(t, out.stdout)
 	require.Len(t, r.Failed, 2)
-	assert.Equal(t, "no_permission", r.Failed[0].Reason)
+	assert.Equal(t, "unauthorized", r.Failed[0].Reason)
 	assert.NotContains(t, out.stdout+out.stderr, weak, "the token is never printed")
 }
 

@@ -39,7 +39,7 @@ func (cf *connFlags) options(getenv func(string) string, dryRun bool) ([]zohoter
 	opts = append(opts, zohoterritory.WithDataCenter(dc))
 	check := func(what string, o zohoterritory.Option) error {
 		if _, err := zohoterritory.New(zohoterritory.WithAccessToken("x"), o); err != nil {
-			return usageErr("%s: %v", what, strings.TrimPrefix(err.Error(), "zohoterritory.New: "))
+			return usageErr("%s: %v", what, strings.TrimPrefix(err.Error(), "zohoterritory: "))
 		}
 		opts = append(opts, o)
 		return nil
@@ -75,7 +75,7 @@ func (cf *connFlags) options(getenv func(string) string, dryRun bool) ([]zohoter
 		if cf.accountsURL != "" {
 			o := zohoterritory.WithAccountsURL(cf.accountsURL)
 			if _, err := zohoterritory.New(zohoterritory.WithRefreshToken("i", "s", "r"), o); err != nil {
-				return nil, usageErr("--accounts-url / ZOHO_ACCOUNTS_URL: %v", strings.TrimPrefix(err.Error(), "zohoterritory.New: "))
+				return nil, usageErr("--accounts-url / ZOHO_ACCOUNTS_URL: %v", strings.TrimPrefix(err.Error(), "zohoterritory: "))
 			}
 			opts = append(opts, o)
 		}

@@ -58,35 +58,37 @@ func TestDataCenters(t *testing.T) {
 func TestNewRefusesBadOptions(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name string
-		opts []Option
-		want string
+		name   string
+		opts   []Option
+		option string // the option the *OptionError names
+		value  any    // and the value it shows
+		want   string
 	}{
-		{"no credentials", nil, "no credentials"},
-		{"two credentials", []Option{WithAccessToken("a"), WithTokenSource(nil)}, "WithTokenSource(nil)"},
-		{"token and refresh", []Option{WithAccessToken("a"), WithRefreshToken("id", "sec", "rt")}, "more than one way"},
-		{"empty token", []Option{WithAccessToken(" ")}, "WithAccessToken: the token is empty"},
-		{"empty client id", []Option{WithRefreshToken("", "s", "r")}, "client id is empty"},
-		{"empty client secret", []Option{WithRefreshToken("i", "", "r")}, "client secret is empty"},
-		{"empty refresh token", []Option{WithRefreshToken("i", "s", "")}, "refresh token is empty"},
-		{"unknown data centre", []Option{WithAccessToken("a"), WithDataCenter("MARS")}, `WithDataCenter("MARS"): unknown data centre`},
-		{"unknown version", []Option{WithAccessToken("a"), WithAPIVersion("v9")}, `WithAPIVersion("v9")`},
-		{"v1 is retired", []Option{WithAccessToken("a"), WithAPIVersion("v1")}, `WithAPIVersion("v1")`},
-		{"plain http to a remote host", []Option{WithAccessToken("a"), WithAPIDomain("http://example.com")}, "plain http is allowed only for loopback"},
-		{"plain http to a private address", []Option{WithAccessToken("a"), WithAPIDomain("http://10.0.0.1:8080")}, "plain http is allowed only for loopback"},
-		{"relative domain", []Option{WithAccessToken("a"), WithAPIDomain("www.zohoapis.com")}, "absolute URL"},
-		{"ftp domain", []Option{WithAccessToken("a"), WithAPIDomain("ftp://www.zohoapis.com")}, "scheme must be https"},
-		{"domain with query", []Option{WithAccessToken("a"), WithAPIDomain("https://www.zohoapis.com?x=1")}, "query"},
-		{"plain http accounts", []Option{WithRefreshToken("i", "s", "r"), WithAccountsURL("http://accounts.zoho.com")}, "WithAccountsURL"},
-		{"concurrency 0", []Option{WithAccessToken("a"), WithConcurrency(0)}, "WithConcurrency(0): must be at least 1"},
-		{"batch size 101", []Option{WithAccessToken("a"), WithBatchSize(101)}, "WithBatchSize(101)"},
-		{"batch size 0", []Option{WithAccessToken("a"), WithBatchSize(0)}, "WithBatchSize(0)"},
-		{"nil http client", []Option{WithAccessToken("a"), WithHTTPClient(nil)}, "WithHTTPClient(nil)"},
-		{"empty user agent", []Option{WithAccessToken("a"), WithUserAgent("")}, "WithUserAgent"},
-		{"retry attempts 0", []Option{WithAccessToken("a"), WithRetryPolicy(RetryPolicy{MaxAttempts: 0, AttemptTimeout: time.Second})}, "MaxAttempts 0"},
-		{"retry no timeout", []Option{WithAccessToken("a"), WithRetryPolicy(RetryPolicy{MaxAttempts: 1})}, "AttemptTimeout"},
-		{"tiny body limit", []Option{WithAccessToken("a"), WithMaxResponseBytes(10)}, "WithMaxResponseBytes(10)"},
-		{"nil option", []Option{WithAccessToken("a"), nil}, "nil option"},
+		{"two credentials", []Option{WithAccessToken("a"), WithTokenSource(nil)}, "WithTokenSource", nil, "WithTokenSource: a token source is required, not nil"},
+		{"token and refresh", []Option{WithAccessToken("a"), WithRefreshToken("id", "sec", "rt")}, "WithRefreshToken", nil, "a second way to authenticate, after WithAccessToken"},
+		{"empty token", []Option{WithAccessToken(" ")}, "WithAccessToken", nil, "WithAccessToken: the token is empty"},
+		{"empty client id", []Option{WithRefreshToken("", "s", "r")}, "WithRefreshToken", nil, "client id is empty"},
+		{"empty client secret", []Option{WithRefreshToken("i", "", "r")}, "WithRefreshToken", nil, "client secret is empty"},
+		{"empty refresh token", []Option{WithRefreshToken("i", "s", "")}, "WithRefreshToken", nil, "refresh token is empty"},
+		{"unknown data centre", []Option{WithAccessToken("a"), WithDataCenter("MARS")}, "WithDataCenter", "MARS", `WithDataCenter("MARS"): unknown data centre`},
+		{"unknown version", []Option{WithAccessToken("a"), WithAPIVersion("v9")}, "WithAPIVersion", "v9", `WithAPIVersion("v9"): unsupported version: want one of v2, v2.1, v3, v4, v5, v6, v7, v8`},
+		{"v1 is retired", []Option{WithAccessToken("a"), WithAPIVersion("v1")}, "WithAPIVersion", "v1", `WithAPIVersion("v1")`},
+		{"plain http to a remote host", []Option{WithAccessToken("a"), WithAPIDomain("http://example.com")}, "WithAPIDomain", "http://example.com", "plain http is allowed only for loopback"},
+		{"plain http to a private address", []Option{WithAccessToken("a"), WithAPIDomain("http://10.0.0.1:8080")}, "WithAPIDomain", "http://10.0.0.1:8080", "plain http is allowed only for loopback"},
+		{"relative domain", []Option{WithAccessToken("a"), WithAPIDomain("www.zohoapis.com")}, "WithAPIDomain", "www.zohoapis.com", "absolute URL"},
+		{"ftp domain", []Option{WithAccessToken("a"), WithAPIDomain("ftp://www.zohoapis.com")}, "WithAPIDomain", "ftp://www.zohoapis.com", "scheme must be https"},
+		{"domain with query", []Option{WithAccessToken("a"), WithAPIDomain("https://www.zohoapis.com?x=1")}, "WithAPIDomain", "https://www.zohoapis.com?…", "query"},
+		{"domain with the API path", []Option{WithAPIDomain("https://www.zohoapis.eu/crm/v7")}, "WithAPIDomain", "https://www.zohoapis.eu/crm/v7/", "give the domain alone, such as https://www.zohoapis.eu"},
+		{"plain http accounts", []Option{WithRefreshToken("i", "s", "r"), WithAccountsURL("http://accounts.zoho.com")}, "WithAccountsURL", "http://accounts.zoho.com", "WithAccountsURL"},
+		{"concurrency 0", []Option{WithAccessToken("a"), WithConcurrency(0)}, "WithConcurrency", 0, "WithConcurrency(0): must be at least 1"},
+		{"batch size 101", []Option{WithAccessToken("a"), WithBatchSize(101)}, "WithBatchSize", 101, "WithBatchSize(101)"},
+		{"batch size 0", []Option{WithAccessToken("a"), WithBatchSize(0)}, "WithBatchSize", 0, "WithBatchSize(0)"},
+		{"nil http client", []Option{WithAccessToken("a"), WithHTTPClient(nil)}, "WithHTTPClient", nil, "WithHTTPClient: a client is required, not nil"},
+		{"empty user agent", []Option{WithAccessToken("a"), WithUserAgent("")}, "WithUserAgent", "", "WithUserAgent"},
+		{"retry attempts 0", []Option{WithAccessToken("a"), WithRetryPolicy(RetryPolicy{MaxAttempts: 0, AttemptTimeout: time.Second})}, "WithRetryPolicy", nil, "MaxAttempts 0"},
+		{"retry no timeout", []Option{WithAccessToken("a"), WithRetryPolicy(RetryPolicy{MaxAttempts: 1})}, "WithRetryPolicy", nil, "AttemptTimeout"},
+		{"tiny body limit", []Option{WithAccessToken("a"), WithMaxResponseBytes(10)}, "WithMaxResponseBytes", int64(10), "WithMaxResponseBytes(10)"},
+		{"nil option", []Option{WithAccessToken("a"), nil}, "opts[1]", nil, "nil option"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,8 +97,42 @@ func TestNewRefusesBadOptions(t *testing.T) {
 			require.Error(t, err)
 			assert.Nil(t, c)
 			assert.Contains(t, err.Error(), tt.want)
+			var oe *OptionError
+			require.ErrorAs(t, err, &oe)
+			assert.Equal(t, tt.option, oe.Option)
+			assert.Equal(t, tt.value, oe.Value)
+			assert.True(t, strings.HasPrefix(err.Error(), "zohoterritory: "+tt.option), err.Error())
 		})
 	}
+}
+
+// TestNewWithoutCredentialsPlansButSendsNothing: a client without
+// credentials checks ids and plans, and its sending calls fail with
+// ErrNoCredentials before anything goes out.
+func TestNewWithoutCredentialsPlansButSendsNothing(t *testing.T) {
+	t.Parallel()
+	var requests atomic.Int32
+	srv := httpTestServer(t, func(w http.ResponseWriter, r *http.Request) { requests.Add(1) })
+	c, err := New(WithAPIDomain(srv.URL))
+	require.NoError(t, err)
+	plan, err := c.PlanRemoveTerritoriesFromUser("1", "2", "3")
+	require.NoError(t, err)
+	require.Len(t, plan, 1)
+	assert.Equal(t, srv.URL+"/crm/v7/Users/1/territories?ids=2,3", plan[0].URL)
+
+	res, err := c.RemoveTerritoriesFromUser(t.Context(), "1", "2", "3")
+	require.ErrorIs(t, err, ErrNoCredentials)
+	var authErr *AuthError
+	require.ErrorAs(t, err, &authErr)
+	assert.Equal(t, "zohoterritory: "+ErrNoCredentials.Error(), err.Error())
+	require.NotNil(t, res)
+	for _, it := range res.Items {
+		assert.Equal(t, Failed, it.Outcome)
+		assert.Equal(t, ReasonNotSent, it.Reason)
+	}
+	_, err = c.TerritoriesOfUser(t.Context(), "1")
+	require.ErrorIs(t, err, ErrNoCredentials)
+	assert.Zero(t, requests.Load(), "nothing was sent")
 }
 
 func TestNewAcceptsLoopbackHTTP(t *testing.T) {

@@ -8,78 +8,6 @@ import (
 	"time"
 )
 
-// Sentinels for the codes of Zoho's error catalog. An [*APIError] (and a
-// per-id failure's Err) matches the sentinel of its code with [errors.Is]:
-//
-//	if errors.Is(err, zohoterritory.ErrOAuthScopeMismatch) { ... }
-var (
-	// ErrInvalidData matches INVALID_DATA: a bad id, a user who is not a
-	// member, a manager or default territory that cannot be removed.
-	ErrInvalidData = errors.New("zohoterritory: INVALID_DATA")
-	// ErrNotAllowed matches NOT_ALLOWED: the caller may not change the
-	// territories they belong to.
-	ErrNotAllowed = errors.New("zohoterritory: NOT_ALLOWED")
-	// ErrInvalidRequestMethod matches INVALID_REQUEST_METHOD.
-	ErrInvalidRequestMethod = errors.New("zohoterritory: INVALID_REQUEST_METHOD")
-	// ErrRequiredParamMissing matches REQUIRED_PARAM_MISSING (no `ids`).
-	ErrRequiredParamMissing = errors.New("zohoterritory: REQUIRED_PARAM_MISSING")
-	// ErrAPINotSupported matches API_NOT_SUPPORTED: the API version is not served.
-	ErrAPINotSupported = errors.New("zohoterritory: API_NOT_SUPPORTED")
-	// ErrOAuthScopeMismatch matches OAUTH_SCOPE_MISMATCH: the token lacks a
-	// scope; refreshing it does not help.
-	ErrOAuthScopeMismatch = errors.New("zohoterritory: OAUTH_SCOPE_MISMATCH")
-	// ErrAuthenticationFailure matches AUTHENTICATION_FAILURE: no token was sent.
-	ErrAuthenticationFailure = errors.New("zohoterritory: AUTHENTICATION_FAILURE")
-	// ErrInvalidToken matches INVALID_TOKEN: the token is expired, revoked
-	// or from another data centre, and a refresh did not help.
-	ErrInvalidToken = errors.New("zohoterritory: INVALID_TOKEN")
-	// ErrNoPermission matches NO_PERMISSION and PERMISSION_DENIED.
-	ErrNoPermission = errors.New("zohoterritory: NO_PERMISSION")
-	// ErrTerritoryDisabled matches TERRITORY_NOT_ENABLED and
-	// TERRITORY_DISABLED: the organization has territories turned off.
-	ErrTerritoryDisabled = errors.New("zohoterritory: TERRITORY_DISABLED")
-	// ErrInvalidURLPattern matches INVALID_URL_PATTERN.
-	ErrInvalidURLPattern = errors.New("zohoterritory: INVALID_URL_PATTERN")
-	// ErrTooManyRequests matches TOO_MANY_REQUESTS and any HTTP 429.
-	ErrTooManyRequests = errors.New("zohoterritory: TOO_MANY_REQUESTS")
-	// ErrInternal matches INTERNAL_ERROR, INTERNAL_SERVER_ERROR and any
-	// HTTP 5xx.
-	ErrInternal = errors.New("zohoterritory: INTERNAL_ERROR")
-)
-
-// sentinelFor maps a Zoho code to its sentinel, or nil.
-func sentinelFor(code string) error {
-	switch code {
-	case "INVALID_DATA":
-		return ErrInvalidData
-	case "NOT_ALLOWED":
-		return ErrNotAllowed
-	case "INVALID_REQUEST_METHOD":
-		return ErrInvalidRequestMethod
-	case "REQUIRED_PARAM_MISSING":
-		return ErrRequiredParamMissing
-	case "API_NOT_SUPPORTED":
-		return ErrAPINotSupported
-	case "OAUTH_SCOPE_MISMATCH":
-		return ErrOAuthScopeMismatch
-	case "AUTHENTICATION_FAILURE":
-		return ErrAuthenticationFailure
-	case "INVALID_TOKEN":
-		return ErrInvalidToken
-	case "NO_PERMISSION", "PERMISSION_DENIED":
-		return ErrNoPermission
-	case "TERRITORY_NOT_ENABLED", "TERRITORY_DISABLED":
-		return ErrTerritoryDisabled
-	case "INVALID_URL_PATTERN":
-		return ErrInvalidURLPattern
-	case "TOO_MANY_REQUESTS":
-		return ErrTooManyRequests
-	case "INTERNAL_ERROR", "INTERNAL_SERVER_ERROR":
-		return ErrInternal
-	}
-	return nil
-}
-
 // APIError is a request-level failure reported by Zoho (or by whatever
 // answered in its place): nothing in the request is known to have been
 // done, except where the [Result] returned beside it says otherwise.
@@ -131,7 +59,7 @@ func (e *APIError) Unwrap() error { return e.Err }
 // Is reports whether target is the sentinel of e's code. A 429 matches
 // [ErrTooManyRequests] and a 5xx matches [ErrInternal] whatever their body.
 func (e *APIError) Is(target error) bool {
-	if s := sentinelFor(e.Code); s != nil && s == target {
+	if c, ok := lookupCode(e.Code); ok && c.sentinel == target {
 		return true
 	}
 	switch {
@@ -173,6 +101,9 @@ type InvalidIDError struct {
 }
 
 func (e *InvalidIDError) Error() string {
+	if e.Arg == "" {
+		return fmt.Sprintf("zohoterritory: id %q: %s", e.ID, e.Rule)
+	}
 	return fmt.Sprintf("zohoterritory: %s %q: %s", e.Arg, e.ID, e.Rule)
 }
 
@@ -191,6 +122,9 @@ type AuthError struct {
 }
 
 func (e *AuthError) Error() string {
+	if errors.Is(e.Err, ErrNoCredentials) {
+		return "zohoterritory: " + e.Err.Error()
+	}
 	msg := "zohoterritory: get access token from the token source"
 	if e.AccountsURL != "" {
 		msg = "zohoterritory: refresh access token at " + e.AccountsURL
@@ -212,3 +146,34 @@ func (e *AuthError) Error() string {
 
 // Unwrap returns the underlying failure.
 func (e *AuthError) Unwrap() error { return e.Err }
+
+// ErrNoCredentials is the failure, wrapped in an [*AuthError], of a call
+// that needs a token on a [Client] built without WithAccessToken,
+// WithRefreshToken or WithTokenSource. Nothing was sent.
+var ErrNoCredentials = errors.New("no credentials: build the client with WithAccessToken, WithRefreshToken or WithTokenSource")
+
+// OptionError reports an option that [New] refuses: a bad value, or a
+// combination of options that cannot work together.
+//
+//	var oe *zohoterritory.OptionError
+//	if errors.As(err, &oe) && oe.Option == "WithAPIDomain" { ... }
+type OptionError struct {
+	// Option is the option's name, such as "WithAPIDomain".
+	Option string
+	// Value is the refused value as it may be shown, such as 0 for
+	// WithConcurrency(0) or a URL without its user info or query; nil
+	// when the value is a secret, nil, or not worth repeating.
+	Value any
+	// Err is the rule the value breaks.
+	Err error
+}
+
+func (e *OptionError) Error() string {
+	if e.Value == nil {
+		return fmt.Sprintf("zohoterritory: %s: %v", e.Option, e.Err)
+	}
+	return fmt.Sprintf("zohoterritory: %s(%#v): %v", e.Option, e.Value, e.Err)
+}
+
+// Unwrap returns the rule.
+func (e *OptionError) Unwrap() error { return e.Err }

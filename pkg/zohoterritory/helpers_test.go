@@ -83,7 +83,7 @@ func setup(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, *fake, *s
 	for _, o := range opts {
 		var s settings
 		_ = o(&s)
-		if s.authSet > 0 {
+		if len(s.auth) > 0 {
 			hasAuth = true
 		}
 	}

@@ -6,6 +6,13 @@ import "fmt"
 // most 19 decimal digits.
 const maxIDLen = 19
 
+// CheckID returns nil when id is a Zoho record id (1 to 19 decimal
+// digits, as every user and territory id is), and otherwise an
+// [*InvalidIDError] with the rule it breaks and an empty Arg, for the
+// caller to name where the id came from. The client runs the same check
+// on every id before it sends anything.
+func CheckID(id string) error { return checkID("", id) }
+
 // checkID returns an [*InvalidIDError] naming arg when id is not a Zoho
 // record id.
 func checkID(arg, id string) error {

@@ -387,64 +387,15 @@ func getOne[T any](ctx context.Context, c *Client, r reads[T], owner, id string)
 		Err: fmt.Errorf("decode body: asked for %s %s, got %v", r.itemArg, id, p.ids)}
 }
 
-// read sends a GET built by build, retrying what may pass as the client's
-// [RetryPolicy] says and spending b, and returns a 200 or 204 read in
-// full. Any other outcome is the error: an [*APIError] (a
+// read sends a GET through the request core, spending b, and returns a 200
+// or 204 read in full. Any other outcome is the error: an [*APIError] (a
 // [*RateLimitError] for 429) for an answer, an [*AuthError] when no token
 // could be had, the transport's error otherwise. A read changes nothing, so
-// unlike a removal it may be repeated after any failure that may pass.
+// the core may repeat it after any failure that may pass.
 func (c *Client) read(ctx context.Context, op string, b *budget, send sendFunc) (*http.Response, []byte, error) {
-	var last attempt
-	for n := 1; ; n++ {
-		if ctx.Err() != nil {
-			return nil, nil, fmt.Errorf("%s: %w", op, context.Cause(ctx))
-		}
-		last = c.readOnce(ctx, op, send)
-		var authErr *AuthError
-		if errors.As(last.err, &authErr) {
-			return nil, nil, last.err
-		}
-		wait, retryable, why := c.shouldRetry(last)
-		if !retryable || n >= c.retry.MaxAttempts || !b.take() {
-			break
-		}
-		if wait == 0 {
-			wait = c.retry.backoff(n, c.rnd)
-		}
-		c.logRetry(op, n, wait, why)
-		if err := c.sleep(ctx, wait); err != nil {
-			continue // the loop's ctx check reports it
-		}
+	s := c.do(ctx, &call{op: op, send: send, budget: b})
+	if err := readErr(op, s); err != nil {
+		return nil, nil, err
 	}
-	return c.readOutcome(op, last)
-}
-
-// readOnce sends one attempt of a read (see [Client.exchange]) and notes
-// whether a 200 or 400 body is JSON at all: shouldRetry asks again for a
-// cut-off or garbled one.
-func (c *Client) readOnce(ctx context.Context, op string, send sendFunc) attempt {
-	a := c.exchange(ctx, op, send)
-	if a.resp != nil && a.err == nil && (a.resp.StatusCode == http.StatusOK || a.resp.StatusCode == http.StatusBadRequest) {
-		var probe json.RawMessage
-		a.decodeErr = json.Unmarshal(a.body, &probe)
-	}
-	return a
-}
-
-// readOutcome turns the last attempt of a read into its result.
-func (c *Client) readOutcome(op string, a attempt) (*http.Response, []byte, error) {
-	if a.resp == nil {
-		return nil, nil, fmt.Errorf("%s: %w", op, a.err)
-	}
-	status := a.resp.StatusCode
-	apiErr := &APIError{Operation: op, StatusCode: status, Response: a.resp, Body: a.body}
-	if a.err != nil {
-		apiErr.Err = fmt.Errorf("read body: %w", a.err)
-		return nil, nil, apiErr
-	}
-	switch status {
-	case http.StatusOK, http.StatusNoContent:
-		return a.resp, a.body, nil
-	}
-	return nil, nil, c.requestError(apiErr, a)
+	return s.last.resp, s.last.body, nil
 }

@@ -5,15 +5,14 @@ import (
 	"fmt"
 )
 
-// attachDetails fills in Zoho's details object of the failed items from the
-// raw envelope. Only failures carry details worth keeping, so the second
+// attachDetails fills in Zoho's details object of the failed results from
+// the raw envelope; at[i] is the place in the envelope of results[i]'s
+// entry, or -1. Only failures carry details worth keeping, so the second
 // parse is paid only when there are some.
-func attachDetails(body []byte, key string, results ...[]ItemResult) {
+func attachDetails(body []byte, key string, results []ItemResult, at []int) {
 	need := false
-	for _, rs := range results {
-		for _, r := range rs {
-			need = need || r.Outcome == Failed
-		}
+	for _, r := range results {
+		need = need || r.Outcome == Failed
 	}
 	if !need {
 		return
@@ -25,28 +24,11 @@ func attachDetails(body []byte, key string, results ...[]ItemResult) {
 		return
 	}
 	entries := env[key]
-	for _, rs := range results {
-		for i := range rs {
-			if rs[i].Outcome == Failed && rs[i].index < len(entries) {
-				rs[i].Details = entries[rs[i].index].Details
-			}
+	for i := range results {
+		if results[i].Outcome == Failed && at[i] >= 0 && at[i] < len(entries) {
+			results[i].Details = entries[at[i]].Details
 		}
 	}
-}
-
-// wireItem is one entry of Zoho's envelope, read in a single pass with the
-// fields the spec's two item shapes (zohoapi.SuccessItem and
-// zohoapi.ErrorItem) share. The generated union type would parse each
-// entry three more times and accepts any shape in every AsX method; here
-// the status decides what an entry is, and an entry with an unknown status
-// is kept as Unknown rather than guessed.
-type wireItem struct {
-	Code    string `json:"code"`
-	Details struct {
-		ID string `json:"id"`
-	} `json:"details"`
-	Message string `json:"message"`
-	Status  string `json:"status"`
 }
 
 // item is one decoded entry of Zoho's envelope.
@@ -109,7 +91,10 @@ func validOrEmpty(id string) string {
 // member" / "not linked" for the ids that attempt removed, so that answer
 // counts as Removed, marked Inferred. Without an uncertain attempt, "not a
 // member" is a failure like any other.
-func mapItems(ids []string, items []wireItem, uncertain bool) (matched, unmatched []ItemResult) {
+//
+// at holds, for each result of matched and then of unmatched, the place of
+// its entry in the envelope (-1 for none), for [attachDetails].
+func mapItems(ids []string, items []wireItem, uncertain bool) (matched, unmatched []ItemResult, at []int) {
 	index := make(map[string]int, len(ids))
 	for i, id := range ids {
 		index[id] = i
@@ -149,7 +134,9 @@ func mapItems(ids []string, items []wireItem, uncertain bool) (matched, unmatche
 	}
 
 	matched = make([]ItemResult, len(ids))
+	at = make([]int, 0, len(ids)+len(anonymous)+len(foreign))
 	for i, id := range ids {
+		at = append(at, got[i])
 		if got[i] < 0 {
 			matched[i] = ItemResult{ID: id, Outcome: Unknown, Message: fmt.Sprintf(
 				"Zoho answered %d ids with %d items, %d of which name no id: which of them is about this id cannot be told",
@@ -159,17 +146,18 @@ func mapItems(ids []string, items []wireItem, uncertain bool) (matched, unmatche
 		matched[i] = toResult(id, decoded[got[i]], uncertain)
 	}
 	for _, n := range append(anonymous, foreign...) {
+		at = append(at, n)
 		unmatched = append(unmatched, toResult(decoded[n].id, decoded[n], false))
 	}
-	return matched, unmatched
+	return matched, unmatched, at
 }
 
 func toResult(id string, it item, uncertain bool) ItemResult {
-	r := ItemResult{ID: id, Outcome: it.outcome, Code: it.code, Message: it.message, index: it.index}
+	r := ItemResult{ID: id, Outcome: it.outcome, Code: it.code, Message: it.message}
 	if it.outcome != Failed {
 		return r
 	}
-	r.Reason = classify(it.code, it.message)
+	r.Reason = reasonFor(it.code, it.message)
 	if uncertain && r.Reason == ReasonNotMember {
 		r.Outcome, r.Reason, r.Inferred = Removed, "", true
 	}

@@ -113,9 +113,9 @@ func TestRequestLevelErrors(t *testing.T) {
 		{400, "INVALID_REQUEST_METHOD", "The http request method type is not a valid one", ErrInvalidRequestMethod, ReasonRejected},
 		{400, "REQUIRED_PARAM_MISSING", "One of the expected parameter is missing", ErrRequiredParamMissing, ReasonRejected},
 		{400, "API_NOT_SUPPORTED", "the api version is not supported", ErrAPINotSupported, ReasonRejected},
-		{401, "OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL", ErrOAuthScopeMismatch, ReasonNoPermission},
-		{401, "AUTHENTICATION_FAILURE", "Authentication failed", ErrAuthenticationFailure, ReasonNoPermission},
-		{401, "INVALID_TOKEN", "invalid oauth token", ErrInvalidToken, ReasonNoPermission},
+		{401, "OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL", ErrOAuthScopeMismatch, ReasonUnauthorized},
+		{401, "AUTHENTICATION_FAILURE", "Authentication failed", ErrAuthenticationFailure, ReasonUnauthorized},
+		{401, "INVALID_TOKEN", "invalid oauth token", ErrInvalidToken, ReasonUnauthorized},
 		{403, "TERRITORY_NOT_ENABLED", "Territory management is not enabled", ErrTerritoryDisabled, ReasonRejected},
 		{403, "TERRITORY_DISABLED", "Territory feature is disabled", ErrTerritoryDisabled, ReasonRejected},
 		{403, "NO_PERMISSION", "permission denied", ErrNoPermission, ReasonNoPermission},
@@ -352,7 +352,7 @@ func TestAuthFailureCancelsLaterBatches(t *testing.T) {
 	require.ErrorIs(t, err, ErrOAuthScopeMismatch)
 	assert.Len(t, f.requests(), 1, "the first scope failure stops the rest")
 	require.Len(t, res.Items, 300)
-	assert.Equal(t, ReasonNoPermission, res.Items[0].Reason)
+	assert.Equal(t, ReasonUnauthorized, res.Items[0].Reason)
 	assert.Equal(t, ReasonNotSent, res.Items[299].Reason)
 	assert.Equal(t, Failed, res.Items[299].Outcome)
 	assert.Empty(t, res.Removed())

@@ -1,6 +1,7 @@
 package zohoterritory
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -20,6 +21,7 @@ const (
 	Failed
 )
 
+// String returns "removed", "failed" or "unknown".
 func (o Outcome) String() string {
 	switch o {
 	case Removed:
@@ -42,47 +44,13 @@ const (
 	ReasonInvalidID        Reason = "invalid_id"        // no user or territory has the id
 	ReasonUserInactive     Reason = "user_inactive"     // the user is deleted, inactive or not a CRM user
 	ReasonNotAllowed       Reason = "not_allowed"       // NOT_ALLOWED: the caller may not change their own territories
-	ReasonNoPermission     Reason = "no_permission"     // the caller lacks the permission or scope
-	ReasonRateLimited      Reason = "rate_limited"      // Zoho answered 429 to every attempt; nothing was done
-	ReasonNotSent          Reason = "not_sent"          // the request was never sent (cancelled, or an earlier batch failed authentication)
+	ReasonUnauthorized     Reason = "unauthorized"      // the token was missing, rejected, or lacks a scope the operation needs
+	ReasonNoPermission     Reason = "no_permission"     // the user behind the token lacks the permission (NO_PERMISSION, PERMISSION_DENIED)
+	ReasonRateLimited      Reason = "rate_limited"      // Zoho answered 429 and nothing was done
+	ReasonNotSent          Reason = "not_sent"          // the request was never sent (cancelled, stopped, or an earlier batch failed for good)
 	ReasonRejected         Reason = "rejected"          // the whole request was rejected for another documented reason
 	ReasonOther            Reason = "other"             // an error the client does not recognise; see Code and Message
 )
-
-// classify reads the reason out of Zoho's code and message. Messages are
-// matched loosely (lower case, key phrases) because Zoho's wording differs
-// between versions and pages (v7 even spells "The ser is not a member").
-func classify(code, message string) Reason {
-	m := strings.ToLower(message)
-	switch code {
-	case "NOT_ALLOWED":
-		return ReasonNotAllowed
-	case "NO_PERMISSION", "PERMISSION_DENIED", "OAUTH_SCOPE_MISMATCH", "AUTHENTICATION_FAILURE", "INVALID_TOKEN":
-		return ReasonNoPermission
-	case "TOO_MANY_REQUESTS":
-		return ReasonRateLimited
-	case "INVALID_DATA":
-		switch {
-		case strings.Contains(m, "not a member"), strings.Contains(m, "not linked"):
-			return ReasonNotMember
-		case strings.Contains(m, "manager"), strings.Contains(m, "cannot be removed from the user") && !strings.Contains(m, "organization"):
-			return ReasonManager
-		case strings.Contains(m, "organization territory"), strings.Contains(m, "default territory"):
-			return ReasonDefaultTerritory
-		case strings.Contains(m, "deleted"), strings.Contains(m, "inactive"), strings.Contains(m, "not associated with zoho crm"):
-			return ReasonUserInactive
-		case strings.Contains(m, "maximum"), strings.Contains(m, "exceeded"), strings.Contains(m, "limit"):
-			return ReasonRejected
-		case strings.Contains(m, "invalid"):
-			return ReasonInvalidID
-		}
-		return ReasonOther
-	case "INVALID_REQUEST_METHOD", "REQUIRED_PARAM_MISSING", "INVALID_URL_PATTERN", "API_NOT_SUPPORTED",
-		"TERRITORY_NOT_ENABLED", "TERRITORY_DISABLED":
-		return ReasonRejected
-	}
-	return ReasonOther
-}
 
 // ItemResult is the outcome for one id.
 type ItemResult struct {
@@ -107,8 +75,27 @@ type ItemResult struct {
 	// that no item of Zoho's explains, such as an [*APIError] or a
 	// transport error; nil otherwise.
 	Err error
+}
 
-	index int // the matched entry's place in Zoho's envelope
+// String describes the outcome on one line, such as
+// "5725767000000452115 failed (not_member): The user is not a member of
+// this territory.".
+func (r ItemResult) String() string {
+	var b strings.Builder
+	b.WriteString(r.ID)
+	b.WriteByte(' ')
+	b.WriteString(r.Outcome.String())
+	switch {
+	case r.Inferred:
+		b.WriteString(" (by an earlier attempt whose answer was lost)")
+	case r.Reason != "":
+		fmt.Fprintf(&b, " (%s)", r.Reason)
+	}
+	if r.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(r.Message)
+	}
+	return b.String()
 }
 
 // Call is one HTTP request the client made for a batch of ids, kept so that
@@ -127,6 +114,19 @@ type Call struct {
 	Body []byte
 	// Err is the call's request-level error, if any.
 	Err error
+}
+
+// String describes the call on one line: the operation, how many ids,
+// attempts, and the last status or error.
+func (c Call) String() string {
+	s := fmt.Sprintf("%s (%s, %s)", c.Operation, plural(len(c.IDs), "id"), plural(c.Attempts, "attempt"))
+	switch {
+	case c.Err != nil:
+		s += ": " + c.Err.Error()
+	case c.Response != nil:
+		s += ": " + c.Response.Status
+	}
+	return s
 }
 
 // Result holds the per-id outcomes of a removal, one [ItemResult] per
@@ -167,6 +167,13 @@ func (r *Result) AllRemoved() bool {
 	return true
 }
 
+// String summarises the result on one line, such as
+// "3 removed, 1 failed, 0 unknown (2 calls)".
+func (r *Result) String() string {
+	return fmt.Sprintf("%d removed, %d failed, %d unknown (%s)",
+		len(r.Removed()), len(r.Failed()), len(r.Unknown()), plural(len(r.Calls), "call"))
+}
+
 func (r *Result) ids(o Outcome) []string {
 	var out []string
 	for _, it := range r.Items {
@@ -175,4 +182,11 @@ func (r *Result) ids(o Outcome) []string {
 		}
 	}
 	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

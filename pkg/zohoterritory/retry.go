@@ -4,15 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net/http"
-	"strconv"
 	"sync/atomic"
 	"time"
 )
 
 // RetryPolicy says when and how a request is sent again. Only failures that
 // may pass are retried: transport errors, 429 and 5xx, and a 200, 207 or 400
-// whose body was cut off. Other 4xx answers are never retried.
+// whose body was cut off. Other 4xx answers are never retried. Reads and
+// changes share one attempt loop, so the policy means the same for both.
 type RetryPolicy struct {
 	// MaxAttempts is the most times one request is sent, the first
 	// included; 1 disables retries.
@@ -23,9 +22,10 @@ type RetryPolicy struct {
 	// MaxDelay caps one wait, whether computed or asked for by the server
 	// with Retry-After.
 	MaxDelay time.Duration
-	// Budget is the most retries one bulk removal may spend across all its
-	// batches, so that an outage is not multiplied by the number of
-	// batches. 0 leaves retries bounded by MaxAttempts alone.
+	// Budget is the most retries one bulk removal (or one listing) may
+	// spend across all its calls, so that an outage is not multiplied by
+	// the number of batches or pages. 0 leaves retries bounded by
+	// MaxAttempts alone.
 	Budget int
 	// AttemptTimeout bounds each attempt, even when the caller's context
 	// has no deadline.
@@ -94,27 +94,6 @@ func (b *budget) take() bool {
 			return true
 		}
 	}
-}
-
-// parseRetryAfter reads a Retry-After header, in seconds or as an HTTP date,
-// relative to now. It returns 0 when the header is absent or unreadable.
-func parseRetryAfter(h http.Header, now time.Time) time.Duration {
-	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		if secs < 0 {
-			return 0
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
 }
 
 // sleepCtx waits for d or until ctx is done.

@@ -1,0 +1,128 @@
+package zohoterritory
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+)
+
+// Sentinels for the codes of Zoho's error catalog. An [*APIError] (and a
+// per-id failure's Err) matches the sentinel of its code with [errors.Is]:
+//
+//	if errors.Is(err, zohoterritory.ErrOAuthScopeMismatch) { ... }
+var (
+	// ErrInvalidData matches INVALID_DATA: a bad id, a user who is not a
+	// member, a manager or default territory that cannot be removed.
+	ErrInvalidData = errors.New("zohoterritory: INVALID_DATA")
+	// ErrNotAllowed matches NOT_ALLOWED: the caller may not change the
+	// territories they belong to.
+	ErrNotAllowed = errors.New("zohoterritory: NOT_ALLOWED")
+	// ErrInvalidRequestMethod matches INVALID_REQUEST_METHOD.
+	ErrInvalidRequestMethod = errors.New("zohoterritory: INVALID_REQUEST_METHOD")
+	// ErrRequiredParamMissing matches REQUIRED_PARAM_MISSING (no `ids`).
+	ErrRequiredParamMissing = errors.New("zohoterritory: REQUIRED_PARAM_MISSING")
+	// ErrAPINotSupported matches API_NOT_SUPPORTED: the API version is not served.
+	ErrAPINotSupported = errors.New("zohoterritory: API_NOT_SUPPORTED")
+	// ErrOAuthScopeMismatch matches OAUTH_SCOPE_MISMATCH: the token lacks a
+	// scope; refreshing it does not help.
+	ErrOAuthScopeMismatch = errors.New("zohoterritory: OAUTH_SCOPE_MISMATCH")
+	// ErrAuthenticationFailure matches AUTHENTICATION_FAILURE: no token was sent.
+	ErrAuthenticationFailure = errors.New("zohoterritory: AUTHENTICATION_FAILURE")
+	// ErrInvalidToken matches INVALID_TOKEN: the token is expired, revoked
+	// or from another data centre, and a refresh did not help.
+	ErrInvalidToken = errors.New("zohoterritory: INVALID_TOKEN")
+	// ErrNoPermission matches NO_PERMISSION and PERMISSION_DENIED.
+	ErrNoPermission = errors.New("zohoterritory: NO_PERMISSION")
+	// ErrTerritoryDisabled matches TERRITORY_NOT_ENABLED and
+	// TERRITORY_DISABLED: the organization has territories turned off.
+	ErrTerritoryDisabled = errors.New("zohoterritory: TERRITORY_DISABLED")
+	// ErrInvalidURLPattern matches INVALID_URL_PATTERN.
+	ErrInvalidURLPattern = errors.New("zohoterritory: INVALID_URL_PATTERN")
+	// ErrTooManyRequests matches TOO_MANY_REQUESTS and any HTTP 429.
+	ErrTooManyRequests = errors.New("zohoterritory: TOO_MANY_REQUESTS")
+	// ErrInternal matches INTERNAL_ERROR, INTERNAL_SERVER_ERROR and any
+	// HTTP 5xx.
+	ErrInternal = errors.New("zohoterritory: INTERNAL_ERROR")
+)
+
+// zohoCode is one row of the table of Zoho's error codes: everything the
+// client decides from a code alone.
+type zohoCode struct {
+	code string
+	// status is the HTTP status Zoho documents for the code when it comes
+	// as a request-level error.
+	status int
+	// sentinel is what an [*APIError] with the code matches with errors.Is.
+	sentinel error
+	// reason is a per-id failure's [Reason]; "" means it is read from
+	// the message (INVALID_DATA covers many cases).
+	reason Reason
+	// retryable says that the same request may pass later: the server
+	// was busy or failed.
+	retryable bool
+	// refresh says that a fresh access token may cure it.
+	refresh bool
+}
+
+// zohoCodes is the one table of Zoho's error codes, read by
+// [APIError.Is], by the per-id [Reason] and by the retry decision. It is
+// never written; TestCodeTableCoversTheSpec keeps it in step with
+// api/openapi.yaml's catalog.
+var zohoCodes = [...]zohoCode{
+	{code: "INVALID_DATA", status: http.StatusBadRequest, sentinel: ErrInvalidData},
+	{code: "NOT_ALLOWED", status: http.StatusBadRequest, sentinel: ErrNotAllowed, reason: ReasonNotAllowed},
+	{code: "INVALID_REQUEST_METHOD", status: http.StatusBadRequest, sentinel: ErrInvalidRequestMethod, reason: ReasonRejected},
+	{code: "REQUIRED_PARAM_MISSING", status: http.StatusBadRequest, sentinel: ErrRequiredParamMissing, reason: ReasonRejected},
+	{code: "API_NOT_SUPPORTED", status: http.StatusBadRequest, sentinel: ErrAPINotSupported, reason: ReasonRejected},
+	{code: "OAUTH_SCOPE_MISMATCH", status: http.StatusUnauthorized, sentinel: ErrOAuthScopeMismatch, reason: ReasonUnauthorized},
+	{code: "AUTHENTICATION_FAILURE", status: http.StatusUnauthorized, sentinel: ErrAuthenticationFailure, reason: ReasonUnauthorized},
+	{code: "INVALID_TOKEN", status: http.StatusUnauthorized, sentinel: ErrInvalidToken, reason: ReasonUnauthorized, refresh: true},
+	{code: "NO_PERMISSION", status: http.StatusForbidden, sentinel: ErrNoPermission, reason: ReasonNoPermission},
+	{code: "PERMISSION_DENIED", status: http.StatusForbidden, sentinel: ErrNoPermission, reason: ReasonNoPermission},
+	{code: "TERRITORY_NOT_ENABLED", status: http.StatusForbidden, sentinel: ErrTerritoryDisabled, reason: ReasonRejected},
+	{code: "TERRITORY_DISABLED", status: http.StatusForbidden, sentinel: ErrTerritoryDisabled, reason: ReasonRejected},
+	{code: "INVALID_URL_PATTERN", status: http.StatusNotFound, sentinel: ErrInvalidURLPattern, reason: ReasonRejected},
+	{code: "TOO_MANY_REQUESTS", status: http.StatusTooManyRequests, sentinel: ErrTooManyRequests, reason: ReasonRateLimited, retryable: true},
+	{code: "INTERNAL_ERROR", status: http.StatusInternalServerError, sentinel: ErrInternal, reason: ReasonOther, retryable: true},
+	{code: "INTERNAL_SERVER_ERROR", status: http.StatusInternalServerError, sentinel: ErrInternal, reason: ReasonOther, retryable: true},
+}
+
+// lookupCode returns the table's row for code.
+func lookupCode(code string) (zohoCode, bool) {
+	for _, c := range zohoCodes {
+		if c.code == code {
+			return c, true
+		}
+	}
+	return zohoCode{}, false
+}
+
+// reasonFor classifies a failure from Zoho's code and message. Messages
+// matter for INVALID_DATA only, and are matched loosely (lower case, key
+// phrases) because Zoho's wording differs between versions and pages (v7
+// even spells "The ser is not a member"). An unknown code is ReasonOther.
+func reasonFor(code, message string) Reason {
+	c, ok := lookupCode(code)
+	switch {
+	case !ok:
+		return ReasonOther
+	case c.reason != "":
+		return c.reason
+	}
+	m := strings.ToLower(message)
+	switch {
+	case strings.Contains(m, "not a member"), strings.Contains(m, "not linked"):
+		return ReasonNotMember
+	case strings.Contains(m, "manager"), strings.Contains(m, "cannot be removed from the user") && !strings.Contains(m, "organization"):
+		return ReasonManager
+	case strings.Contains(m, "organization territory"), strings.Contains(m, "default territory"):
+		return ReasonDefaultTerritory
+	case strings.Contains(m, "deleted"), strings.Contains(m, "inactive"), strings.Contains(m, "not associated with zoho crm"):
+		return ReasonUserInactive
+	case strings.Contains(m, "maximum"), strings.Contains(m, "exceeded"), strings.Contains(m, "limit"):
+		return ReasonRejected
+	case strings.Contains(m, "invalid"):
+		return ReasonInvalidID
+	}
+	return ReasonOther
+}

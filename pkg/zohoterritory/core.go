@@ -1,0 +1,197 @@
+package zohoterritory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/seed-ab9c0d28/zohoterritory/gen/zohoapi"
+)
+
+// This file is the request core: every HTTP request the client makes, read
+// or change, goes through [Client.do], one attempt loop with one set of
+// rules (backoff with jitter, Retry-After, the deadline rule, the retry
+// budget, the per-attempt timeout), and every response is read by
+// [Client.classify].
+
+// sendFunc sends one request through the generated client.
+type sendFunc func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error)
+
+// call is one request of an operation, sent and retried by [Client.do]
+// until it settles.
+type call struct {
+	op string
+	// envelopeKey is the key of a change's envelope, or "" for a read.
+	envelopeKey string
+	send        sendFunc
+	// budget is the retry budget shared by the calls of one listing or
+	// one change.
+	budget *budget
+	// stop, once closed, keeps further attempts from being sent: the call
+	// settles with the answer it has.
+	stop <-chan struct{}
+	// beforeSend, if set, is called before each attempt is sent; an error
+	// keeps the attempt from being sent and ends the call.
+	beforeSend func(attempt int) error
+	// afterAttempt, if set, is called with each attempt's answer before
+	// the retry decision: the per-attempt hook.
+	afterAttempt func(attempt int, a answer)
+}
+
+// settled is what a call came to.
+type settled struct {
+	// last is the last attempt's answer; meaningless when attempts is 0.
+	last     answer
+	attempts int
+	// uncertain is set once an attempt may have been carried out without
+	// the client learning its outcome (a lost connection after sending, a
+	// 5xx, a cut-off or unreadable success) and a later attempt followed.
+	uncertain bool
+	// cause is why the call stopped before its answer settled it: the
+	// context's cause, [errStopped], or beforeSend's error; nil when the
+	// last answer is the call's own end.
+	cause error
+	// hookFailed says that cause came from beforeSend.
+	hookFailed bool
+}
+
+// errStopped is the cause of a call that was asked to stop sending.
+var errStopped = errors.New("stopped before it was sent")
+
+// do sends c, retrying what may pass as the client's [RetryPolicy] says.
+// It never sleeps past the caller's deadline: when the wait before a retry
+// would outlast it, the last answer stands, so that a 429 is reported as a
+// [*RateLimitError] rather than as a deadline.
+func (c *Client) do(ctx context.Context, cl *call) settled {
+	var s settled
+	for n := 1; ; n++ {
+		if ctx.Err() != nil {
+			s.cause = context.Cause(ctx)
+			return s
+		}
+		if n > 1 && isClosed(cl.stop) {
+			s.cause = errStopped
+			return s
+		}
+		if cl.beforeSend != nil {
+			if err := cl.beforeSend(n); err != nil {
+				s.cause, s.hookFailed = err, true
+				return s
+			}
+		}
+		a := c.attempt(ctx, cl)
+		s.last, s.attempts = a, n
+		if cl.afterAttempt != nil {
+			cl.afterAttempt(n, a)
+		}
+		retry, why := a.retryable()
+		if !retry {
+			return s
+		}
+		if a.sent && !a.refused() {
+			s.uncertain = true
+		}
+		if n >= c.retry.MaxAttempts || !cl.budget.take() {
+			return s
+		}
+		wait := min(a.retryAfter, c.retry.MaxDelay)
+		if wait == 0 {
+			wait = c.retry.backoff(n, c.rnd)
+		}
+		if deadline, ok := ctx.Deadline(); ok && c.now().Add(wait).After(deadline) {
+			return s
+		}
+		c.logRetry(cl.op, n, wait, why)
+		if c.sleep(ctx, wait) != nil {
+			continue // the loop's context check reports it
+		}
+	}
+}
+
+// attempt sends one attempt with its own timeout, reads the whole body (the
+// transport limits its size) and classifies the answer. The token is
+// fetched first: its reply may name the API domain to call.
+func (c *Client) attempt(ctx context.Context, cl *call) answer {
+	actx, cancel := context.WithTimeout(ctx, c.retry.AttemptTimeout)
+	defer cancel()
+	if _, err := c.tokens.token(actx); err != nil {
+		return answer{kind: kindNoResponse, err: err}
+	}
+	gc, err := c.api()
+	if err != nil {
+		return c.classify(cl.op, cl.envelopeKey, nil, nil, err, false)
+	}
+	resp, err := cl.send(actx, gc)
+	if err != nil {
+		var authErr *AuthError
+		if errors.As(err, &authErr) {
+			return answer{kind: kindNoResponse, err: authErr}
+		}
+		return c.classify(cl.op, cl.envelopeKey, nil, nil, err, !isDialError(err))
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return c.classify(cl.op, cl.envelopeKey, resp, body, err, true)
+}
+
+// isDialError reports whether err happened while connecting, before any
+// byte of the request reached the server.
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+func isClosed(ch <-chan struct{}) bool {
+	if ch == nil {
+		return false
+	}
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// logRetry logs a retry, if a logger is set.
+func (c *Client) logRetry(op string, attempt int, wait time.Duration, why string) {
+	if c.logger != nil {
+		c.logger.Warn("zohoterritory: retrying", "operation", op, "attempt", attempt, "wait", wait, "reason", why)
+	}
+}
+
+// fetchErr is the error of a call whose token could not be had: the
+// [*AuthError] itself, never wrapped, so that the caller sees the accounts
+// server it names.
+func fetchErr(a answer) (*AuthError, bool) {
+	var authErr *AuthError
+	if a.kind == kindNoResponse && errors.As(a.err, &authErr) {
+		return authErr, true
+	}
+	return nil, false
+}
+
+// readErr turns a settled read into its error: nil when the last answer is
+// one a read wants (200 with JSON, or 204).
+func readErr(op string, s settled) error {
+	switch {
+	case s.attempts == 0:
+		return fmt.Errorf("%s: %w", op, s.cause)
+	case s.last.kind == kindOK:
+		return nil
+	}
+	err := s.last.err
+	if authErr, ok := fetchErr(s.last); ok {
+		err = authErr
+	}
+	if s.cause != nil && !errors.Is(err, s.cause) {
+		// Stopped while waiting to retry: the last answer stands, and
+		// the caller learns why nothing followed it.
+		return errors.Join(err, fmt.Errorf("%s: %w", op, s.cause))
+	}
+	return err
+}
