@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/testkit"
 )
 
 // resultEntry is one code-carrying object of a body: the top-level error
@@ -152,9 +153,11 @@ func TestCoverageErrorCodes(t *testing.T) {
 	}
 
 	statuses := map[string][]int{}
-	for _, u := range exampleUses(t, doc) {
-		if !slices.Contains(statuses[u.example], u.status) {
-			statuses[u.example] = append(statuses[u.example], u.status)
+	uses, err := testkit.Examples()
+	require.NoError(t, err)
+	for _, u := range uses {
+		if u.Name != "" && !slices.Contains(statuses[u.Name], u.Status) {
+			statuses[u.Name] = append(statuses[u.Name], u.Status)
 		}
 	}
 	for name, ex := range doc.Components.Examples {
@@ -303,14 +306,19 @@ func TestStatusSemantics(t *testing.T) {
 		entries, envelope := caseEntries(t, c)
 		checkStatusSemantics(t, what, c.Response.Status, entries, envelope)
 	}
-	for _, u := range exampleUses(t, validator.Doc()) {
-		what := "example " + u.example + " as " + u.operation + " " + strconv.Itoa(u.status)
-		if readOps[u.operation] {
-			checkReadSemantics(t, what, u.operation, u.status, u.value)
+	examples, err := testkit.Examples()
+	require.NoError(t, err)
+	for _, u := range examples {
+		if u.Name == "" {
 			continue
 		}
-		entries, envelope := entriesOf(u.value)
-		checkStatusSemantics(t, what, u.status, entries, envelope)
+		what := "example " + u.Name + " as " + u.Operation + " " + strconv.Itoa(u.Status)
+		if readOps[u.Operation] {
+			checkReadSemantics(t, what, u.Operation, u.Status, u.Value)
+			continue
+		}
+		entries, envelope := entriesOf(u.Value)
+		checkStatusSemantics(t, what, u.Status, entries, envelope)
 	}
 }
 

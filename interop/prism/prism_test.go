@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/testkit"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
@@ -187,55 +187,32 @@ var sentinels = map[string]error{
 	"INTERNAL_SERVER_ERROR":  zohoterritory.ErrInternal,
 }
 
-// example is one named example of one documented response of one operation.
-type example struct {
-	operation string
-	status    int
-	name      string
-	value     any
-}
-
 // examples walks api/openapi.yaml: every operation, every documented
 // status, every named example of its JSON body, and each 204 (which has
 // no body, and so no example: name and value are empty).
-func examples(t *testing.T) []example {
+func examples(t *testing.T) []testkit.Example {
 	t.Helper()
-	v, err := contract.New()
+	all, err := testkit.Examples()
 	require.NoError(t, err)
-	var out []example
-	for path, item := range v.Doc().Paths.Map() {
-		for method, op := range item.Operations() {
-			_, known := operations[op.OperationID]
-			_, read := readOperations[op.OperationID]
-			require.Truef(t, known || read, "%s %s: operation %q is new to this test", method, path, op.OperationID)
-			for code, ref := range op.Responses.Map() {
-				status, err := strconv.Atoi(code)
-				require.NoErrorf(t, err, "%s: response %q is not a status code", op.OperationID, code)
-				if status == http.StatusNoContent {
-					require.Emptyf(t, ref.Value.Content, "%s 204: a body", op.OperationID)
-					out = append(out, example{operation: op.OperationID, status: status})
-					continue
-				}
-				media := ref.Value.Content.Get("application/json")
-				require.NotNilf(t, media, "%s %s: no application/json body", op.OperationID, code)
-				require.NotEmptyf(t, media.Examples, "%s %s: no named example", op.OperationID, code)
-				for name, ex := range media.Examples {
-					out = append(out, example{operation: op.OperationID, status: status, name: name, value: ex.Value.Value})
-				}
-			}
+	for _, ex := range all {
+		_, known := operations[ex.Operation]
+		_, read := readOperations[ex.Operation]
+		require.Truef(t, known || read, "%s %s: operation %q is new to this test", ex.Method, ex.Path, ex.Operation)
+		if ex.Name == "" {
+			require.Equalf(t, http.StatusNoContent, ex.Status, "%s %d: no named JSON example", ex.Operation, ex.Status)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.operation != b.operation {
-			return a.operation < b.operation
+	sort.Slice(all, func(i, j int) bool {
+		a, b := all[i], all[j]
+		if a.Operation != b.Operation {
+			return a.Operation < b.Operation
 		}
-		if a.status != b.status {
-			return a.status < b.status
+		if a.Status != b.Status {
+			return a.Status < b.Status
 		}
-		return a.name < b.name
+		return a.Name < b.Name
 	})
-	return out
+	return all
 }
 
 // TestMockExamples checks that the client reads every documented example as
@@ -263,18 +240,18 @@ func TestMockExamples(t *testing.T) {
 	}
 	all := examples(t)
 	for _, ex := range all {
-		name := ex.name
+		name := ex.Name
 		if name == "" {
 			name = "no-content"
 		}
-		t.Run(fmt.Sprintf("%s/%d/%s", ex.operation, ex.status, name), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/%d/%s", ex.Operation, ex.Status, name), func(t *testing.T) {
 			t.Parallel()
-			op := operations[ex.operation]
-			tr := &prismTransport{prefer: fmt.Sprintf("code=%d, example=%s", ex.status, ex.name)}
-			if ex.name == "" {
-				tr.prefer = fmt.Sprintf("code=%d", ex.status)
+			op := operations[ex.Operation]
+			tr := &prismTransport{prefer: fmt.Sprintf("code=%d, example=%s", ex.Status, ex.Name)}
+			if ex.Name == "" {
+				tr.prefer = fmt.Sprintf("code=%d", ex.Status)
 			}
-			rop, read := readOperations[ex.operation]
+			rop, read := readOperations[ex.Operation]
 			if read && rop.list {
 				tr.preferLater = "code=200, example=" + rop.lastPage
 			}
@@ -291,8 +268,8 @@ func TestMockExamples(t *testing.T) {
 				return
 			}
 
-			body, ok := ex.value.(map[string]any)
-			require.Truef(t, ok, "example value is %T, want an object", ex.value)
+			body, ok := ex.Value.(map[string]any)
+			require.Truef(t, ok, "example value is %T, want an object", ex.Value)
 			if raw, isEnvelope := body[op.key]; isEnvelope {
 				checkEnvelope(t, c, op, ex, raw)
 			} else {
@@ -332,50 +309,50 @@ func exampleIDs(t *testing.T, value any, key string) (ids []string, more bool) {
 //   - an error object: an *APIError naming the operation, with the
 //     status, code and message and the code's sentinel (a
 //     *RateLimitError for 429, ErrInternal for 5xx).
-func checkRead(t *testing.T, c *zohoterritory.Client, op readOperation, ex example, all []example) {
+func checkRead(t *testing.T, c *zohoterritory.Client, op readOperation, ex testkit.Example, all []testkit.Example) {
 	switch {
-	case ex.status == http.StatusOK && op.list:
-		want, more := exampleIDs(t, ex.value, op.key)
+	case ex.Status == http.StatusOK && op.list:
+		want, more := exampleIDs(t, ex.Value, op.key)
 		if more {
-			i := slices.IndexFunc(all, func(e example) bool { return e.operation == ex.operation && e.name == op.lastPage })
+			i := slices.IndexFunc(all, func(e testkit.Example) bool { return e.Operation == ex.Operation && e.Name == op.lastPage })
 			require.GreaterOrEqualf(t, i, 0, "no example %s", op.lastPage)
-			last, lastMore := exampleIDs(t, all[i].value, op.key)
+			last, lastMore := exampleIDs(t, all[i].Value, op.key)
 			require.False(t, lastMore, "the last page says more_records false")
 			want = append(want, last...)
 		}
 		got, _, err := op.call(c, t, op.owner, "")
 		require.NoError(t, err)
 		assert.Equal(t, want, got)
-	case ex.status == http.StatusOK:
-		want, _ := exampleIDs(t, ex.value, op.key)
+	case ex.Status == http.StatusOK:
+		want, _ := exampleIDs(t, ex.Value, op.key)
 		require.Len(t, want, 1)
 		got, found, err := op.call(c, t, op.owner, want[0])
 		require.NoError(t, err)
 		assert.True(t, found)
 		assert.Equal(t, want, got)
-	case ex.status == http.StatusNoContent:
+	case ex.Status == http.StatusNoContent:
 		got, found, err := op.call(c, t, op.owner, madeUp(1))
 		require.NoError(t, err)
 		assert.Empty(t, got)
 		assert.Equal(t, op.list, found, "a list is empty; a read by id finds nothing")
 	default:
-		body, ok := ex.value.(map[string]any)
-		require.Truef(t, ok, "example value is %T, want an object", ex.value)
+		body, ok := ex.Value.(map[string]any)
+		require.Truef(t, ok, "example value is %T, want an object", ex.Value)
 		code, message := fmt.Sprint(body["code"]), fmt.Sprint(body["message"])
 		_, _, err := op.call(c, t, op.owner, madeUp(1))
 		require.Error(t, err)
 		var apiErr *zohoterritory.APIError
 		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, ex.operation, apiErr.Operation)
-		assert.Equal(t, ex.status, apiErr.StatusCode)
+		assert.Equal(t, ex.Operation, apiErr.Operation)
+		assert.Equal(t, ex.Status, apiErr.StatusCode)
 		assert.Equal(t, code, apiErr.Code)
 		assert.Equal(t, message, apiErr.Message)
 		if s, ok := sentinels[code]; ok {
 			assert.ErrorIs(t, err, s)
 		}
 		var rl *zohoterritory.RateLimitError
-		assert.Equal(t, ex.status == http.StatusTooManyRequests, errors.As(err, &rl), "*RateLimitError")
-		if ex.status >= 500 {
+		assert.Equal(t, ex.Status == http.StatusTooManyRequests, errors.As(err, &rl), "*RateLimitError")
+		if ex.Status >= 500 {
 			assert.ErrorIs(t, err, zohoterritory.ErrInternal)
 		}
 	}
@@ -399,7 +376,7 @@ func (w wireItem) outcome() zohoterritory.Outcome {
 // madeUp returns the n-th id that no example uses.
 func madeUp(n int) string { return fmt.Sprintf("9%018d", n) }
 
-func checkEnvelope(t *testing.T, c *zohoterritory.Client, op operation, ex example, raw any) {
+func checkEnvelope(t *testing.T, c *zohoterritory.Client, op operation, ex testkit.Example, raw any) {
 	list, ok := raw.([]any)
 	require.Truef(t, ok, "%q is %T, want an array", op.key, raw)
 	var items []wireItem
@@ -490,8 +467,8 @@ func checkEnvelope(t *testing.T, c *zohoterritory.Client, op operation, ex examp
 	require.NoError(t, err, "an envelope is never a request-level failure")
 	require.Len(t, res.Calls, 1)
 	require.NotNil(t, res.Calls[0].Response)
-	assert.Equal(t, ex.status, res.Calls[0].Response.StatusCode)
-	assert.Equal(t, ex.operation, res.Calls[0].Operation, "the client used another operation")
+	assert.Equal(t, ex.Status, res.Calls[0].Response.StatusCode)
+	assert.Equal(t, ex.Operation, res.Calls[0].Operation, "the client used another operation")
 	require.Len(t, res.Items, len(ids))
 	for i, got := range res.Items {
 		assert.Equalf(t, ids[i], got.ID, "item %d", i)
@@ -510,7 +487,7 @@ func checkEnvelope(t *testing.T, c *zohoterritory.Client, op operation, ex examp
 	assert.Equal(t, wantUnmatched, gotUnmatched, "unmatched items")
 }
 
-func checkErrorObject(t *testing.T, c *zohoterritory.Client, op operation, ex example, body map[string]any) {
+func checkErrorObject(t *testing.T, c *zohoterritory.Client, op operation, ex testkit.Example, body map[string]any) {
 	code, message := fmt.Sprint(body["code"]), fmt.Sprint(body["message"])
 	ids := []string{madeUp(1)}
 	if op.bulk {
@@ -520,8 +497,8 @@ func checkErrorObject(t *testing.T, c *zohoterritory.Client, op operation, ex ex
 	require.Error(t, err)
 	var apiErr *zohoterritory.APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, ex.operation, apiErr.Operation)
-	assert.Equal(t, ex.status, apiErr.StatusCode)
+	assert.Equal(t, ex.Operation, apiErr.Operation)
+	assert.Equal(t, ex.Status, apiErr.StatusCode)
 	assert.Equal(t, code, apiErr.Code)
 	assert.Equal(t, message, apiErr.Message)
 	if s, ok := sentinels[code]; ok {
@@ -531,7 +508,7 @@ func checkErrorObject(t *testing.T, c *zohoterritory.Client, op operation, ex ex
 	require.Len(t, res.Items, len(ids))
 
 	switch {
-	case ex.status == http.StatusTooManyRequests:
+	case ex.Status == http.StatusTooManyRequests:
 		var rl *zohoterritory.RateLimitError
 		require.ErrorAs(t, err, &rl)
 		assert.ErrorIs(t, err, zohoterritory.ErrTooManyRequests)
@@ -540,11 +517,11 @@ func checkErrorObject(t *testing.T, c *zohoterritory.Client, op operation, ex ex
 			require.NoError(t, convErr, "Retry-After %q", ra)
 			assert.Equal(t, time.Duration(secs)*time.Second, rl.RetryAfter)
 		}
-	case ex.status >= 500:
+	case ex.Status >= 500:
 		assert.ErrorIs(t, err, zohoterritory.ErrInternal)
 	}
 	for _, it := range res.Items {
-		if ex.status >= 500 {
+		if ex.Status >= 500 {
 			assert.Equalf(t, zohoterritory.Unknown, it.Outcome, "id %s: after a server fault the outcome is not known", it.ID)
 			continue
 		}

@@ -29,7 +29,6 @@ type accounts struct {
 	srv       *httptest.Server
 	refreshes atomic.Int32
 	reply     func(n int32) map[string]any // nil: a normal token reply
-	delay     time.Duration
 }
 
 func newAccounts(t *testing.T, apiDomain string) *accounts {
@@ -39,7 +38,6 @@ func newAccounts(t *testing.T, apiDomain string) *accounts {
 		assert.Equal(t, "/oauth/v2/token", r.URL.Path)
 		require.NoError(t, r.ParseForm())
 		n := a.refreshes.Add(1)
-		time.Sleep(a.delay)
 		if a.reply != nil {
 			writeJSON(w, http.StatusOK, a.reply(n))
 			return
@@ -61,24 +59,28 @@ func newAccounts(t *testing.T, apiDomain string) *accounts {
 }
 
 // TestRefreshOnceForConcurrentCallers: 50 callers hold a token Zoho has
-// revoked; exactly one refresh happens and every call succeeds.
+// revoked; exactly one refresh happens and every call succeeds. The API
+// refuses none of them until all 50 have sent the revoked token, so that
+// all of them are after a fresh token at once.
 func TestRefreshOnceForConcurrentCallers(t *testing.T) {
 	t.Parallel()
-	var apiURL string
+	const callers = 50
 	acc := newAccounts(t, "")
-	acc.delay = 20 * time.Millisecond
+	var arrivals sync.WaitGroup
+	arrivals.Add(callers)
 	c, f, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Zoho-oauthtoken 1000.access-2" {
+			arrivals.Done()
+			arrivals.Wait()
 			writeJSON(w, http.StatusUnauthorized, zohoError("INVALID_TOKEN", "invalid oauth token"))
 			return
 		}
 		allRemoved("territories")(w, r)
 	}, WithRefreshToken(testClientID, testClientSecret, testRefreshToken), WithAccountsURL(acc.srv.URL))
-	_ = apiURL
 
 	var wg sync.WaitGroup
-	errs := make([]error, 50)
-	for i := range 50 {
+	errs := make([]error, callers)
+	for i := range callers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -112,7 +114,6 @@ func TestRefreshOnceForConcurrentCallers(t *testing.T) {
 func TestRefreshOnceWhenExpired(t *testing.T) {
 	t.Parallel()
 	acc := newAccounts(t, "")
-	acc.delay = 10 * time.Millisecond
 	c, f, _ := setup(t, allRemoved("territories"), WithRefreshToken(testClientID, testClientSecret, testRefreshToken), WithAccountsURL(acc.srv.URL))
 	c.tokens.tok = &oauth2.Token{AccessToken: "1000.access-expired", Expiry: time.Now().Add(-time.Minute)}
 

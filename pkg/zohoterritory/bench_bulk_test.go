@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed-ab9c0d28/zohoterritory/internal/testorg"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
@@ -12,24 +13,6 @@ import (
 // latency is the delay the sandbox adds to every API request in the
 // throughput benchmarks.
 const latency = 20 * time.Millisecond
-
-// userInTerritories seeds one user who is a member of n territories.
-func userInTerritories(n int) (zohoterritorytest.Seed, string, []string) {
-	const caller, rep, org = "100", "200", "300"
-	seed := zohoterritorytest.Seed{
-		Users:              []zohoterritorytest.User{{ID: caller, FullName: "Caller"}, {ID: rep, FullName: "Rep"}},
-		Territories:        make([]zohoterritorytest.Territory, 0, n+1),
-		DefaultTerritoryID: org,
-		CallerID:           caller,
-	}
-	seed.Territories = append(seed.Territories, zohoterritorytest.Territory{ID: org, Name: "Org", ManagerID: caller, Members: []string{rep}})
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("7%08d", i)
-		seed.Territories = append(seed.Territories, zohoterritorytest.Territory{ID: ids[i], Name: "T", ManagerID: caller, ReportingTo: org, Members: []string{rep}})
-	}
-	return seed, rep, ids
-}
 
 // BenchmarkBulkThroughput removes a user from n territories through the
 // sandbox with 20 ms added to every request. The floor is
@@ -41,7 +24,8 @@ func BenchmarkBulkThroughput(b *testing.B) {
 	}
 	for _, bc := range cases {
 		b.Run(fmt.Sprintf("ids=%d/concurrency=%d", bc.ids, bc.concurrency), func(b *testing.B) {
-			seed, rep, ids := userInTerritories(bc.ids)
+			seed, ids := testorg.UserInTerritories(bc.ids)
+			rep := testorg.Rep
 			batches := (bc.ids + 99) / 100
 			waves := (batches + bc.concurrency - 1) / bc.concurrency
 			floor := time.Duration(waves) * latency

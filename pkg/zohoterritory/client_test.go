@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -239,7 +240,11 @@ func TestBulkFormJoinsIDsWithCommas(t *testing.T) {
 
 func TestBatchesOf100InOrder(t *testing.T) {
 	t.Parallel()
-	var inFlight, maxInFlight atomic.Int32
+	var inFlight, maxInFlight, seen atomic.Int32
+	// The first two batches wait for each other, so that two are in
+	// flight at once; the third comes alone.
+	var pair sync.WaitGroup
+	pair.Add(2)
 	h := func(w http.ResponseWriter, r *http.Request) {
 		n := inFlight.Add(1)
 		defer inFlight.Add(-1)
@@ -249,7 +254,10 @@ func TestBatchesOf100InOrder(t *testing.T) {
 				break
 			}
 		}
-		time.Sleep(5 * time.Millisecond)
+		if seen.Add(1) <= 2 {
+			pair.Done()
+			pair.Wait()
+		}
 		ids := idsOf(r)
 		// Answer in reverse order: the client must put results back in
 		// input order.
@@ -280,7 +288,7 @@ func TestBatchesOf100InOrder(t *testing.T) {
 	assert.Equal(t, map[int]int{100: 2, 50: 1}, sizes)
 	assert.ElementsMatch(t, ids, sent)
 	assert.Equal(t, ids, res.Removed(), "results in input order")
-	assert.LessOrEqual(t, maxInFlight.Load(), int32(2), "concurrency is bounded")
+	assert.Equal(t, int32(2), maxInFlight.Load(), "two batches at once, no more")
 	require.Len(t, res.Calls, 3)
 	assert.Equal(t, ids[:100], res.Calls[0].IDs)
 	assert.Equal(t, ids[200:], res.Calls[2].IDs)

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/seed-ab9c0d28/zohoterritory/api"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/testkit"
 )
 
 // specCodes returns every Zoho code api/openapi.yaml names: the catalog in
@@ -26,9 +27,6 @@ func specCodes(t *testing.T) []string {
 					Description string `yaml:"description"`
 				} `yaml:"ErrorCode"`
 			} `yaml:"schemas"`
-			Examples map[string]struct {
-				Value any `yaml:"value"`
-			} `yaml:"examples"`
 		} `yaml:"components"`
 	}
 	require.NoError(t, yaml.Unmarshal(api.OpenAPI(), &doc))
@@ -41,24 +39,12 @@ func specCodes(t *testing.T) []string {
 	for _, m := range regexp.MustCompile("`([A-Z][A-Z0-9_]+)`").FindAllStringSubmatch(doc.Components.Schemas.ErrorCode.Description, -1) {
 		add(m[1])
 	}
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			if c, ok := v["code"].(string); ok {
-				add(c)
-			}
-			for _, x := range v {
-				walk(x)
-			}
-		case []any:
-			for _, x := range v {
-				walk(x)
-			}
+	examples, err := testkit.Examples()
+	require.NoError(t, err)
+	for _, ex := range examples {
+		for _, c := range testkit.Strings(ex.Value, "code") {
+			add(c)
 		}
-	}
-	for _, ex := range doc.Components.Examples {
-		walk(ex.Value)
 	}
 	require.Greater(t, len(codes), 10, "the spec's catalog was not found")
 	return codes

@@ -3,7 +3,6 @@ package zohoterritory_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"slices"
 	"testing"
@@ -12,54 +11,20 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed-ab9c0d28/zohoterritory/internal/testorg"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
 
-// faultOrg is an org for bulk runs under faults: user rep belongs to 1,000
-// territories that can be removed, to the org's default territory and to a
-// territory rep manages. ids lists all 1,002, the two that can never be
-// removed placed in the first and the sixth batch of 100.
-type faultOrg struct {
-	seed       zohoterritorytest.Seed
-	rep        string
-	ids        []string
-	removable  []string
-	documented map[string]zohoterritory.Reason // ids that always fail, and why
-}
+// faultOrg is testorg's 1,002-id org, with the checks of a Result.
+type faultOrg struct{ testorg.Bulk }
+
+func newFaultOrg() faultOrg { return faultOrg{testorg.NewBulk()} }
 
 const (
-	faultCaller, faultRep      = "100", "200"
-	faultDefault, faultManaged = "300", "400"
+	faultRep                   = testorg.Rep
+	faultDefault, faultManaged = testorg.Default, testorg.Managed
 )
-
-func newFaultOrg() faultOrg {
-	o := faultOrg{
-		seed: zohoterritorytest.Seed{
-			Users: []zohoterritorytest.User{{ID: faultCaller, FullName: "Caller"}, {ID: faultRep, FullName: "Rep"}},
-			Territories: []zohoterritorytest.Territory{
-				{ID: faultDefault, Name: "Org", ManagerID: faultCaller, Members: []string{faultRep}},
-				{ID: faultManaged, Name: "Rep's", ManagerID: faultRep, ReportingTo: faultDefault},
-			},
-			DefaultTerritoryID: faultDefault,
-			CallerID:           faultCaller,
-		},
-		rep: faultRep,
-		documented: map[string]zohoterritory.Reason{
-			faultDefault: zohoterritory.ReasonDefaultTerritory,
-			faultManaged: zohoterritory.ReasonManager,
-		},
-	}
-	for i := range 1000 {
-		id := fmt.Sprintf("5%06d", i)
-		o.removable = append(o.removable, id)
-		o.seed.Territories = append(o.seed.Territories, zohoterritorytest.Territory{
-			ID: id, Name: "T" + id, ManagerID: faultCaller, ReportingTo: faultDefault, Members: []string{faultRep},
-		})
-	}
-	o.ids = slices.Concat(o.removable[:3], []string{faultDefault}, o.removable[3:550], []string{faultManaged}, o.removable[550:])
-	return o
-}
 
 // account checks that a result accounts for every id exactly once, in input
 // order, as removed, failed (for a documented reason) or unknown, and that
@@ -68,22 +33,22 @@ func newFaultOrg() faultOrg {
 func (o faultOrg) account(t *testing.T, srv *zohoterritorytest.Server, res *zohoterritory.Result) (removed []string, failed map[zohoterritory.Reason][]string, unknown []string) {
 	t.Helper()
 	require.NotNil(t, res)
-	require.Len(t, res.Items, len(o.ids), "one item per id")
+	require.Len(t, res.Items, len(o.IDs), "one item per id")
 	left := map[string]bool{}
-	for _, id := range srv.TerritoriesOf(o.rep) {
+	for _, id := range srv.TerritoriesOf(faultRep) {
 		left[id] = true
 	}
 	failed = map[zohoterritory.Reason][]string{}
 	for i, it := range res.Items {
-		require.Equal(t, o.ids[i], it.ID, "item %d is in input order", i)
+		require.Equal(t, o.IDs[i], it.ID, "item %d is in input order", i)
 		switch it.Outcome {
 		case zohoterritory.Removed:
 			assert.False(t, left[it.ID], "%s reported removed but still a member", it.ID)
-			assert.NotContains(t, o.documented, it.ID, "%s can never be removed", it.ID)
+			assert.NotContains(t, o.Documented, it.ID, "%s can never be removed", it.ID)
 			removed = append(removed, it.ID)
 		case zohoterritory.Failed:
-			if want, ok := o.documented[it.ID]; ok && it.Reason != zohoterritory.ReasonRateLimited {
-				assert.Equal(t, want, it.Reason, it.ID)
+			if want, ok := o.Documented[it.ID]; ok && it.Reason != zohoterritory.ReasonRateLimited {
+				assert.Equal(t, want, string(it.Reason), it.ID)
 			} else {
 				assert.Contains(t, []zohoterritory.Reason{zohoterritory.ReasonRateLimited, zohoterritory.ReasonNotMember}, it.Reason,
 					"%s failed for an undocumented reason: %s", it.ID, it.Message)
@@ -97,7 +62,7 @@ func (o faultOrg) account(t *testing.T, srv *zohoterritorytest.Server, res *zoho
 			t.Fatalf("%s: outcome %v", it.ID, it.Outcome)
 		}
 	}
-	assert.Equal(t, len(o.ids), len(removed)+len(unknown)+countAll(failed))
+	assert.Equal(t, len(o.IDs), len(removed)+len(unknown)+countAll(failed))
 	return removed, failed, unknown
 }
 
@@ -113,18 +78,7 @@ func countAll(m map[zohoterritory.Reason][]string) int {
 // gone, and the two that cannot be removed are left.
 func (o faultOrg) assertConverged(t *testing.T, srv *zohoterritorytest.Server) {
 	t.Helper()
-	assert.Equal(t, []string{faultDefault, faultManaged}, srv.TerritoriesOf(o.rep), "only the documented failures are left")
-}
-
-// waitForRequests waits until the sandbox has finished every request a
-// result's calls sent, including those a client gave up on.
-func waitForRequests(t *testing.T, srv *zohoterritorytest.Server, before int, res *zohoterritory.Result) {
-	t.Helper()
-	sent := 0
-	for _, c := range res.Calls {
-		sent += c.Attempts
-	}
-	require.Eventually(t, func() bool { return len(srv.Requests()) >= before+sent }, 10*time.Second, 5*time.Millisecond)
+	assert.Equal(t, []string{faultDefault, faultManaged}, srv.TerritoriesOf(faultRep), "only the documented failures are left")
 }
 
 // fastRetries keeps the suite fast: tiny waits, and a Retry-After of 1 s
@@ -144,20 +98,26 @@ func fastRetries(attemptTimeout time.Duration) zohoterritory.RetryPolicy {
 func TestBulkRunUnderEachFault(t *testing.T) {
 	t.Parallel()
 	const attempts = 3
-	slow := 600 * time.Millisecond // more than the timed faults' attempt timeout
+	// The timed faults that spoil an answer wait for the client to give
+	// up (hang, stall), so the attempt timeout only bounds how long that
+	// takes; latency and a slow body shorter than it spoil nothing.
+	giveUp := 250 * time.Millisecond
 	tests := []struct {
 		fault    zohoterritorytest.Fault
 		timeout  time.Duration // per attempt
 		workDone bool          // the fault lets the removal be done before the answer breaks
+		harmless bool          // the fault only slows the answer down
 	}{
-		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultLatency, Delay: slow}, 250 * time.Millisecond, true},
-		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultRateLimit, RetryAfter: time.Second}, 5 * time.Second, false},
-		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultServerError}, 5 * time.Second, true},
-		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultResetBefore}, 5 * time.Second, false},
-		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultResetDuring}, 5 * time.Second, true},
-		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultTruncate}, 5 * time.Second, true},
-		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultHTML502}, 5 * time.Second, false},
-		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultSlowBody, Delay: slow}, 250 * time.Millisecond, true},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultLatency, Delay: 5 * time.Millisecond}, time.Minute, true, true},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultRateLimit, RetryAfter: time.Second}, time.Minute, false, false},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultServerError}, time.Minute, true, false},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultResetBefore}, time.Minute, false, false},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultResetDuring}, time.Minute, true, false},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultTruncate}, time.Minute, true, false},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultHTML502}, time.Minute, false, false},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultSlowBody, Delay: 5 * time.Millisecond}, time.Minute, true, true},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultHang}, giveUp, true, false},
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultStall}, giveUp, true, false},
 	}
 	require.Len(t, tests, len(zohoterritorytest.FaultKinds()), "every fault kind is tested")
 	for _, tt := range tests {
@@ -166,18 +126,27 @@ func TestBulkRunUnderEachFault(t *testing.T) {
 			org := newFaultOrg()
 			fault := tt.fault
 			fault.Count = attempts // every attempt of the first batch
-			srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(org.seed), zohoterritorytest.WithFaults(fault))
+			srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(org.Seed), zohoterritorytest.WithFaults(fault))
 			require.NoError(t, err)
 			t.Cleanup(srv.Close)
 			var logs bytes.Buffer
 			c, err := srv.Client(zohoterritory.WithConcurrency(1), zohoterritory.WithRetryPolicy(fastRetries(tt.timeout)),
 				zohoterritory.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
 			require.NoError(t, err)
-			firstBatch := org.ids[:100]
+			firstBatch := org.IDs[:100]
 
-			res, err := c.RemoveTerritoriesFromUser(t.Context(), org.rep, org.ids...)
+			res, err := c.RemoveTerritoriesFromUser(t.Context(), faultRep, org.IDs...)
+			require.NoError(t, srv.WaitIdle(t.Context()))
+			if tt.harmless {
+				require.NoError(t, err)
+				removed, failed, unknown := org.account(t, srv, res)
+				assert.Len(t, removed, len(org.IDs)-2)
+				assert.Empty(t, unknown)
+				assert.Equal(t, []string{faultDefault}, failed[zohoterritory.ReasonDefaultTerritory])
+				org.assertConverged(t, srv)
+				return
+			}
 			require.Error(t, err, "the first batch's failure is reported")
-			waitForRequests(t, srv, 0, res)
 			removed, failed, unknown := org.account(t, srv, res)
 			assert.Equal(t, attempts, res.Calls[0].Attempts)
 			if tt.fault.Kind == zohoterritorytest.FaultRateLimit {
@@ -190,19 +159,18 @@ func TestBulkRunUnderEachFault(t *testing.T) {
 				assert.Empty(t, failed[zohoterritory.ReasonRateLimited])
 			}
 			assert.Equal(t, []string{faultManaged}, failed[zohoterritory.ReasonManager])
-			assert.Len(t, removed, len(org.ids)-100-1)
+			assert.Len(t, removed, len(org.IDs)-100-1)
 			assert.Empty(t, failed[zohoterritory.ReasonNotMember])
 			if tt.workDone {
-				assert.Equal(t, []string{faultDefault, faultManaged}, srv.TerritoriesOf(org.rep), "the faulted batch was carried out")
+				assert.Equal(t, []string{faultDefault, faultManaged}, srv.TerritoriesOf(faultRep), "the faulted batch was carried out")
 			} else {
-				assert.Len(t, srv.TerritoriesOf(org.rep), 100+1, "the faulted batch was not carried out")
+				assert.Len(t, srv.TerritoriesOf(faultRep), 100+1, "the faulted batch was not carried out")
 			}
 
 			// The same run again: the faults are spent.
-			before := len(srv.Requests())
-			res2, err := c.RemoveTerritoriesFromUser(t.Context(), org.rep, org.ids...)
+			res2, err := c.RemoveTerritoriesFromUser(t.Context(), faultRep, org.IDs...)
 			require.NoError(t, err)
-			waitForRequests(t, srv, before, res2)
+			require.NoError(t, srv.WaitIdle(t.Context()))
 			removed2, failed2, unknown2 := org.account(t, srv, res2)
 			assert.Empty(t, unknown2)
 			assert.Empty(t, failed2[zohoterritory.ReasonRateLimited])
@@ -224,21 +192,22 @@ func TestBulkRunUnderEachFault(t *testing.T) {
 // TestBulkRunUnderMixedFaults runs the same 1,002-id removal with four
 // batches at a time while every fault kind strikes, spread over the
 // requests, until a run learns every outcome. Each run accounts for every
-// id; the faults are spent after 45 requests, so a clean run comes within
+// id; the faults are spent after a few dozen requests, so a clean run comes within
 // a few; the org ends with only the documented failures.
 func TestBulkRunUnderMixedFaults(t *testing.T) {
 	t.Parallel()
 	org := newFaultOrg()
-	slow := 600 * time.Millisecond
-	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(org.seed), zohoterritorytest.WithFaults(
-		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultLatency, Every: 8, Count: 3, Delay: slow},
+	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(org.Seed), zohoterritorytest.WithFaults(
+		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultLatency, Every: 8, Count: 3, Delay: time.Millisecond},
 		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultRateLimit, Every: 3, Count: 3, RetryAfter: time.Second},
 		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultServerError, Every: 5, Count: 4},
 		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultResetBefore, Every: 7, Count: 3},
 		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultResetDuring, Every: 4, Count: 3},
 		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultTruncate, Every: 6, Count: 3},
 		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultHTML502, Every: 9, Count: 3},
-		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultSlowBody, Every: 11, Count: 3, Delay: slow},
+		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultSlowBody, Every: 11, Count: 3, Delay: time.Millisecond},
+		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultHang, Every: 13, Count: 2},
+		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultStall, Every: 2, Count: 2},
 	))
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
@@ -249,9 +218,8 @@ func TestBulkRunUnderMixedFaults(t *testing.T) {
 	var pending []string // unknown or rate limited in the previous run
 	runs := 0
 	for ; runs < 8; runs++ {
-		before := len(srv.Requests())
-		res, _ := c.RemoveTerritoriesFromUser(t.Context(), org.rep, org.ids...)
-		waitForRequests(t, srv, before, res)
+		res, _ := c.RemoveTerritoriesFromUser(t.Context(), faultRep, org.IDs...)
+		require.NoError(t, srv.WaitIdle(t.Context()))
 		removed, failed, unknown := org.account(t, srv, res)
 		outcome := map[string]string{}
 		for _, id := range removed {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -166,4 +167,55 @@ func httpTestServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
 	s := httptest.NewServer(h)
 	t.Cleanup(s.Close)
 	return s
+}
+
+// memTransport serves requests with h in memory, with no network, so that
+// a test can run in a testing/synctest bubble, whose fake clock advances
+// only when every goroutine waits: an attempt timeout of an hour then
+// takes no time at all. Each request runs h in a goroutine of its own;
+// RoundTrip returns once h has answered, or with the context's error once
+// the request's context ends (a handler that never answers should wait
+// for that context too).
+type memTransport struct{ h http.HandlerFunc }
+
+func (tr memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	done := make(chan *http.Response, 1)
+	go func() {
+		rec := httptest.NewRecorder()
+		tr.h(rec, r)
+		resp := rec.Result()
+		resp.Request = r
+		done <- resp
+	}()
+	select {
+	case resp := <-done:
+		return resp, nil
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+}
+
+// memClient returns a client whose requests go to h in memory (see
+// memTransport), with a static token unless opts give other credentials,
+// and the number of API requests h has seen.
+func memClient(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	counted := func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		h(w, r)
+	}
+	all := []Option{WithAPIDomain("http://127.0.0.1:1"), WithHTTPClient(&http.Client{Transport: memTransport{counted}})}
+	hasAuth := false
+	for _, o := range opts {
+		var s settings
+		_ = o(&s)
+		hasAuth = hasAuth || len(s.auth) > 0
+	}
+	if !hasAuth {
+		all = append(all, WithAccessToken("test-token"))
+	}
+	c, err := New(append(all, opts...)...)
+	require.NoError(t, err)
+	return c, &n
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -105,50 +106,55 @@ func TestCredentialsOnlyForTheAPIHost(t *testing.T) {
 
 // TestAttemptTimeoutWithoutDeadline: a server that never answers cannot
 // hold a call whose context has no deadline; each attempt ends at
-// AttemptTimeout and the outcome is unknown.
+// AttemptTimeout and the outcome is unknown. The bubble's clock makes the
+// hour pass at once.
 func TestAttemptTimeoutWithoutDeadline(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
-	t.Cleanup(func() { close(release) })
-	c, f, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	}, WithRetryPolicy(RetryPolicy{MaxAttempts: 2, AttemptTimeout: 50 * time.Millisecond}))
-	start := time.Now()
-	res, err := c.RemoveUsersFromTerritory(context.Background(), "5", "1", "2")
-	assert.Less(t, time.Since(start), 5*time.Second)
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Contains(t, err.Error(), "removeUsersFromTerritory: ")
-	assert.Equal(t, []string{"1", "2"}, res.Unknown(), "the request was sent: it may have been carried out")
-	assert.Len(t, f.requests(), 2)
+	synctest.Test(t, func(t *testing.T) {
+		c, requests := memClient(t, func(w http.ResponseWriter, r *http.Request) {
+			<-r.Context().Done() // never answers
+		}, WithRetryPolicy(RetryPolicy{MaxAttempts: 2, AttemptTimeout: time.Hour}))
+		c.sleep = func(context.Context, time.Duration) error { return nil }
+		start := time.Now()
+		res, err := c.RemoveUsersFromTerritory(context.Background(), "5", "1", "2")
+		assert.Equal(t, 2*time.Hour, time.Since(start), "two attempts of an hour each")
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Contains(t, err.Error(), "removeUsersFromTerritory: ")
+		assert.Equal(t, []string{"1", "2"}, res.Unknown(), "the request was sent: it may have been carried out")
+		assert.Equal(t, int32(2), requests.Load())
+	})
 }
 
 // TestTokenFetchTimeoutWithoutDeadline: an accounts server that never
 // answers gives an *AuthError after AttemptTimeout, and nothing is sent.
 func TestTokenFetchTimeoutWithoutDeadline(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
-	accounts := httpTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-release:
+	synctest.Test(t, func(t *testing.T) {
+		var apiRequests atomic.Int32
+		h := func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/oauth/v2/token" {
+				<-r.Context().Done() // the accounts server never answers
+				return
+			}
+			apiRequests.Add(1)
+			allRemoved("users")(w, r)
 		}
+		c, err := New(WithAPIDomain("http://127.0.0.1:1"), WithAccountsURL("http://127.0.0.1:2"),
+			WithHTTPClient(&http.Client{Transport: memTransport{h}}),
+			WithRefreshToken(testClientID, testClientSecret, testRefreshToken),
+			WithRetryPolicy(RetryPolicy{MaxAttempts: 1, AttemptTimeout: time.Hour}))
+		require.NoError(t, err)
+		start := time.Now()
+		res, err := c.RemoveUsersFromTerritory(context.Background(), "5", "1")
+		assert.Equal(t, time.Hour, time.Since(start))
+		var authErr *AuthError
+		require.ErrorAs(t, err, &authErr)
+		assert.Equal(t, "http://127.0.0.1:2", authErr.AccountsURL)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, ReasonNotSent, res.Items[0].Reason)
+		assert.Zero(t, apiRequests.Load())
+		assertNoSecret(t, err.Error(), testClientSecret, testRefreshToken)
 	})
-	t.Cleanup(func() { close(release) })
-	c, f, _ := setup(t, allRemoved("users"), WithRefreshToken(testClientID, testClientSecret, testRefreshToken),
-		WithAccountsURL(accounts.URL), WithRetryPolicy(RetryPolicy{MaxAttempts: 1, AttemptTimeout: 50 * time.Millisecond}))
-	start := time.Now()
-	res, err := c.RemoveUsersFromTerritory(context.Background(), "5", "1")
-	assert.Less(t, time.Since(start), 5*time.Second)
-	var authErr *AuthError
-	require.ErrorAs(t, err, &authErr)
-	assert.Equal(t, accounts.URL, authErr.AccountsURL)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Equal(t, ReasonNotSent, res.Items[0].Reason)
-	assert.Empty(t, f.requests())
-	assertNoSecret(t, err.Error(), testClientSecret, testRefreshToken)
 }
 
 // TestBodyLimitOnEveryStatus: the size limit holds for error answers too,

@@ -9,10 +9,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
 	"github.com/seed-ab9c0d28/zohoterritory/api"
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/testkit"
 )
 
 // TestOwnContract sends a varied mix of requests, right and wrong, to a
@@ -107,33 +107,11 @@ func TestViolationsCatchBadResponses(t *testing.T) {
 // api/openapi.yaml's examples.
 func TestMessagesMatchSpec(t *testing.T) {
 	t.Parallel()
-	var doc struct {
-		Components struct {
-			Examples map[string]struct {
-				Value any `yaml:"value"`
-			} `yaml:"examples"`
-		} `yaml:"components"`
-	}
-	require.NoError(t, yaml.Unmarshal(api.OpenAPI(), &doc))
+	examples, err := testkit.Examples()
+	require.NoError(t, err)
 	var inSpec []string
-	var collect func(any)
-	collect = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			if m, ok := v["message"].(string); ok {
-				inSpec = append(inSpec, m)
-			}
-			for _, x := range v {
-				collect(x)
-			}
-		case []any:
-			for _, x := range v {
-				collect(x)
-			}
-		}
-	}
-	for _, ex := range doc.Components.Examples {
-		collect(ex.Value)
+	for _, ex := range examples {
+		inSpec = append(inSpec, testkit.Strings(ex.Value, "message")...)
 	}
 	require.NotEmpty(t, inSpec)
 	for _, m := range []string{

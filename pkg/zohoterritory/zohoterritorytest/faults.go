@@ -57,12 +57,22 @@ const (
 	// in small pieces spread over [Fault.Delay]. A client whose per-request
 	// timeout is shorter sees its read fail halfway.
 	FaultSlowBody FaultKind = "slow_body"
+	// FaultHang holds the request until the client gives up on it (its
+	// attempt timeout, or a cancel, closes the connection), then does the
+	// work: a server too slow for the client, without a race against a
+	// timer. A request is never answered under it. It does the work.
+	FaultHang FaultKind = "hang"
+	// FaultStall does the work, sends the status line, the headers (with
+	// the full Content-Length) and half of the body, then sends nothing
+	// more until the client gives up: a body that stops halfway. It does
+	// the work.
+	FaultStall FaultKind = "stall"
 )
 
 // FaultKinds returns every fault kind, in the order of their constants.
 func FaultKinds() []FaultKind {
 	return []FaultKind{FaultLatency, FaultRateLimit, FaultServerError, FaultResetBefore,
-		FaultResetDuring, FaultTruncate, FaultHTML502, FaultSlowBody}
+		FaultResetDuring, FaultTruncate, FaultHTML502, FaultSlowBody, FaultHang, FaultStall}
 }
 
 // MaxFaultDelay bounds [Fault.Delay], so that a fault cannot hold a request
@@ -202,12 +212,31 @@ func (fs *faultState) planLocked() faultPlan {
 // doesWork reports whether the plan lets the request change the state.
 func (p faultPlan) doesWork() bool {
 	switch p.kind {
-	case "", FaultResetDuring, FaultTruncate, FaultSlowBody:
+	case "", FaultResetDuring, FaultTruncate, FaultSlowBody, FaultStall:
 		return true
 	case FaultServerError:
 		return p.hit%2 == 1
 	}
 	return false
+}
+
+// status is the HTTP status the plan's answer will have, or 0 when it sends
+// none; answer is the work's own answer when the plan let it be done.
+func (p faultPlan) status(answer *httptest.ResponseRecorder) int {
+	switch p.kind {
+	case FaultResetBefore, FaultHang:
+		return 0
+	case FaultRateLimit:
+		return http.StatusTooManyRequests
+	case FaultHTML502:
+		return http.StatusBadGateway
+	case FaultServerError:
+		if answer == nil {
+			return http.StatusServiceUnavailable
+		}
+		return http.StatusInternalServerError
+	}
+	return answer.Code
 }
 
 const html502 = `<html>
@@ -265,6 +294,15 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, p faultPlan,
 	case p.kind == FaultSlowBody:
 		s.writeSlowly(w, r, rec, p.slow)
 		return rec.Code
+	case p.kind == FaultStall:
+		body := rec.Body.Bytes()
+		copyHeader(w.Header(), rec.Header())
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body[:len(body)/2])
+		_ = http.NewResponseController(w).Flush()
+		s.untilGivenUp(r)
+		return rec.Code
 	}
 	panic("zohoterritorytest: unhandled fault " + string(p.kind)) // validate keeps this unreachable
 }
@@ -290,6 +328,17 @@ func (s *Server) writeSlowly(w http.ResponseWriter, r *http.Request, rec *httpte
 		if rc.Flush() != nil {
 			return
 		}
+	}
+}
+
+// untilGivenUp waits until the client closes the request's connection or
+// the server closes, and reports whether the client did.
+func (s *Server) untilGivenUp(r *http.Request) bool {
+	select {
+	case <-r.Context().Done():
+		return true
+	case <-s.closing:
+		return false
 	}
 }
 

@@ -1,10 +1,11 @@
 package zohoterritorytest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
+
 	"net/http"
 	"strconv"
 	"sync"
@@ -30,8 +31,15 @@ type rawAnswer struct {
 // without failing the test, so that faults can be looked at.
 func rawDelete(t *testing.T, srv *Server, rawURL string, timeout time.Duration) rawAnswer {
 	t.Helper()
+	return rawDeleteCtx(t, t.Context(), srv, rawURL, timeout, nil)
+}
+
+// rawDeleteCtx is rawDelete under ctx; afterHeaders, if set, is called once
+// the status line and headers have arrived, before the body is read.
+func rawDeleteCtx(t *testing.T, ctx context.Context, srv *Server, rawURL string, timeout time.Duration, afterHeaders func()) rawAnswer {
+	t.Helper()
 	hc := &http.Client{Timeout: timeout, Transport: &http.Transport{DisableKeepAlives: true}}
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodDelete, rawURL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, rawURL, nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Zoho-oauthtoken "+srv.AccessToken())
 	start := time.Now()
@@ -40,8 +48,36 @@ func rawDelete(t *testing.T, srv *Server, rawURL string, timeout time.Duration) 
 		return rawAnswer{doErr: err, elapsed: time.Since(start)}
 	}
 	defer resp.Body.Close()
+	if afterHeaders != nil {
+		afterHeaders()
+	}
 	body, err := io.ReadAll(resp.Body)
 	return rawAnswer{status: resp.StatusCode, header: resp.Header, body: body, readErr: err, elapsed: time.Since(start)}
+}
+
+// Points at which a test's client gives up on its request.
+const (
+	giveUpOnArrival = "arrival" // once the server has the request, before it answers
+	giveUpOnHeaders = "headers" // once the status line and headers are in
+)
+
+// deleteAndGiveUp sends a DELETE and cancels it at the point when says,
+// with no guess about timing: on arrival, the server's Arrived hook holds
+// the request until the client has given up.
+func deleteAndGiveUp(t *testing.T, srv *Server, rawURL, when string, arrived <-chan struct{}, release chan<- struct{}) rawAnswer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	if when == giveUpOnHeaders {
+		return rawDeleteCtx(t, ctx, srv, rawURL, time.Minute, cancel)
+	}
+	done := make(chan rawAnswer, 1)
+	go func() { done <- rawDeleteCtx(t, ctx, srv, rawURL, time.Minute, nil) }()
+	<-arrived
+	cancel()
+	a := <-done
+	close(release)
+	return a
 }
 
 const (
@@ -57,35 +93,33 @@ func TestFaultKinds(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		fault    Fault
-		timeout  time.Duration // the client's; 0: 5s
-		done     bool          // the removal was carried out
+		giveUp   string // when the client gives up (giveUpOnArrival, giveUpOnHeaders); "": it waits
+		done     bool   // the removal was carried out
 		check    func(t *testing.T, a rawAnswer)
 		recorded int // Request.Status
 	}{
-		{Fault{Kind: FaultLatency, Count: 1, Delay: 80 * time.Millisecond}, 0, true, func(t *testing.T, a rawAnswer) {
+		{Fault{Kind: FaultLatency, Count: 1, Delay: 80 * time.Millisecond}, "", true, func(t *testing.T, a rawAnswer) {
 			assert.Equal(t, http.StatusOK, a.status)
 			assert.JSONEq(t, okDevFromNA, string(a.body))
 			assert.GreaterOrEqual(t, a.elapsed, 80*time.Millisecond)
 		}, 200},
-		{Fault{Kind: FaultLatency, Count: 1, Delay: 300 * time.Millisecond}, 50 * time.Millisecond, true, func(t *testing.T, a rawAnswer) {
-			var ne net.Error
-			require.ErrorAs(t, a.doErr, &ne, "the client gave up first")
-			assert.True(t, ne.Timeout())
+		{Fault{Kind: FaultLatency, Count: 1, Delay: 50 * time.Millisecond}, giveUpOnArrival, true, func(t *testing.T, a rawAnswer) {
+			require.ErrorIs(t, a.doErr, context.Canceled, "the client gave up first")
 		}, 200},
-		{Fault{Kind: FaultRateLimit, Count: 1, RetryAfter: 2 * time.Second}, 0, false, func(t *testing.T, a rawAnswer) {
+		{Fault{Kind: FaultRateLimit, Count: 1, RetryAfter: 2 * time.Second}, "", false, func(t *testing.T, a rawAnswer) {
 			assert.Equal(t, http.StatusTooManyRequests, a.status)
 			assert.Equal(t, "2", a.header.Get("Retry-After"))
 			assert.JSONEq(t, topError("TOO_MANY_REQUESTS", msgTooManyRequests, ""), string(a.body))
 		}, 429},
-		{Fault{Kind: FaultServerError, Count: 1}, 0, true, func(t *testing.T, a rawAnswer) {
+		{Fault{Kind: FaultServerError, Count: 1}, "", true, func(t *testing.T, a rawAnswer) {
 			assert.Equal(t, http.StatusInternalServerError, a.status)
 			assert.JSONEq(t, topError("INTERNAL_ERROR", msgInternalError, ""), string(a.body))
 		}, 500},
-		{Fault{Kind: FaultResetBefore, Count: 1}, 0, false, func(t *testing.T, a rawAnswer) {
+		{Fault{Kind: FaultResetBefore, Count: 1}, "", false, func(t *testing.T, a rawAnswer) {
 			require.Error(t, a.doErr)
 			assert.ErrorIs(t, a.doErr, syscall.ECONNRESET)
 		}, 0},
-		{Fault{Kind: FaultResetDuring, Count: 1}, 0, true, func(t *testing.T, a rawAnswer) {
+		{Fault{Kind: FaultResetDuring, Count: 1}, "", true, func(t *testing.T, a rawAnswer) {
 			require.NoError(t, a.doErr, "the status line and headers arrive")
 			assert.Equal(t, http.StatusOK, a.status)
 			assert.Equal(t, strconv.Itoa(len(okDevFromNA)), a.header.Get("Content-Length"))
@@ -93,43 +127,64 @@ func TestFaultKinds(t *testing.T) {
 			assert.True(t, errors.Is(a.readErr, syscall.ECONNRESET) || errors.Is(a.readErr, io.ErrUnexpectedEOF), "%v", a.readErr)
 			assert.Equal(t, okDevFromNA[:len(a.body)], string(a.body), "a prefix of the real answer")
 		}, 200},
-		{Fault{Kind: FaultTruncate, Count: 1}, 0, true, func(t *testing.T, a rawAnswer) {
+		{Fault{Kind: FaultTruncate, Count: 1}, "", true, func(t *testing.T, a rawAnswer) {
 			require.NoError(t, a.readErr, "a complete HTTP response")
 			assert.Equal(t, http.StatusOK, a.status)
 			assert.Equal(t, okDevFromNA[:len(okDevFromNA)/2], string(a.body))
 			assert.False(t, json.Valid(a.body))
 			assert.Equal(t, "application/json", a.header.Get("Content-Type"))
 		}, 200},
-		{Fault{Kind: FaultHTML502, Count: 1}, 0, false, func(t *testing.T, a rawAnswer) {
+		{Fault{Kind: FaultHTML502, Count: 1}, "", false, func(t *testing.T, a rawAnswer) {
 			assert.Equal(t, http.StatusBadGateway, a.status)
 			assert.Equal(t, "text/html", a.header.Get("Content-Type"))
 			assert.Contains(t, string(a.body), "<title>502 Bad Gateway</title>")
 		}, 502},
-		{Fault{Kind: FaultSlowBody, Count: 1, Delay: 100 * time.Millisecond}, 0, true, func(t *testing.T, a rawAnswer) {
+		{Fault{Kind: FaultSlowBody, Count: 1, Delay: 100 * time.Millisecond}, "", true, func(t *testing.T, a rawAnswer) {
 			require.NoError(t, a.readErr)
 			assert.JSONEq(t, okDevFromNA, string(a.body))
 			assert.GreaterOrEqual(t, a.elapsed, 90*time.Millisecond)
 		}, 200},
-		{Fault{Kind: FaultSlowBody, Count: 1, Delay: 3 * time.Second}, 500 * time.Millisecond, true, func(t *testing.T, a rawAnswer) {
+		{Fault{Kind: FaultSlowBody, Count: 1, Delay: 20 * time.Second}, giveUpOnHeaders, true, func(t *testing.T, a rawAnswer) {
 			require.NoError(t, a.doErr, "the headers arrive at once")
 			assert.Equal(t, http.StatusOK, a.status)
-			require.Error(t, a.readErr, "the client's timeout ends the read")
+			require.Error(t, a.readErr, "giving up ends the read")
 			assert.Less(t, len(a.body), len(okDevFromNA))
 		}, 200},
+		{Fault{Kind: FaultHang, Count: 1}, giveUpOnArrival, true, func(t *testing.T, a rawAnswer) {
+			require.ErrorIs(t, a.doErr, context.Canceled, "no answer ever comes")
+		}, 0},
+		{Fault{Kind: FaultStall, Count: 1}, giveUpOnHeaders, true, func(t *testing.T, a rawAnswer) {
+			require.NoError(t, a.doErr, "the headers arrive")
+			assert.Equal(t, http.StatusOK, a.status)
+			assert.Equal(t, strconv.Itoa(len(okDevFromNA)), a.header.Get("Content-Length"))
+			require.Error(t, a.readErr, "the body stops halfway")
+			assert.Equal(t, okDevFromNA[:len(a.body)], string(a.body), "a prefix of the real answer")
+		}, 200},
 	}
+	require.Len(t, tests, len(FaultKinds())+2, "every fault kind, and latency and a slow body given up on")
 	for _, tt := range tests {
 		t.Run(string(tt.fault.Kind)+"/"+tt.fault.Delay.String(), func(t *testing.T) {
 			t.Parallel()
-			srv := newServer(t, WithContractCheck(checker(t)), WithFaults(tt.fault))
-			timeout := tt.timeout
-			if timeout == 0 {
-				timeout = 5 * time.Second
+			arrived, release := make(chan struct{}, 1), make(chan struct{})
+			hooks := Hooks{Arrived: func(*http.Request) {
+				select {
+				case arrived <- struct{}{}:
+					<-release // the first request waits until its client gave up
+				default:
+				}
+			}}
+			if tt.giveUp != giveUpOnArrival {
+				hooks = Hooks{}
 			}
-			tt.check(t, rawDelete(t, srv, usersURL(srv, "v8", na, "", "ids="+dev), timeout))
-			if tt.timeout > 0 {
-				// The sandbox goes on after the client gave up; wait for it.
-				require.Eventually(t, func() bool { return len(srv.Requests()) == 1 }, 5*time.Second, 10*time.Millisecond)
+			srv := newServer(t, WithContractCheck(checker(t)), WithFaults(tt.fault), WithHooks(hooks))
+			url := usersURL(srv, "v8", na, "", "ids="+dev)
+			if tt.giveUp == "" {
+				tt.check(t, rawDelete(t, srv, url, time.Minute))
+			} else {
+				tt.check(t, deleteAndGiveUp(t, srv, url, tt.giveUp, arrived, release))
 			}
+			// The sandbox goes on after a client gave up; wait for it.
+			require.NoError(t, srv.WaitIdle(t.Context()))
 
 			want := []string{ben, chloe, dev}
 			if tt.done {
@@ -148,10 +203,9 @@ func TestFaultKinds(t *testing.T) {
 				assert.JSONEq(t, okDevFromNA, string(a.body))
 			}
 
-			// Requests are recorded as they finish, which for a slow
-			// body may come after the next request.
-			require.Eventually(t, func() bool { return len(srv.Requests()) == 2 }, 5*time.Second, 10*time.Millisecond)
+			require.NoError(t, srv.WaitIdle(t.Context()))
 			reqs := srv.Requests()
+			require.Len(t, reqs, 2)
 			if reqs[1].Fault != "" || reqs[1].Latency != 0 {
 				reqs[0], reqs[1] = reqs[1], reqs[0]
 			}
@@ -296,11 +350,13 @@ func TestFaultsUnderConcurrency(t *testing.T) {
 // and the request it cuts short is not carried out.
 func TestCloseCutsFaultDelaysShort(t *testing.T) {
 	t.Parallel()
-	srv, err := NewServer(WithFaults(Fault{Kind: FaultLatency, Delay: 20 * time.Second}))
+	arrived := make(chan struct{})
+	srv, err := NewServer(WithFaults(Fault{Kind: FaultLatency, Delay: 20 * time.Second}),
+		WithHooks(Hooks{Arrived: func(*http.Request) { close(arrived) }}))
 	require.NoError(t, err)
 	done := make(chan rawAnswer, 1)
 	go func() { done <- rawDelete(t, srv, usersURL(srv, "v8", na, dev, ""), 30*time.Second) }()
-	time.Sleep(100 * time.Millisecond) // let the request arrive
+	<-arrived
 	start := time.Now()
 	srv.Close()
 	assert.Less(t, time.Since(start), 5*time.Second)

@@ -163,6 +163,7 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 // faults to CRM API requests and, under WithContractCheck, checks the
 // exchange around the actual handling.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	defer s.begin()()
 	api := r.URL.Path != tokenPath
 	checked := s.contract != nil && api
 	var reqFinding error
@@ -171,9 +172,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var plan faultPlan
 	if api {
+		if s.cfg.hooks.Arrived != nil {
+			s.cfg.hooks.Arrived(r)
+		}
 		s.mu.Lock()
 		plan = s.faults.planLocked()
 		s.mu.Unlock()
+	}
+	answering := func(status int) {
+		if api && s.cfg.hooks.Answering != nil {
+			s.cfg.hooks.Answering(r, status)
+		}
 	}
 
 	rec := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Fault: plan.kind, Latency: plan.delay}
@@ -184,6 +193,29 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		// gave up does not stop the work, as at a server that is merely
 		// slow.
 		resetConn(w, nil)
+	case plan.kind == FaultHang:
+		if !s.untilGivenUp(r) {
+			resetConn(w, nil) // the server is closing: undone
+			break
+		}
+		// The client gave up; the work is done all the same, as by a
+		// server that was merely slow.
+		answer := httptest.NewRecorder()
+		s.route(answer, r)
+		if checked {
+			respFinding = s.contract.CheckResponse(r, answer.Code, answer.Header(), answer.Body.Bytes())
+		}
+	case plan.kind == "" && api && s.cfg.hooks.Answering != nil:
+		answer := httptest.NewRecorder()
+		s.route(answer, r)
+		answering(answer.Code)
+		copyHeader(w.Header(), answer.Header())
+		w.WriteHeader(answer.Code)
+		_, _ = w.Write(answer.Body.Bytes())
+		rec.Status = answer.Code
+		if checked {
+			respFinding = s.contract.CheckResponse(r, answer.Code, answer.Header(), answer.Body.Bytes())
+		}
 	case plan.kind == "":
 		cw := &captureWriter{ResponseWriter: w, keepBody: checked}
 		s.route(cw, r)
@@ -199,6 +231,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if plan.doesWork() {
 			answer = httptest.NewRecorder()
 			s.route(answer, r)
+		}
+		if status := plan.status(answer); status != 0 {
+			answering(status)
 		}
 		rec.Status = s.serveFault(w, r, plan, answer)
 		if checked && answer != nil {

@@ -2,6 +2,7 @@ package zohoterritorytest
 
 import (
 	"cmp"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -41,6 +42,10 @@ type Server struct {
 	refreshes    int
 	violations   []string
 	reqViolation []string
+	// inflight counts the requests being served; idle is closed while it
+	// is zero.
+	inflight int
+	idle     chan struct{}
 }
 
 type territoryState struct {
@@ -80,6 +85,7 @@ type config struct {
 	now            func() time.Time
 	tokenLifetime  time.Duration
 	faults         []Fault
+	hooks          Hooks
 }
 
 // Option configures a [Server]. An option returns an error for a bad value,
@@ -195,6 +201,29 @@ func WithManagerNameKey(key string) Option {
 	}
 }
 
+// Hooks are called at fixed points of every CRM API request (never of the
+// token endpoint's), from the goroutine that serves it; the request waits
+// for each to return. Tests use them to act at an exact moment rather than
+// after a guessed delay: cancel a client while its call is in flight, or
+// stop a process before the answer it is owed goes out.
+type Hooks struct {
+	// Arrived is called as a request arrives, before faults and before
+	// the work.
+	Arrived func(r *http.Request)
+	// Answering is called once the work is done (or refused) and before
+	// the answer, whose status it is given, is written. A fault that
+	// answers nothing (a reset, a hang) skips it.
+	Answering func(r *http.Request, status int)
+}
+
+// WithHooks installs h; nil fields are skipped.
+func WithHooks(h Hooks) Option {
+	return func(c *config) error {
+		c.hooks = h
+		return nil
+	}
+}
+
 // withClock sets the server's clock, for tests of token expiry. The default
 // is time.Now.
 func withClock(now func() time.Time) Option {
@@ -234,7 +263,9 @@ func NewServer(opts ...Option) (*Server, error) {
 		clients:     seed.OAuthClients,
 		faults:      faultState{faults: cfg.faults, hits: make([]int, len(cfg.faults))},
 		closing:     make(chan struct{}),
+		idle:        make(chan struct{}),
 	}
+	close(s.idle)
 	for _, u := range seed.Users {
 		if u.Status == "" {
 			u.Status = StatusActive
@@ -378,6 +409,47 @@ func (s *Server) TerritoriesOf(userID string) []string {
 		}
 	}
 	return sortIDs(ids)
+}
+
+// WaitIdle waits until the server is serving no request, or until ctx
+// ends, and returns ctx's error then. Tests call it before reading the
+// state, so that a request a client gave up on (under [FaultHang] or
+// [FaultLatency], say) has done its work first.
+func (s *Server) WaitIdle(ctx context.Context) error {
+	for {
+		s.mu.Lock()
+		idle := s.idle
+		s.mu.Unlock()
+		select {
+		case <-idle:
+			s.mu.Lock()
+			done := s.inflight == 0
+			s.mu.Unlock()
+			if done {
+				return nil
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// begin counts a request in; the returned function counts it out.
+func (s *Server) begin() (end func()) {
+	s.mu.Lock()
+	if s.inflight == 0 {
+		s.idle = make(chan struct{})
+	}
+	s.inflight++
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		s.inflight--
+		if s.inflight == 0 {
+			close(s.idle)
+		}
+		s.mu.Unlock()
+	}
 }
 
 // Requests returns a copy of the requests answered so far, in the order they
