@@ -49,10 +49,13 @@
 // links no OpenAPI validator.
 //
 // [WithFaults] and [Server.SetFaults] make the server misbehave on chosen
-// API requests (reads as well as removals), as Zoho or a proxy in front of it might: latency, 429 with
-// Retry-After, bursts of 500 and 503, a connection reset before the work or
-// halfway through the answer, truncated JSON, a proxy's HTML 502, a slow
-// body. Each [FaultKind] says whether the removal is carried out before the
-// answer breaks. [FindSecrets] helps tests check that no credential is
-// printed.
+// API requests (reads as well as changes), as Zoho or a proxy in front of
+// it might: latency, 429 with Retry-After, bursts of 500 and 503, a
+// connection reset before the work or halfway through the answer,
+// truncated JSON, a proxy's HTML 502, a slow body, a request that hangs or
+// a body that stalls until the client gives up. Each [FaultKind] says
+// whether the change is carried out before the answer breaks. [WithHooks]
+// and [Server.WaitIdle] let a test act at an exact point of a request, and
+// wait for requests a client gave up on, instead of waiting on the clock.
+// [FindSecrets] helps tests check that no credential is printed.
 package zohoterritorytest

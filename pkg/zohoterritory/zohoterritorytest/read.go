@@ -65,7 +65,7 @@ func (s *Server) serveRead(w http.ResponseWriter, r *http.Request, rt crmRoute) 
 		}
 	}
 	key := "users"
-	if rt.op == opRemoveTerritories {
+	if rt.op == opUserTerritories {
 		key = "territories"
 	}
 
@@ -73,9 +73,9 @@ func (s *Server) serveRead(w http.ResponseWriter, r *http.Request, rt crmRoute) 
 	var items []any
 	var e *apiError
 	switch {
-	case rt.op == opRemoveUsers && rt.bulk:
+	case rt.op == opTerritoryUsers && rt.bulk:
 		items, e = s.usersOfTerritoryLocked(rt.owner)
-	case rt.op == opRemoveUsers:
+	case rt.op == opTerritoryUsers:
 		items, e = s.userOfTerritoryLocked(rt.owner, rt.single)
 	case rt.bulk:
 		items, e = s.territoriesOfUserLocked(rt.owner)

@@ -1,0 +1,76 @@
+package zohoterritorytest
+
+// Messages Zoho sends, word for word as in api/openapi.yaml's examples
+// (TestMessagesMatchSpec keeps them in step).
+const (
+	msgUserRemoved            = "Given User Removed from the mentioned territory Successfully"
+	msgTerritoryRemoved       = "Territory removed from the user successfully"
+	msgInvalidTerritoryID     = "Invalid Territory Id"
+	msgInvalidRelatedID       = "the related id given seems to be invalid"
+	msgUserIsManager          = "This user cannot be removed as the user is a manager of the mentioned Territory."
+	msgUserNotAMember         = "The user is not a member of this territory."
+	msgInvalidUserID          = "The user ID given seems to be invalid"
+	msgUserDeleted            = "The user ID given has already been deleted or is not associated with Zoho CRM"
+	msgNotAllowed             = "You cannot update the territories you belong to"
+	msgInvalidTerritories     = "One or more given territory IDs seem to be invalid"
+	msgOrgTerritory           = "Organization Territory cannot be removed from the user"
+	msgNotLinked              = "The territory ID is not linked with the specified user"
+	msgTerritoryManager       = "The territory given cannot be removed from the user"
+	msgRequestMethod          = "The http request method type is not a valid one"
+	msgParamMissing           = "One of the expected parameter is missing"
+	msgTooManyIDs             = "Maximum number of ids exceeded"
+	msgScopeMismatch          = "invalid oauth scope to access this URL"
+	msgAuthFailure            = "Authentication failed"
+	msgInvalidToken           = "invalid oauth token"
+	msgURLPattern             = "Please check if the URL trying to access is a correct one"
+	msgTooManyRequests        = "You have made too many requests. Please try again later."
+	msgInternalError          = "Internal Server Error"
+	msgInvalidUserOrTerritory = "You have specified an invalid ID for either the user, territory or both."
+	// Not among the spec's examples; Zoho's wording is unverified.
+	msgAPINotSupported    = "The requested API version is not supported"
+	msgUnavailable        = "Service Unavailable"
+	msgInvalidParamFormat = "The value of %s is invalid"
+)
+
+// maxIDs is the most ids one bulk call accepts, counted before duplicates
+// are dropped (stricter than deduplicating first, so a client that sends
+// too many fails here as it might at Zoho).
+const maxIDs = 100
+
+// latestVersion is what API_NOT_SUPPORTED names in details.supported_version.
+const latestVersion = "v8"
+
+var versions = []string{"v2", "v2.1", "v3", "v4", "v5", "v6", "v7", "v8"}
+
+const tokenPath = "/oauth/v2/token"
+
+// apiError is Zoho's top-level error object, and also an error item.
+type apiError struct {
+	status  int
+	Code    string         `json:"code"`
+	Details map[string]any `json:"details"`
+	Message string         `json:"message"`
+	Status  string         `json:"status"`
+}
+
+func newError(status int, code, message string, details map[string]any) apiError {
+	if details == nil {
+		details = map[string]any{}
+	}
+	return apiError{status: status, Code: code, Details: details, Message: message, Status: "error"}
+}
+
+// item is one entry of the `users` or `territories` envelope. Its details
+// are a struct rather than a map: the encoder then neither sorts keys nor
+// reflects over interfaces, which keeps a 100-item answer cheap.
+type item struct {
+	Code    string      `json:"code"`
+	Details itemDetails `json:"details"`
+	Message string      `json:"message"`
+	Status  string      `json:"status"`
+}
+
+// itemDetails is `{"id": ...}`, or `{}` when the id is not named.
+type itemDetails struct {
+	ID string `json:"id,omitempty"`
+}
