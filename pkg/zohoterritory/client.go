@@ -60,11 +60,17 @@ type Client struct {
 	rnd   func() float64
 }
 
-// Progress reports how far a removal has come; see [WithProgress].
+// Progress reports how far a change has come; see [WithProgress].
 type Progress struct {
-	// Done is how many ids have an outcome so far; Total is how many the
-	// removal has (repeats dropped).
-	Done, Total int
+	// Total is how many ids the change has (repeats dropped).
+	Total int
+	// Done is how many ids have an outcome Zoho told: removed, or failed
+	// for a reason of Zoho's.
+	Done int
+	// Unknown is how many ids were sent without their outcome being
+	// learned; NotSent how many were never sent (stopped, cancelled, or
+	// after a failure that every call would meet).
+	Unknown, NotSent int
 }
 
 // New returns a Client configured by opts. It fails with an
@@ -218,18 +224,27 @@ func (c *Client) APIVersion() string { return string(c.version) }
 
 // progressTracker serialises progress reports.
 type progressTracker struct {
-	mu    sync.Mutex
-	done  int
-	total int
-	fn    func(Progress)
+	mu sync.Mutex
+	p  Progress
+	fn func(Progress)
 }
 
-func (p *progressTracker) add(n int) {
-	if p == nil || p.fn == nil {
+// add counts a batch's outcomes in.
+func (t *progressTracker) add(items []ItemResult) {
+	if t == nil || t.fn == nil {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.done += n
-	p.fn(Progress{Done: p.done, Total: p.total})
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, it := range items {
+		switch {
+		case it.Outcome == Unknown:
+			t.p.Unknown++
+		case it.Reason == ReasonNotSent:
+			t.p.NotSent++
+		default:
+			t.p.Done++
+		}
+	}
+	t.fn(t.p)
 }

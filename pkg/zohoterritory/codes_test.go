@@ -101,3 +101,32 @@ func TestCodeTableDrivesEveryDecision(t *testing.T) {
 	}
 	assert.Equal(t, ReasonOther, reasonFor("SOMETHING_NEW", "invalid"), "an unknown code")
 }
+
+// TestScopesMatchTheSpec: the scope sets of every operation are those of
+// its security requirements in api/openapi.yaml.
+func TestScopesMatchTheSpec(t *testing.T) {
+	t.Parallel()
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string                `yaml:"operationId"`
+			Security    []map[string][]string `yaml:"security"`
+		} `yaml:"paths"`
+	}
+	require.NoError(t, yaml.Unmarshal(api.OpenAPI(), &doc))
+	n := 0
+	for _, item := range doc.Paths {
+		for _, op := range item {
+			if op.OperationID == "" {
+				continue
+			}
+			n++
+			var want [][]string
+			for _, req := range op.Security {
+				want = append(want, req["zohoOAuth"])
+			}
+			assert.Equal(t, want, Scopes(op.OperationID), op.OperationID)
+		}
+	}
+	assert.Equal(t, 8, n)
+	assert.Nil(t, Scopes("nope"))
+}

@@ -52,15 +52,17 @@ type settled struct {
 	// 5xx, a cut-off or unreadable success) and a later attempt followed.
 	uncertain bool
 	// cause is why the call stopped before its answer settled it: the
-	// context's cause, [errStopped], or beforeSend's error; nil when the
+	// context's cause, [ErrStopped], or beforeSend's error; nil when the
 	// last answer is the call's own end.
 	cause error
 	// hookFailed says that cause came from beforeSend.
 	hookFailed bool
 }
 
-// errStopped is the cause of a call that was asked to stop sending.
-var errStopped = errors.New("stopped before it was sent")
+// ErrStopped is the cause of the ids a [Change] left unsent, or unretried,
+// because its Stop channel was closed; the error [Client.Apply] returns then
+// matches it with errors.Is.
+var ErrStopped = errors.New("zohoterritory: stopped before it was sent")
 
 // do sends c, retrying what may pass as the client's [RetryPolicy] says.
 // It never sleeps past the caller's deadline: when the wait before a retry
@@ -74,7 +76,7 @@ func (c *Client) do(ctx context.Context, cl *call) settled {
 			return s
 		}
 		if n > 1 && isClosed(cl.stop) {
-			s.cause = errStopped
+			s.cause = ErrStopped
 			return s
 		}
 		if cl.beforeSend != nil {
@@ -83,7 +85,9 @@ func (c *Client) do(ctx context.Context, cl *call) settled {
 				return s
 			}
 		}
+		start := c.now()
 		a := c.attempt(ctx, cl)
+		c.logAnswer(cl.op, n, a, c.now().Sub(start))
 		s.last, s.attempts = a, n
 		if cl.afterAttempt != nil {
 			cl.afterAttempt(n, a)
@@ -105,11 +109,35 @@ func (c *Client) do(ctx context.Context, cl *call) settled {
 		if deadline, ok := ctx.Deadline(); ok && c.now().Add(wait).After(deadline) {
 			return s
 		}
+		if isClosed(cl.stop) {
+			s.cause = ErrStopped
+			return s
+		}
 		c.logRetry(cl.op, n, wait, why)
-		if c.sleep(ctx, wait) != nil {
-			continue // the loop's context check reports it
+		sctx, cancel := untilStopped(ctx, cl.stop)
+		err := c.sleep(sctx, wait)
+		cancel()
+		if err != nil {
+			continue // the loop's checks report why
 		}
 	}
+}
+
+// untilStopped returns ctx, ended early when stop is closed, for waits that
+// a stop should cut short. Call cancel when the wait is over.
+func untilStopped(ctx context.Context, stop <-chan struct{}) (_ context.Context, cancel func()) {
+	sctx, cancel := context.WithCancel(ctx)
+	if stop == nil {
+		return sctx, cancel
+	}
+	go func() {
+		select {
+		case <-stop:
+		case <-sctx.Done():
+		}
+		cancel()
+	}()
+	return sctx, cancel
 }
 
 // attempt sends one attempt with its own timeout, reads the whole body (the
@@ -155,6 +183,26 @@ func isClosed(ch <-chan struct{}) bool {
 	default:
 		return false
 	}
+}
+
+// logAnswer logs one attempt at debug level, if a logger is set: the
+// operation, the path (never the query, where ids may be long, nor any
+// header), and the status or the failure.
+func (c *Client) logAnswer(op string, attempt int, a answer, took time.Duration) {
+	if c.logger == nil {
+		return
+	}
+	attrs := []any{"operation", op, "attempt", attempt, "elapsed", took}
+	switch {
+	case a.resp != nil:
+		if a.resp.Request != nil {
+			attrs = append(attrs, "method", a.resp.Request.Method, "path", a.resp.Request.URL.Path)
+		}
+		attrs = append(attrs, "status", a.resp.StatusCode)
+	case a.err != nil:
+		attrs = append(attrs, "error", a.err.Error())
+	}
+	c.logger.Debug("zohoterritory: attempt", attrs...)
 }
 
 // logRetry logs a retry, if a logger is set.

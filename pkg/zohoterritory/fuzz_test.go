@@ -163,7 +163,7 @@ func FuzzDecodeResponse(f *testing.F) {
 		if users {
 			e = usersOfTerritory
 		}
-		res, err := c.remove(t.Context(), e, "9", ids)
+		res, err := c.remove(t.Context(), e, Change{Owner: "9", IDs: ids})
 		op := e.op(len(ids))
 
 		if res == nil || len(res.Items) != len(ids) {

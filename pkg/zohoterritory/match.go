@@ -85,7 +85,7 @@ func validOrEmpty(id string) string {
 //     matched), or one whose status cannot be read, is never given to
 //     another id.
 //
-// When uncertain is set, an earlier attempt of this batch may have been
+// When uncertain(id) is true, an earlier attempt for the id may have been
 // carried out without the client learning it (the connection broke after
 // the request was sent, or the body was cut off). Zoho then answers "not a
 // member" / "not linked" for the ids that attempt removed, so that answer
@@ -94,7 +94,7 @@ func validOrEmpty(id string) string {
 //
 // at holds, for each result of matched and then of unmatched, the place of
 // its entry in the envelope (-1 for none), for [attachDetails].
-func mapItems(ids []string, items []wireItem, uncertain bool) (matched, unmatched []ItemResult, at []int) {
+func mapItems(ids []string, items []wireItem, uncertain func(id string) bool) (matched, unmatched []ItemResult, at []int) {
 	index := make(map[string]int, len(ids))
 	for i, id := range ids {
 		index[id] = i
@@ -143,7 +143,7 @@ func mapItems(ids []string, items []wireItem, uncertain bool) (matched, unmatche
 				len(ids), len(items), len(anonymous))}
 			continue
 		}
-		matched[i] = toResult(id, decoded[got[i]], uncertain)
+		matched[i] = toResult(id, decoded[got[i]], uncertain(id))
 	}
 	for _, n := range append(anonymous, foreign...) {
 		at = append(at, n)

@@ -83,7 +83,7 @@ func (e endpoint) op(n int) string {
 //
 // Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v7/disassociate-users-territory.html
 func (c *Client) RemoveUsersFromTerritory(ctx context.Context, territoryID string, userIDs ...string) (*Result, error) {
-	return c.remove(ctx, usersOfTerritory, territoryID, userIDs)
+	return c.remove(ctx, usersOfTerritory, Change{Op: OpRemoveUsers, Owner: territoryID, IDs: userIDs})
 }
 
 // RemoveTerritoriesFromUser removes territories from a user. It batches,
@@ -93,7 +93,7 @@ func (c *Client) RemoveUsersFromTerritory(ctx context.Context, territoryID strin
 //
 // Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v7/remove-territories-from-user.html
 func (c *Client) RemoveTerritoriesFromUser(ctx context.Context, userID string, territoryIDs ...string) (*Result, error) {
-	return c.remove(ctx, territoriesOfUser, userID, territoryIDs)
+	return c.remove(ctx, territoriesOfUser, Change{Op: OpRemoveTerritories, Owner: userID, IDs: territoryIDs})
 }
 
 func (c *Client) check(e endpoint, owner string, raw []string) ([]string, error) {
@@ -108,6 +108,8 @@ type run struct {
 	c        *Client
 	e        endpoint
 	owner    string
+	stop     <-chan struct{}
+	maybe    map[string]bool // ids an earlier run may have done
 	budget   *budget
 	progress *progressTracker
 	// fail stops the batches not yet sent after a failure that every
@@ -115,10 +117,17 @@ type run struct {
 	fail context.CancelCauseFunc
 }
 
-func (c *Client) remove(ctx context.Context, e endpoint, owner string, raw []string) (*Result, error) {
-	ids, err := c.check(e, owner, raw)
+func (c *Client) remove(ctx context.Context, e endpoint, ch Change) (*Result, error) {
+	ids, err := c.check(e, ch.Owner, ch.IDs)
 	if err != nil {
 		return nil, err
+	}
+	maybe := map[string]bool{}
+	for i, id := range ch.MaybeDone {
+		if err := checkID(fmt.Sprintf("MaybeDone[%d]", i), id); err != nil {
+			return nil, err
+		}
+		maybe[id] = true
 	}
 	bs := batches(ids, c.batchSize)
 	res := &Result{Items: make([]ItemResult, 0, len(ids)), Calls: make([]Call, len(bs))}
@@ -129,18 +138,22 @@ func (c *Client) remove(ctx context.Context, e endpoint, owner string, raw []str
 	// sent.
 	failCtx, fail := context.WithCancelCause(ctx)
 	defer fail(nil)
-	r := &run{c: c, e: e, owner: owner, budget: newBudget(c.retry.Budget),
-		progress: &progressTracker{total: len(ids), fn: c.progress}, fail: fail}
+	r := &run{c: c, e: e, owner: ch.Owner, stop: ch.Stop, maybe: maybe, budget: newBudget(c.retry.Budget),
+		progress: &progressTracker{p: Progress{Total: len(ids)}, fn: c.progress}, fail: fail}
 	var g errgroup.Group
 	g.SetLimit(c.concurrency)
 	for i, b := range bs {
 		g.Go(func() error {
-			if cause := context.Cause(failCtx); cause != nil {
+			cause := context.Cause(failCtx)
+			if cause == nil && isClosed(ch.Stop) {
+				cause = ErrStopped
+			}
+			if cause != nil {
 				outcomes[i] = batchOutcome{items: notSent(b, cause), call: Call{Operation: e.op(len(b)), IDs: b, Err: cause}}
 			} else {
 				outcomes[i] = r.sendBatch(failCtx, b)
 			}
-			r.progress.add(len(b))
+			r.progress.add(outcomes[i].items)
 			return nil
 		})
 	}
@@ -187,6 +200,7 @@ func (r *run) sendBatch(ctx context.Context, ids []string) batchOutcome {
 		op:          op,
 		envelopeKey: r.e.key,
 		budget:      r.budget,
+		stop:        r.stop,
 		send: func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) {
 			return r.e.send(ctx, gc, r.c.version, r.owner, ids)
 		},
@@ -246,7 +260,7 @@ func (r *run) settle(op string, ids []string, s settled) batchOutcome {
 		if s.cause != nil {
 			call.Err = fmt.Errorf("%s: %w", op, s.cause)
 		}
-		matched, unmatched, at := mapItems(ids, a.items, s.uncertain)
+		matched, unmatched, at := mapItems(ids, a.items, func(id string) bool { return s.uncertain || r.maybe[id] })
 		all := append(matched, unmatched...)
 		attachDetails(a.body, r.e.key, all, at)
 		return batchOutcome{items: all[:len(ids):len(ids)], unmatched: all[len(ids):], call: call}
@@ -278,6 +292,12 @@ func (r *run) settle(op string, ids []string, s settled) batchOutcome {
 	}
 	items := make([]ItemResult, len(ids))
 	for i, id := range ids {
+		if r.maybe[id] {
+			// An earlier run's attempt may have done it; this refusal
+			// says nothing about that.
+			items[i] = ItemResult{ID: id, Outcome: Unknown, Message: "an earlier run's attempt was never answered; then: " + a.err.Error(), Err: call.Err}
+			continue
+		}
 		items[i] = ItemResult{ID: id, Outcome: Failed, Reason: reason, Code: apiErr.Code, Message: apiErr.Message, Details: apiErr.Details, Err: call.Err}
 	}
 	return batchOutcome{items: items, call: call}

@@ -1,0 +1,24 @@
+package zohoterritory
+
+// Scopes returns the OAuth scopes Zoho asks for the operation (an
+// operationId of api/openapi.yaml, such as "removeUsersFromTerritory", as
+// [APIError.Operation] names it): a token must hold every scope of at
+// least one of the returned sets. Zoho spells the last part ALL or All
+// alike. It returns nil for an unknown operation.
+func Scopes(operation string) [][]string {
+	const (
+		terrAll, terrDelete, terrRead    = "ZohoCRM.settings.territories.ALL", "ZohoCRM.settings.territories.DELETE", "ZohoCRM.settings.territories.READ"
+		usersAll, usersDelete, usersRead = "ZohoCRM.users.ALL", "ZohoCRM.users.DELETE", "ZohoCRM.users.READ"
+	)
+	switch operation {
+	case "removeUserFromTerritory", "removeUsersFromTerritory":
+		return [][]string{{terrAll}, {terrDelete, usersAll}}
+	case "removeTerritoryFromUser", "removeTerritoriesFromUser":
+		return [][]string{{usersAll, terrAll}, {usersAll, terrDelete}, {usersDelete, terrAll}, {usersDelete, terrDelete}}
+	case "listUsersOfTerritory", "getUserOfTerritory":
+		return [][]string{{usersRead}, {usersAll}}
+	case "listTerritoriesOfUser", "getTerritoryOfUser":
+		return [][]string{{usersRead}, {usersAll}, {terrRead}, {terrAll}}
+	}
+	return nil
+}
