@@ -83,8 +83,8 @@ check "tsc --noEmit -p interop/ts (usage.ts)" \
 	"$bin/tsc" --noEmit -p interop/ts/tsconfig.json
 check "oasdiff breaking api/baseline/openapi.yaml api/openapi.yaml" \
 	interop/oasdiff.sh
-check "zohoterritory validate contracttests/testdata" \
-	go run ./cmd/zohoterritory validate contracttests/testdata
+check "zohoterritory-contract validate contracttests/testdata" \
+	go run ./cmd/zohoterritory-contract validate contracttests/testdata
 check "zoho nodejs-sdk-8.0 -> sandbox (interop/node-sdk.sh)" \
 	interop/node-sdk.sh
 check "prism mock + prism proxy --errors (interop/prism.sh)" \

@@ -6,7 +6,7 @@
 #          (interop/prism) asks for every named example of every documented
 #          status of every operation and checks what the Go client makes of it.
 #   proxy  `prism proxy --errors` stands between the clients and the sandbox
-#          (`zohoterritory sandbox serve --contract-check --seed
+#          (`zohoterritory-contract sandbox serve --seed
 #          interop/seed.yaml`) and checks every request and response against
 #          the spec: TestProxy drives the Go client through it, then the CLI's
 #          remove-users and remove-territories run through it (single and bulk,
@@ -66,8 +66,8 @@ free_port() {
 	node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-if ! go build -o "$tmp/zohoterritory" ./cmd/zohoterritory; then
-	echo "FAIL  go build ./cmd/zohoterritory"
+if ! go build -o "$tmp/zohoterritory" ./cmd/zohoterritory || ! go build -o "$tmp/zohoterritory-contract" ./cmd/zohoterritory-contract; then
+	echo "FAIL  go build ./cmd/zohoterritory ./cmd/zohoterritory-contract"
 	exit 1
 fi
 if ! spec_note="$(go run ./interop/prism/prismspec api/openapi.yaml "$tmp/openapi.prism.yaml")"; then
@@ -75,17 +75,17 @@ if ! spec_note="$(go run ./interop/prism/prismspec api/openapi.yaml "$tmp/openap
 	exit 1
 fi
 
-"$tmp/zohoterritory" sandbox serve --addr 127.0.0.1:0 --contract-check --seed interop/seed.yaml \
+"$tmp/zohoterritory-contract" sandbox serve --addr 127.0.0.1:0 --seed interop/seed.yaml \
 	>"$tmp/sandbox.env" 2>"$tmp/sandbox.log" &
 sandbox_pid=$!
 pids+=("$sandbox_pid")
-if ! wait_for "$tmp/sandbox.env" '^ZOHO_REFRESH_TOKEN=' "$sandbox_pid"; then
+if ! wait_for "$tmp/sandbox.env" '^export ZOHO_ACCESS_TOKEN=' "$sandbox_pid"; then
 	cat "$tmp/sandbox.log"
 	echo "FAIL  the sandbox did not start"
 	exit 1
 fi
-sandbox_url="$(sed -n 's/^ZOHO_API_DOMAIN=//p' "$tmp/sandbox.env")"
-token="$(sed -n 's/^ZOHO_ACCESS_TOKEN=//p' "$tmp/sandbox.env")"
+sandbox_url="$(sed -n "s/^export ZOHO_API_DOMAIN='\(.*\)'$/\1/p" "$tmp/sandbox.env")"
+token="$(sed -n "s/^export ZOHO_ACCESS_TOKEN='\(.*\)'$/\1/p" "$tmp/sandbox.env")"
 
 mock_port="$(free_port)"
 "$prism" mock --host 127.0.0.1 --port "$mock_port" "$tmp/openapi.prism.yaml" >"$tmp/mock.log" 2>&1 &
@@ -173,9 +173,9 @@ if grep -qi 'violation' "$tmp/sandbox.log"; then
 fi
 if [ "$rc" -ne 0 ]; then
 	cat "$tmp/sandbox.log"
-	fail "zohoterritory sandbox serve exited with $rc"
+	fail "zohoterritory-contract sandbox serve exited with $rc"
 else
-	echo "ok    sandbox --contract-check: no violation"
+	echo "ok    zohoterritory-contract sandbox serve: no violation"
 fi
 
 [ "$failed" -eq 0 ]

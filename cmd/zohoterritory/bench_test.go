@@ -26,7 +26,7 @@ func BenchmarkStartupToFirstRequest(b *testing.B) {
 	env := []string{"PATH=" + os.Getenv("PATH"), "ZOHO_API_DOMAIN=" + srv.URL, "ZOHO_ACCESS_TOKEN=bench"}
 	var total time.Duration
 	for b.Loop() {
-		cmd := exec.Command(binary, "remove-users", "--territory", "1", "2")
+		cmd := exec.Command(build(b), "remove-users", "--territory", "1", "2")
 		cmd.Env = env
 		start := time.Now()
 		if err := cmd.Start(); err != nil {

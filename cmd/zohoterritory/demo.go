@@ -3,99 +3,79 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
-	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
-	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+	"github.com/spf13/cobra"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
 
-func runDemo(ctx context.Context, args []string, io *streams) error {
-	fs := newFlagSet("demo", io.err)
-	if rest, err := parseFlags(fs, args); err != nil {
-		return err
-	} else if len(rest) > 0 {
-		return usageErr("demo: unexpected argument %q", rest[0])
+func newDemoCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Show the tool at work against the built-in sandbox (no Zoho account needed)",
+		Long: `Start the sandbox, an in-memory Zoho CRM, and run this tool's own commands
+against it: a removal with a refused id, an offboarding with --all, and a
+server fault survived by running the command again. Each command is shown
+as you would type it, with its output and exit status.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDemo(cmd.Context(), a)
+		},
 	}
-	seed := zohoterritorytest.DefaultSeed()
-	v, err := contract.New()
-	if err != nil {
-		return fmt.Errorf("demo: load the spec: %w", err)
-	}
-	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed), zohoterritorytest.WithContractCheck(v))
+}
+
+// The default seed's people and places.
+const (
+	demoBen, demoChloe, demoDev = "5725767000000411002", "5725767000000411003", "5725767000000411004"
+	demoNA, demoWest            = "5725767000000452002", "5725767000000452004"
+)
+
+func runDemo(ctx context.Context, a *app) error {
+	srv, err := zohoterritorytest.NewServer()
 	if err != nil {
 		return fmt.Errorf("demo: start the sandbox: %w", err)
 	}
 	defer srv.Close()
-	client, err := srv.Client()
-	if err != nil {
+	env := map[string]string{"ZOHO_API_DOMAIN": srv.URL(), "ZOHO_ACCESS_TOKEN": srv.AccessToken()}
+	w := a.io.Out
+	fmt.Fprintf(w, "The sandbox, an in-memory Zoho CRM, runs at %s. Its org:\n", srv.URL())
+	fmt.Fprintln(w, "  Acme Org (the default territory) > North America (managed by Ben) > West Coast (managed by Chloe)")
+	fmt.Fprintln(w, "  Acme Org > Europe (managed by Eve)")
+	fmt.Fprintln(w, "  Ben ...002, Chloe ...003, Dev ...004; North America ...452002, West Coast ...452004")
+
+	step := func(comment string, args ...string) {
+		fmt.Fprintf(w, "\n# %s\n$ zohoterritory %s\n", comment, strings.Join(args, " "))
+		sub := &cmdutil.IOStreams{In: strings.NewReader(""), Out: w, Err: prefixed{w}}
+		code := run(ctx, append(args, "--output", "table"), sub, func(k string) string { return env[k] }, a.stop)
+		fmt.Fprintf(w, "(exit %d)\n", code)
+	}
+	step("Remove Chloe, Dev and Ben from North America. Ben manages it: Zoho refuses him, and the exit status says so.",
+		"remove-users", "--territory", demoNA, demoChloe, demoDev, demoBen)
+	step("Offboard Chloe: list her territories, skip what Zoho forbids (the default territory, the one she manages), remove the rest.",
+		"remove-territories", "--user", demoChloe, "--all")
+
+	if err := srv.SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultServerError, Count: 1}); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
+	step("The sandbox now fails once with a 500 after doing the work, and no retry is allowed: the outcome is unknown.",
+		"remove-users", "--territory", demoWest, demoDev, "--max-attempts", "1")
+	step("Running it again settles it: the lost attempt had removed Dev, so he is absent now, which --ignore-absent counts as done.",
+		"remove-users", "--territory", demoWest, demoDev, "--ignore-absent")
 
-	names := map[string]string{}
-	for _, u := range seed.Users {
-		names[u.ID] = u.FullName
-	}
-	for _, t := range seed.Territories {
-		names[t.ID] = t.Name
-	}
-	const (
-		acme, northAmerica, europe, westCoast = "5725767000000452001", "5725767000000452002", "5725767000000452003", "5725767000000452004"
-		ben, chloe, dev                       = "5725767000000411002", "5725767000000411003", "5725767000000411004"
-	)
-	w := io.out
-	fmt.Fprintf(w, "Sandbox running at %s (an in-memory Zoho CRM; no account needed).\n", srv.URL())
-	fmt.Fprintln(w, "Org: Acme Org (default territory) > North America (manager Ben) > West Coast (manager Chloe); Europe (manager Eve).")
-
-	type step struct {
-		title  string
-		owner  string
-		ids    []string
-		remove func(context.Context, string, ...string) (*zohoterritory.Result, error)
-	}
-	steps := []step{
-		{"1. Remove one user (Chloe) from North America: the single-id form", northAmerica, []string{chloe}, client.RemoveUsersFromTerritory},
-		{"2. Remove Dev and Ben from North America: the bulk form; Ben manages it", northAmerica, []string{dev, ben}, client.RemoveUsersFromTerritory},
-		{"3. Remove one territory (Europe) from Chloe", chloe, []string{europe}, client.RemoveTerritoriesFromUser},
-		{"4. Remove West Coast and Acme Org from Dev: Acme Org is the default territory", dev, []string{westCoast, acme}, client.RemoveTerritoriesFromUser},
-	}
-	for _, s := range steps {
-		fmt.Fprintf(w, "\n%s\n", s.title)
-		res, err := s.remove(ctx, s.owner, s.ids...)
-		if res == nil {
-			return fmt.Errorf("demo: %w", err)
-		}
-		for _, c := range res.Calls {
-			if c.Response == nil {
-				fmt.Fprintf(w, "   %s: no response\n", c.Operation)
-				continue
-			}
-			req := c.Response.Request
-			fmt.Fprintf(w, "   %s %s -> %s\n", req.Method, strings.TrimPrefix(req.URL.String(), srv.URL()), c.Response.Status)
-		}
-		for _, it := range res.Items {
-			line := fmt.Sprintf("   %-13s %s", it.Outcome, names[it.ID])
-			if it.Outcome != zohoterritory.Removed {
-				line += fmt.Sprintf(" (%s: %q)", it.Reason, it.Message)
-			}
-			fmt.Fprintln(w, line)
-		}
-		if err != nil {
-			fmt.Fprintf(w, "   request error: %v\n", err)
-		}
-	}
-
-	fmt.Fprintln(w, "\nMemberships now:")
-	for _, t := range seed.Territories {
-		var members []string
-		for _, id := range srv.Members(t.ID) {
-			members = append(members, names[id])
-		}
-		fmt.Fprintf(w, "   %-14s %s\n", t.Name+":", strings.Join(members, ", "))
-	}
-	if v := append(srv.Violations(), srv.RequestViolations()...); len(v) > 0 {
-		return fmt.Errorf("demo: traffic broke the contract: %s", strings.Join(v, "; "))
-	}
-	fmt.Fprintf(w, "\nEvery request and response was checked against api/openapi.yaml: no violation.\n")
+	fmt.Fprintln(w, "\nExit status: 0 done; 1 bad input or configuration (nothing sent); 2 some ids not removed or unknown;")
+	fmt.Fprintln(w, "4 credentials refused or a scope missing; 130 interrupted. `zohoterritory help` has the rest.")
 	return nil
+}
+
+// prefixed shows a command's stderr inside the demo's transcript.
+type prefixed struct{ w io.Writer }
+
+func (p prefixed) Write(b []byte) (int, error) {
+	if _, err := fmt.Fprintf(p.w, "stderr: %s", b); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }

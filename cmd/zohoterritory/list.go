@@ -2,30 +2,40 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
-// listCommand describes list-territories or list-users.
-type listCommand struct {
-	name      string
-	ownerFlag string // --user or --territory
-	ownerHelp string
-	// list reads every page and writes the answer in format.
+// listKind describes list-users or list-territories.
+type listKind struct {
+	use, short, long, example string
+	ownerFlag, ownerShort     string
+	ownerHelp                 string
+	// list reads every page and returns what prints the answer.
 	list func(ctx context.Context, c *zohoterritory.Client, owner string) (printer, error)
 }
 
 // printer writes a listing as a table or as JSON.
 type printer func(w io.Writer, format string) error
 
-var listTerritoriesCommand = listCommand{
-	name:      "list-territories",
-	ownerFlag: "user",
+var listTerritories = listKind{
+	use:   "list-territories --user ID",
+	short: "List the territories of a user",
+	long: `List every territory of a user (every page of 200): ID, NAME, MANAGER and
+REPORTS TO, or with --output json {"territories":[{"id","name","manager",
+"reporting_to","is_default"}]}. The default territory is the one that
+reports to none.
+
+Scopes: any of ZohoCRM.users.READ, ZohoCRM.users.ALL,
+ZohoCRM.settings.territories.READ or ZohoCRM.settings.territories.ALL.`,
+	example:   "  zohoterritory list-territories --user 5725767000000411004\n  zohoterritory list-territories -u 5725767000000411004 -o json",
+	ownerFlag: "user", ownerShort: "u",
 	ownerHelp: "the user whose territories to list (required)",
 	list: func(ctx context.Context, c *zohoterritory.Client, userID string) (printer, error) {
 		ts, err := c.TerritoriesOfUser(ctx, userID)
@@ -36,9 +46,16 @@ var listTerritoriesCommand = listCommand{
 	},
 }
 
-var listUsersCommand = listCommand{
-	name:      "list-users",
-	ownerFlag: "territory",
+var listUsers = listKind{
+	use:   "list-users --territory ID",
+	short: "List the users of a territory",
+	long: `List every user of a territory (every page of 200): ID, NAME, EMAIL and
+STATUS, or with --output json {"users":[{"id","full_name","first_name",
+"last_name","email","status","role","profile"}]}.
+
+Scopes: ZohoCRM.users.READ or ZohoCRM.users.ALL.`,
+	example:   "  zohoterritory list-users --territory 5725767000000452002\n  zohoterritory list-users -t 5725767000000452002 -o json",
+	ownerFlag: "territory", ownerShort: "t",
 	ownerHelp: "the territory whose users to list (required)",
 	list: func(ctx context.Context, c *zohoterritory.Client, territoryID string) (printer, error) {
 		us, err := c.UsersOfTerritory(ctx, territoryID)
@@ -49,46 +66,42 @@ var listUsersCommand = listCommand{
 	},
 }
 
-func runList(ctx context.Context, cmd listCommand, args []string, io *streams, getenv func(string) string) error {
-	fs := newFlagSet(cmd.name, io.err)
-	owner := fs.String(cmd.ownerFlag, "", cmd.ownerHelp)
-	var cf connFlags
-	cf.register(fs, getenv)
-	policy := registerRetryFlags(fs)
-	output := registerOutputFlag(fs, io)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+func newListCmd(a *app, k listKind) *cobra.Command {
+	var owner string
+	var output outputFlag
+	var conn connFlags
+	cmd := &cobra.Command{
+		Use:     k.use,
+		Short:   k.short,
+		Long:    k.long + "\n\n" + cmdutil.ExitCodesHelp,
+		Example: k.example,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch {
+			case owner == "":
+				return cmdutil.Usagef("--%s is required", k.ownerFlag)
+			case checkID(owner) != nil:
+				return cmdutil.Usagef("--%s %q: %s", k.ownerFlag, owner, checkID(owner))
+			}
+			if err := output.check(); err != nil {
+				return err
+			}
+			c, err := conn.client(false, zohoterritory.WithLogger(a.logger()))
+			if err != nil {
+				return err
+			}
+			show, err := k.list(cmd.Context(), c, owner)
+			if err != nil {
+				code, msg := failure(err)
+				return cmdutil.Exit(code, fmt.Errorf("%s", msg))
+			}
+			return show(a.io.Out, output.format)
+		},
 	}
-	switch {
-	case *owner == "":
-		return usageErr("%s: --%s is required", cmd.name, cmd.ownerFlag)
-	case len(rest) > 0:
-		return usageErr("%s: unexpected argument %q", cmd.name, rest[0])
-	}
-	if err := checkOutput(cmd.name, *output); err != nil {
-		return err
-	}
-	if err := checkRetryFlags(cmd.name, policy); err != nil {
-		return err
-	}
-	opts, err := cf.options(getenv, false)
-	if err != nil {
-		return err
-	}
-	client, err := zohoterritory.New(append(opts, zohoterritory.WithRetryPolicy(*policy))...)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	show, err := cmd.list(ctx, client, *owner)
-	var invalid *zohoterritory.InvalidIDError
-	switch {
-	case errors.As(err, &invalid):
-		return usageErr("%v", err) // checked before anything was sent
-	case err != nil:
-		return &exitError{code: exitPartial, err: err}
-	}
-	return show(io.out, *output)
+	cmd.Flags().StringVarP(&owner, k.ownerFlag, k.ownerShort, "", k.ownerHelp)
+	output.register(cmd.Flags(), a.io.OutTTY)
+	conn.register(cmd.Flags(), a.getenv)
+	return cmd
 }
 
 // jsonRef is a [zohoterritory.Ref] in the JSON output; null when absent.
@@ -175,19 +188,6 @@ func printUsers(w io.Writer, format string, us []zohoterritory.User) error {
 	}
 	fmt.Fprintln(w, plural(len(us), "user"))
 	return nil
-}
-
-func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-func cell(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // refCell shows a reference by name, or by id when Zoho sent none.

@@ -1,356 +1,297 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"flag"
+	"errors"
 	"fmt"
-	"io"
-	"strconv"
+	"net/http"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
-// removeCommand describes remove-users or remove-territories.
-type removeCommand struct {
-	name      string
-	ownerFlag string // --territory or --user
-	ownerHelp string
-	allHelp   string
-	remove    func(c *zohoterritory.Client, ctx context.Context, owner string, ids ...string) (*zohoterritory.Result, error)
-	plan      func(c *zohoterritory.Client, owner string, ids ...string) ([]zohoterritory.PlannedCall, error)
-	// selectAll lists the owner's memberships for --all and splits them
-	// into the ids to remove and those the documented rules forbid.
-	selectAll func(ctx context.Context, c *zohoterritory.Client, owner string) (ids []string, skipped []jsonSkipped, err error)
+// removeKind describes remove-users or remove-territories.
+type removeKind struct {
+	use, short, long, example string
+	op                        zohoterritory.Op
+	ownerFlag, ownerShort     string // "territory", "t"
+	ownerHelp, allHelp        string
+	plan                      func(c *zohoterritory.Client, owner string, ids ...string) ([]zohoterritory.PlannedCall, error)
+	planAll                   func(c *zohoterritory.Client, ctx context.Context, owner string, except ...string) (*zohoterritory.Plan, error)
 }
 
-var usersCommand = removeCommand{
-	name:      "remove-users",
-	ownerFlag: "territory",
+var removeUsers = removeKind{
+	use:   "remove-users --territory ID [USER_ID ...]",
+	short: "Remove users from a territory",
+	long: `Remove users from a territory. With --all, list the territory's users first
+and remove all of them but its manager, whom Zoho refuses to remove (one
+more GET finds the manager), and the ids given with --except.
+
+Scopes: ZohoCRM.settings.territories.ALL, or ZohoCRM.settings.territories.DELETE
+with ZohoCRM.users.ALL; --all also reads, with ZohoCRM.users.READ or .ALL.`,
+	example: `  zohoterritory remove-users --territory 5725767000000452002 5725767000000411003 5725767000000411004
+  cut -d, -f1 users.csv | zohoterritory remove-users -t 5725767000000452002 -o json
+  zohoterritory remove-users -t 5725767000000452002 --all --except 5725767000000411003 --dry-run`,
+	op:        zohoterritory.OpRemoveUsers,
+	ownerFlag: "territory", ownerShort: "t",
 	ownerHelp: "the territory to remove the users from (required)",
 	allHelp:   "remove every user of the territory but its manager (lists them first)",
-	remove:    (*zohoterritory.Client).RemoveUsersFromTerritory,
 	plan:      (*zohoterritory.Client).PlanRemoveUsersFromTerritory,
-	selectAll: selectUsers,
+	planAll:   (*zohoterritory.Client).PlanEmptyTerritory,
 }
 
-var territoriesCommand = removeCommand{
-	name:      "remove-territories",
-	ownerFlag: "user",
+var removeTerritories = removeKind{
+	use:   "remove-territories --user ID [TERRITORY_ID ...]",
+	short: "Remove territories from a user",
+	long: `Remove territories from a user: offboarding. With --all, list the user's
+territories first and remove all of them but those Zoho refuses to remove:
+the organization's default territory (the root of the hierarchy) and the
+territories the user manages; and the ids given with --except.
+
+Scopes: ZohoCRM.users.ALL or .DELETE, with ZohoCRM.settings.territories.ALL or
+.DELETE; --all also reads, with any of ZohoCRM.users.READ/.ALL or
+ZohoCRM.settings.territories.READ/.ALL.`,
+	example: `  zohoterritory remove-territories --user 5725767000000411004 5725767000000452003
+  zohoterritory remove-territories -u 5725767000000411004 --all
+  zohoterritory remove-territories -u 5725767000000411004 --all --dry-run -o json`,
+	op:        zohoterritory.OpRemoveTerritories,
+	ownerFlag: "user", ownerShort: "u",
 	ownerHelp: "the user to remove the territories from (required)",
 	allHelp:   "remove every territory of the user but the default one and those the user manages (lists them first)",
-	remove:    (*zohoterritory.Client).RemoveTerritoriesFromUser,
 	plan:      (*zohoterritory.Client).PlanRemoveTerritoriesFromUser,
-	selectAll: selectTerritories,
+	planAll:   (*zohoterritory.Client).PlanOffboardUser,
 }
 
-func runRemove(ctx context.Context, cmd removeCommand, args []string, io *streams, getenv func(string) string) error {
-	fs := newFlagSet(cmd.name, io.err)
-	owner := fs.String(cmd.ownerFlag, "", cmd.ownerHelp)
-	all := fs.Bool("all", false, cmd.allHelp)
-	var except idList
-	fs.Var(&except, "except", "with --all: an id to leave alone (repeatable, or comma-separated)")
-	var cf connFlags
-	cf.register(fs, getenv)
-	concurrency := fs.Int("concurrency", zohoterritory.DefaultConcurrency, "batches sent at once")
-	policy := registerRetryFlags(fs)
-	dryRun := fs.Bool("dry-run", false, "check the ids and print the planned calls; remove nothing (with --all, the listing is still read)")
-	output := registerOutputFlag(fs, io)
-	positional, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+// removeFlags are the flags of one run of a removal command.
+type removeFlags struct {
+	owner        string
+	all          bool
+	except       idList
+	concurrency  int
+	dryRun       bool
+	ignoreAbsent bool
+	allRows      bool
+	output       outputFlag
+	conn         connFlags
+}
+
+const interruptHelp = `Ctrl-C stops sending new calls and waits for those in flight, then prints
+the result as usual, with one line on stderr saying what is left; a second
+Ctrl-C stops at once. Running the same command again is safe: ids removed
+already come back "not_member" (with --ignore-absent: "absent", and done).`
+
+func newRemoveCmd(a *app, k removeKind) *cobra.Command {
+	var f removeFlags
+	cmd := &cobra.Command{
+		Use:     k.use,
+		Short:   k.short,
+		Long:    k.long + "\n\n" + idsHelp + "\n\n" + interruptHelp + "\n\n" + cmdutil.ExitCodesHelp,
+		Example: k.example,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRemove(cmd.Context(), a, k, &f, args)
+		},
 	}
-	if *owner == "" {
-		return usageErr("%s: --%s is required", cmd.name, cmd.ownerFlag)
+	fl := cmd.Flags()
+	fl.StringVarP(&f.owner, k.ownerFlag, k.ownerShort, "", k.ownerHelp)
+	fl.BoolVar(&f.all, "all", false, k.allHelp)
+	fl.Var(&f.except, "except", "with --all: an id to leave alone (repeatable, or comma-separated)")
+	fl.IntVar(&f.concurrency, "concurrency", zohoterritory.DefaultConcurrency, "calls in flight at once")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "check the ids and print the calls a removal would make; remove nothing (with --all the listing is read)")
+	fl.BoolVar(&f.ignoreAbsent, "ignore-absent", false, `count an id that is already not a member as done ("absent"), as a re-run wants`)
+	fl.BoolVar(&f.allRows, "all-rows", false, "with --output table: a row for every id, however many")
+	f.output.register(fl, a.io.OutTTY)
+	f.conn.register(fl, a.getenv)
+	return cmd
+}
+
+func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args []string) error {
+	switch {
+	case f.owner == "":
+		return cmdutil.Usagef("--%s is required", k.ownerFlag)
+	case checkID(f.owner) != nil:
+		return cmdutil.Usagef("--%s %q: %s", k.ownerFlag, f.owner, checkID(f.owner))
+	case f.concurrency < 1:
+		return cmdutil.Usagef("--concurrency %d: must be at least 1", f.concurrency)
+	case f.all && len(args) > 0:
+		return cmdutil.Usagef("--all lists the ids itself: give either --all or ids, not both")
+	case !f.all && len(f.except) > 0:
+		return cmdutil.Usagef("--except needs --all")
 	}
-	if err := checkOutput(cmd.name, *output); err != nil {
-		return err
-	}
-	if *concurrency < 1 {
-		return usageErr("%s: --concurrency %d: must be at least 1", cmd.name, *concurrency)
-	}
-	if err := checkRetryFlags(cmd.name, policy); err != nil {
+	if err := f.output.check(); err != nil {
 		return err
 	}
 	var ids []string
-	switch {
-	case *all && len(positional) > 0:
-		return usageErr("%s: --all lists the ids itself: give either --all or ids, not both", cmd.name)
-	case !*all && len(except) > 0:
-		return usageErr("%s: --except needs --all", cmd.name)
-	case !*all:
-		if ids, err = readIDs(positional, io); err != nil {
+	if !f.all {
+		var err error
+		if ids, err = readIDs(args, a.io); err != nil {
 			return err
 		}
 	}
 
-	// A dry run with --all reads the listing, so it needs credentials.
-	opts, err := cf.options(getenv, *dryRun && !*all)
+	extra := []zohoterritory.Option{zohoterritory.WithConcurrency(f.concurrency), zohoterritory.WithLogger(a.logger())}
+	if a.io.ErrTTY && !f.dryRun {
+		extra = append(extra, zohoterritory.WithProgress(progressLine(a)))
+	}
+	// A dry run without --all sends nothing, so it needs no credentials.
+	c, err := f.conn.client(f.dryRun && !f.all, extra...)
 	if err != nil {
 		return err
-	}
-	opts = append(opts, zohoterritory.WithConcurrency(*concurrency), zohoterritory.WithRetryPolicy(*policy))
-	if io.errTTY && !*dryRun {
-		opts = append(opts, zohoterritory.WithProgress(func(p zohoterritory.Progress) {
-			if p.Total <= zohoterritory.MaxBatchSize {
-				return
-			}
-			fmt.Fprintf(io.err, "\r%d/%d ids", p.Done, p.Total)
-			if p.Done == p.Total {
-				fmt.Fprintln(io.err)
-			}
-		}))
-	}
-	client, err := zohoterritory.New(opts...)
-	if err != nil {
-		return usageErr("%v", err)
 	}
 
 	skipped := []jsonSkipped{}
-	if *all {
-		// Check every id before anything is sent, with the checks of the
-		// Plan methods (whose plans are thrown away): the owner alone, by
-		// planning the removal of its own id, then --except.
-		if _, err := cmd.plan(client, *owner, *owner); err != nil {
-			return usageErr("%v", err)
+	var planned []zohoterritory.PlannedCall
+	if f.all {
+		plan, err := k.planAll(c, ctx, f.owner, f.except...)
+		if err != nil {
+			code, msg := failure(err)
+			return cmdutil.Exit(code, fmt.Errorf("%s --all: nothing was removed: the listing failed: %s", strings.Fields(k.use)[0], msg))
 		}
-		if len(except) > 0 {
-			if _, err := cmd.plan(client, *owner, except...); err != nil {
-				return usageErr("--except: %v", err)
-			}
+		ids, planned = plan.IDs, plan.Calls
+		for _, s := range plan.Skipped {
+			skipped = append(skipped, jsonSkipped{ID: s.ID, Reason: string(s.Reason)})
 		}
-		if ids, skipped, err = cmd.selectAll(ctx, client, *owner); err != nil {
-			return &exitError{code: exitPartial, err: fmt.Errorf("%s --all: nothing was removed: %w", cmd.name, err)}
-		}
-		var unlisted []string
-		ids, skipped, unlisted = applyExcept(ids, skipped, except)
-		for _, id := range unlisted {
-			fmt.Fprintf(io.err, "zohoterritory: --except %s: not among the listed ids; ignored\n", id)
+		for _, id := range plan.Unlisted {
+			fmt.Fprintf(a.io.Err, "zohoterritory: --except %s: not among the listed ids; ignored\n", id)
 		}
 	}
 
-	if *dryRun {
-		plan := []zohoterritory.PlannedCall{}
-		if len(ids) > 0 || !*all {
-			if plan, err = cmd.plan(client, *owner, ids...); err != nil {
-				return usageErr("%v", err)
+	if f.dryRun {
+		if !f.all {
+			if planned, err = k.plan(c, f.owner, ids...); err != nil {
+				return cmdutil.Usagef("%s", cmdutil.Message(err))
 			}
 		}
-		return printPlan(io.out, *output, plan, skipped, *all)
+		return printPlan(a.io.Out, f.output.format, planned, skipped, f.all)
 	}
+
 	res := &zohoterritory.Result{}
-	if len(ids) > 0 || !*all {
-		res, err = cmd.remove(client, ctx, *owner, ids...)
+	if len(ids) > 0 {
+		res, err = c.Apply(ctx, zohoterritory.Change{Op: k.op, Owner: f.owner, IDs: ids, Stop: a.stop})
 		if res == nil {
-			// Only input errors come without a result: nothing was sent.
-			return usageErr("%v", err)
+			return cmdutil.Usagef("%s", cmdutil.Message(err)) // only input errors come without a result
 		}
 	}
-	if perr := printResult(io.out, *output, res, skipped, *all); perr != nil {
+	outs := outcomes(res, f.ignoreAbsent)
+	if perr := printResult(a.io.Out, f.output.format, outs, skipped, len(res.Calls), f.allRows); perr != nil {
 		return perr
 	}
-	if err != nil {
-		return &exitError{code: exitPartial, err: err}
-	}
-	if !res.AllRemoved() {
-		return &exitError{code: exitPartial, err: fmt.Errorf("%d of %d ids were not removed", len(res.Items)-len(res.Removed()), len(res.Items))}
-	}
-	return nil
+	return removalExit(ctx, a, k, f, count(outs, len(skipped)), res, err)
 }
 
-// registerRetryFlags adds the flags of the client's retry policy, with its
-// defaults.
-func registerRetryFlags(fs *flag.FlagSet) *zohoterritory.RetryPolicy {
-	policy := zohoterritory.DefaultRetryPolicy()
-	fs.IntVar(&policy.MaxAttempts, "max-attempts", policy.MaxAttempts, "most times one request is sent, the first included (1: no retries)")
-	fs.DurationVar(&policy.MaxDelay, "max-delay", policy.MaxDelay, "longest wait before a retry, a server's Retry-After included")
-	fs.DurationVar(&policy.AttemptTimeout, "attempt-timeout", policy.AttemptTimeout, "time limit of each attempt")
-	return &policy
-}
-
-func checkRetryFlags(name string, policy *zohoterritory.RetryPolicy) error {
+// removalExit picks the exit code of a removal and its one line on
+// stderr: interrupted (130), refused credentials (4), anything not done (2).
+func removalExit(ctx context.Context, a *app, k removeKind, f *removeFlags, t tally, res *zohoterritory.Result, err error) error {
+	interrupted := ctx.Err() != nil || isClosed(a.stop) || errors.Is(err, zohoterritory.ErrStopped)
 	switch {
-	case policy.MaxAttempts < 1:
-		return usageErr("%s: --max-attempts %d: must be at least 1", name, policy.MaxAttempts)
-	case policy.MaxDelay <= 0:
-		return usageErr("%s: --max-delay %s: must be positive", name, policy.MaxDelay)
-	case policy.AttemptTimeout <= 0:
-		return usageErr("%s: --attempt-timeout %s: must be positive", name, policy.AttemptTimeout)
-	}
-	policy.BaseDelay = min(policy.BaseDelay, policy.MaxDelay)
-	return nil
-}
-
-// registerOutputFlag adds --output, whose default is table on a terminal
-// and json otherwise.
-func registerOutputFlag(fs *flag.FlagSet, io *streams) *string {
-	def := "json"
-	if io.outTTY {
-		def = "table"
-	}
-	return fs.String("output", def, "output format: table or json")
-}
-
-func checkOutput(name, output string) error {
-	if output != "table" && output != "json" {
-		return usageErr("%s: --output %q: want table or json", name, output)
+	case interrupted:
+		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted: %d removed, %d unknown, %d not sent; to finish, run the same command again with --ignore-absent",
+			t.removed, t.unknown, t.notSent))
+	case err != nil:
+		code, msg := failure(err)
+		if code == cmdutil.ExitAuth {
+			return cmdutil.Exit(code, errors.New(msg))
+		}
+		return cmdutil.Exit(code, fmt.Errorf("%s; %s", callFailures(res), t))
+	case !t.done():
+		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("%d of %d ids were not removed (%s)", t.failed+t.unknown, len(res.Items), t))
 	}
 	return nil
 }
 
-// readIDs takes the ids from the arguments, or from standard input when
-// there are none (or the only one is "-") and standard input is not a
-// terminal. On standard input, ids are separated by newlines, commas or
-// spaces; blank entries are ignored.
-func readIDs(args []string, io *streams) ([]string, error) {
-	fromStdin := len(args) == 0 || (len(args) == 1 && args[0] == "-")
-	if !fromStdin {
-		for _, a := range args {
-			if a == "-" {
-				return nil, usageErr(`"-" (read ids from standard input) must be the only id argument`)
-			}
+// failure describes a request-level error for a person, and picks the exit
+// code: 4 when the credentials were refused or lack a scope (naming the
+// scopes the operation needs), 2 otherwise.
+func failure(err error) (code int, msg string) {
+	var authErr *zohoterritory.AuthError
+	if errors.As(err, &authErr) {
+		return cmdutil.ExitAuth, cmdutil.Message(authErr)
+	}
+	var apiErr *zohoterritory.APIError
+	if !errors.As(err, &apiErr) {
+		return cmdutil.ExitPartial, cmdutil.Message(err)
+	}
+	msg = cmdutil.Message(apiErr)
+	switch {
+	case errors.Is(apiErr, zohoterritory.ErrOAuthScopeMismatch):
+		return cmdutil.ExitAuth, fmt.Sprintf("%s: the token lacks a scope %s needs: %s", msg, apiErr.Operation, scopeText(zohoterritory.Scopes(apiErr.Operation)))
+	case errors.Is(apiErr, zohoterritory.ErrInvalidToken):
+		return cmdutil.ExitAuth, msg + ": the token was rejected (expired, revoked, or issued in another data centre than --dc / ZOHO_DC)"
+	case apiErr.StatusCode == http.StatusUnauthorized || errors.Is(apiErr, zohoterritory.ErrNoPermission):
+		return cmdutil.ExitAuth, msg
+	}
+	return cmdutil.ExitPartial, msg
+}
+
+// scopeText reads Zoho's scope sets as a person would: "A, or B and C".
+func scopeText(sets [][]string) string {
+	parts := make([]string, len(sets))
+	for i, s := range sets {
+		parts[i] = strings.Join(s, " and ")
+	}
+	return strings.Join(parts, ", or ")
+}
+
+// callFailures says what went wrong with the calls, each distinct failure
+// once, at most three, without the ids or URLs a thousand calls would
+// repeat.
+func callFailures(res *zohoterritory.Result) string {
+	var seen []string
+	failed := 0
+	for _, c := range res.Calls {
+		if c.Err == nil {
+			continue
 		}
-		return args, nil
-	}
-	if io.inTTY {
-		return nil, usageErr("no ids given: pass them as arguments or on standard input")
-	}
-	var ids []string
-	sc := bufio.NewScanner(io.in)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		for _, f := range strings.FieldsFunc(sc.Text(), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' }) {
-			ids = append(ids, f)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, usageErr("read ids from standard input (line %d): %v", line+1, err)
-	}
-	if len(ids) == 0 {
-		return nil, usageErr("no ids given: standard input was empty")
-	}
-	return ids, nil
-}
-
-// jsonResult is the JSON output: one object with the ids in input order.
-// Skipped is always present, empty unless --all left ids alone, so that the
-// shape does not depend on the flags.
-type jsonResult struct {
-	Removed []string      `json:"removed"`
-	Failed  []jsonFailed  `json:"failed"`
-	Unknown []string      `json:"unknown"`
-	Skipped []jsonSkipped `json:"skipped"`
-}
-
-type jsonFailed struct {
-	ID      string `json:"id"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Reason  string `json:"reason"`
-}
-
-func toJSONResult(res *zohoterritory.Result, skipped []jsonSkipped) jsonResult {
-	out := jsonResult{Removed: []string{}, Failed: []jsonFailed{}, Unknown: []string{}, Skipped: skipped}
-	for _, it := range res.Items {
-		switch it.Outcome {
-		case zohoterritory.Removed:
-			out.Removed = append(out.Removed, it.ID)
-		case zohoterritory.Failed:
-			out.Failed = append(out.Failed, jsonFailed{ID: it.ID, Code: it.Code, Message: it.Message, Reason: string(it.Reason)})
-		default:
-			out.Unknown = append(out.Unknown, it.ID)
+		failed++
+		_, msg := failure(c.Err)
+		if !contains(seen, msg) {
+			seen = append(seen, msg)
 		}
 	}
-	return out
+	more := ""
+	if len(seen) > 3 {
+		more = fmt.Sprintf("; and %d more", len(seen)-3)
+		seen = seen[:3]
+	}
+	return fmt.Sprintf("%d of %s failed: %s%s", failed, plural(len(res.Calls), "call"), strings.Join(seen, "; "), more)
 }
 
-// printResult prints the outcome of a removal and the ids --all skipped.
-// The table's summary counts the skipped ids only when --all was given.
-func printResult(w io.Writer, format string, res *zohoterritory.Result, skipped []jsonSkipped, all bool) error {
-	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(toJSONResult(res, skipped))
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tOUTCOME\tREASON\tMESSAGE")
-	for _, it := range res.Items {
-		reason := string(it.Reason)
-		if it.Inferred {
-			reason = "removed by an earlier attempt"
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
 		}
-		if reason == "" {
-			reason = "-"
+	}
+	return false
+}
+
+func isClosed(ch <-chan struct{}) bool {
+	if ch == nil {
+		return false
+	}
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// progressLine reports, on a terminal's stderr, how many ids have an
+// outcome Zoho told, for removals of more than one call.
+func progressLine(a *app) func(zohoterritory.Progress) {
+	return func(p zohoterritory.Progress) {
+		if p.Total <= zohoterritory.MaxBatchSize {
+			return
 		}
-		msg := it.Message
-		if msg == "" {
-			msg = "-"
+		fmt.Fprintf(a.io.Err, "\r%d of %d ids done", p.Done, p.Total)
+		if p.Unknown > 0 {
+			fmt.Fprintf(a.io.Err, ", %d unknown", p.Unknown)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", it.ID, it.Outcome, reason, msg)
-	}
-	for _, sk := range skipped {
-		fmt.Fprintf(tw, "%s\tskipped\t%s\t%s\n", sk.ID, sk.Reason, skipMessage(sk.Reason))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "%d removed, %d failed, %d unknown", len(res.Removed()), len(res.Failed()), len(res.Unknown()))
-	if all {
-		fmt.Fprintf(w, ", %d skipped", len(skipped))
-	}
-	fmt.Fprintln(w)
-	return nil
-}
-
-// jsonPlan is the JSON output of a dry run: the calls a removal would make,
-// and the ids --all would leave alone.
-type jsonPlan struct {
-	Planned []jsonCall    `json:"planned"`
-	Skipped []jsonSkipped `json:"skipped"`
-}
-
-type jsonCall struct {
-	Operation string   `json:"operation"`
-	Method    string   `json:"method"`
-	URL       string   `json:"url"`
-	IDs       []string `json:"ids"`
-}
-
-func printPlan(w io.Writer, format string, plan []zohoterritory.PlannedCall, skipped []jsonSkipped, all bool) error {
-	if format == "json" {
-		out := jsonPlan{Planned: []jsonCall{}, Skipped: skipped}
-		for _, p := range plan {
-			out.Planned = append(out.Planned, jsonCall{Operation: p.Operation, Method: p.Method, URL: p.URL, IDs: p.IDs})
+		if p.Done+p.Unknown+p.NotSent == p.Total {
+			fmt.Fprintln(a.io.Err)
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
 	}
-	total := 0
-	for _, p := range plan {
-		total += len(p.IDs)
-		fmt.Fprintf(w, "%s %s  (%s, %s)\n", p.Method, p.URL, p.Operation, plural(len(p.IDs), "id"))
-	}
-	for _, sk := range skipped {
-		fmt.Fprintf(w, "skip %s  (%s: %s)\n", sk.ID, sk.Reason, skipMessage(sk.Reason))
-	}
-	if !all {
-		fmt.Fprintf(w, "dry run: %s in %s; nothing was sent\n", plural(total, "id"), plural(len(plan), "call"))
-		return nil
-	}
-	fmt.Fprintf(w, "dry run: %s in %s, %d skipped; the listing was read, nothing was removed\n",
-		plural(total, "id"), plural(len(plan), "call"), len(skipped))
-	return nil
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }

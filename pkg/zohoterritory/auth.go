@@ -160,7 +160,8 @@ func (m *tokenManager) wrap(err error) error {
 	switch {
 	case errors.As(err, &re):
 		ae.Code = re.ErrorCode
-		if re.Response != nil {
+		if re.Response != nil && (ae.Code == "" || re.Response.StatusCode != http.StatusOK) {
+			// Zoho refuses with 200 and an error code, which says it all.
 			ae.Err = fmt.Errorf("HTTP %d", re.Response.StatusCode)
 		}
 	default:

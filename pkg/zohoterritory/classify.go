@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -91,7 +92,7 @@ type wireItem struct {
 func (c *Client) classify(op, envelopeKey string, resp *http.Response, body []byte, err error, sent bool) answer {
 	a := answer{resp: resp, body: body, sent: sent}
 	if resp == nil {
-		a.kind, a.err = kindNoResponse, fmt.Errorf("%s: %w", op, err)
+		a.kind, a.err = kindNoResponse, fmt.Errorf("%s: %w", op, withoutQuery(err))
 		return a
 	}
 	status := resp.StatusCode
@@ -291,4 +292,15 @@ func describeBody(resp *http.Response, body []byte) string {
 		return fmt.Sprintf("%s with an empty body", resp.Status)
 	}
 	return fmt.Sprintf("%s with a body that is not a Zoho error (%s, %d bytes)", resp.Status, ct, len(body))
+}
+
+// withoutQuery drops the query from the URL a transport error quotes: it
+// holds up to 100 ids, which would make one lost connection a screenful.
+func withoutQuery(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) || !strings.Contains(ue.URL, "?") {
+		return err
+	}
+	bare, _, _ := strings.Cut(ue.URL, "?")
+	return &url.Error{Op: ue.Op, URL: bare, Err: ue.Err}
 }

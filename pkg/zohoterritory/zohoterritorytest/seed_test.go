@@ -1,6 +1,7 @@
 package zohoterritorytest
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -202,6 +203,33 @@ func TestWithAddr(t *testing.T) {
 			assert.Equal(t, http.StatusOK, status)
 		})
 	}
+}
+
+// TestWithRemoteAccess: an address other machines reach needs the option
+// that asks for it; on every address, the URL given to clients here is
+// loopback, and a token reply names the address the client used.
+func TestWithRemoteAccess(t *testing.T) {
+	t.Parallel()
+	_, err := NewServer(WithAddr("0.0.0.0:0"))
+	require.ErrorContains(t, err, "not a loopback address")
+	srv := newServer(t, WithAddr("0.0.0.0:0"), WithRemoteAccess())
+	u, err := url.Parse(srv.URL())
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1", u.Hostname())
+	status, _ := call(t, http.MethodDelete, usersURL(srv, "v8", na, dev, ""), srv.AccessToken())
+	assert.Equal(t, http.StatusOK, status)
+
+	c := srv.OAuthClient()
+	other := "http://localhost:" + u.Port()
+	resp, err := http.PostForm(other+tokenPath, url.Values{"grant_type": {"refresh_token"}, "client_id": {c.ClientID},
+		"client_secret": {c.ClientSecret}, "refresh_token": {c.RefreshToken}})
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var reply struct {
+		APIDomain string `json:"api_domain"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&reply))
+	assert.Equal(t, other, reply.APIDomain)
 }
 
 func TestCloseTwice(t *testing.T) {

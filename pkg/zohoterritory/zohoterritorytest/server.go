@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -75,6 +76,7 @@ type Request struct {
 
 type config struct {
 	addr         string
+	remote       bool
 	seed         *Seed
 	seedFrom     string // the option that set seed, to refuse a second one
 	contract     ContractChecker
@@ -92,21 +94,37 @@ type config struct {
 // and [NewServer] returns it.
 type Option func(*config) error
 
-// WithAddr sets the address to listen on, which must be a loopback address
-// with a port, such as "127.0.0.1:8080" or "[::1]:0". The default is
-// "127.0.0.1:0", a free port.
+// WithAddr sets the address to listen on, with a port, such as
+// "127.0.0.1:8080" or "[::1]:0". The default is "127.0.0.1:0", a free
+// port. It must be a loopback address unless [WithRemoteAccess] is given
+// too.
 func WithAddr(addr string) Option {
 	return func(c *config) error {
-		host, _, err := net.SplitHostPort(addr)
-		if err != nil {
+		if _, _, err := net.SplitHostPort(addr); err != nil {
 			return fmt.Errorf("zohoterritorytest: address %q: %w", addr, err)
-		}
-		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return fmt.Errorf("zohoterritorytest: address %q is not a loopback address; the sandbox listens on loopback only", addr)
 		}
 		c.addr = addr
 		return nil
 	}
+}
+
+// WithRemoteAccess lets [WithAddr] name an address other machines reach,
+// such as "0.0.0.0:8080" in a container. The sandbox has no real data and
+// made-up credentials, but anyone who reaches it can use them; the default
+// is loopback only.
+func WithRemoteAccess() Option {
+	return func(c *config) error {
+		c.remote = true
+		return nil
+	}
+}
+
+func checkAddr(addr string, remote bool) error {
+	host, _, _ := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); remote || host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("zohoterritorytest: address %q is not a loopback address; the sandbox listens on loopback only unless remote access is asked for (WithRemoteAccess, sandbox serve --allow-remote)", addr)
 }
 
 // WithSeed sets the server's initial state. The default is [DefaultSeed]().
@@ -248,6 +266,9 @@ func NewServer(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
+	if err := checkAddr(cfg.addr, cfg.remote); err != nil {
+		return nil, err
+	}
 	seed := DefaultSeed()
 	if cfg.seed != nil {
 		seed = *cfg.seed
@@ -310,6 +331,11 @@ func NewServer(opts ...Option) (*Server, error) {
 	s.http.Config.ReadHeaderTimeout = 10 * time.Second
 	s.http.Start()
 	s.url = s.http.URL
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		// Listening on every address: loopback is one of them, and the
+		// one a client on this machine should use.
+		s.url = "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+	}
 	return s, nil
 }
 

@@ -37,9 +37,19 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		s.refreshes++
 		writeJSON(w, http.StatusOK, map[string]any{
 			"access_token": s.issueLocked(slices.Clone(s.clients[i].Scopes)),
-			"api_domain":   s.url,
+			"api_domain":   s.apiDomainFor(r),
 			"token_type":   "Bearer",
 			"expires_in":   int(s.cfg.tokenLifetime.Seconds()),
 		})
 	}
+}
+
+// apiDomainFor is the api_domain of a token reply: the server as the client
+// reached it, so that a client in another container or on another machine
+// is sent back to the same address.
+func (s *Server) apiDomainFor(r *http.Request) string {
+	if r.Host == "" {
+		return s.url
+	}
+	return "http://" + r.Host
 }

@@ -11,18 +11,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spf13/cobra"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 )
-
-const validateUsage = `Usage: zohoterritory validate [--requests] FILE|DIR ...
-
-Validates recorded traffic against api/openapi.yaml with kin-openapi and
-libopenapi-validator: HAR files (*.har, or JSON with a "log" object) and the
-contract suite's case files (contracttests/testdata/*.json). A directory
-stands for the *.har and *.json files in it. One line per exchange gives the
-operation, the status and each validator's verdict; findings follow,
-indented. Exit status 0 only when every exchange passes both validators.
-`
 
 // exchange is one recorded request and response, from a HAR entry or a
 // contract case.
@@ -32,32 +25,46 @@ type exchange struct {
 	resp contract.Response
 }
 
-func runValidate(args []string, io *streams) error {
-	fs := newFlagSet("validate", io.err)
-	fs.Usage = func() { fmt.Fprint(io.err, validateUsage) }
-	requests := fs.Bool("requests", false, "validate the recorded requests too")
-	paths, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+func newValidateCmd(io *cmdutil.IOStreams) *cobra.Command {
+	var requests bool
+	cmd := &cobra.Command{
+		Use:   "validate [--requests] FILE|DIR ...",
+		Short: "Validate recorded traffic against api/openapi.yaml",
+		Long: `Validate recorded traffic against api/openapi.yaml with kin-openapi and
+libopenapi-validator: HAR files (*.har, or JSON with a "log" object) and the
+contract suite's case files (contracttests/testdata/*.json). A directory
+stands for the *.har and *.json files in it. One line per exchange gives the
+operation, the status and each validator's verdict; findings follow,
+indented. Exit status 0 only when every exchange passes both validators, 2
+when one does not, 1 for files that cannot be read.`,
+		Example: `  zohoterritory-contract validate contracttests/testdata
+  zohoterritory-contract validate --requests traffic.har`,
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			return runValidate(io, paths, requests)
+		},
 	}
+	cmd.Flags().BoolVar(&requests, "requests", false, "validate the recorded requests too")
+	return cmd
+}
+
+func runValidate(io *cmdutil.IOStreams, paths []string, requests bool) error {
 	if len(paths) == 0 {
-		fmt.Fprint(io.err, validateUsage)
-		return usageErr("validate: no files given")
+		return cmdutil.Usagef("validate: no files given")
 	}
 	files, err := expand(paths)
 	if err != nil {
-		return usageErr("validate: %v", err)
+		return cmdutil.Usagef("validate: %v", err)
 	}
 	var exchanges []exchange
 	for _, f := range files {
 		xs, err := readExchanges(f)
 		if err != nil {
-			return usageErr("validate: %v", err)
+			return cmdutil.Usagef("validate: %v", err)
 		}
 		exchanges = append(exchanges, xs...)
 	}
 	if len(exchanges) == 0 {
-		return usageErr("validate: no exchanges found in %s", strings.Join(paths, ", "))
+		return cmdutil.Usagef("validate: no exchanges found in %s", strings.Join(paths, ", "))
 	}
 	v, err := contract.New()
 	if err != nil {
@@ -69,7 +76,7 @@ func runValidate(args []string, io *streams) error {
 		vd := v.ValidateResponse(x.req, x.resp)
 		ok := vd.OK()
 		var rq contract.Verdict
-		if *requests {
+		if requests {
 			rq = v.ValidateRequest(x.req)
 			ok = ok && rq.OK()
 		}
@@ -83,22 +90,22 @@ func runValidate(args []string, io *streams) error {
 			op = "(no operation)"
 		}
 		line := fmt.Sprintf("%s %s %s %d response: kin-openapi=%s libopenapi-validator=%s", word, x.name, op, x.resp.StatusCode, verdictWord(vd.Kin), verdictWord(vd.Lib))
-		if *requests {
+		if requests {
 			line += fmt.Sprintf(" request: kin-openapi=%s libopenapi-validator=%s", verdictWord(rq.Kin), verdictWord(rq.Lib))
 		}
-		fmt.Fprintln(io.out, line)
+		fmt.Fprintln(io.Out, line)
 		for _, f := range []struct {
 			what string
 			err  error
 		}{{"response kin-openapi", vd.Kin}, {"response libopenapi-validator", vd.Lib}, {"request kin-openapi", rq.Kin}, {"request libopenapi-validator", rq.Lib}} {
 			if f.err != nil {
-				fmt.Fprintf(io.out, "    %s: %s\n", f.what, firstLines(f.err.Error(), 6))
+				fmt.Fprintf(io.Out, "    %s: %s\n", f.what, firstLines(f.err.Error(), 6))
 			}
 		}
 	}
-	fmt.Fprintf(io.out, "%d passed, %d failed\n", len(exchanges)-failed, failed)
+	fmt.Fprintf(io.Out, "%d passed, %d failed\n", len(exchanges)-failed, failed)
 	if failed > 0 {
-		return &exitError{code: exitPartial, err: fmt.Errorf("validate: %d of %d exchanges break the contract", failed, len(exchanges))}
+		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("validate: %d of %d exchanges break the contract", failed, len(exchanges)))
 	}
 	return nil
 }

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+)
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func runCmd(t *testing.T, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(t.Context(), args, &cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, nil)
+	return result{out.String(), errb.String(), code}
+}
+
+func TestValidateContractCases(t *testing.T) {
+	t.Parallel()
+	out := runCmd(t, "validate", "../../contracttests/testdata")
+	require.Equal(t, 0, out.code, out.stdout+out.stderr)
+	lines := strings.Split(strings.TrimSpace(out.stdout), "\n")
+	require.Greater(t, len(lines), 30)
+	for _, l := range lines[:len(lines)-1] {
+		assert.Regexp(t, `^PASS \S+ ((?:remove|list|get)\w+) \d{3} response: kin-openapi=pass libopenapi-validator=pass$`, l)
+	}
+	assert.Regexp(t, `^\d+ passed, 0 failed$`, lines[len(lines)-1])
+}
+
+func TestValidateHAR(t *testing.T) {
+	t.Parallel()
+	out := runCmd(t, "validate", "--requests", "testdata/traffic.har")
+	require.Equal(t, 0, out.code, out.stdout+out.stderr)
+	assert.Equal(t, "PASS traffic.har#1 removeTerritoriesFromUser 200 response: kin-openapi=pass libopenapi-validator=pass request: kin-openapi=pass libopenapi-validator=pass\n"+
+		"PASS traffic.har#2 removeUserFromTerritory 400 response: kin-openapi=pass libopenapi-validator=pass request: kin-openapi=pass libopenapi-validator=pass\n"+
+		"2 passed, 0 failed\n", out.stdout)
+
+	out = runCmd(t, "validate", "--requests", "testdata/bad.har")
+	assert.Equal(t, 2, out.code)
+	assert.Contains(t, out.stdout, "FAIL bad.har#1 removeTerritoriesFromUser 200 response: kin-openapi=fail libopenapi-validator=fail")
+	assert.Contains(t, out.stdout, "FAIL bad.har#2 removeTerritoriesFromUser 418 response: kin-openapi=fail libopenapi-validator=fail request: kin-openapi=fail")
+	assert.Contains(t, out.stdout, "0 passed, 2 failed")
+	assert.Equal(t, "zohoterritory-contract: validate: 2 of 2 exchanges break the contract\n", out.stderr)
+}
+
+func TestValidateBadInput(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"validate"}, "no files given"},
+		{[]string{"validate", "testdata/missing.har"}, "missing.har"},
+		{[]string{"validate", "main.go"}, "not JSON"},
+		{[]string{"valdate", "x"}, "Did you mean this?\n\tvalidate"},
+	} {
+		out := runCmd(t, tt.args...)
+		assert.Equal(t, 1, out.code, tt.args)
+		assert.Contains(t, out.stderr, tt.want)
+	}
+}
+
+// TestContractSandbox: the contract command's sandbox checks every request
+// and answer; a request the spec refuses is listed when it stops, and it
+// exits 2.
+func TestContractSandbox(t *testing.T) {
+	t.Parallel()
+	pr, pw := io.Pipe()
+	stop := make(chan struct{})
+	var errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(t.Context(), []string{"sandbox", "serve", "--addr", "127.0.0.1:0"},
+			&cmdutil.IOStreams{In: strings.NewReader(""), Out: pw, Err: &errb}, stop)
+		pw.Close()
+	}()
+	env := map[string]string{}
+	sc := bufio.NewScanner(pr)
+	for len(env) < 2 && sc.Scan() {
+		if k, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "="); ok {
+			env[k] = strings.Trim(v, "'")
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodDelete, env["ZOHO_API_DOMAIN"]+"/crm/v7/settings/territories/5725767000000452002/users?ids=abc", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Zoho-oauthtoken "+env["ZOHO_ACCESS_TOKEN"])
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	close(stop)
+	assert.Equal(t, 2, <-done)
+	assert.Contains(t, errb.String(), "request contract violation: DELETE /crm/v7/settings/territories/5725767000000452002/users?ids=abc: removeUsersFromTerritory: kin-openapi: ")
+	assert.Contains(t, errb.String(), "zohoterritory-contract: sandbox serve: 1 requests and 0 responses broke the contract\n")
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

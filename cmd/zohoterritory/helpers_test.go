@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/")
+
+// Ids of zohoterritorytest.DefaultSeed.
+const (
+	acme, northAmerica, europe, westCoast = "5725767000000452001", "5725767000000452002", "5725767000000452003", "5725767000000452004"
+	ava, ben, chloe, dev, eve             = "5725767000000411001", "5725767000000411002", "5725767000000411003", "5725767000000411004", "5725767000000411005"
+)
+
+// result is what one in-process run of the command did.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// cli describes a run: its environment, standard input, whether the
+// streams are terminals, and the first-interrupt channel.
+type cli struct {
+	env                   map[string]string
+	stdin                 string
+	inTTY, outTTY, errTTY bool
+	stop                  <-chan struct{}
+	ctx                   context.Context
+}
+
+// run runs the command in-process, as main would, with only c's
+// environment.
+func (c cli) run(t *testing.T, args ...string) result {
+	t.Helper()
+	var out, errb syncBuffer
+	io := &cmdutil.IOStreams{In: strings.NewReader(c.stdin), Out: &out, Err: &errb,
+		InTTY: c.inTTY, OutTTY: c.outTTY, ErrTTY: c.errTTY}
+	ctx := c.ctx
+	if ctx == nil {
+		ctx = t.Context()
+	}
+	code := run(ctx, args, io, func(k string) string { return c.env[k] }, c.stop)
+	return result{stdout: out.String(), stderr: errb.String(), code: code}
+}
+
+// runCLI runs the command with env and stdin, on streams that are not
+// terminals.
+func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) result {
+	t.Helper()
+	return cli{env: env, stdin: stdin}.run(t, args...)
+}
+
+var sharedValidator = sync.OnceValues(contract.New)
+
+// validator returns the two-validator check of api/openapi.yaml, loaded
+// once per test binary.
+func validator(t *testing.T) *contract.Validator {
+	t.Helper()
+	v, err := sharedValidator()
+	require.NoError(t, err)
+	return v
+}
+
+// sandbox starts a sandbox (the default seed unless opts say otherwise)
+// that checks its traffic against the spec, and returns it with the
+// environment that points the command at it.
+func sandbox(t *testing.T, opts ...zohoterritorytest.Option) (*zohoterritorytest.Server, map[string]string) {
+	t.Helper()
+	srv, err := zohoterritorytest.NewServer(append([]zohoterritorytest.Option{zohoterritorytest.WithContractCheck(validator(t))}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		srv.Close()
+		assert.Empty(t, srv.Violations(), "sandbox responses match the spec")
+	})
+	return srv, map[string]string{"ZOHO_API_DOMAIN": srv.URL(), "ZOHO_ACCESS_TOKEN": srv.AccessToken()}
+}
+
+var portRE = regexp.MustCompile(`127\.0\.0\.1:[1-9][0-9]{4}`)
+
+// golden compares got with testdata/<name>.golden, with loopback ports
+// normalised; -update rewrites the file.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	got = portRE.ReplaceAllString(got, "127.0.0.1:PORT")
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create %s", path)
+	assert.Equal(t, string(want), got, "transcript %s differs (go test -update rewrites it)", path)
+}
+
+// with returns a copy of env with the pairs set; an empty value unsets.
+func with(env map[string]string, kv ...string) map[string]string {
+	out := map[string]string{}
+	for k, v := range env {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			delete(out, kv[i])
+			continue
+		}
+		out[kv[i]] = kv[i+1]
+	}
+	return out
+}
+
+// decode reads the JSON result of a removal, refusing unknown keys.
+func decode(t *testing.T, s string) jsonResult {
+	t.Helper()
+	var r jsonResult
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(&r), "stdout is one JSON object: %s", s)
+	return r
+}
+
+// emptyResult is the JSON result with every list present and empty.
+func emptyResult() jsonResult {
+	return jsonResult{Removed: []string{}, Failed: []jsonFailed{}, Unknown: []string{}, Skipped: []jsonSkipped{},
+		Inferred: []string{}, Absent: []string{}, UnknownCauses: []jsonCause{}}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

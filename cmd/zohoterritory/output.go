@@ -1,0 +1,248 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+)
+
+// maxTableRows is how many rows a table shows before it keeps to the counts
+// and the ids that need attention (see --all-rows).
+const maxTableRows = 50
+
+// jsonResult is the JSON output of a removal: one object, every id in input
+// order. The first four keys are the shape scripts have read from the start;
+// the later keys add facts without changing them: "inferred" (removed ids
+// concluded from a retry after a lost answer; they are in "removed" too),
+// "absent" (with --ignore-absent: ids that were already not members, moved
+// out of "failed"), and a cause for each unknown id.
+type jsonResult struct {
+	Removed       []string      `json:"removed"`
+	Failed        []jsonFailed  `json:"failed"`
+	Unknown       []string      `json:"unknown"`
+	Skipped       []jsonSkipped `json:"skipped"`
+	Inferred      []string      `json:"inferred"`
+	Absent        []string      `json:"absent"`
+	UnknownCauses []jsonCause   `json:"unknown_causes"`
+}
+
+type jsonFailed struct {
+	ID      string `json:"id"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Reason  string `json:"reason"`
+}
+
+// jsonSkipped is an id that --all listed and did not send, with the reason.
+type jsonSkipped struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+}
+
+type jsonCause struct {
+	ID    string `json:"id"`
+	Cause string `json:"cause"`
+}
+
+// outcome is one id's row: the library's item, read under the command's
+// flags.
+type outcome struct {
+	zohoterritory.ItemResult
+	absent bool // not a member already, counted as done under --ignore-absent
+}
+
+// outcomes reads the result under --ignore-absent.
+func outcomes(res *zohoterritory.Result, ignoreAbsent bool) []outcome {
+	out := make([]outcome, len(res.Items))
+	for i, it := range res.Items {
+		out[i] = outcome{ItemResult: it, absent: ignoreAbsent && it.Outcome == zohoterritory.Failed && it.Reason == zohoterritory.ReasonNotMember}
+	}
+	return out
+}
+
+// tally counts a result's outcomes.
+type tally struct {
+	removed, failed, unknown, notSent, absent, skipped, inferred int
+}
+
+func count(outs []outcome, skipped int) tally {
+	t := tally{skipped: skipped}
+	for _, o := range outs {
+		switch {
+		case o.absent:
+			t.absent++
+		case o.Outcome == zohoterritory.Removed:
+			t.removed++
+			if o.Inferred {
+				t.inferred++
+			}
+		case o.Outcome == zohoterritory.Unknown:
+			t.unknown++
+		case o.Reason == zohoterritory.ReasonNotSent:
+			t.notSent++
+			t.failed++
+		default:
+			t.failed++
+		}
+	}
+	return t
+}
+
+// done reports whether nothing is left to do: every id removed, absent
+// (under --ignore-absent) or skipped on purpose.
+func (t tally) done() bool { return t.failed == 0 && t.unknown == 0 }
+
+func (t tally) String() string {
+	s := fmt.Sprintf("%d removed, %d failed, %d unknown", t.removed, t.failed, t.unknown)
+	if t.absent > 0 {
+		s += fmt.Sprintf(", %d absent", t.absent)
+	}
+	if t.skipped > 0 {
+		s += fmt.Sprintf(", %d skipped", t.skipped)
+	}
+	return s
+}
+
+func toJSON(outs []outcome, skipped []jsonSkipped) jsonResult {
+	out := jsonResult{Removed: []string{}, Failed: []jsonFailed{}, Unknown: []string{}, Skipped: skipped,
+		Inferred: []string{}, Absent: []string{}, UnknownCauses: []jsonCause{}}
+	for _, o := range outs {
+		switch {
+		case o.absent:
+			out.Absent = append(out.Absent, o.ID)
+		case o.Outcome == zohoterritory.Removed:
+			out.Removed = append(out.Removed, o.ID)
+			if o.Inferred {
+				out.Inferred = append(out.Inferred, o.ID)
+			}
+		case o.Outcome == zohoterritory.Failed:
+			out.Failed = append(out.Failed, jsonFailed{ID: o.ID, Code: o.Code, Message: o.Message, Reason: string(o.Reason)})
+		default:
+			out.Unknown = append(out.Unknown, o.ID)
+			out.UnknownCauses = append(out.UnknownCauses, jsonCause{ID: o.ID, Cause: o.Message})
+		}
+	}
+	return out
+}
+
+// printResult prints the outcome of a removal and the ids --all skipped.
+// A table ends with a one-line summary; past maxTableRows rows it shows
+// only the ids that need attention (failed and unknown) unless allRows.
+func printResult(w io.Writer, format string, outs []outcome, skipped []jsonSkipped, calls int, allRows bool) error {
+	if format == "json" {
+		return encodeJSON(w, toJSON(outs, skipped))
+	}
+	t := count(outs, len(skipped))
+	rows := len(outs) + len(skipped)
+	brief := rows > maxTableRows && !allRows
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	shown := 0
+	row := func(id, outcome, reason, message string) {
+		if shown == 0 {
+			fmt.Fprintln(tw, "ID\tOUTCOME\tREASON\tMESSAGE")
+		}
+		shown++
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", id, outcome, cell(reason), cell(message))
+	}
+	for _, o := range outs {
+		word, reason := o.Outcome.String(), string(o.Reason)
+		switch {
+		case o.absent:
+			word, reason = "absent", "already not a member"
+		case o.Inferred:
+			reason = "removed by an earlier attempt"
+		}
+		if brief && (o.absent || o.Outcome == zohoterritory.Removed) {
+			continue
+		}
+		row(o.ID, word, reason, o.Message)
+	}
+	if !brief {
+		for _, sk := range skipped {
+			row(sk.ID, "skipped", sk.Reason, skipMessage(sk.Reason))
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if brief {
+		fmt.Fprintf(w, "(%d of %d rows shown: the failed and unknown ids; --all-rows shows every one)\n", shown, rows)
+	}
+	fmt.Fprintf(w, "%s (%s)\n", t, plural(calls, "call"))
+	return nil
+}
+
+func skipMessage(reason string) string {
+	switch zohoterritory.Reason(reason) {
+	case zohoterritory.ReasonDefaultTerritory:
+		return "the organization's default territory cannot be removed"
+	case zohoterritory.ReasonManager:
+		return "the user manages the territory"
+	case zohoterritory.ReasonExcepted:
+		return "named in --except"
+	}
+	return "-"
+}
+
+// jsonPlan is the JSON output of a dry run: the calls a removal would make,
+// and the ids --all would leave alone.
+type jsonPlan struct {
+	Planned []jsonCall    `json:"planned"`
+	Skipped []jsonSkipped `json:"skipped"`
+}
+
+type jsonCall struct {
+	Operation string   `json:"operation"`
+	Method    string   `json:"method"`
+	URL       string   `json:"url"`
+	IDs       []string `json:"ids"`
+}
+
+func printPlan(w io.Writer, format string, plan []zohoterritory.PlannedCall, skipped []jsonSkipped, listed bool) error {
+	if format == "json" {
+		out := jsonPlan{Planned: []jsonCall{}, Skipped: skipped}
+		for _, p := range plan {
+			out.Planned = append(out.Planned, jsonCall{Operation: p.Operation, Method: p.Method, URL: p.URL, IDs: p.IDs})
+		}
+		return encodeJSON(w, out)
+	}
+	total := 0
+	for _, p := range plan {
+		total += len(p.IDs)
+		fmt.Fprintln(w, p)
+	}
+	for _, sk := range skipped {
+		fmt.Fprintf(w, "skip %s (%s: %s)\n", sk.ID, sk.Reason, skipMessage(sk.Reason))
+	}
+	if !listed {
+		fmt.Fprintf(w, "dry run: %s in %s; nothing was sent\n", plural(total, "id"), plural(len(plan), "call"))
+		return nil
+	}
+	fmt.Fprintf(w, "dry run: %s in %s, %d skipped; the listing was read, nothing was removed\n",
+		plural(total, "id"), plural(len(plan), "call"), len(skipped))
+	return nil
+}
+
+func encodeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func cell(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+)
+
+// app is what every command is given: the streams, the environment and the
+// first interrupt. Nothing else of the process is touched, so tests run
+// commands in-process.
+type app struct {
+	io     *cmdutil.IOStreams
+	getenv func(string) string
+	// stop is closed by the first Ctrl-C: send nothing new, let what is
+	// in flight finish.
+	stop <-chan struct{}
+	// verbose is the root's -v: log every request, retry and wait.
+	verbose bool
+}
+
+// run runs the command line args and returns the exit code.
+func run(ctx context.Context, args []string, io *cmdutil.IOStreams, getenv func(string) string, stop <-chan struct{}) int {
+	a := &app{io: io, getenv: getenv, stop: stop}
+	return cmdutil.Run(ctx, newRootCmd(a), args, io)
+}
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "zohoterritory",
+		Short: "List and remove territory membership in Zoho CRM, safely",
+		Long: `zohoterritory lists and removes territory membership in Zoho CRM: the users of
+a territory, the territories of a user. It checks every id before anything
+is sent, batches as Zoho's limits say, retries what may pass, and accounts
+for every id: removed, failed (with Zoho's reason), skipped on purpose, or
+unknown when an answer was lost (running the command again settles it).
+
+Try it with no Zoho account at all:
+
+  zohoterritory demo
+
+Against a real org, give a token and the data centre (see "Environment"):
+
+  export ZOHO_DC=EU ZOHO_ACCESS_TOKEN=1000.xxxx
+  zohoterritory list-territories --user 5725767000000411004
+
+Environment:
+  ZOHO_ACCESS_TOKEN                 an access token (such as one from Zoho's self client), or
+  ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN
+                                    the refresh-token flow (one refresh for the whole run)
+  ZOHO_DC                           data centre: US, EU, IN, AU, CN, JP, CA, SA, UK (default US)
+  ZOHO_API_VERSION                  API version, v2 to v8 (default v7)
+  ZOHO_API_DOMAIN                   API base URL instead of the data centre's, such as a sandbox's
+  ZOHO_ACCOUNTS_URL                 accounts server of the refresh-token flow
+A flag wins over its variable. Tokens and secrets come from the environment
+only, and are never printed.
+
+` + cmdutil.ExitCodesHelp,
+		// No Args check: cobra's own one says "did you mean" for an
+		// unknown command.
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+	}
+	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log every request, retry and wait to stderr (never a token)")
+	root.AddGroup(&cobra.Group{ID: "membership", Title: "Membership commands:"},
+		&cobra.Group{ID: "sandbox", Title: "Trying it out:"})
+	for _, c := range []*cobra.Command{
+		newRemoveCmd(a, removeUsers), newRemoveCmd(a, removeTerritories),
+		newListCmd(a, listUsers), newListCmd(a, listTerritories),
+	} {
+		c.GroupID = "membership"
+		root.AddCommand(c)
+	}
+	sandbox := cmdutil.NewSandboxCmd(a.io, cmdutil.SandboxOptions{Stop: a.stop})
+	demo := newDemoCmd(a)
+	sandbox.GroupID, demo.GroupID = "sandbox", "sandbox"
+	root.AddCommand(sandbox, demo, newVersionCmd(a))
+	return root
+}
+
+// logger returns the library's logger for this run: every attempt with -v,
+// retries and their waits always, to stderr as one plain line each. The
+// library never logs a secret.
+func (a *app) logger() *slog.Logger {
+	level := slog.LevelWarn
+	if a.verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(&lineHandler{w: a.io.Err, level: level})
+}
