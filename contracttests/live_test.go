@@ -180,13 +180,13 @@ func runLive(ctx context.Context, cfg liveConfig, hc *http.Client) []liveResult 
 			return c.RemoveUserFromTerritory(ctx, cfg.version, cfg.territoryID, cfg.userID, capture)
 		}},
 		{opRemoveUsersFromTerritory, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
-			return c.RemoveUsersFromTerritory(ctx, cfg.version, cfg.territoryID, &zohoapi.RemoveUsersFromTerritoryParams{Ids: cfg.userIDs}, capture)
+			return c.RemoveUsersFromTerritory(ctx, cfg.version, cfg.territoryID, &zohoapi.RemoveUsersFromTerritoryParams{Ids: strings.Join(cfg.userIDs, ",")}, capture)
 		}},
 		{opRemoveTerritoryFromUser, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
 			return c.RemoveTerritoryFromUser(ctx, cfg.version, cfg.userID, cfg.territoryID, capture)
 		}},
 		{opRemoveTerritoriesFromUser, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
-			return c.RemoveTerritoriesFromUser(ctx, cfg.version, cfg.userID, &zohoapi.RemoveTerritoriesFromUserParams{Ids: cfg.territoryIDs}, capture)
+			return c.RemoveTerritoriesFromUser(ctx, cfg.version, cfg.userID, &zohoapi.RemoveTerritoriesFromUserParams{Ids: strings.Join(cfg.territoryIDs, ",")}, capture)
 		}},
 	}
 	results := make([]liveResult, 0, len(calls))

@@ -298,12 +298,14 @@ func TestListCommands(t *testing.T) {
 	var us struct {
 		Users []jsonUser `json:"users"`
 	}
+	rep := &jsonRef{ID: "5725767000000031155", Name: "Sales Representative"}
+	standard := &jsonRef{ID: "5725767000000031159", Name: "Standard"}
 	dec = json.NewDecoder(strings.NewReader(out.stdout))
 	dec.DisallowUnknownFields()
 	require.NoError(t, dec.Decode(&us))
 	assert.Equal(t, []jsonUser{
-		{ID: chloe, FullName: "Chloe Chen", FirstName: "Chloe", LastName: "Chen", Email: "chloe.chen@example.com", Status: "active"},
-		{ID: dev, FullName: "Dev Patel", FirstName: "Dev", LastName: "Patel", Email: "dev.patel@example.com", Status: "active"},
+		{ID: chloe, FullName: "Chloe Chen", FirstName: "Chloe", LastName: "Chen", Email: "chloe.chen@example.com", Status: "active", Role: rep, Profile: standard},
+		{ID: dev, FullName: "Dev Patel", FirstName: "Dev", LastName: "Patel", Email: "dev.patel@example.com", Status: "active", Role: rep, Profile: standard},
 	}, us.Users)
 
 	// An empty listing (204) is an empty list, exit 0.

@@ -158,7 +158,7 @@ type ErrorDetails struct {
 	// JsonPath The JSON path of the wrong value.
 	JsonPath *string `json:"json_path,omitempty"`
 
-	// Limit The limit that the request went over.
+	// Limit The limit that the request went over; with 429, the calls allowed in `window`.
 	Limit *int `json:"limit,omitempty"`
 
 	// MaximumLength The largest number of ids the call accepts.
@@ -173,8 +173,17 @@ type ErrorDetails struct {
 	// ResourcePathIndex The index of the wrong segment of the request path, counted from 0 after `/crm/{version}/` (for example 2 for `{territory_id}` in `settings/territories/{territory_id}/users`, 1 for `{user_id}` in `Users/{user_id}/territories`), as in Zoho's own examples.
 	ResourcePathIndex *int `json:"resource_path_index,omitempty"`
 
+	// RetryAfter With 429, the seconds to wait before the next call, as Zoho's 429 example in its OpenAPI files (`v8.0/apis`) gives it. A client honours this and a `Retry-After` header, the larger of the two.
+	RetryAfter *int `json:"retry_after,omitempty"`
+
 	// SupportedVersion The highest API version the server supports, with `API_NOT_SUPPORTED`.
 	SupportedVersion *string `json:"supported_version,omitempty"`
+
+	// TraceId Zoho's id of the request, for its support team.
+	TraceId *string `json:"trace_id,omitempty"`
+
+	// Window With 429, the length in seconds of the window `limit` counts in.
+	Window *int `json:"window,omitempty"`
 }
 
 // ErrorItem One id that was not removed. `details` is often empty, so the item may not say which id it is about; match it to the request's ids by position among the ids no success item names.
@@ -371,9 +380,6 @@ type UsersOfTerritoryPage struct {
 	Users []TerritoryUser `json:"users"`
 }
 
-// Ids defines model for Ids.
-type Ids = []RecordId
-
 // Page defines model for Page.
 type Page = int
 
@@ -385,10 +391,16 @@ type PerPage = int
 // Example: 5725767000000583004
 type TerritoryId = RecordId
 
+// TerritoryIds defines model for TerritoryIds.
+type TerritoryIds = string
+
 // UserId A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
 //
 // Example: 5725767000000583004
 type UserId = RecordId
+
+// UserIds defines model for UserIds.
+type UserIds = string
 
 // Version A Zoho CRM API version that serves these endpoints.
 //
@@ -457,8 +469,8 @@ type UsersRemoved = UsersEnvelope
 
 // RemoveTerritoriesFromUserParams defines parameters for RemoveTerritoriesFromUser.
 type RemoveTerritoriesFromUserParams struct {
-	// Ids The ids to remove, comma-separated (`ids=1,2,3`): 1 to 100 record ids a call. Zoho documents the limit of 100 for removing territories from a user; for removing users from a territory it caps the query string near 500 characters, so clients should split longer lists into calls of at most 100 ids.
-	Ids Ids `form:"ids" json:"ids"`
+	// Ids The territories to remove, as one comma-separated string of record ids (`ids=1,2,3`): 1 to 100 ids (Zoho's documented limit), at most 2,000 characters in all, as Zoho's own OpenAPI file (`v8.0/users_territories/users_territories.yaml`) says; 100 ids of 19 digits fit. No empty entry, no trailing comma. (The count of 100 is not in the schema: a regular expression with that bound is too large for common engines, Go's RE2 among them.)
+	Ids TerritoryIds `form:"ids" json:"ids"`
 }
 
 // ListTerritoriesOfUserParams defines parameters for ListTerritoriesOfUser.
@@ -472,8 +484,8 @@ type ListTerritoriesOfUserParams struct {
 
 // RemoveUsersFromTerritoryParams defines parameters for RemoveUsersFromTerritory.
 type RemoveUsersFromTerritoryParams struct {
-	// Ids The ids to remove, comma-separated (`ids=1,2,3`): 1 to 100 record ids a call. Zoho documents the limit of 100 for removing territories from a user; for removing users from a territory it caps the query string near 500 characters, so clients should split longer lists into calls of at most 100 ids.
-	Ids Ids `form:"ids" json:"ids"`
+	// Ids The users to remove, as one comma-separated string of record ids (`ids=1,2,3`): 1 to 100 ids, and at most 500 characters in all, commas included. Zoho's own OpenAPI file (`v8.0/territory_users/territory_users.yaml`) caps this parameter at 500 characters, about 26 ids of 18 or 19 digits, so a client must split a longer list into calls that fit both limits. No empty entry, no trailing comma. (The count of 100 is not in the schema: a regular expression with that bound is too large for common engines, Go's RE2 among them.)
+	Ids UserIds `form:"ids" json:"ids"`
 }
 
 // ListUsersOfTerritoryParams defines parameters for ListUsersOfTerritory.
@@ -1228,16 +1240,12 @@ func NewRemoveTerritoriesFromUserRequest(server string, version Version, userId 
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if params.Ids != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "ids", params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
 			}
-
 		}
 
 		if encoded := queryValues.Encode(); encoded != "" {
@@ -1472,16 +1480,12 @@ func NewRemoveUsersFromTerritoryRequest(server string, version Version, territor
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if params.Ids != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "ids", params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
 			}
-
 		}
 
 		if encoded := queryValues.Encode(); encoded != "" {

@@ -47,7 +47,8 @@ type serveFlags struct {
 	latency, slowBody                                          time.Duration
 	retryAfter, every                                          int
 	fail429, fail5xx, resetBefore, resetDuring, truncate, html int
-	hang, stall                                                int
+	hang, stall, extraItems                                    int
+	anonymousItems, requestLevelInvalidIDs                     bool
 }
 
 func newServeCmd(io *IOStreams, opts SandboxOptions) *cobra.Command {
@@ -70,6 +71,11 @@ shell runs as they are:
 
   zohoterritory sandbox serve > sandbox.env &
   . ./sandbox.env        # once the file is written
+
+It answers as Zoho's OpenAPI examples show (error items name their ids;
+--anonymous-error-items and --invalid-ids-request-level give the other forms
+Zoho's documentation shows) and enforces Zoho's limits (100 ids a call, 500
+characters of the users' ids).
 
 By default that is ZOHO_API_DOMAIN and a static ZOHO_ACCESS_TOKEN with every
 scope; with --refresh-flow it is ZOHO_API_DOMAIN, ZOHO_ACCOUNTS_URL and the
@@ -95,6 +101,8 @@ below: with --fail-429 3 --fail-5xx 2, API requests 1 to 3 get 429, 4 and
 	fl.StringVar(&f.seed, "seed", "", "JSON or YAML seed file (default: the built-in demo org)")
 	fl.BoolVar(&f.refreshFlow, "refresh-flow", false, "print the refresh-token flow's variables instead of an access token")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "let --addr be an address other machines reach, such as 0.0.0.0:8080")
+	fl.BoolVar(&f.anonymousItems, "anonymous-error-items", false, `answer error items with "details": {}, as Zoho's documentation pages show them, instead of naming their ids`)
+	fl.BoolVar(&f.requestLevelInvalidIDs, "invalid-ids-request-level", false, "refuse a bulk removal of territories that names an unknown one as a whole, nothing removed")
 	fl.DurationVar(&f.latency, "latency", 0, "hold every API request this long before handling it (at most 30s)")
 	fl.IntVar(&f.fail429, "fail-429", 0, "answer this many API requests 429 TOO_MANY_REQUESTS; nothing is done")
 	fl.IntVar(&f.retryAfter, "retry-after", 0, "the Retry-After of those 429s, in seconds (0: no header)")
@@ -105,6 +113,7 @@ below: with --fail-429 3 --fail-5xx 2, API requests 1 to 3 get 429, 4 and
 	fl.IntVar(&f.html, "html-502", 0, "answer this many API requests with a proxy's HTML 502 page; nothing is done")
 	fl.IntVar(&f.hang, "hang", 0, "hold this many API requests until the client gives up, then do the work")
 	fl.IntVar(&f.stall, "stall", 0, "do the work of this many API requests, send half the body, then stall until the client gives up")
+	fl.IntVar(&f.extraItems, "extra-items", 0, "do the work of this many removals and add two anonymous error items to the answer, as Zoho's v7 sample (3 ids, 5 items)")
 	fl.DurationVar(&f.slowBody, "slow-body", 0, "send every answer's body in pieces spread over this long (at most 30s)")
 	fl.IntVar(&f.every, "fault-every", 1, "the counted faults strike only every this-many-th API request")
 	return cmd
@@ -118,6 +127,12 @@ func serve(ctx context.Context, io *IOStreams, f serveFlags, opts SandboxOptions
 	sopts := []zohoterritorytest.Option{zohoterritorytest.WithAddr(f.addr), zohoterritorytest.WithFaults(faults...)}
 	if f.allowRemote {
 		sopts = append(sopts, zohoterritorytest.WithRemoteAccess())
+	}
+	if f.anonymousItems {
+		sopts = append(sopts, zohoterritorytest.WithAnonymousErrorItems())
+	}
+	if f.requestLevelInvalidIDs {
+		sopts = append(sopts, zohoterritorytest.WithRequestLevelInvalidIDs())
 	}
 	if f.seed != "" {
 		sopts = append(sopts, zohoterritorytest.WithSeedFile(f.seed))
@@ -208,6 +223,7 @@ func (f serveFlags) faults() ([]zohoterritorytest.Fault, error) {
 		{"--html-502", f.html, zohoterritorytest.FaultHTML502},
 		{"--hang", f.hang, zohoterritorytest.FaultHang},
 		{"--stall", f.stall, zohoterritorytest.FaultStall},
+		{"--extra-items", f.extraItems, zohoterritorytest.FaultExtraItems},
 	}
 	switch {
 	case f.every < 1:

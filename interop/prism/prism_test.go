@@ -261,6 +261,9 @@ func TestMockExamples(t *testing.T) {
 				zohoterritory.WithAccessToken("1000.prism-mock"),
 				zohoterritory.WithHTTPClient(&http.Client{Transport: tr}),
 				zohoterritory.WithRetryPolicy(noRetries()),
+				// The mock answers the same example whatever is sent:
+				// halves of a refused batch would learn nothing.
+				zohoterritory.WithSplitRefusedBatches(false),
 			)
 			require.NoError(t, err)
 			if read {
@@ -361,6 +364,8 @@ func checkRead(t *testing.T, c *zohoterritory.Client, op readOperation, ex testk
 // wireItem is one entry of an example's envelope.
 type wireItem struct {
 	id, status, code string
+	place            int  // the place in the request a json_path names, or -1
+	urlError         bool // an error about the URL (resource_path_index)
 }
 
 func (w wireItem) outcome() zohoterritory.Outcome {
@@ -383,13 +388,25 @@ func checkEnvelope(t *testing.T, c *zohoterritory.Client, op operation, ex testk
 	for _, e := range list {
 		m, ok := e.(map[string]any)
 		require.Truef(t, ok, "item is %T", e)
-		it := wireItem{status: fmt.Sprint(m["status"]), code: fmt.Sprint(m["code"])}
+		it := wireItem{status: fmt.Sprint(m["status"]), code: fmt.Sprint(m["code"]), place: -1}
 		if d, ok := m["details"].(map[string]any); ok {
 			if id, ok := d["id"].(string); ok {
 				it.id = id
 			}
+			if jp, ok := d["json_path"].(string); ok {
+				_, err := fmt.Sscanf(jp, "$."+op.key+"[%d]", &it.place)
+				require.NoError(t, err, "json_path %q", jp)
+			}
+			_, it.urlError = d["resource_path_index"]
 		}
 		items = append(items, it)
+	}
+	if len(items) == 1 && items[0].urlError {
+		// An error about the URL inside the envelope (Zoho's example of an
+		// unknown territory of the bulk users DELETE): the whole call's.
+		body := list[0].(map[string]any)
+		checkErrorObject(t, c, op, ex, body)
+		return
 	}
 
 	// The ids to ask for.
@@ -417,6 +434,12 @@ func checkEnvelope(t *testing.T, c *zohoterritory.Client, op operation, ex testk
 		ids = ids[:1]
 	} else {
 		ids = []string{madeUp(1)}
+	}
+	// An item naming its id by place (json_path) names the id sent there.
+	for n, it := range items {
+		if it.place >= 0 && it.place < len(ids) {
+			items[n].id = ids[it.place]
+		}
 	}
 
 	// What the spec says becomes of each id.
@@ -512,11 +535,19 @@ func checkErrorObject(t *testing.T, c *zohoterritory.Client, op operation, ex te
 		var rl *zohoterritory.RateLimitError
 		require.ErrorAs(t, err, &rl)
 		assert.ErrorIs(t, err, zohoterritory.ErrTooManyRequests)
+		// The larger of the Retry-After header and details.retry_after.
+		want := time.Duration(0)
 		if ra := apiErr.Response.Header.Get("Retry-After"); ra != "" {
 			secs, convErr := strconv.Atoi(ra)
 			require.NoError(t, convErr, "Retry-After %q", ra)
-			assert.Equal(t, time.Duration(secs)*time.Second, rl.RetryAfter)
+			want = time.Duration(secs) * time.Second
 		}
+		if d, ok := body["details"].(map[string]any); ok {
+			if secs, ok := d["retry_after"].(float64); ok {
+				want = max(want, time.Duration(secs)*time.Second)
+			}
+		}
+		assert.Equal(t, want, rl.RetryAfter)
 	case ex.Status >= 500:
 		assert.ErrorIs(t, err, zohoterritory.ErrInternal)
 	}

@@ -78,8 +78,9 @@ function fillPath<Op extends OperationId>(op: Op, params: PathParams<Op>): strin
 }
 
 // `ids` is `style: form, explode: false`: one parameter, comma-separated.
-function idsQuery(ids: readonly string[]): string {
-  return `ids=${ids.map(encodeURIComponent).join(",")}`;
+function idsQuery(ids: string): string {
+  // One comma-separated string, as Zoho's files and api/openapi.yaml say.
+  return `ids=${ids.split(",").map(encodeURIComponent).join(",")}`;
 }
 
 export function removeUserFromTerritory(params: Params<"removeUserFromTerritory">): DeleteRequest {
@@ -252,14 +253,14 @@ export const requests: readonly DeleteRequest[] = [
   }),
   removeUsersFromTerritory({
     path: { version: "v7", territory_id: "431581000000744113" },
-    query: { ids: ["431581000000258001", "431581000000258002"] },
+    query: { ids: "431581000000258001,431581000000258002" },
   }),
   removeTerritoryFromUser({
     path: { version: "v2.1", user_id: "5725767000000583004", territory_id: "5725767000002709047" },
   }),
   removeTerritoriesFromUser({
     path: { version: "v8", user_id: "5725767000000583004" },
-    query: { ids: ["5725767000000452115", "5725767000000454003"] },
+    query: { ids: "5725767000000452115,5725767000000454003" },
   }),
 ];
 

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/seed-ab9c0d28/zohoterritory/gen/zohoapi"
 )
 
 // answerKind is what one attempt's response turned out to be.
@@ -79,7 +77,11 @@ func (a answer) refused() bool {
 type wireItem struct {
 	Code    string `json:"code"`
 	Details struct {
-		ID string `json:"id"`
+		ID       string `json:"id"`
+		JSONPath string `json:"json_path"`
+		// ResourcePathIndex marks an error about the request's URL,
+		// which Zoho sometimes puts in the envelope.
+		ResourcePathIndex *int `json:"resource_path_index"`
 	} `json:"details"`
 	Message string `json:"message"`
 	Status  string `json:"status"`
@@ -173,9 +175,15 @@ func (c *Client) requestError(op string, a answer) answer {
 	a.kind = kindError
 	status := a.resp.StatusCode
 	apiErr := &APIError{Operation: op, StatusCode: status, Response: a.resp, Body: a.body}
-	var zerr zohoapi.Error
+	// Read loosely, not as zohoapi.Error: a detail of an unexpected
+	// type (a retry_after sent as a string) must not hide the code.
+	var zerr struct {
+		Code    string         `json:"code"`
+		Message string         `json:"message"`
+		Details map[string]any `json:"details"`
+	}
 	if err := json.Unmarshal(a.body, &zerr); err == nil && zerr.Code != "" {
-		apiErr.Code, apiErr.Message, apiErr.Details = zerr.Code, zerr.Message, detailsMap(a.body)
+		apiErr.Code, apiErr.Message, apiErr.Details = zerr.Code, zerr.Message, zerr.Details
 	} else {
 		apiErr.Message = describeBody(a.resp, a.body)
 		if err != nil && len(a.body) > 0 && isJSONContent(a.resp) {
@@ -229,14 +237,6 @@ func (a answer) retryable() (retry bool, why string) {
 func isGarbled(decodeErr error) bool {
 	var syntaxErr *json.SyntaxError
 	return errors.As(decodeErr, &syntaxErr) || errors.Is(decodeErr, io.ErrUnexpectedEOF)
-}
-
-func detailsMap(body []byte) map[string]any {
-	var v struct {
-		Details map[string]any `json:"details"`
-	}
-	_ = json.Unmarshal(body, &v)
-	return v.Details
 }
 
 // detailsRetryAfter reads Zoho's details.retry_after, in seconds, as its

@@ -19,7 +19,7 @@ import (
 
 // MaxBatchSize is the most ids one call may carry: Zoho's documented
 // limit for removing territories from a user, and the client's limit for
-// both endpoints.
+// every op. Calls are also bounded by characters: see [BatchLimits].
 const MaxBatchSize = 100
 
 // DefaultConcurrency is how many batches a [Client] sends at once unless
@@ -46,9 +46,11 @@ type Client struct {
 	tokens      *tokenManager
 	retry       RetryPolicy
 	concurrency int
-	batchSize   int
-	logger      *slog.Logger
-	progress    func(Progress)
+	limits      map[Op]BatchLimits
+	// splitRefused sends a batch refused for its ids again in halves.
+	splitRefused bool
+	logger       *slog.Logger
+	progress     func(Progress)
 
 	genMu   sync.Mutex
 	gen     *zohoapi.Client // built by api for genBase
@@ -88,8 +90,11 @@ func New(opts ...Option) (*Client, error) {
 		userAgent:   "zohoterritory-go/1 (+https://github.com/seed-ab9c0d28/zohoterritory)",
 		retry:       DefaultRetryPolicy(),
 		concurrency: DefaultConcurrency,
-		batchSize:   MaxBatchSize,
-		maxBody:     DefaultMaxResponseBytes,
+		limits: map[Op]BatchLimits{
+			OpRemoveUsers:       DefaultBatchLimits(OpRemoveUsers),
+			OpRemoveTerritories: DefaultBatchLimits(OpRemoveTerritories),
+		},
+		maxBody: DefaultMaxResponseBytes,
 	}
 	for i, opt := range opts {
 		if opt == nil {
@@ -104,17 +109,18 @@ func New(opts ...Option) (*Client, error) {
 	}
 
 	c := &Client{
-		dc:          s.dc,
-		version:     zohoapi.Version(s.version),
-		accountsURL: s.accountsURL,
-		retry:       s.retry,
-		concurrency: s.concurrency,
-		batchSize:   s.batchSize,
-		logger:      s.logger,
-		progress:    s.progress,
-		now:         time.Now,
-		sleep:       sleepCtx,
-		rnd:         rand.Float64,
+		dc:           s.dc,
+		version:      zohoapi.Version(s.version),
+		accountsURL:  s.accountsURL,
+		retry:        s.retry,
+		concurrency:  s.concurrency,
+		limits:       s.limits,
+		splitRefused: !s.noSplit,
+		logger:       s.logger,
+		progress:     s.progress,
+		now:          time.Now,
+		sleep:        sleepCtx,
+		rnd:          rand.Float64,
 	}
 	if c.accountsURL == "" {
 		c.accountsURL = s.dc.AccountsURL()

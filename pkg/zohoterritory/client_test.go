@@ -2,7 +2,10 @@ package zohoterritory
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -309,4 +312,74 @@ func TestPlan(t *testing.T) {
 	plan, err = c.PlanRemoveUsersFromTerritory("7", "5")
 	require.NoError(t, err)
 	assert.Equal(t, "https://www.zohoapis.com.au/crm/v8/settings/territories/7/users/5", plan[0].URL)
+}
+
+// TestBatchLimits: calls stay within both of Zoho's limits, the count of
+// ids and the characters of the joined ids, in order, and the plan shows
+// the calls that would be sent.
+func TestBatchLimits(t *testing.T) {
+	t.Parallel()
+	long := make([]string, 300)
+	for i := range long {
+		long[i] = fmt.Sprintf("57257670000%08d", i) // 19 digits
+	}
+	tests := []struct {
+		name   string
+		op     Op
+		ids    []string
+		opts   []Option
+		counts []int
+	}{
+		{"users: 500 characters", OpRemoveUsers, long, nil, slices.Repeat([]int{25}, 12)},
+		{"territories: 100 ids", OpRemoveTerritories, long[:250], nil, []int{100, 100, 50}},
+		{"short ids: 100 ids", OpRemoveUsers, numberedShort(250), nil, []int{100, 100, 50}},
+		{"configured", OpRemoveUsers, long[:10], []Option{WithBatchLimits(OpRemoveUsers, BatchLimits{IDs: 4, Chars: 0})}, []int{4, 4, 2}},
+		{"batch size", OpRemoveTerritories, long[:10], []Option{WithBatchSize(3)}, []int{3, 3, 3, 1}},
+		{"chars only", OpRemoveTerritories, long[:10], []Option{WithBatchLimits(OpRemoveTerritories, BatchLimits{IDs: 100, Chars: 60})}, []int{3, 3, 3, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := New(tt.opts...)
+			require.NoError(t, err)
+			var plan []PlannedCall
+			if tt.op == OpRemoveUsers {
+				plan, err = c.PlanRemoveUsersFromTerritory("1", tt.ids...)
+			} else {
+				plan, err = c.PlanRemoveTerritoriesFromUser("1", tt.ids...)
+			}
+			require.NoError(t, err)
+			var counts []int
+			var all []string
+			for _, p := range plan {
+				counts = append(counts, len(p.IDs))
+				all = append(all, p.IDs...)
+				if len(p.IDs) > 1 {
+					q, err := url.ParseQuery(p.URL[strings.Index(p.URL, "?")+1:])
+					require.NoError(t, err)
+					assert.Equal(t, strings.Join(p.IDs, ","), q.Get("ids"))
+					limit := c.limits[tt.op]
+					if limit.Chars > 0 {
+						assert.LessOrEqual(t, len(q.Get("ids")), limit.Chars)
+					}
+				}
+			}
+			assert.Equal(t, tt.counts, counts)
+			assert.Equal(t, tt.ids, all, "every id once, in order")
+		})
+	}
+	_, err := New(WithBatchLimits(OpRemoveUsers, BatchLimits{IDs: 0}))
+	assert.ErrorContains(t, err, `WithBatchLimits("remove-users"): IDs 0: must be between 1 and 100`)
+	_, err = New(WithBatchLimits(OpRemoveUsers, BatchLimits{IDs: 5, Chars: 10}))
+	assert.ErrorContains(t, err, "Chars 10: must be 0 (no cap) or at least 19")
+	_, err = New(WithBatchLimits("add-all", BatchLimits{IDs: 5}))
+	assert.ErrorContains(t, err, `WithBatchLimits("add-all"): unknown op`)
+}
+
+func numberedShort(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprint(i + 1)
+	}
+	return ids
 }

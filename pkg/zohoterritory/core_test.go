@@ -102,3 +102,44 @@ func TestOneRetryPolicyForEveryCall(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryAfterInDetails: a 429 whose details carry retry_after (Zoho's
+// 429 example in crm-oas) is waited out like a Retry-After header; when
+// both come, the larger wins, capped by MaxDelay.
+func TestRetryAfterInDetails(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name   string
+		header string
+		after  any
+		want   time.Duration
+	}{
+		{"details only", "", 7, 7 * time.Second},
+		{"header larger", "9", 7, 9 * time.Second},
+		{"details larger", "2", 12, 12 * time.Second},
+		{"capped", "", 3600, 30 * time.Second},
+		{"as a string", "", "5", 5 * time.Second},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			n := 0
+			c, _, sl := setup(t, func(w http.ResponseWriter, r *http.Request) {
+				n++
+				if n == 1 {
+					if tt.header != "" {
+						w.Header().Set("Retry-After", tt.header)
+					}
+					writeJSON(w, http.StatusTooManyRequests, map[string]any{"code": "TOO_MANY_REQUESTS", "status": "error",
+						"message": "Rate limit exceeded. Please retry after the specified time.",
+						"details": map[string]any{"trace_id": "t-1", "retry_after": tt.after, "limit": 100, "window": 60}})
+					return
+				}
+				allRemoved("territories")(w, r)
+			})
+			res, err := c.RemoveTerritoriesFromUser(t.Context(), "9", "1")
+			require.NoError(t, err)
+			assert.True(t, res.AllRemoved())
+			assert.Equal(t, []time.Duration{tt.want}, sl.all())
+		})
+	}
+}

@@ -118,6 +118,9 @@ func TestBulkRunUnderEachFault(t *testing.T) {
 		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultSlowBody, Delay: 5 * time.Millisecond}, time.Minute, true, true},
 		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultHang}, giveUp, true, false},
 		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultStall}, giveUp, true, false},
+		// Zoho's 3-ids/5-items answer: the items name their ids, so the
+		// surplus ones are set aside and nothing is lost.
+		{zohoterritorytest.Fault{Kind: zohoterritorytest.FaultExtraItems}, time.Minute, true, true},
 	}
 	require.Len(t, tests, len(zohoterritorytest.FaultKinds()), "every fault kind is tested")
 	for _, tt := range tests {
@@ -208,6 +211,7 @@ func TestBulkRunUnderMixedFaults(t *testing.T) {
 		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultSlowBody, Every: 11, Count: 3, Delay: time.Millisecond},
 		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultHang, Every: 13, Count: 2},
 		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultStall, Every: 2, Count: 2},
+		zohoterritorytest.Fault{Kind: zohoterritorytest.FaultExtraItems, Every: 1, Count: 2},
 	))
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)

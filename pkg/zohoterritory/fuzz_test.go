@@ -19,7 +19,8 @@ import (
 // FuzzCheckIDs: checkIDs never panics; it accepts exactly the lists whose
 // every entry is 1 to 19 ASCII digits, returns them with repeats dropped in
 // first-seen order, and otherwise names the first bad entry; batches then
-// splits the accepted ids without losing or reordering any.
+// splits the accepted ids within both limits without losing or reordering
+// any.
 func FuzzCheckIDs(f *testing.F) {
 	for _, s := range []string{"1", "5725767000000452115,5725767000000454003", "1,1,2,1", "", ",", "12x",
 		"1234567890123456789", "12345678901234567890", "٣", "1\x00", " 1", "-1", "+1", "1e3"} {
@@ -68,10 +69,14 @@ func FuzzCheckIDs(f *testing.F) {
 		}
 
 		n := int(size%MaxBatchSize) + 1
+		l := BatchLimits{IDs: n, Chars: maxIDLen + int(size)*7}
 		var joined []string
-		for _, b := range batches(out, n) {
+		for _, b := range batches(out, l) {
 			if len(b) == 0 || len(b) > n {
 				t.Fatalf("batch of %d with size %d", len(b), n)
+			}
+			if chars := len(strings.Join(b, ",")); chars > l.Chars {
+				t.Fatalf("batch of %d characters, over %d", chars, l.Chars)
 			}
 			joined = append(joined, b...)
 		}
@@ -164,7 +169,7 @@ func FuzzDecodeResponse(f *testing.F) {
 			e = usersOfTerritory
 		}
 		res, err := c.remove(t.Context(), e, Change{Owner: "9", IDs: ids})
-		op := e.op(len(ids))
+		op := e.opName(len(ids))
 
 		if res == nil || len(res.Items) != len(ids) {
 			t.Fatalf("status %d: result %+v does not account for %d ids (err %v)", status, res, len(ids), err)

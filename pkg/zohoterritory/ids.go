@@ -54,12 +54,50 @@ func checkIDs(name string, ids []string) ([]string, error) {
 	return out, nil
 }
 
-// batches splits ids into consecutive slices of at most size ids.
-func batches(ids []string, size int) [][]string {
-	out := make([][]string, 0, (len(ids)+size-1)/size)
-	for len(ids) > size {
-		out = append(out, ids[:size:size])
-		ids = ids[size:]
+// BatchLimits bound one call of a bulk change: at most IDs ids, and at
+// most Chars characters in the comma-joined `ids` (0: no such cap).
+type BatchLimits struct {
+	IDs   int
+	Chars int
+}
+
+// DefaultBatchLimits returns Zoho's limits for op's calls: removing users
+// from a territory, 100 ids and 500 characters (Zoho's OpenAPI file caps
+// that `ids` at 500 characters, about 26 ids of 18 or 19 digits); removing
+// territories from a user, 100 ids (Zoho's documented limit) and 2,000
+// characters.
+func DefaultBatchLimits(op Op) BatchLimits {
+	if op == OpRemoveUsers {
+		return BatchLimits{IDs: MaxBatchSize, Chars: 500}
 	}
-	return append(out, ids)
+	return BatchLimits{IDs: MaxBatchSize, Chars: 2000}
+}
+
+func (l BatchLimits) validate() error {
+	switch {
+	case l.IDs < 1 || l.IDs > MaxBatchSize:
+		return fmt.Errorf("IDs %d: must be between 1 and %d", l.IDs, MaxBatchSize)
+	case l.Chars != 0 && l.Chars < maxIDLen:
+		return fmt.Errorf("Chars %d: must be 0 (no cap) or at least %d, the longest id", l.Chars, maxIDLen)
+	}
+	return nil
+}
+
+// batches splits ids into consecutive calls within l: as many ids as fit,
+// in order.
+func batches(ids []string, l BatchLimits) [][]string {
+	var out [][]string
+	start, chars := 0, 0
+	for i, id := range ids {
+		add := len(id)
+		if i > start {
+			add++ // the comma
+		}
+		if i > start && (i-start >= l.IDs || (l.Chars > 0 && chars+add > l.Chars)) {
+			out = append(out, ids[start:i:i])
+			start, chars, add = i, 0, len(id)
+		}
+		chars += add
+	}
+	return append(out, ids[start:len(ids):len(ids)])
 }

@@ -3,6 +3,8 @@ package zohoterritory
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // attachDetails fills in Zoho's details object of the failed results from
@@ -41,11 +43,23 @@ type item struct {
 	message string
 }
 
-func decodeItem(i int, w wireItem) item {
+// decodeItem reads entry i of the envelope under key, sent for ids. An
+// error item names its id in details.id, or by its place in the request
+// (`"json_path": "$.territories[1].id"`, as in Zoho's OpenAPI example of
+// an unknown territory).
+func decodeItem(i int, w wireItem, key string, ids []string) item {
 	it := item{index: i, code: w.Code, message: w.Message}
-	if w.Details.ID != "" {
+	switch {
+	case w.Details.ID != "":
 		it.named = true
 		it.id = validOrEmpty(w.Details.ID)
+	case w.Details.JSONPath != "":
+		if n, ok := placeIn(w.Details.JSONPath, key); ok {
+			it.named = true
+			if n < len(ids) {
+				it.id = ids[n]
+			}
+		}
 	}
 	switch w.Status {
 	case "success":
@@ -57,6 +71,24 @@ func decodeItem(i int, w wireItem) item {
 		it.message = fmt.Sprintf("item with unknown status %q", w.Status)
 	}
 	return it
+}
+
+// placeIn reads the place an item's json_path names in the request:
+// "$.territories[3].id" or "$.territories[3]" under key "territories".
+func placeIn(jsonPath, key string) (int, bool) {
+	rest, ok := strings.CutPrefix(jsonPath, "$."+key+"[")
+	if !ok {
+		return 0, false
+	}
+	num, tail, ok := strings.Cut(rest, "]")
+	if !ok || (tail != "" && tail != ".id") {
+		return 0, false
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
 }
 
 func validOrEmpty(id string) string {
@@ -94,7 +126,7 @@ func validOrEmpty(id string) string {
 //
 // at holds, for each result of matched and then of unmatched, the place of
 // its entry in the envelope (-1 for none), for [attachDetails].
-func mapItems(ids []string, items []wireItem, uncertain func(id string) bool) (matched, unmatched []ItemResult, at []int) {
+func mapItems(ids []string, key string, items []wireItem, uncertain func(id string) bool) (matched, unmatched []ItemResult, at []int) {
 	index := make(map[string]int, len(ids))
 	for i, id := range ids {
 		index[id] = i
@@ -106,7 +138,7 @@ func mapItems(ids []string, items []wireItem, uncertain func(id string) bool) (m
 	}
 	var anonymous, foreign []int
 	for n, w := range items {
-		it := decodeItem(n, w)
+		it := decodeItem(n, w, key, ids)
 		decoded[n] = it
 		switch i, ok := index[it.id]; {
 		case it.id != "" && ok && got[i] < 0:

@@ -27,7 +27,8 @@ type settings struct {
 	userAgent    string
 	retry        RetryPolicy
 	concurrency  int
-	batchSize    int
+	limits       map[Op]BatchLimits
+	noSplit      bool
 	maxBody      int64
 	logger       *slog.Logger
 	progress     func(Progress)
@@ -162,14 +163,47 @@ func WithConcurrency(n int) Option {
 	}
 }
 
-// WithBatchSize sets how many ids one call carries (default and maximum
-// [MaxBatchSize]).
+// WithBatchSize sets how many ids one call of every op carries at most
+// (default and maximum [MaxBatchSize]); the character caps of
+// [DefaultBatchLimits] stay.
 func WithBatchSize(n int) Option {
 	return func(s *settings) error {
 		if n < 1 || n > MaxBatchSize {
 			return optErr("WithBatchSize", n, "must be between 1 and %d", MaxBatchSize)
 		}
-		s.batchSize = n
+		for op, l := range s.limits {
+			l.IDs = n
+			s.limits[op] = l
+		}
+		return nil
+	}
+}
+
+// WithSplitRefusedBatches says whether a batch that Zoho refuses as a
+// whole for some of its ids (a request-level INVALID_DATA such as "One or
+// more given territory IDs seem to be invalid", or an over-long `ids`:
+// nothing was done) is sent again in halves until the bad ids fail alone
+// and the others are removed (default true). Off, every id of such a batch
+// fails as Zoho answered.
+func WithSplitRefusedBatches(on bool) Option {
+	return func(s *settings) error {
+		s.noSplit = !on
+		return nil
+	}
+}
+
+// WithBatchLimits sets the limits of one call of op (default
+// [DefaultBatchLimits]), for a Zoho that proves stricter or looser than
+// its files say.
+func WithBatchLimits(op Op, l BatchLimits) Option {
+	return func(s *settings) error {
+		if _, ok := s.limits[op]; !ok {
+			return optErr("WithBatchLimits", string(op), "unknown op")
+		}
+		if err := l.validate(); err != nil {
+			return &OptionError{Option: "WithBatchLimits", Value: string(op), Err: err}
+		}
+		s.limits[op] = l
 		return nil
 	}
 }

@@ -37,12 +37,12 @@ func (c *Client) plan(e endpoint, owner string, raw []string) ([]PlannedCall, er
 	}
 	server := c.APIDomain() + "/"
 	var out []PlannedCall
-	for _, b := range batches(ids, c.batchSize) {
+	for _, b := range batches(ids, c.limits[e.op]) {
 		req, err := e.build(server, c.version, owner, b)
 		if err != nil {
-			return nil, fmt.Errorf("%s: build request: %w", e.op(len(b)), err)
+			return nil, fmt.Errorf("%s: build request: %w", e.opName(len(b)), err)
 		}
-		out = append(out, PlannedCall{Operation: e.op(len(b)), Method: req.Method, URL: req.URL.String(), IDs: b})
+		out = append(out, PlannedCall{Operation: e.opName(len(b)), Method: req.Method, URL: req.URL.String(), IDs: b})
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -14,58 +15,64 @@ import (
 // endpoint describes one of the two removal endpoints, in its single and
 // bulk form.
 type endpoint struct {
+	op Op
+	// ownerPathIndex is the owner's place in the path, as Zoho's
+	// resource_path_index counts it after /crm/{version}/.
+	ownerPathIndex   int
 	singleOp, bulkOp string
 	ownerArg, idsArg string // argument names, for errors
 	// key is the envelope's key: "users" or "territories".
 	key string
-	// build makes the request for ids (one id: the single form) with the
-	// generated client's request builders.
-	build func(server string, v zohoapi.Version, owner string, ids []string) (*http.Request, error)
-	// send sends the request for ids through the generated client.
-	send func(ctx context.Context, gc *zohoapi.Client, v zohoapi.Version, owner string, ids []string) (*http.Response, error)
+	// newRequest makes the request for ids (one id: the single form) with
+	// the generated client's request builders.
+	newRequest func(server string, v zohoapi.Version, owner string, ids []string) (*http.Request, error)
+}
+
+// build makes the request for ids. The generated builder escapes the
+// commas of `ids` (ids=1%2C2); they are sent as Zoho's documentation and
+// SDKs send them (ids=1,2), which any server decodes the same way.
+func (e endpoint) build(server string, v zohoapi.Version, owner string, ids []string) (*http.Request, error) {
+	req, err := e.newRequest(server, v, owner, ids)
+	if err != nil {
+		return nil, err
+	}
+	req.URL.RawQuery = strings.ReplaceAll(req.URL.RawQuery, "%2C", ",")
+	return req, nil
 }
 
 var usersOfTerritory = endpoint{
-	singleOp: "removeUserFromTerritory",
-	bulkOp:   "removeUsersFromTerritory",
-	ownerArg: "territoryID",
-	idsArg:   "userIDs",
-	key:      "users",
-	build: func(server string, v zohoapi.Version, territoryID string, ids []string) (*http.Request, error) {
+	op:             OpRemoveUsers,
+	ownerPathIndex: 2, // settings/territories/{territory_id}
+	singleOp:       "removeUserFromTerritory",
+	bulkOp:         "removeUsersFromTerritory",
+	ownerArg:       "territoryID",
+	idsArg:         "userIDs",
+	key:            "users",
+	newRequest: func(server string, v zohoapi.Version, territoryID string, ids []string) (*http.Request, error) {
 		if len(ids) == 1 {
 			return zohoapi.NewRemoveUserFromTerritoryRequest(server, v, territoryID, ids[0])
 		}
-		return zohoapi.NewRemoveUsersFromTerritoryRequest(server, v, territoryID, &zohoapi.RemoveUsersFromTerritoryParams{Ids: ids})
-	},
-	send: func(ctx context.Context, gc *zohoapi.Client, v zohoapi.Version, territoryID string, ids []string) (*http.Response, error) {
-		if len(ids) == 1 {
-			return gc.RemoveUserFromTerritory(ctx, v, territoryID, ids[0])
-		}
-		return gc.RemoveUsersFromTerritory(ctx, v, territoryID, &zohoapi.RemoveUsersFromTerritoryParams{Ids: ids})
+		return zohoapi.NewRemoveUsersFromTerritoryRequest(server, v, territoryID, &zohoapi.RemoveUsersFromTerritoryParams{Ids: strings.Join(ids, ",")})
 	},
 }
 
 var territoriesOfUser = endpoint{
-	singleOp: "removeTerritoryFromUser",
-	bulkOp:   "removeTerritoriesFromUser",
-	ownerArg: "userID",
-	idsArg:   "territoryIDs",
-	key:      "territories",
-	build: func(server string, v zohoapi.Version, userID string, ids []string) (*http.Request, error) {
+	op:             OpRemoveTerritories,
+	ownerPathIndex: 1, // Users/{user_id}
+	singleOp:       "removeTerritoryFromUser",
+	bulkOp:         "removeTerritoriesFromUser",
+	ownerArg:       "userID",
+	idsArg:         "territoryIDs",
+	key:            "territories",
+	newRequest: func(server string, v zohoapi.Version, userID string, ids []string) (*http.Request, error) {
 		if len(ids) == 1 {
 			return zohoapi.NewRemoveTerritoryFromUserRequest(server, v, userID, ids[0])
 		}
-		return zohoapi.NewRemoveTerritoriesFromUserRequest(server, v, userID, &zohoapi.RemoveTerritoriesFromUserParams{Ids: ids})
-	},
-	send: func(ctx context.Context, gc *zohoapi.Client, v zohoapi.Version, userID string, ids []string) (*http.Response, error) {
-		if len(ids) == 1 {
-			return gc.RemoveTerritoryFromUser(ctx, v, userID, ids[0])
-		}
-		return gc.RemoveTerritoriesFromUser(ctx, v, userID, &zohoapi.RemoveTerritoriesFromUserParams{Ids: ids})
+		return zohoapi.NewRemoveTerritoriesFromUserRequest(server, v, userID, &zohoapi.RemoveTerritoriesFromUserParams{Ids: strings.Join(ids, ",")})
 	},
 }
 
-func (e endpoint) op(n int) string {
+func (e endpoint) opName(n int) string {
 	if n == 1 {
 		return e.singleOp
 	}
@@ -129,8 +136,8 @@ func (c *Client) remove(ctx context.Context, e endpoint, ch Change) (*Result, er
 		}
 		maybe[id] = true
 	}
-	bs := batches(ids, c.batchSize)
-	res := &Result{Items: make([]ItemResult, 0, len(ids)), Calls: make([]Call, len(bs))}
+	bs := batches(ids, c.limits[e.op])
+	res := &Result{Items: make([]ItemResult, 0, len(ids))}
 	outcomes := make([]batchOutcome, len(bs))
 
 	// Per-id failures of one batch never stop the others; a failure that
@@ -149,7 +156,7 @@ func (c *Client) remove(ctx context.Context, e endpoint, ch Change) (*Result, er
 				cause = ErrStopped
 			}
 			if cause != nil {
-				outcomes[i] = batchOutcome{items: notSent(b, cause), call: Call{Operation: e.op(len(b)), IDs: b, Err: cause}}
+				outcomes[i] = outcome(notSent(b, cause), Call{Operation: e.opName(len(b)), IDs: b, Err: cause})
 			} else {
 				outcomes[i] = r.sendBatch(failCtx, b)
 			}
@@ -160,12 +167,15 @@ func (c *Client) remove(ctx context.Context, e endpoint, ch Change) (*Result, er
 	_ = g.Wait()
 
 	var errs []error
-	for i, o := range outcomes {
+	for _, o := range outcomes {
 		res.Items = append(res.Items, o.items...)
 		res.Unmatched = append(res.Unmatched, o.unmatched...)
-		res.Calls[i] = o.call
-		if err := o.call.Err; err != nil && !containsErr(errs, err) {
-			errs = append(errs, err)
+		res.Calls = append(res.Calls, o.calls...)
+		res.Splits += len(o.calls) - 1
+		for _, err := range o.errs {
+			if !containsErr(errs, err) {
+				errs = append(errs, err)
+			}
 		}
 	}
 	if len(errs) == 0 {
@@ -186,30 +196,102 @@ func containsErr(errs []error, err error) bool {
 	return false
 }
 
+// batchOutcome is what a batch came to: an outcome per id, Zoho's items no
+// id could be given, and the calls made, more than one when the batch was
+// split to find the ids Zoho refused as a group.
 type batchOutcome struct {
 	items     []ItemResult
 	unmatched []ItemResult
-	call      Call
+	calls     []Call
+	// errs are the request-level errors that stand: not those of a call
+	// whose refusal splitting resolved.
+	errs []error
+	// splittable says the call was refused as a whole for ids of its own
+	// (nothing done), and halves may pass.
+	splittable bool
+}
+
+// outcome makes a batch's outcome of its one call.
+func outcome(items []ItemResult, call Call) batchOutcome {
+	o := batchOutcome{items: items, calls: []Call{call}}
+	if call.Err != nil {
+		o.errs = []error{call.Err}
+	}
+	return o
 }
 
 // sendBatch sends one batch through the request core and turns what it
 // came to into per-id outcomes.
 func (r *run) sendBatch(ctx context.Context, ids []string) batchOutcome {
-	op := r.e.op(len(ids))
+	op := r.e.opName(len(ids))
 	s := r.c.do(ctx, &call{
 		op:          op,
 		envelopeKey: r.e.key,
 		budget:      r.budget,
 		stop:        r.stop,
 		send: func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) {
-			return r.e.send(ctx, gc, r.c.version, r.owner, ids)
+			req, err := r.e.build(gc.Server, r.c.version, r.owner, ids)
+			if err != nil {
+				return nil, err
+			}
+			return gc.Client.Do(req.WithContext(ctx))
 		},
 	})
 	o := r.settle(op, ids, s)
-	if fatal(s) {
-		r.fail(o.call.Err)
+	switch {
+	case o.splittable && len(ids) > 1 && r.c.splitRefused && !isClosed(r.stop) && ctx.Err() == nil:
+		// Zoho refused the whole call for some ids of its own and did
+		// nothing: halves find them, so that every valid id is removed
+		// and each bad one fails alone. k bad ids in n cost about
+		// 2·k·log2(n) more calls.
+		half := len(ids) / 2
+		left, right := r.sendBatch(ctx, ids[:half]), r.sendBatch(ctx, ids[half:])
+		return batchOutcome{
+			items:     append(left.items, right.items...),
+			unmatched: append(left.unmatched, right.unmatched...),
+			calls:     append(append(o.calls, left.calls...), right.calls...),
+			errs:      append(left.errs, right.errs...),
+		}
+	case fatal(s) || ownerRefused(r.e, o.calls[0].Err):
+		r.fail(o.calls[0].Err)
 	}
 	return o
+}
+
+// ownerRefused reports whether Zoho refused the call for its owner (the
+// territory or user in the path, or a user who is deleted): every other
+// batch would meet the same refusal.
+func ownerRefused(e endpoint, err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		return false
+	}
+	if _, ok := apiErr.Details["owner_status"]; ok {
+		return true
+	}
+	idx, ok := apiErr.Details["resource_path_index"].(float64)
+	return ok && int(idx) == e.ownerPathIndex
+}
+
+// splittable reports whether a request-level refusal is about some of the
+// call's ids as a group: INVALID_DATA that names no place in the path and
+// no owner, but the ids (Zoho's "One or more given territory IDs seem to
+// be invalid"), or their number or length.
+func splittable(apiErr *APIError) bool {
+	if apiErr == nil || apiErr.StatusCode != http.StatusBadRequest || apiErr.Code != "INVALID_DATA" {
+		return false
+	}
+	d := apiErr.Details
+	if _, ok := d["resource_path_index"]; ok {
+		return false
+	}
+	if _, ok := d["owner_status"]; ok {
+		return false
+	}
+	if d["param_name"] == "ids" || d["api_name"] == "ids" {
+		return true
+	}
+	return strings.Contains(strings.ToLower(apiErr.Message), " ids ") || strings.Contains(strings.ToLower(apiErr.Message), " ids")
 }
 
 // fatal reports whether every later request of the run would fail as the
@@ -236,18 +318,25 @@ func (r *run) settle(op string, ids []string, s settled) batchOutcome {
 	call := Call{Operation: op, IDs: ids, Attempts: s.attempts}
 	if s.attempts == 0 {
 		call.Err = s.cause
-		return batchOutcome{items: notSent(ids, s.cause), call: call}
+		return outcome(notSent(ids, s.cause), call)
 	}
 	a := s.last
+	if a.kind == kindItems && len(a.items) == 1 && a.items[0].Details.ResourcePathIndex != nil && a.refused() {
+		// An error about the URL put in the envelope, as Zoho's example of
+		// an unknown territory of the bulk users DELETE has it: the whole
+		// call was refused.
+		a = envelopeURLError(op, a)
+		s.last = a
+	}
 	call.Response, call.Body = a.resp, a.body
 	call.Err = a.err
 	if authErr, ok := fetchErr(a); ok {
 		// No token, so this attempt was not sent.
 		call.Err = authErr
 		if !s.uncertain {
-			return batchOutcome{items: notSent(ids, authErr), call: call}
+			return outcome(notSent(ids, authErr), call)
 		}
-		return batchOutcome{items: unknownAll(ids, "an earlier attempt's outcome was never learned; then: "+authErr.Error(), authErr), call: call}
+		return outcome(unknownAll(ids, "an earlier attempt's outcome was never learned; then: "+authErr.Error(), authErr), call)
 	}
 	if s.cause != nil {
 		// Stopped while waiting to retry: the last answer stands.
@@ -260,17 +349,19 @@ func (r *run) settle(op string, ids []string, s settled) batchOutcome {
 		if s.cause != nil {
 			call.Err = fmt.Errorf("%s: %w", op, s.cause)
 		}
-		matched, unmatched, at := mapItems(ids, a.items, func(id string) bool { return s.uncertain || r.maybe[id] })
+		matched, unmatched, at := mapItems(ids, r.e.key, a.items, func(id string) bool { return s.uncertain || r.maybe[id] })
 		all := append(matched, unmatched...)
 		attachDetails(a.body, r.e.key, all, at)
-		return batchOutcome{items: all[:len(ids):len(ids)], unmatched: all[len(ids):], call: call}
+		o := outcome(all[:len(ids):len(ids)], call)
+		o.unmatched = all[len(ids):]
+		return o
 	case kindNoResponse:
 		if !a.sent && !s.uncertain {
-			return batchOutcome{items: notSent(ids, call.Err), call: call}
+			return outcome(notSent(ids, call.Err), call)
 		}
-		return batchOutcome{items: unknownAll(ids, "no response: "+a.err.Error(), call.Err), call: call}
+		return outcome(unknownAll(ids, "no response: "+a.err.Error(), call.Err), call)
 	case kindUnreadable, kindNoEnvelope:
-		return batchOutcome{items: unknownAll(ids, a.err.Error(), call.Err), call: call}
+		return outcome(unknownAll(ids, a.err.Error(), call.Err), call)
 	}
 
 	// A garbled answer or a request-level error.
@@ -279,11 +370,11 @@ func (r *run) settle(op string, ids []string, s settled) batchOutcome {
 	case status >= 500 || status < 400 || (a.kind == kindGarbled && !a.refused()):
 		// A server fault (or an answer no one documented) may come after
 		// some ids were removed: the truth is not known.
-		return batchOutcome{items: unknownAll(ids, a.err.Error(), call.Err), call: call}
+		return outcome(unknownAll(ids, a.err.Error(), call.Err), call)
 	case s.uncertain:
 		// An earlier attempt may have done the work; this refusal says
 		// nothing about it.
-		return batchOutcome{items: unknownAll(ids, "an earlier attempt's outcome was never learned; then: "+a.err.Error(), call.Err), call: call}
+		return outcome(unknownAll(ids, "an earlier attempt's outcome was never learned; then: "+a.err.Error(), call.Err), call)
 	}
 	apiErr := a.apiError()
 	reason := reasonFor(apiErr.Code, apiErr.Message)
@@ -300,7 +391,19 @@ func (r *run) settle(op string, ids []string, s settled) batchOutcome {
 		}
 		items[i] = ItemResult{ID: id, Outcome: Failed, Reason: reason, Code: apiErr.Code, Message: apiErr.Message, Details: apiErr.Details, Err: call.Err}
 	}
-	return batchOutcome{items: items, call: call}
+	o := outcome(items, call)
+	o.splittable = s.cause == nil && splittable(apiErr)
+	return o
+}
+
+// envelopeURLError turns an envelope whose one item is an error about the
+// URL into the request-level error it is.
+func envelopeURLError(op string, a answer) answer {
+	it := a.items[0]
+	a.kind = kindError
+	a.err = &APIError{Operation: op, StatusCode: a.resp.StatusCode, Code: it.Code, Message: it.Message,
+		Details: map[string]any{"resource_path_index": float64(*it.Details.ResourcePathIndex)}, Response: a.resp, Body: a.body}
+	return a
 }
 
 func notSent(ids []string, cause error) []ItemResult {

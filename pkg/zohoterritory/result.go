@@ -138,6 +138,10 @@ type Result struct {
 	// Unmatched holds Zoho's items that could not be matched to an id, such
 	// as the surplus error items of Zoho's own v7 bulk sample.
 	Unmatched []ItemResult
+	// Splits counts the calls made beyond one per batch: when Zoho refused
+	// a batch as a whole for some ids of its own (doing nothing), the
+	// client sent its halves to find them (see [WithSplitRefusedBatches]).
+	Splits int
 }
 
 // Removed returns the ids that were removed, in input order.

@@ -2,6 +2,8 @@ package zohoterritory_test
 
 import (
 	"fmt"
+	"net/url"
+	"slices"
 	"sync"
 	"testing"
 
@@ -195,4 +197,74 @@ func tokenCalls(srv *zohoterritorytest.Server) int {
 		}
 	}
 	return n
+}
+
+// TestZohosLimitsAgainstTheSandbox: removing 300 users of 19-digit ids
+// sends no `ids` longer than 500 characters, and 250 territories still
+// take 3 calls; the sandbox, which enforces both caps, accepts every call.
+func TestZohosLimitsAgainstTheSandbox(t *testing.T) {
+	t.Parallel()
+	seed, _, terrs, big, users := bigOrg(300)
+	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed), zohoterritorytest.WithContractCheck(validator(t)))
+	require.NoError(t, err)
+	t.Cleanup(srv.Close)
+	c, err := srv.Client(zohoterritory.WithConcurrency(2))
+	require.NoError(t, err)
+	res, err := c.RemoveUsersFromTerritory(t.Context(), big, users...)
+	require.NoError(t, err)
+	assert.Len(t, res.Removed(), 300)
+	for _, r := range srv.Requests() {
+		q, err := url.ParseQuery(r.RawQuery)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, len(q.Get("ids")), 500, "a users call's ids")
+	}
+	before := len(srv.Requests())
+	res, err = c.RemoveTerritoriesFromUser(t.Context(), "200", terrs[:250]...)
+	require.NoError(t, err)
+	assert.Len(t, res.Removed(), 250)
+	assert.Len(t, res.Calls, 3)
+	assert.Len(t, srv.Requests(), before+3)
+	assert.Empty(t, srv.Violations())
+	assert.Empty(t, srv.RequestViolations())
+}
+
+// TestBadIDsNeverBlockTheGoodOnes: 3 unknown territories among 100 are
+// refused alone and the other 97 removed, in both of Zoho's answer forms:
+// an item naming each (its OpenAPI example), and one request-level error
+// for the whole call (its documentation), which the client splits.
+func TestBadIDsNeverBlockTheGoodOnes(t *testing.T) {
+	t.Parallel()
+	for _, form := range []string{"per item", "request level"} {
+		t.Run(form, func(t *testing.T) {
+			t.Parallel()
+			seed, rep, terrs, _, _ := bigOrg(97)
+			opts := []zohoterritorytest.Option{zohoterritorytest.WithSeed(seed), zohoterritorytest.WithContractCheck(validator(t))}
+			if form == "request level" {
+				opts = append(opts, zohoterritorytest.WithRequestLevelInvalidIDs())
+			}
+			srv, err := zohoterritorytest.NewServer(opts...)
+			require.NoError(t, err)
+			t.Cleanup(srv.Close)
+			c, err := srv.Client()
+			require.NoError(t, err)
+			ids := slices.Concat(terrs[:10], []string{"9000001"}, terrs[10:50], []string{"9000002"}, terrs[50:], []string{"9000003"})
+			require.Len(t, ids, 100)
+			res, _ := c.RemoveTerritoriesFromUser(t.Context(), rep, ids...)
+			assert.ElementsMatch(t, terrs, res.Removed())
+			var bad []string
+			for _, it := range res.Failed() {
+				assert.Equal(t, zohoterritory.ReasonInvalidID, it.Reason, it.ID)
+				bad = append(bad, it.ID)
+			}
+			assert.Equal(t, []string{"9000001", "9000002", "9000003"}, bad)
+			if form == "per item" {
+				assert.Zero(t, res.Splits, "the items name the bad ids")
+			} else {
+				assert.Positive(t, res.Splits)
+				assert.LessOrEqual(t, res.Splits, 40, "about 2·k·log2(n)")
+			}
+			assert.Equal(t, []string{"300"}, srv.TerritoriesOf(rep), "only the default territory is left")
+			assert.Empty(t, srv.Violations())
+		})
+	}
 }

@@ -39,11 +39,11 @@ func TestAuthentication(t *testing.T) {
 		{name: "unknown token", auth: "Zoho-oauthtoken 1000.nope", send: true, wantStatus: http.StatusUnauthorized, wantBody: invalidToken},
 		{name: "seeded expired token", auth: "Zoho-oauthtoken 1000.expired", send: true, wantStatus: http.StatusUnauthorized, wantBody: invalidToken},
 		{name: "seeded token without expiry", auth: "Zoho-oauthtoken 1000.forever", send: true, wantStatus: http.StatusBadRequest,
-			wantBody: envelope("users", errItem(msgUserNotAMember))},
+			wantBody: envelope("users", errItem(eve, msgUserNotAMember))},
 		{name: "seeded token expiring later", auth: "Zoho-oauthtoken 1000.later", send: true, wantStatus: http.StatusBadRequest,
-			wantBody: envelope("users", errItem(msgUserNotAMember))},
+			wantBody: envelope("users", errItem(eve, msgUserNotAMember))},
 		{name: "the server's token", auth: "Zoho-oauthtoken " + srv.AccessToken(), send: true, wantStatus: http.StatusBadRequest,
-			wantBody: envelope("users", errItem(msgUserNotAMember))},
+			wantBody: envelope("users", errItem(eve, msgUserNotAMember))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

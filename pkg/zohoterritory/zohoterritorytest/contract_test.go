@@ -26,22 +26,23 @@ func TestOwnContract(t *testing.T) {
 	valid := []struct {
 		method, url, token string
 	}{
-		{"DELETE", usersURL(srv, "v8", na, dev, ""), tok},                                          // 200
-		{"DELETE", usersURL(srv, "v2.1", eu, "", "ids="+chloe+"%2C"+eve+"&"), tok},                 // 207
-		{"DELETE", usersURL(srv, "v3", west, "", "ids="+chloe+","+eve), tok},                       // 400 envelope
-		{"DELETE", usersURL(srv, "v4", unknownID, ben, ""), tok},                                   // 400 error object
-		{"DELETE", usersURL(srv, "v5", na, unknownID, ""), tok},                                    // 400 envelope
-		{"DELETE", territoriesURL(srv, "v6", "Users", chloe, "", "ids="+eu+","+org+","+west), tok}, // 207
-		{"DELETE", territoriesURL(srv, "v7", "users", ben, na, ""), tok},                           // 400 envelope
-		{"DELETE", territoriesURL(srv, "v8", "users", chloe, na, ""), tok},                         // 200
-		{"DELETE", territoriesURL(srv, "v8", "Users", finn, eu, ""), tok},                          // owner_status
-		{"DELETE", territoriesURL(srv, "v8", "Users", gus, eu, ""), tok},                           // owner_status
-		{"DELETE", territoriesURL(srv, "v8", "Users", ava, org, ""), tok},                          // NOT_ALLOWED
-		{"DELETE", territoriesURL(srv, "v8", "Users", unknownID, org, ""), tok},                    // invalid user
-		{"DELETE", territoriesURL(srv, "v8", "Users", dev, unknownID, ""), tok},                    // invalid territories
-		{"DELETE", usersURL(srv, "v8", na, "", "ids="+strings.Join(manyIDs(100), ",")), tok},       // 100 items
-		{"DELETE", usersURL(srv, "v8", na, dev, ""), "1000.unknown"},                               // INVALID_TOKEN
-		{"DELETE", territoriesURL(srv, "v8", "Users", dev, west, ""), weak},                        // OAUTH_SCOPE_MISMATCH
+		{"DELETE", usersURL(srv, "v8", na, dev, ""), tok},                                                    // 200
+		{"DELETE", usersURL(srv, "v2.1", eu, "", "ids="+chloe+"%2C"+eve+"&"), tok},                           // 207
+		{"DELETE", usersURL(srv, "v3", west, "", "ids="+chloe+","+eve), tok},                                 // 400 envelope
+		{"DELETE", usersURL(srv, "v4", unknownID, ben, ""), tok},                                             // 400 error object
+		{"DELETE", usersURL(srv, "v5", na, unknownID, ""), tok},                                              // 400 envelope
+		{"DELETE", territoriesURL(srv, "v6", "Users", chloe, "", "ids="+eu+","+org+","+west), tok},           // 207
+		{"DELETE", territoriesURL(srv, "v7", "users", ben, na, ""), tok},                                     // 400 envelope
+		{"DELETE", territoriesURL(srv, "v8", "users", chloe, na, ""), tok},                                   // 200
+		{"DELETE", territoriesURL(srv, "v8", "Users", dev, "", "ids="+strings.Join(manyIDs(101), ",")), tok}, // >100 ids: the schema cannot count them
+		{"DELETE", territoriesURL(srv, "v8", "Users", finn, eu, ""), tok},                                    // owner_status
+		{"DELETE", territoriesURL(srv, "v8", "Users", gus, eu, ""), tok},                                     // owner_status
+		{"DELETE", territoriesURL(srv, "v8", "Users", ava, org, ""), tok},                                    // NOT_ALLOWED
+		{"DELETE", territoriesURL(srv, "v8", "Users", unknownID, org, ""), tok},                              // invalid user
+		{"DELETE", territoriesURL(srv, "v8", "Users", dev, unknownID, ""), tok},                              // invalid territories
+		{"DELETE", usersURL(srv, "v8", na, "", "ids="+strings.Join(shortIDs(100), ",")), tok},                // 100 items
+		{"DELETE", usersURL(srv, "v8", na, dev, ""), "1000.unknown"},                                         // INVALID_TOKEN
+		{"DELETE", territoriesURL(srv, "v8", "Users", dev, west, ""), weak},                                  // OAUTH_SCOPE_MISMATCH
 	}
 	for _, c := range valid {
 		call(t, c.method, c.url, c.token)
@@ -51,20 +52,21 @@ func TestOwnContract(t *testing.T) {
 	wrong := []struct {
 		method, url, token string
 	}{
-		{"DELETE", usersURL(srv, "v8", na, dev, ""), ""},                                                     // no token
-		{"POST", usersURL(srv, "v8", na, dev, ""), tok},                                                      // wrong method
-		{"POST", territoriesURL(srv, "v8", "users", dev, "", "ids="+west), tok},                              // wrong method
-		{"DELETE", srv.URL() + "/crm/v8/settings/territories", tok},                                          // unknown URL
-		{"DELETE", srv.URL() + "/nowhere", tok},                                                              // unknown URL
-		{"DELETE", usersURL(srv, "v1", na, dev, ""), tok},                                                    // version
-		{"DELETE", territoriesURL(srv, "v9", "users", dev, "", "ids="+west), tok},                            // version
-		{"DELETE", usersURL(srv, "v8", na, "", ""), tok},                                                     // no ids
-		{"DELETE", usersURL(srv, "v8", na, "", "ids="), tok},                                                 // empty ids
-		{"DELETE", territoriesURL(srv, "v8", "Users", dev, "", "ids="+strings.Join(manyIDs(101), ",")), tok}, // >100
-		{"DELETE", usersURL(srv, "v8", na, "", "ids=abc,"+dev), tok},                                         // non-numeric
-		{"DELETE", usersURL(srv, "v8", "north", "abc", ""), tok},                                             // non-numeric
-		{"DELETE", territoriesURL(srv, "v8", "users", "dev", "west", ""), tok},                               // non-numeric
-		{"DELETE", usersURL(srv, "v8", na, strings.Repeat("9", 20), ""), tok},                                // 20 digits
+		{"DELETE", usersURL(srv, "v8", na, dev, ""), ""},                                    // no token
+		{"POST", usersURL(srv, "v8", na, dev, ""), tok},                                     // wrong method
+		{"POST", territoriesURL(srv, "v8", "users", dev, "", "ids="+west), tok},             // wrong method
+		{"DELETE", srv.URL() + "/crm/v8/settings/territories", tok},                         // unknown URL
+		{"DELETE", srv.URL() + "/nowhere", tok},                                             // unknown URL
+		{"DELETE", usersURL(srv, "v1", na, dev, ""), tok},                                   // version
+		{"DELETE", territoriesURL(srv, "v9", "users", dev, "", "ids="+west), tok},           // version
+		{"DELETE", usersURL(srv, "v8", na, "", ""), tok},                                    // no ids
+		{"DELETE", usersURL(srv, "v8", na, "", "ids="), tok},                                // empty ids
+		{"DELETE", usersURL(srv, "v8", na, "", "ids=abc,"+dev), tok},                        // non-numeric
+		{"DELETE", usersURL(srv, "v8", "north", "abc", ""), tok},                            // non-numeric
+		{"DELETE", territoriesURL(srv, "v8", "users", "dev", "west", ""), tok},              // non-numeric
+		{"DELETE", usersURL(srv, "v8", na, strings.Repeat("9", 20), ""), tok},               // 20 digits
+		{"DELETE", usersURL(srv, "v8", na, "", "ids="+strings.Join(longIDs(26), ",")), tok}, // 519 characters
+		{"DELETE", territoriesURL(srv, "v8", "Users", dev, "", "ids="+west+","), tok},       // trailing comma
 	}
 	for _, c := range wrong {
 		call(t, c.method, c.url, c.token)

@@ -27,19 +27,28 @@
 //     manager's name key).
 //
 // and POST /oauth/v2/token with the refresh-token grant, whose `api_domain`
-// is the server's own URL.
+// is the server as the client reached it.
 //
-// Answers follow api/openapi.yaml and Zoho's documented rules: a request is
+// Answers follow api/openapi.yaml, and Zoho's own OpenAPI examples
+// (zoho/crm-oas v8.0) where its documentation is silent: a request is
 // checked for its URL (404 INVALID_URL_PATTERN), version (400
 // API_NOT_SUPPORTED), method (400 INVALID_REQUEST_METHOD), token (401
 // AUTHENTICATION_FAILURE, INVALID_TOKEN), scopes (401 OAUTH_SCOPE_MISMATCH;
-// the reads take a READ or an ALL scope, as the spec's security says) and
-// parameters (400 REQUIRED_PARAM_MISSING, INVALID_DATA over 100 ids or for
-// `page` / `per_page` out of range), in that order, then against the org's
-// state. GET and DELETE are the methods; any other is INVALID_REQUEST_METHOD. The envelope has one item per
-// distinct id, in the order given; error items carry `"details": {}` unless
-// [WithErrorItemIDs] is set. Its status is 200 when every id succeeded, 207
-// when some did and 400 when none did.
+// the reads take a READ or an ALL scope, as the spec's security says), the
+// org (403 TERRITORY_NOT_ENABLED, TERRITORY_DISABLED, NO_PERMISSION, from
+// the seed) and parameters (400 REQUIRED_PARAM_MISSING; INVALID_DATA over
+// 100 ids, over 500 characters of the users' `ids` or 2,000 of the
+// territories', for an empty entry such as a trailing comma, or for `page`
+// / `per_page` out of range), in that order, then against the org's state.
+// The envelope has one item per distinct id, in the order given. Error
+// items name their id as Zoho's examples do: `details.id`, or `api_name`
+// and `json_path` for an unknown territory among several;
+// [WithAnonymousErrorItems] gives the `"details": {}` of Zoho's
+// documentation pages, and [WithRequestLevelInvalidIDs] its request-level
+// refusal of a batch with an unknown territory. An unknown territory of the
+// bulk users DELETE is one item about the URL inside the envelope, as in
+// Zoho's example. The status is 200 when every id succeeded, 207 when some
+// did and 400 when none did.
 //
 // State starts from [DefaultSeed] or from [WithSeed] / [WithSeedFile], and
 // tests inspect it with [Server.Members], [Server.TerritoriesOf],

@@ -3,6 +3,7 @@ package zohoterritorytest
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -67,12 +68,17 @@ const (
 	// more until the client gives up: a body that stops halfway. It does
 	// the work.
 	FaultStall FaultKind = "stall"
+	// FaultExtraItems does the work and answers a removal's envelope with
+	// two more error items that name no id, as Zoho's own v7 bulk sample
+	// answers three ids with five items; its status is then 207. Other
+	// answers (reads, top-level errors) are left as they are.
+	FaultExtraItems FaultKind = "extra_items"
 )
 
 // FaultKinds returns every fault kind, in the order of their constants.
 func FaultKinds() []FaultKind {
 	return []FaultKind{FaultLatency, FaultRateLimit, FaultServerError, FaultResetBefore,
-		FaultResetDuring, FaultTruncate, FaultHTML502, FaultSlowBody, FaultHang, FaultStall}
+		FaultResetDuring, FaultTruncate, FaultHTML502, FaultSlowBody, FaultHang, FaultStall, FaultExtraItems}
 }
 
 // MaxFaultDelay bounds [Fault.Delay], so that a fault cannot hold a request
@@ -212,7 +218,7 @@ func (fs *faultState) planLocked() faultPlan {
 // doesWork reports whether the plan lets the request change the state.
 func (p faultPlan) doesWork() bool {
 	switch p.kind {
-	case "", FaultResetDuring, FaultTruncate, FaultSlowBody, FaultStall:
+	case "", FaultResetDuring, FaultTruncate, FaultSlowBody, FaultStall, FaultExtraItems:
 		return true
 	case FaultServerError:
 		return p.hit%2 == 1
@@ -254,13 +260,18 @@ const html502 = `<html>
 func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, p faultPlan, rec *httptest.ResponseRecorder) int {
 	switch {
 	case p.kind == FaultRateLimit:
+		var details map[string]any
 		if p.retryAfter > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int(p.retryAfter/time.Second)))
+			secs := int(p.retryAfter / time.Second)
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			// As Zoho's 429 example in crm-oas (v8.0/apis) has them.
+			details = map[string]any{"retry_after": secs, "trace_id": fmt.Sprintf("sandbox-%d", p.hit)}
 		}
-		writeJSON(w, http.StatusTooManyRequests, newError(http.StatusTooManyRequests, "TOO_MANY_REQUESTS", msgTooManyRequests, nil))
+		writeJSON(w, http.StatusTooManyRequests, newError(http.StatusTooManyRequests, "TOO_MANY_REQUESTS", msgTooManyRequests, details))
 		return http.StatusTooManyRequests
 	case p.kind == FaultServerError && rec != nil:
-		writeJSON(w, http.StatusInternalServerError, newError(http.StatusInternalServerError, "INTERNAL_ERROR", msgInternalError, nil))
+		// The code of Zoho's OpenAPI files for a 500.
+		writeJSON(w, http.StatusInternalServerError, newError(http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", msgInternalError, nil))
 		return http.StatusInternalServerError
 	case p.kind == FaultServerError:
 		w.Header().Set("Retry-After", "0")
@@ -294,6 +305,13 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, p faultPlan,
 	case p.kind == FaultSlowBody:
 		s.writeSlowly(w, r, rec, p.slow)
 		return rec.Code
+	case p.kind == FaultExtraItems:
+		status, body := withExtraItems(rec.Code, rec.Body.Bytes())
+		copyHeader(w.Header(), rec.Header())
+		w.Header().Del("Content-Length")
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+		return status
 	case p.kind == FaultStall:
 		body := rec.Body.Bytes()
 		copyHeader(w.Header(), rec.Header())
@@ -329,6 +347,30 @@ func (s *Server) writeSlowly(w http.ResponseWriter, r *http.Request, rec *httpte
 			return
 		}
 	}
+}
+
+// withExtraItems adds two anonymous error items to a removal's envelope,
+// as in Zoho's v7 sample; any other answer is returned as it is.
+func withExtraItems(status int, body []byte) (int, []byte) {
+	var env map[string][]json.RawMessage
+	if json.Unmarshal(body, &env) != nil || len(env) != 1 {
+		return status, body
+	}
+	for key, items := range env {
+		if key != "users" && key != "territories" {
+			return status, body
+		}
+		extra, _ := json.Marshal(item{Code: "INVALID_DATA", Details: itemDetails{}, Message: msgUserIsManager, Status: "error"})
+		env[key] = append(items, extra, extra)
+	}
+	out, err := json.Marshal(env)
+	if err != nil {
+		return status, body
+	}
+	if status == http.StatusOK {
+		status = http.StatusMultiStatus
+	}
+	return status, out
 }
 
 // untilGivenUp waits until the client closes the request's connection or

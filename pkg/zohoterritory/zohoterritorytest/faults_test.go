@@ -82,7 +82,7 @@ func deleteAndGiveUp(t *testing.T, srv *Server, rawURL, when string, arrived <-c
 
 const (
 	okDevFromNA  = `{"users":[{"code":"SUCCESS","details":{"id":"` + dev + `"},"message":"` + msgUserRemoved + `","status":"success"}]}`
-	notMemberDev = `{"users":[{"code":"INVALID_DATA","details":{},"message":"` + msgUserNotAMember + `","status":"error"}]}`
+	notMemberDev = `{"users":[{"code":"INVALID_DATA","details":{"id":"` + dev + `"},"message":"` + msgUserNotAMember + `","status":"error"}]}`
 )
 
 // TestFaultKinds sends one request under each fault and checks what the
@@ -109,11 +109,11 @@ func TestFaultKinds(t *testing.T) {
 		{Fault{Kind: FaultRateLimit, Count: 1, RetryAfter: 2 * time.Second}, "", false, func(t *testing.T, a rawAnswer) {
 			assert.Equal(t, http.StatusTooManyRequests, a.status)
 			assert.Equal(t, "2", a.header.Get("Retry-After"))
-			assert.JSONEq(t, topError("TOO_MANY_REQUESTS", msgTooManyRequests, ""), string(a.body))
+			assert.JSONEq(t, topError("TOO_MANY_REQUESTS", msgTooManyRequests, `{"retry_after":2,"trace_id":"sandbox-1"}`), string(a.body))
 		}, 429},
 		{Fault{Kind: FaultServerError, Count: 1}, "", true, func(t *testing.T, a rawAnswer) {
 			assert.Equal(t, http.StatusInternalServerError, a.status)
-			assert.JSONEq(t, topError("INTERNAL_ERROR", msgInternalError, ""), string(a.body))
+			assert.JSONEq(t, topError("INTERNAL_SERVER_ERROR", msgInternalError, ""), string(a.body))
 		}, 500},
 		{Fault{Kind: FaultResetBefore, Count: 1}, "", false, func(t *testing.T, a rawAnswer) {
 			require.Error(t, a.doErr)
@@ -153,6 +153,11 @@ func TestFaultKinds(t *testing.T) {
 		{Fault{Kind: FaultHang, Count: 1}, giveUpOnArrival, true, func(t *testing.T, a rawAnswer) {
 			require.ErrorIs(t, a.doErr, context.Canceled, "no answer ever comes")
 		}, 0},
+		{Fault{Kind: FaultExtraItems, Count: 1}, "", true, func(t *testing.T, a rawAnswer) {
+			assert.Equal(t, http.StatusMultiStatus, a.status)
+			extra := `{"code":"INVALID_DATA","details":{},"message":"` + msgUserIsManager + `","status":"error"}`
+			assert.JSONEq(t, `{"users":[{"code":"SUCCESS","details":{"id":"`+dev+`"},"message":"`+msgUserRemoved+`","status":"success"},`+extra+`,`+extra+`]}`, string(a.body))
+		}, 207},
 		{Fault{Kind: FaultStall, Count: 1}, giveUpOnHeaders, true, func(t *testing.T, a rawAnswer) {
 			require.NoError(t, a.doErr, "the headers arrive")
 			assert.Equal(t, http.StatusOK, a.status)

@@ -153,8 +153,10 @@ func okItem(id, message string) string {
 	return fmt.Sprintf(`{"code":"SUCCESS","details":{"id":%q},"message":%q,"status":"success"}`, id, message)
 }
 
-func errItem(message string) string {
-	return fmt.Sprintf(`{"code":"INVALID_DATA","details":{},"message":%q,"status":"error"}`, message)
+// errItem is an error item naming its id, as the sandbox answers by
+// default.
+func errItem(id, message string) string {
+	return fmt.Sprintf(`{"code":"INVALID_DATA","details":{"id":%q},"message":%q,"status":"error"}`, id, message)
 }
 
 func envelope(key string, items ...string) string {
@@ -169,6 +171,25 @@ func topError(code, message, details string) string {
 }
 
 // manyIDs returns n distinct numeric ids.
+// shortIDs returns n ids of 1 to 3 digits: 100 of them fit the users'
+// 500 characters.
+func shortIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%d", 1+i)
+	}
+	return ids
+}
+
+// longIDs returns n ids of 19 digits: 26 of them are 519 characters.
+func longIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%d", 5725767000000900000+i)
+	}
+	return ids
+}
+
 func manyIDs(n int) []string {
 	ids := make([]string, n)
 	for i := range ids {

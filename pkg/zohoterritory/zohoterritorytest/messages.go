@@ -26,6 +26,16 @@ const (
 	msgTooManyRequests        = "You have made too many requests. Please try again later."
 	msgInternalError          = "Internal Server Error"
 	msgInvalidUserOrTerritory = "You have specified an invalid ID for either the user, territory or both."
+	// Zoho's own OpenAPI files (zoho/crm-oas v8.0) word these so, odd
+	// repetitions included.
+	msgGivenIDInvalid     = "the given id given seems to be invalid"      // a territory in the users' envelope
+	msgGivenUserIDInvalid = "the given user id given seems to be invalid" // a user in the users' envelope
+	msgIDInvalid          = "the id given seems to be invalid."           // the user of the single-user DELETE
+	msgTerritoryNotOn     = "the territory feature is not enabled"
+	msgTerritoryOff       = "the territory feature is disabled"
+	msgPermissionDenied   = "permission denied"
+	msgIDsTooLong         = "Maximum length of ids exceeded"
+	msgIDsMalformed       = "The value of ids is invalid"
 	// Not among the spec's examples; Zoho's wording is unverified.
 	msgAPINotSupported    = "The requested API version is not supported"
 	msgUnavailable        = "Service Unavailable"
@@ -36,6 +46,12 @@ const (
 // are dropped (stricter than deduplicating first, so a client that sends
 // too many fails here as it might at Zoho).
 const maxIDs = 100
+
+// The most characters of `ids`, as Zoho's OpenAPI files cap them.
+const (
+	maxUserIDsChars      = 500
+	maxTerritoryIDsChars = 2000
+)
 
 // latestVersion is what API_NOT_SUPPORTED names in details.supported_version.
 const latestVersion = "v8"
@@ -70,7 +86,13 @@ type item struct {
 	Status  string      `json:"status"`
 }
 
-// itemDetails is `{"id": ...}`, or `{}` when the id is not named.
+// itemDetails is what an item says about its id: `{"id": ...}`, the place
+// in the request (`api_name` and `json_path`, as Zoho's examples give an
+// unknown territory), `resource_path_index` for a URL error in the
+// envelope, or `{}` when nothing is named.
 type itemDetails struct {
-	ID string `json:"id,omitempty"`
+	ID                string `json:"id,omitempty"`
+	APIName           string `json:"api_name,omitempty"`
+	JSONPath          string `json:"json_path,omitempty"`
+	ResourcePathIndex *int   `json:"resource_path_index,omitempty"`
 }

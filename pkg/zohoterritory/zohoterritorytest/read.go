@@ -33,14 +33,25 @@ type wireRef struct {
 }
 
 // wireUser is a user as the reads of a territory's users send it
-// (api/openapi.yaml's TerritoryUser, with the keys the sandbox knows).
+// (api/openapi.yaml's TerritoryUser): the 15 keys Zoho's OpenAPI file
+// requires, and last_name.
 type wireUser struct {
-	ID        string  `json:"id"`
-	FullName  string  `json:"full_name"`
-	FirstName *string `json:"first_name"`
-	LastName  *string `json:"last_name"`
-	Email     string  `json:"email"`
-	Status    string  `json:"status"`
+	ID           string   `json:"id"`
+	FullName     string   `json:"full_name"`
+	FirstName    *string  `json:"first_name"`
+	LastName     *string  `json:"last_name"`
+	Email        string   `json:"email"`
+	Status       string   `json:"status"`
+	Category     string   `json:"category"`
+	Profile      *wireRef `json:"profile"`
+	Role         *wireRef `json:"role"`
+	CreatedBy    *wireRef `json:"created_by"`
+	CreatedTime  string   `json:"created_time"`
+	ModifiedBy   *wireRef `json:"Modified_By"`
+	ModifiedTime string   `json:"Modified_Time"`
+	Language     string   `json:"language"`
+	Locale       string   `json:"locale"`
+	ZUID         string   `json:"zuid"`
 }
 
 // pageInfo is api/openapi.yaml's PageInfo.
@@ -92,7 +103,10 @@ func (s *Server) serveRead(w http.ResponseWriter, r *http.Request, rt crmRoute) 
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{key: items})
+		// Zoho's OpenAPI files give a read by id an `info` too (its
+		// documentation pages show none); api/openapi.yaml takes both.
+		writeJSON(w, http.StatusOK, map[string]any{key: items,
+			"info": pageInfo{PerPage: defaultPerPage, Count: len(items), Page: 1, MoreRecords: false}})
 		return
 	}
 	// Pages are counted before start is computed, so that a huge page
@@ -191,7 +205,7 @@ func (s *Server) usersOfTerritoryLocked(territoryID string) ([]any, *apiError) {
 	}
 	items := make([]any, 0, len(ids))
 	for _, id := range sortIDs(ids) {
-		items = append(items, wireUserOf(s.users[id]))
+		items = append(items, s.wireUserOf(s.users[id]))
 	}
 	return items, nil
 }
@@ -211,7 +225,7 @@ func (s *Server) userOfTerritoryLocked(territoryID, userID string) ([]any, *apiE
 	if !t.members[userID] {
 		return nil, nil
 	}
-	return []any{wireUserOf(u)}, nil
+	return []any{s.wireUserOf(u)}, nil
 }
 
 // wireTerritoryLocked renders t. A territory with no parent is a root, whose
@@ -235,11 +249,29 @@ func (s *Server) wireTerritoryLocked(t *territoryState) wireTerritory {
 	return wt
 }
 
+// The fixed parts of every user the sandbox sends: a profile and a role,
+// and when the org was set up.
+const (
+	adminProfileID, standardProfileID = "5725767000000031157", "5725767000000031159"
+	ceoRoleID, repRoleID              = "5725767000000031151", "5725767000000031155"
+	seededAt                          = "2024-01-15T09:30:00+00:00"
+)
+
 // wireUserOf renders u. The seed has a full name only: its first word is
 // the first name and the rest the last name; a one-word name is a last name
-// with a null first name, as in Zoho's samples.
-func wireUserOf(u User) wireUser {
-	wu := wireUser{ID: u.ID, FullName: u.FullName, Email: u.Email, Status: string(u.Status)}
+// with a null first name, as in Zoho's samples. The caller is the org's
+// administrator, every other user a standard sales representative.
+func (s *Server) wireUserOf(u User) wireUser {
+	caller := s.users[s.caller]
+	by := &wireRef{ID: caller.ID, Lower: caller.FullName}
+	wu := wireUser{ID: u.ID, FullName: u.FullName, Email: u.Email, Status: string(u.Status),
+		Category: "regular_user", CreatedBy: by, CreatedTime: seededAt, ModifiedBy: by, ModifiedTime: seededAt,
+		Language: "en_US", Locale: "en_US", ZUID: "6" + u.ID[max(0, len(u.ID)-10):],
+		Profile: &wireRef{ID: standardProfileID, Lower: "Standard"}, Role: &wireRef{ID: repRoleID, Lower: "Sales Representative"}}
+	if u.ID == s.caller {
+		wu.Profile = &wireRef{ID: adminProfileID, Lower: "Administrator"}
+		wu.Role = &wireRef{ID: ceoRoleID, Lower: "CEO"}
+	}
 	if first, last, ok := strings.Cut(strings.TrimSpace(u.FullName), " "); ok {
 		last = strings.TrimSpace(last)
 		wu.FirstName, wu.LastName = &first, &last

@@ -41,10 +41,20 @@ var (
 	wireOrg  = `{"id":"` + org + `","Name":"Acme Org","Manager":{"id":"` + ava + `","name":"Ava Admin"},"Reporting_To":null}`
 	wireNA   = `{"id":"` + na + `","Name":"North America","Manager":{"id":"` + ben + `","name":"Ben Brooks"},"Reporting_To":{"id":"` + org + `","Name":"Acme Org"}}`
 	wireWest = `{"id":"` + west + `","Name":"West Coast","Manager":{"id":"` + chloe + `","name":"Chloe Chen"},"Reporting_To":{"id":"` + na + `","Name":"North America"}}`
-	wireBen  = `{"id":"` + ben + `","full_name":"Ben Brooks","first_name":"Ben","last_name":"Brooks","email":"ben.brooks@example.com","status":"active"}`
-	wireChl  = `{"id":"` + chloe + `","full_name":"Chloe Chen","first_name":"Chloe","last_name":"Chen","email":"chloe.chen@example.com","status":"active"}`
-	wireDev  = `{"id":"` + dev + `","full_name":"Dev Patel","first_name":"Dev","last_name":"Patel","email":"dev.patel@example.com","status":"active"}`
+	wireBen  = wireRep(ben, "Ben Brooks", "Ben", "Brooks", "ben.brooks@example.com")
+	wireChl  = wireRep(chloe, "Chloe Chen", "Chloe", "Chen", "chloe.chen@example.com")
+	wireDev  = wireRep(dev, "Dev Patel", "Dev", "Patel", "dev.patel@example.com")
 )
+
+// wireRep is a user of DefaultSeed other than the caller, with the 15 keys
+// Zoho's OpenAPI file requires.
+func wireRep(id, full, first, last, email string) string {
+	ava := `{"id":"` + ava + `","name":"Ava Admin"}`
+	return `{"id":"` + id + `","full_name":"` + full + `","first_name":"` + first + `","last_name":"` + last + `","email":"` + email +
+		`","status":"active","category":"regular_user","profile":{"id":"5725767000000031159","name":"Standard"},` +
+		`"role":{"id":"5725767000000031155","name":"Sales Representative"},"created_by":` + ava + `,"created_time":"2024-01-15T09:30:00+00:00",` +
+		`"Modified_By":` + ava + `,"Modified_Time":"2024-01-15T09:30:00+00:00","language":"en_US","locale":"en_US","zuid":"6` + id[len(id)-10:] + `"}`
+}
 
 func info(perPage, count, page int, more bool) string {
 	return fmt.Sprintf(`"info":{"per_page":%d,"count":%d,"page":%d,"more_records":%t}`, perPage, count, page, more)
@@ -75,8 +85,8 @@ func TestReads(t *testing.T) {
 		{"huge page", territoriesURL(srv, "v8", "users", dev, "", "page=9223372036854775807"), 204, ""},
 		{"user without territories", territoriesURL(srv, "v8", "users", gus, "", ""), 204, ""},
 		{"unknown user", territoriesURL(srv, "v8", "users", unknownID, "", ""), 400, invalid(1, msgInvalidRelatedID)},
-		{"one territory of a user", territoriesURL(srv, "v8", "Users", dev, west, ""), 200, `{"territories":[` + wireWest + `]}`},
-		{"the default territory", territoriesURL(srv, "v8", "users", dev, org, ""), 200, `{"territories":[` + wireOrg + `]}`},
+		{"one territory of a user", territoriesURL(srv, "v8", "Users", dev, west, ""), 200, `{"territories":[` + wireWest + `],` + info(200, 1, 1, false) + `}`},
+		{"the default territory", territoriesURL(srv, "v8", "users", dev, org, ""), 200, `{"territories":[` + wireOrg + `],` + info(200, 1, 1, false) + `}`},
 		{"territory not assigned", territoriesURL(srv, "v8", "users", dev, eu, ""), 204, ""},
 		{"one territory, unknown user", territoriesURL(srv, "v8", "users", unknownID, eu, ""), 400, invalid(1, msgInvalidRelatedID)},
 		{"one territory, unknown territory", territoriesURL(srv, "v8", "users", dev, unknownID, ""), 400, invalid(3, msgInvalidUserOrTerritory)},
@@ -86,7 +96,7 @@ func TestReads(t *testing.T) {
 			`{"users":[` + wireChl + `],` + info(1, 1, 2, true) + `}`},
 		{"users, page past the end", usersURL(srv, "v8", na, "", "page=2"), 204, ""},
 		{"users of an unknown territory", usersURL(srv, "v8", unknownID, "", ""), 400, invalid(2, msgInvalidRelatedID)},
-		{"one user of a territory", usersURL(srv, "v8", na, dev, ""), 200, `{"users":[` + wireDev + `]}`},
+		{"one user of a territory", usersURL(srv, "v8", na, dev, ""), 200, `{"users":[` + wireDev + `],` + info(200, 1, 1, false) + `}`},
 		{"user not in the territory", usersURL(srv, "v8", na, eve, ""), 204, ""},
 		{"one user, unknown territory", usersURL(srv, "v8", unknownID, dev, ""), 400, invalid(2, msgInvalidRelatedID)},
 		{"one user, unknown user", usersURL(srv, "v8", na, unknownID, ""), 400, invalid(4, msgInvalidRelatedID)},
@@ -283,7 +293,7 @@ func TestWithManagerNameKey(t *testing.T) {
 	srv := newServer(t, WithManagerNameKey("Name"))
 	status, body := get(t, territoriesURL(srv, "v8", "users", dev, na, ""), srv.AccessToken())
 	assert.Equal(t, http.StatusOK, status)
-	assert.JSONEq(t, `{"territories":[{"id":"`+na+`","Name":"North America","Manager":{"id":"`+ben+`","Name":"Ben Brooks"},"Reporting_To":{"id":"`+org+`","Name":"Acme Org"}}]}`, body)
+	assert.JSONEq(t, `{"territories":[{"id":"`+na+`","Name":"North America","Manager":{"id":"`+ben+`","Name":"Ben Brooks"},"Reporting_To":{"id":"`+org+`","Name":"Acme Org"}}],`+info(200, 1, 1, false)+`}`, body)
 
 	_, err := NewServer(WithManagerNameKey("NAME"))
 	assert.EqualError(t, err, `zohoterritorytest: manager name key "NAME": want name or Name`)
@@ -368,7 +378,8 @@ func TestClientReadsSandbox(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, us, 3, "the manager is a member")
 	assert.Equal(t, []string{bigCaller, bigUser, bigSolo}, []string{us[0].ID, us[1].ID, us[2].ID})
-	assert.Equal(t, zohoterritory.User{ID: bigSolo, FullName: "Solo", LastName: "Solo", Status: "active", Raw: us[2].Raw}, us[2])
+	assert.Equal(t, zohoterritory.User{ID: bigSolo, FullName: "Solo", LastName: "Solo", Status: "active",
+		Role: &zohoterritory.Ref{ID: "5725767000000031155", Name: "Sales Representative"}, Profile: &zohoterritory.Ref{ID: "5725767000000031159", Name: "Standard"}, Raw: us[2].Raw}, us[2])
 
 	empty, err := c.UsersOfTerritory(t.Context(), bigEmpty)
 	require.NoError(t, err)

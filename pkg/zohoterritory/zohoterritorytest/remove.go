@@ -1,65 +1,96 @@
 package zohoterritorytest
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 )
 
 // parseIDs reads the first `ids` parameter, as a servlet's getParameter
-// and both contract validators do (a repeated `ids` is ignored):
-// comma-separated, empty entries skipped, duplicates dropped (the first one
-// kept).
-func parseIDs(value string) ([]string, *apiError) {
-	var raw []string
-	for id := range strings.SplitSeq(value, ",") {
-		if id = strings.TrimSpace(id); id != "" {
-			raw = append(raw, id)
-		}
-	}
-	if len(raw) == 0 {
+// and both contract validators do (a repeated `ids` is ignored). It
+// refuses what Zoho's files refuse: no value, an empty entry (a trailing
+// comma too), more than 100 ids, more characters than maxChars. It returns
+// the ids with repeats dropped (the first kept) and, for each, its place
+// in the request.
+func parseIDs(value string, maxChars int) (ids []string, at map[string]int, e *apiError) {
+	raw := strings.Split(value, ",")
+	switch {
+	case strings.TrimSpace(value) == "":
 		e := newError(http.StatusBadRequest, "REQUIRED_PARAM_MISSING", msgParamMissing, map[string]any{"param_name": "ids"})
-		return nil, &e
-	}
-	if len(raw) > maxIDs {
+		return nil, nil, &e
+	case len(raw) > maxIDs:
 		e := newError(http.StatusBadRequest, "INVALID_DATA", msgTooManyIDs,
 			map[string]any{"param_name": "ids", "maximum_length": maxIDs})
-		return nil, &e
+		return nil, nil, &e
+	case len(value) > maxChars:
+		e := newError(http.StatusBadRequest, "INVALID_DATA", msgIDsTooLong,
+			map[string]any{"param_name": "ids", "maximum_length": maxChars})
+		return nil, nil, &e
 	}
-	seen := make(map[string]bool, len(raw))
-	ids := raw[:0]
-	for _, id := range raw {
-		if !seen[id] {
-			seen[id] = true
+	at = make(map[string]int, len(raw))
+	for i, id := range raw {
+		if id = strings.TrimSpace(id); id == "" {
+			e := newError(http.StatusBadRequest, "INVALID_DATA", msgIDsMalformed, map[string]any{"param_name": "ids"})
+			return nil, nil, &e
+		}
+		if _, dup := at[id]; !dup {
+			at[id] = i
 			ids = append(ids, id)
 		}
 	}
-	return ids, nil
+	return ids, at, nil
 }
 
 func (s *Server) success(id, message string) item {
 	return item{Code: "SUCCESS", Details: itemDetails{ID: id}, Message: message, Status: "success"}
 }
 
+// failure is an error item naming its id in details.id, as Zoho's examples
+// do, unless the server answers anonymously ([WithAnonymousErrorItems]).
 func (s *Server) failure(id, message string) item {
 	var details itemDetails
-	if s.cfg.errorItemIDs && isRecordID(id) {
+	if !s.cfg.anonymousItems && isRecordID(id) {
 		details.ID = id
 	}
 	return item{Code: "INVALID_DATA", Details: details, Message: message, Status: "error"}
 }
 
-func (s *Server) removeUsersLocked(territoryID string, userIDs []string) ([]item, *apiError) {
+// atPlace is an error item naming its id by its place in the request, as
+// Zoho's example of an unknown territory among several does.
+func (s *Server) atPlace(key string, place int, message string) item {
+	var details itemDetails
+	if !s.cfg.anonymousItems {
+		details.APIName, details.JSONPath = "id", fmt.Sprintf("$.%s[%d].id", key, place)
+	}
+	return item{Code: "INVALID_DATA", Details: details, Message: message, Status: "error"}
+}
+
+func pathIndex(i int) *int { return &i }
+
+// removeUsersLocked removes users from a territory. In the bulk form an
+// unknown territory is one item of the envelope (Zoho's example), in the
+// single form a top-level error; an unknown user is an item in the bulk
+// form and a top-level error (resource_path_index 4) in the single one.
+func (s *Server) removeUsersLocked(territoryID string, userIDs []string, bulk bool) ([]item, *apiError) {
 	t, ok := s.territories[territoryID]
-	if !ok {
+	switch {
+	case !ok && bulk:
+		return []item{{Code: "INVALID_DATA", Details: itemDetails{ResourcePathIndex: pathIndex(2)}, Message: msgGivenIDInvalid, Status: "error"}}, nil
+	case !ok:
 		e := newError(http.StatusBadRequest, "INVALID_DATA", msgInvalidTerritoryID, map[string]any{"resource_path_index": 2})
 		return nil, &e
+	case !bulk:
+		if _, known := s.users[userIDs[0]]; !known {
+			e := newError(http.StatusBadRequest, "INVALID_DATA", msgIDInvalid, map[string]any{"resource_path_index": 4})
+			return nil, &e
+		}
 	}
 	items := make([]item, 0, len(userIDs))
 	for _, id := range userIDs {
 		_, known := s.users[id]
 		switch {
 		case !known:
-			items = append(items, s.failure(id, msgInvalidRelatedID))
+			items = append(items, s.failure(id, msgGivenUserIDInvalid))
 		case id == t.ManagerID:
 			items = append(items, s.failure(id, msgUserIsManager))
 		case !t.members[id]:
@@ -72,7 +103,12 @@ func (s *Server) removeUsersLocked(territoryID string, userIDs []string) ([]item
 	return items, nil
 }
 
-func (s *Server) removeTerritoriesLocked(userID string, territoryIDs []string) ([]item, *apiError) {
+// removeTerritoriesLocked removes territories from a user. An unknown
+// territory among several is an item naming its place (Zoho's example), or,
+// under [WithRequestLevelInvalidIDs], one top-level error for the whole
+// call, as Zoho's documentation also lists; alone, it is a top-level error
+// (resource_path_index 3).
+func (s *Server) removeTerritoriesLocked(userID string, territoryIDs []string, at map[string]int, bulk bool) ([]item, *apiError) {
 	u, ok := s.users[userID]
 	switch {
 	case !ok:
@@ -86,15 +122,24 @@ func (s *Server) removeTerritoriesLocked(userID string, territoryIDs []string) (
 		return nil, &e
 	}
 	for _, id := range territoryIDs {
-		if _, ok := s.territories[id]; !ok {
+		if _, ok := s.territories[id]; ok {
+			continue
+		}
+		switch {
+		case !bulk:
+			e := newError(http.StatusBadRequest, "INVALID_DATA", msgInvalidTerritoryID, map[string]any{"resource_path_index": 3})
+			return nil, &e
+		case s.cfg.requestLevelInvalidIDs:
 			e := newError(http.StatusBadRequest, "INVALID_DATA", msgInvalidTerritories, nil)
 			return nil, &e
 		}
 	}
 	items := make([]item, 0, len(territoryIDs))
 	for _, id := range territoryIDs {
-		t := s.territories[id]
+		t, known := s.territories[id]
 		switch {
+		case !known:
+			items = append(items, s.atPlace("territories", at[id], msgInvalidTerritoryID))
 		case id == s.defaultTerr:
 			items = append(items, s.failure(id, msgOrgTerritory))
 		case !t.members[userID]:

@@ -60,30 +60,30 @@ func TestRemoveUsersFromTerritory(t *testing.T) {
 			name: "mixed result is 207 in id order", territory: na, query: "ids=" + eve + "," + dev + "," + ben,
 			wantStatus: http.StatusMultiStatus,
 			wantBody: envelope("users",
-				errItem(msgUserNotAMember), okItem(dev, msgUserRemoved), errItem(msgUserIsManager)),
+				errItem(eve, msgUserNotAMember), okItem(dev, msgUserRemoved), errItem(ben, msgUserIsManager)),
 			wantMembers: map[string][]string{na: {ben, chloe}},
 		},
 		{
 			name: "manager cannot be removed", territory: west, single: chloe,
 			wantStatus:  http.StatusBadRequest,
-			wantBody:    envelope("users", errItem(msgUserIsManager)),
+			wantBody:    envelope("users", errItem(chloe, msgUserIsManager)),
 			wantMembers: map[string][]string{west: {chloe, dev}},
 		},
 		{
 			name: "not a member", territory: west, single: eve,
 			wantStatus: http.StatusBadRequest,
-			wantBody:   envelope("users", errItem(msgUserNotAMember)),
+			wantBody:   envelope("users", errItem(eve, msgUserNotAMember)),
 		},
 		{
 			name: "unknown and non-numeric user ids", territory: na, query: "ids=" + unknownID + ",abc",
 			wantStatus:  http.StatusBadRequest,
-			wantBody:    envelope("users", errItem(msgInvalidRelatedID), errItem(msgInvalidRelatedID)),
+			wantBody:    envelope("users", errItem(unknownID, msgGivenUserIDInvalid), `{"code":"INVALID_DATA","details":{},"message":"`+msgGivenUserIDInvalid+`","status":"error"}`),
 			wantMembers: map[string][]string{na: {ben, chloe, dev}},
 		},
 		{
 			name: "non-numeric user id in path", territory: na, single: "abc",
 			wantStatus: http.StatusBadRequest,
-			wantBody:   envelope("users", errItem(msgInvalidRelatedID)),
+			wantBody:   topError("INVALID_DATA", msgIDInvalid, `{"resource_path_index":4}`),
 		},
 		{
 			name: "unknown territory", territory: unknownID, single: dev,
@@ -94,7 +94,7 @@ func TestRemoveUsersFromTerritory(t *testing.T) {
 		{
 			name: "non-numeric territory, bulk", territory: "north", query: "ids=" + dev,
 			wantStatus: http.StatusBadRequest,
-			wantBody:   topError("INVALID_DATA", msgInvalidTerritoryID, `{"resource_path_index":2}`),
+			wantBody:   envelope("users", `{"code":"INVALID_DATA","details":{"resource_path_index":2},"message":"`+msgGivenIDInvalid+`","status":"error"}`),
 		},
 		{
 			name: "ids missing", territory: na,
@@ -109,7 +109,7 @@ func TestRemoveUsersFromTerritory(t *testing.T) {
 		{
 			name: "ids only commas", territory: na, query: "ids=,,",
 			wantStatus: http.StatusBadRequest,
-			wantBody:   topError("REQUIRED_PARAM_MISSING", msgParamMissing, `{"param_name":"ids"}`),
+			wantBody:   topError("INVALID_DATA", msgIDsMalformed, `{"param_name":"ids"}`),
 		},
 		{
 			name: "101 ids", territory: na, query: "ids=" + strings.Join(append(manyIDs(100), dev), ","),
@@ -137,17 +137,20 @@ func TestRemoveUsersFromTerritory(t *testing.T) {
 	}
 }
 
+// TestRemoveUsersHundredIDs: 100 ids fit one call when they fit the users'
+// 500 characters.
 func TestRemoveUsersHundredIDs(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
-	ids := append(manyIDs(99), dev)
+	ids := append(shortIDs(99), dev)
 	status, body := call(t, http.MethodDelete, usersURL(srv, "v7", na, "", "ids="+strings.Join(ids, ",")), srv.AccessToken())
 	assert.Equal(t, http.StatusMultiStatus, status)
 	items := make([]string, 0, 100)
 	for range 99 {
-		items = append(items, errItem(msgInvalidRelatedID))
+		items = append(items, errItem(ids[len(items)], msgGivenUserIDInvalid))
 	}
 	items = append(items, okItem(dev, msgUserRemoved))
+	require.LessOrEqual(t, len(strings.Join(ids, ",")), 500)
 	assert.JSONEq(t, envelope("users", items...), body)
 	assert.Equal(t, []string{ben, chloe}, srv.Members(na))
 }
@@ -197,24 +200,24 @@ func TestRemoveTerritoriesFromUser(t *testing.T) {
 			name: "mixed result is 207 in id order", user: chloe, query: "ids=" + org + "," + na + "," + west + "," + eu,
 			wantStatus: http.StatusMultiStatus,
 			wantBody: envelope("territories",
-				errItem(msgOrgTerritory), okItem(na, msgTerritoryRemoved), errItem(msgTerritoryManager), okItem(eu, msgTerritoryRemoved)),
+				errItem(org, msgOrgTerritory), okItem(na, msgTerritoryRemoved), errItem(west, msgTerritoryManager), okItem(eu, msgTerritoryRemoved)),
 			wantTerrs: map[string][]string{chloe: {org, west}},
 		},
 		{
 			name: "default territory", user: ben, single: org,
 			wantStatus: http.StatusBadRequest,
-			wantBody:   envelope("territories", errItem(msgOrgTerritory)),
+			wantBody:   envelope("territories", errItem(org, msgOrgTerritory)),
 			wantTerrs:  map[string][]string{ben: {org, na}},
 		},
 		{
 			name: "not linked", user: ben, single: eu,
 			wantStatus: http.StatusBadRequest,
-			wantBody:   envelope("territories", errItem(msgNotLinked)),
+			wantBody:   envelope("territories", errItem(eu, msgNotLinked)),
 		},
 		{
 			name: "user manages the territory", user: ben, single: na,
 			wantStatus: http.StatusBadRequest,
-			wantBody:   envelope("territories", errItem(msgTerritoryManager)),
+			wantBody:   envelope("territories", errItem(na, msgTerritoryManager)),
 			wantTerrs:  map[string][]string{ben: {org, na}},
 		},
 		{
@@ -245,15 +248,16 @@ func TestRemoveTerritoriesFromUser(t *testing.T) {
 			wantTerrs:  map[string][]string{ava: {org}},
 		},
 		{
-			name: "one unknown territory fails the whole call", user: dev, query: "ids=" + west + "," + unknownID,
-			wantStatus: http.StatusBadRequest,
-			wantBody:   topError("INVALID_DATA", msgInvalidTerritories, ""),
-			wantTerrs:  map[string][]string{dev: {org, na, west}},
+			name: "an unknown territory fails alone, named by its place", user: dev, query: "ids=" + west + "," + unknownID,
+			wantStatus: http.StatusMultiStatus,
+			wantBody: envelope("territories", okItem(west, msgTerritoryRemoved),
+				`{"code":"INVALID_DATA","details":{"api_name":"id","json_path":"$.territories[1].id"},"message":"`+msgInvalidTerritoryID+`","status":"error"}`),
+			wantTerrs: map[string][]string{dev: {org, na}},
 		},
 		{
 			name: "non-numeric territory", users: "users", user: dev, single: "west",
 			wantStatus: http.StatusBadRequest,
-			wantBody:   topError("INVALID_DATA", msgInvalidTerritories, ""),
+			wantBody:   topError("INVALID_DATA", msgInvalidTerritoryID, `{"resource_path_index":3}`),
 		},
 		{
 			name: "ids missing", user: dev, query: "other=1",
@@ -355,15 +359,89 @@ func TestMethodsAndURLs(t *testing.T) {
 	assert.Equal(t, []string{org, na, west}, srv.TerritoriesOf(dev), "nothing was removed")
 }
 
-func TestErrorItemIDs(t *testing.T) {
+// TestAnswersAsZohosExamples: the sandbox answers as Zoho's OpenAPI
+// examples (zoho/crm-oas v8.0) show: error items name their id (details.id,
+// or api_name and json_path for an unknown territory), an unknown
+// territory of the bulk users DELETE is an item of the envelope, an
+// unknown user of the single-user DELETE a top-level error; the anonymous
+// and the request-level forms are options.
+func TestAnswersAsZohosExamples(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, WithErrorItemIDs())
-	status, body := call(t, http.MethodDelete, usersURL(srv, "v8", na, "", "ids="+eve+",abc,"+dev), srv.AccessToken())
-	assert.Equal(t, http.StatusMultiStatus, status)
-	assert.JSONEq(t, `{"users":[
-		{"code":"INVALID_DATA","details":{"id":"`+eve+`"},"message":"`+msgUserNotAMember+`","status":"error"},
-		{"code":"INVALID_DATA","details":{},"message":"`+msgInvalidRelatedID+`","status":"error"},
-		{"code":"SUCCESS","details":{"id":"`+dev+`"},"message":"`+msgUserRemoved+`","status":"success"}]}`, body)
+	named := newServer(t, WithContractCheck(checker(t)))
+	anonymous := newServer(t, WithContractCheck(checker(t)), WithAnonymousErrorItems())
+	requestLevel := newServer(t, WithContractCheck(checker(t)), WithRequestLevelInvalidIDs())
+	tests := []struct {
+		name   string
+		srv    *Server
+		url    func(*Server) string
+		status int
+		body   string
+	}{
+		{"users: items name their id", named, func(s *Server) string { return usersURL(s, "v8", na, "", "ids="+eve+",999,"+dev) }, http.StatusMultiStatus, `{"users":[
+			{"code":"INVALID_DATA","details":{"id":"` + eve + `"},"message":"` + msgUserNotAMember + `","status":"error"},
+			{"code":"INVALID_DATA","details":{"id":"999"},"message":"` + msgGivenUserIDInvalid + `","status":"error"},
+			{"code":"SUCCESS","details":{"id":"` + dev + `"},"message":"` + msgUserRemoved + `","status":"success"}]}`},
+		{"users: anonymous items", anonymous, func(s *Server) string { return usersURL(s, "v8", na, "", "ids="+eve+",999,"+dev) }, http.StatusMultiStatus, `{"users":[
+			{"code":"INVALID_DATA","details":{},"message":"` + msgUserNotAMember + `","status":"error"},
+			{"code":"INVALID_DATA","details":{},"message":"` + msgGivenUserIDInvalid + `","status":"error"},
+			{"code":"SUCCESS","details":{"id":"` + dev + `"},"message":"` + msgUserRemoved + `","status":"success"}]}`},
+		{"users: unknown territory in the envelope", named, func(s *Server) string { return usersURL(s, "v8", "999", "", "ids="+dev+","+ben) }, http.StatusBadRequest,
+			`{"users":[{"code":"INVALID_DATA","details":{"resource_path_index":2},"message":"` + msgGivenIDInvalid + `","status":"error"}]}`},
+		{"users: unknown user of the single form", named, func(s *Server) string { return usersURL(s, "v8", na, "999", "") }, http.StatusBadRequest,
+			`{"code":"INVALID_DATA","details":{"resource_path_index":4},"message":"` + msgIDInvalid + `","status":"error"}`},
+		{"territories: an unknown one by its place", named, func(s *Server) string {
+			return territoriesURL(s, "v8", "users", chloe, "", "ids="+na+",999,"+eu)
+		}, http.StatusMultiStatus, `{"territories":[
+			{"code":"SUCCESS","details":{"id":"` + na + `"},"message":"` + msgTerritoryRemoved + `","status":"success"},
+			{"code":"INVALID_DATA","details":{"api_name":"id","json_path":"$.territories[1].id"},"message":"` + msgInvalidTerritoryID + `","status":"error"},
+			{"code":"SUCCESS","details":{"id":"` + eu + `"},"message":"` + msgTerritoryRemoved + `","status":"success"}]}`},
+		{"territories: request-level form", requestLevel, func(s *Server) string {
+			return territoriesURL(s, "v8", "users", chloe, "", "ids="+na+",999")
+		}, http.StatusBadRequest, `{"code":"INVALID_DATA","details":{},"message":"` + msgInvalidTerritories + `","status":"error"}`},
+		{"territories: unknown one alone", named, func(s *Server) string { return territoriesURL(s, "v8", "users", chloe, "999", "") }, http.StatusBadRequest,
+			`{"code":"INVALID_DATA","details":{"resource_path_index":3},"message":"` + msgInvalidTerritoryID + `","status":"error"}`},
+		{"users: ids over 500 characters", named, func(s *Server) string {
+			return usersURL(s, "v8", na, "", "ids="+strings.Join(longIDs(26), ","))
+		}, http.StatusBadRequest, `{"code":"INVALID_DATA","details":{"param_name":"ids","maximum_length":500},"message":"` + msgIDsTooLong + `","status":"error"}`},
+		{"trailing comma", named, func(s *Server) string { return usersURL(s, "v8", na, "", "ids="+dev+",") }, http.StatusBadRequest,
+			`{"code":"INVALID_DATA","details":{"param_name":"ids"},"message":"` + msgIDsMalformed + `","status":"error"}`},
+	}
+	for _, tt := range tests {
+		status, body := call(t, http.MethodDelete, tt.url(tt.srv), tt.srv.AccessToken())
+		assert.Equal(t, tt.status, status, tt.name)
+		assert.JSONEq(t, tt.body, body, tt.name)
+	}
+	for _, srv := range []*Server{named, anonymous, requestLevel} {
+		assert.Empty(t, srv.Violations(), "the answers match api/openapi.yaml")
+	}
+}
+
+// TestForbidden: an org with territories off, or a caller without the
+// permission, gets Zoho's 403 on every CRM call, in Zoho's words.
+func TestForbidden(t *testing.T) {
+	t.Parallel()
+	for feature, want := range map[TerritoryFeature]string{
+		TerritoriesNotEnabled: `{"code":"TERRITORY_NOT_ENABLED","details":{},"message":"the territory feature is not enabled","status":"error"}`,
+		TerritoriesDisabled:   `{"code":"TERRITORY_DISABLED","details":{},"message":"the territory feature is disabled","status":"error"}`,
+		"":                    `{"code":"NO_PERMISSION","details":{},"message":"permission denied","status":"error"}`,
+	} {
+		seed := DefaultSeed()
+		seed.TerritoryFeature = feature
+		seed.CallerWithoutPermission = feature == ""
+		srv := newServer(t, WithSeed(seed), WithContractCheck(checker(t)))
+		for _, u := range []string{usersURL(srv, "v8", na, dev, ""), territoriesURL(srv, "v7", "Users", dev, "", "ids="+west)} {
+			for _, method := range []string{http.MethodDelete, http.MethodGet} {
+				status, body := call(t, method, u, srv.AccessToken())
+				assert.Equal(t, http.StatusForbidden, status)
+				assert.JSONEq(t, want, body)
+			}
+		}
+		assert.Equal(t, []string{ben, chloe, dev}, srv.Members(na), "nothing was removed")
+		assert.Empty(t, srv.Violations())
+	}
+	seed := DefaultSeed()
+	seed.TerritoryFeature = "off"
+	assert.ErrorContains(t, seed.Validate(), `territory_feature: "off" is not one of enabled, not_enabled, disabled`)
 }
 
 func TestRequestsRecorded(t *testing.T) {

@@ -73,24 +73,26 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.serveRead(w, r, rt)
 		return
 	}
-	var ids []string
+	ids, at := []string{rt.single}, map[string]int{rt.single: 0}
 	if rt.bulk {
+		maxChars := maxTerritoryIDsChars
+		if rt.op == opTerritoryUsers {
+			maxChars = maxUserIDsChars
+		}
 		var e *apiError
-		if ids, e = parseIDs(r.URL.Query().Get("ids")); e != nil {
+		if ids, at, e = parseIDs(r.URL.Query().Get("ids"), maxChars); e != nil {
 			writeJSON(w, e.status, e)
 			return
 		}
-	} else {
-		ids = []string{rt.single}
 	}
 
 	s.mu.Lock()
 	var items []item
 	var e *apiError
 	if rt.op == opTerritoryUsers {
-		items, e = s.removeUsersLocked(rt.owner, ids)
+		items, e = s.removeUsersLocked(rt.owner, ids, rt.bulk)
 	} else {
-		items, e = s.removeTerritoriesLocked(rt.owner, ids)
+		items, e = s.removeTerritoriesLocked(rt.owner, ids, at, rt.bulk)
 	}
 	s.mu.Unlock()
 	if e != nil {
@@ -105,8 +107,11 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 }
 
 // precheck answers, in this order: an unsupported version, a method other
-// than GET (the reads) and DELETE (the removals), a missing or malformed Authorization header, an unknown or
-// expired token, and a token without the operation's scopes.
+// than GET (the reads) and DELETE (the removals), a missing or malformed
+// Authorization header, an unknown or expired token, a token without the
+// operation's scopes, and then the org's 403s: territory management off
+// (the seed's territory_feature) or a caller without the permission
+// (caller_without_permission).
 func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 	if !slices.Contains(versions, rt.version) {
 		return newError(http.StatusBadRequest, "API_NOT_SUPPORTED", msgAPINotSupported,
@@ -129,6 +134,15 @@ func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 	}
 	if !allowed(rt.op, r.Method == http.MethodGet, ts.scopes) {
 		return newError(http.StatusUnauthorized, "OAUTH_SCOPE_MISMATCH", msgScopeMismatch, nil), true
+	}
+	switch s.feature {
+	case TerritoriesNotEnabled:
+		return newError(http.StatusForbidden, "TERRITORY_NOT_ENABLED", msgTerritoryNotOn, nil), true
+	case TerritoriesDisabled:
+		return newError(http.StatusForbidden, "TERRITORY_DISABLED", msgTerritoryOff, nil), true
+	}
+	if s.callerDenied {
+		return newError(http.StatusForbidden, "NO_PERMISSION", msgPermissionDenied, nil), true
 	}
 	return apiError{}, false
 }

@@ -48,7 +48,25 @@ type Seed struct {
 	// OAuthClients may refresh tokens at /oauth/v2/token. When none is
 	// given, the server makes one with random credentials and every scope.
 	OAuthClients []OAuthClient `json:"oauth_clients,omitempty" yaml:"oauth_clients,omitempty"`
+	// TerritoryFeature is the org's territory management: "" or
+	// [TerritoriesEnabled], or [TerritoriesNotEnabled] or
+	// [TerritoriesDisabled], which make every CRM call a 403
+	// (TERRITORY_NOT_ENABLED, TERRITORY_DISABLED) as at Zoho.
+	TerritoryFeature TerritoryFeature `json:"territory_feature,omitempty" yaml:"territory_feature,omitempty"`
+	// CallerWithoutPermission makes every CRM call a 403 NO_PERMISSION: the
+	// caller's profile may not manage territories.
+	CallerWithoutPermission bool `json:"caller_without_permission,omitempty" yaml:"caller_without_permission,omitempty"`
 }
+
+// TerritoryFeature is the state of an org's territory management.
+type TerritoryFeature string
+
+// The states of territory management.
+const (
+	TerritoriesEnabled    TerritoryFeature = "enabled"
+	TerritoriesNotEnabled TerritoryFeature = "not_enabled" // never turned on
+	TerritoriesDisabled   TerritoryFeature = "disabled"    // turned off
+)
 
 // User is a CRM user in a [Seed].
 type User struct {
@@ -265,6 +283,11 @@ func (s Seed) Validate() error {
 	}
 	if s.DefaultTerritoryID != "" {
 		knownTerritory("default_territory_id", s.DefaultTerritoryID)
+	}
+	switch s.TerritoryFeature {
+	case "", TerritoriesEnabled, TerritoriesNotEnabled, TerritoriesDisabled:
+	default:
+		bad("territory_feature", "%q is not one of enabled, not_enabled, disabled", s.TerritoryFeature)
 	}
 	if s.CallerID == "" {
 		bad("caller_id", "required: the user the access tokens belong to")

@@ -34,10 +34,10 @@ func TestSeedFiles(t *testing.T) {
 			// The seeded token works and its `All` scopes allow both operations.
 			status, body := call(t, http.MethodDelete, usersURL(srv, "v8", "2002", "", "ids=1002,1001"), tc.token)
 			assert.Equal(t, http.StatusMultiStatus, status)
-			assert.JSONEq(t, envelope("users", okItem("1002", msgUserRemoved), errItem(msgUserIsManager)), body)
+			assert.JSONEq(t, envelope("users", okItem("1002", msgUserRemoved), errItem("1001", msgUserIsManager)), body)
 			status, body = call(t, http.MethodDelete, territoriesURL(srv, "v8", "users", "1001", "", "ids=2001,2002"), tc.token)
 			assert.Equal(t, http.StatusBadRequest, status)
-			assert.JSONEq(t, envelope("territories", errItem(msgOrgTerritory), errItem(msgTerritoryManager)), body)
+			assert.JSONEq(t, envelope("territories", errItem("2001", msgOrgTerritory), errItem("2002", msgTerritoryManager)), body)
 			status, body = call(t, http.MethodDelete, territoriesURL(srv, "v8", "Users", "1003", "2002", ""), tc.token)
 			assert.Equal(t, http.StatusBadRequest, status)
 			assert.JSONEq(t, topError("NOT_ALLOWED", msgNotAllowed, ""), body)

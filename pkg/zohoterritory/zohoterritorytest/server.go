@@ -43,6 +43,8 @@ type Server struct {
 	refreshes    int
 	violations   []string
 	reqViolation []string
+	feature      TerritoryFeature
+	callerDenied bool
 	// inflight counts the requests being served; idle is closed while it
 	// is zero.
 	inflight int
@@ -75,12 +77,16 @@ type Request struct {
 }
 
 type config struct {
-	addr         string
-	remote       bool
-	seed         *Seed
-	seedFrom     string // the option that set seed, to refuse a second one
-	contract     ContractChecker
-	errorItemIDs bool
+	addr     string
+	remote   bool
+	seed     *Seed
+	seedFrom string // the option that set seed, to refuse a second one
+	contract ContractChecker
+	// anonymousItems answers error items with `"details": {}`.
+	anonymousItems bool
+	// requestLevelInvalidIDs answers an unknown territory among several
+	// with one top-level error.
+	requestLevelInvalidIDs bool
 	// managerNameKey is the key of a territory manager's name in the
 	// reads: "name" (the default) or "Name".
 	managerNameKey string
@@ -194,12 +200,25 @@ func WithContractCheck(c ContractChecker) Option {
 	}
 }
 
-// WithErrorItemIDs makes error items name their id in `details.id` when the
-// id is a well-formed record id. Off by default, as Zoho usually sends
-// `"details": {}`; turn it on to test that a client copes with both.
-func WithErrorItemIDs() Option {
+// WithAnonymousErrorItems makes error items say nothing of their id
+// (`"details": {}`), as Zoho's documentation pages show them, instead of
+// naming it (`details.id`, or `api_name` and `json_path` for an unknown
+// territory), as Zoho's OpenAPI examples do; a client must cope with both.
+func WithAnonymousErrorItems() Option {
 	return func(c *config) error {
-		c.errorItemIDs = true
+		c.anonymousItems = true
+		return nil
+	}
+}
+
+// WithRequestLevelInvalidIDs makes a bulk removal of territories that
+// names an unknown territory fail as a whole, with one top-level
+// INVALID_DATA ("One or more given territory IDs seem to be invalid"),
+// nothing removed: the form Zoho's documentation lists beside the per-item
+// one of its OpenAPI example (the default).
+func WithRequestLevelInvalidIDs() Option {
+	return func(c *config) error {
+		c.requestLevelInvalidIDs = true
 		return nil
 	}
 }
@@ -275,16 +294,18 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 
 	s := &Server{
-		cfg:         cfg,
-		users:       make(map[string]User, len(seed.Users)),
-		territories: make(map[string]*territoryState, len(seed.Territories)),
-		defaultTerr: seed.DefaultTerritoryID,
-		caller:      seed.CallerID,
-		tokens:      make(map[string]tokenState),
-		clients:     seed.OAuthClients,
-		faults:      faultState{faults: cfg.faults, hits: make([]int, len(cfg.faults))},
-		closing:     make(chan struct{}),
-		idle:        make(chan struct{}),
+		cfg:          cfg,
+		users:        make(map[string]User, len(seed.Users)),
+		territories:  make(map[string]*territoryState, len(seed.Territories)),
+		defaultTerr:  seed.DefaultTerritoryID,
+		caller:       seed.CallerID,
+		feature:      seed.TerritoryFeature,
+		callerDenied: seed.CallerWithoutPermission,
+		tokens:       make(map[string]tokenState),
+		clients:      seed.OAuthClients,
+		faults:       faultState{faults: cfg.faults, hits: make([]int, len(cfg.faults))},
+		closing:      make(chan struct{}),
+		idle:         make(chan struct{}),
 	}
 	close(s.idle)
 	for _, u := range seed.Users {
