@@ -31,7 +31,8 @@ func TestVerbose(t *testing.T) {
 	require.NoError(t, srv.SetFaults())
 	out := runCLI(t, env, "", "-v", "remove-users", "-t", northAmerica, chloe, dev)
 	require.Equal(t, 0, out.code, out.stderr)
-	assert.Regexp(t, `^zohoterritory: removeUsersFromTerritory attempt 1: DELETE /crm/v7/settings/territories/`+northAmerica+`/users -> 200 \(\d+(\.\d+)?m?s\)\n$`, out.stderr)
+	assert.Regexp(t, `^zohoterritory: removeUsersFromTerritory attempt 1: DELETE /crm/v7/settings/territories/`+northAmerica+`/users -> 200 \(\d+(\.\d+)?m?s\)\n`+
+		`zohoterritory: 1 call; adaptive concurrency: limit 4 \(cap 25\), no 429, at most 1 in flight\n$`, out.stderr)
 	assert.NotContains(t, out.stderr, srv.AccessToken())
 
 	out = runCLI(t, env, "", "remove-users", "-t", northAmerica, ben)

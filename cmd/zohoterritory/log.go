@@ -47,6 +47,10 @@ func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 	switch r.Message {
 	case "zohoterritory: retrying":
 		line = fmt.Sprintf("retrying %s in %s after attempt %s: %s", str("operation"), dur("wait"), str("attempt"), str("reason"))
+	case "zohoterritory: concurrency limit":
+		line = fmt.Sprintf("concurrency limit now %s: %s", str("limit"), str("reason"))
+	case "zohoterritory: over the concurrency limit; sending again under the lowered limit":
+		line = fmt.Sprintf("%s attempt %s was over the concurrency limit; sending it again (limit %s)", str("operation"), str("attempt"), str("limit"))
 	case "zohoterritory: attempt":
 		line = fmt.Sprintf("%s attempt %s: ", str("operation"), str("attempt"))
 		if _, ok := at["status"]; ok {

@@ -71,6 +71,8 @@ type removeFlags struct {
 	all          bool
 	except       idList
 	concurrency  int
+	concCap      int
+	capSet       bool // --concurrency-cap was given
 	dryRun       bool
 	ignoreAbsent bool
 	allRows      bool
@@ -91,6 +93,7 @@ func newRemoveCmd(a *app, k removeKind) *cobra.Command {
 		Long:    k.long + "\n\n" + idsHelp + "\n\n" + interruptHelp + "\n\n" + cmdutil.ExitCodesHelp,
 		Example: k.example,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.capSet = cmd.Flags().Changed("concurrency-cap")
 			return runRemove(cmd.Context(), a, k, &f, args)
 		},
 	}
@@ -98,7 +101,8 @@ func newRemoveCmd(a *app, k removeKind) *cobra.Command {
 	fl.StringVarP(&f.owner, k.ownerFlag, k.ownerShort, "", k.ownerHelp)
 	fl.BoolVar(&f.all, "all", false, k.allHelp)
 	fl.Var(&f.except, "except", "with --all: an id to leave alone (repeatable, or comma-separated)")
-	fl.IntVar(&f.concurrency, "concurrency", zohoterritory.DefaultConcurrency, "calls in flight at once")
+	fl.IntVar(&f.concurrency, "concurrency", 0, "calls in flight at once, fixed (0: find Zoho's limit, starting at 4, growing while calls pass, coming down on a 429)")
+	fl.IntVar(&f.concCap, "concurrency-cap", zohoterritory.DefaultConcurrencyCap, "without --concurrency: the most calls in flight at once (Zoho's limits: Free 5, Standard 10, Professional 15, Enterprise 20, Ultimate 25)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "check the ids and print the calls a removal would make; remove nothing (with --all the listing is read)")
 	fl.BoolVar(&f.ignoreAbsent, "ignore-absent", false, `count an id that is already not a member as done ("absent"), as a re-run wants`)
 	fl.BoolVar(&f.allRows, "all-rows", false, "with --output table: a row for every id, however many")
@@ -113,8 +117,12 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 		return cmdutil.Usagef("--%s is required", k.ownerFlag)
 	case checkID(f.owner) != nil:
 		return cmdutil.Usagef("--%s %q: %s", k.ownerFlag, f.owner, checkID(f.owner))
-	case f.concurrency < 1:
-		return cmdutil.Usagef("--concurrency %d: must be at least 1", f.concurrency)
+	case f.concurrency < 0:
+		return cmdutil.Usagef("--concurrency %d: must not be negative (0 finds Zoho's limit)", f.concurrency)
+	case f.concCap < 1:
+		return cmdutil.Usagef("--concurrency-cap %d: must be at least 1", f.concCap)
+	case f.concurrency > 0 && f.capSet:
+		return cmdutil.Usagef("--concurrency-cap bounds the limit found without --concurrency: give one of them")
 	case f.all && len(args) > 0:
 		return cmdutil.Usagef("--all lists the ids itself: give either --all or ids, not both")
 	case !f.all && len(f.except) > 0:
@@ -131,7 +139,12 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 		}
 	}
 
-	extra := []zohoterritory.Option{zohoterritory.WithConcurrency(f.concurrency), zohoterritory.WithLogger(a.logger())}
+	extra := []zohoterritory.Option{zohoterritory.WithLogger(a.logger())}
+	if f.concurrency > 0 {
+		extra = append(extra, zohoterritory.WithConcurrency(f.concurrency))
+	} else {
+		extra = append(extra, zohoterritory.WithConcurrencyCap(f.concCap))
+	}
 	if a.io.ErrTTY && !f.dryRun {
 		extra = append(extra, zohoterritory.WithProgress(progressLine(a)))
 	}
@@ -174,11 +187,25 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 			return cmdutil.Usagef("%s", cmdutil.Message(err)) // only input errors come without a result
 		}
 	}
+	if a.verbose {
+		fmt.Fprintf(a.io.Err, "zohoterritory: %s; %s\n", plural(len(res.Calls), "call"), concurrencyText(c.Concurrency()))
+	}
 	outs := outcomes(res, f.ignoreAbsent)
 	if perr := printResult(a.io.Out, f.output.format, outs, skipped, len(res.Calls), f.allRows); perr != nil {
 		return perr
 	}
 	return removalExit(ctx, a, k, f, count(outs, len(skipped)), res, err)
+}
+
+// concurrencyText says what the concurrency limit came to, for -v.
+func concurrencyText(s zohoterritory.ConcurrencyStats) string {
+	switch {
+	case !s.Adaptive:
+		return fmt.Sprintf("fixed concurrency %d, at most %d in flight, %d answered 429", s.Limit, s.Peak, s.TooManyRequests)
+	case s.Learned:
+		return fmt.Sprintf("adaptive concurrency: limit %d learned from 429s (cap %d), at most %d in flight, %d answered 429", s.Limit, s.Cap, s.Peak, s.TooManyRequests)
+	}
+	return fmt.Sprintf("adaptive concurrency: limit %d (cap %d), no 429, at most %d in flight", s.Limit, s.Cap, s.Peak)
 }
 
 // removalExit picks the exit code of a removal and its one line on

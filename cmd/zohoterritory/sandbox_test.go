@@ -84,7 +84,7 @@ func TestSandboxServe(t *testing.T) {
 	assert.NotContains(t, out.stdout, chloe)
 	assert.Equal(t, 0, s.shutdown())
 	assert.Contains(t, s.stderr.String(), "sandbox listening on http://127.0.0.1:")
-	assert.Contains(t, s.stderr.String(), "sandbox stopped after 2 requests\n")
+	assert.Contains(t, s.stderr.String(), "sandbox stopped after 2 requests: 2 API calls, 0 answered 429 over the concurrency limit, at most 1 in flight\n")
 
 	r := serve(t, "--refresh-flow")
 	require.Len(t, r.lines, 6)
@@ -122,6 +122,7 @@ caller_id: "1"
 		want string
 	}{
 		{[]string{"--fault-every", "0"}, "--fault-every 0: must be at least 1"},
+		{[]string{"--concurrency-limit", "-1"}, "--concurrency-limit -1: must not be negative"},
 		{[]string{"--retry-after", "5"}, "--retry-after needs --fail-429"},
 		{[]string{"--latency", "1h"}, "--latency 1h0m0s: must be between 0 and 30s"},
 		{[]string{"--seed", "nope.yaml"}, "seed file: open nope.yaml: no such file or directory"},

@@ -47,7 +47,7 @@ type serveFlags struct {
 	latency, slowBody                                          time.Duration
 	retryAfter, every                                          int
 	fail429, fail5xx, resetBefore, resetDuring, truncate, html int
-	hang, stall, extraItems                                    int
+	hang, stall, extraItems, concurrencyLimit                  int
 	anonymousItems, requestLevelInvalidIDs                     bool
 }
 
@@ -90,6 +90,7 @@ below: with --fail-429 3 --fail-5xx 2, API requests 1 to 3 get 429, 4 and
 		Example: `  zohoterritory sandbox serve
   zohoterritory sandbox serve --addr 127.0.0.1:9000 --seed org.yaml
   zohoterritory sandbox serve --refresh-flow --fail-429 3 --retry-after 1
+  zohoterritory sandbox serve --concurrency-limit 10 --latency 20ms   # a Standard org
   zohoterritory sandbox serve --addr 0.0.0.0:8080 --allow-remote   # in a container`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -103,6 +104,7 @@ below: with --fail-429 3 --fail-5xx 2, API requests 1 to 3 get 429, 4 and
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "let --addr be an address other machines reach, such as 0.0.0.0:8080")
 	fl.BoolVar(&f.anonymousItems, "anonymous-error-items", false, `answer error items with "details": {}, as Zoho's documentation pages show them, instead of naming their ids`)
 	fl.BoolVar(&f.requestLevelInvalidIDs, "invalid-ids-request-level", false, "refuse a bulk removal of territories that names an unknown one as a whole, nothing removed")
+	fl.IntVar(&f.concurrencyLimit, "concurrency-limit", 0, "answer 429 TOO_MANY_REQUESTS to API requests beyond this many in flight, as Zoho does past an org's limit (0: no limit)")
 	fl.DurationVar(&f.latency, "latency", 0, "hold every API request this long before handling it (at most 30s)")
 	fl.IntVar(&f.fail429, "fail-429", 0, "answer this many API requests 429 TOO_MANY_REQUESTS; nothing is done")
 	fl.IntVar(&f.retryAfter, "retry-after", 0, "the Retry-After of those 429s, in seconds (0: no header)")
@@ -125,6 +127,12 @@ func serve(ctx context.Context, io *IOStreams, f serveFlags, opts SandboxOptions
 		return err
 	}
 	sopts := []zohoterritorytest.Option{zohoterritorytest.WithAddr(f.addr), zohoterritorytest.WithFaults(faults...)}
+	switch {
+	case f.concurrencyLimit < 0:
+		return Usagef("sandbox serve: --concurrency-limit %d: must not be negative", f.concurrencyLimit)
+	case f.concurrencyLimit > 0:
+		sopts = append(sopts, zohoterritorytest.WithConcurrencyLimit(f.concurrencyLimit))
+	}
 	if f.allowRemote {
 		sopts = append(sopts, zohoterritorytest.WithRemoteAccess())
 	}
@@ -164,7 +172,9 @@ func serve(ctx context.Context, io *IOStreams, f serveFlags, opts SandboxOptions
 	case <-opts.Stop:
 	}
 	srv.Close()
-	fmt.Fprintf(io.Err, "sandbox stopped after %d requests\n", len(srv.Requests()))
+	st := srv.Stats()
+	fmt.Fprintf(io.Err, "sandbox stopped after %d requests: %d API calls, %d answered 429 over the concurrency limit, at most %d in flight\n",
+		len(srv.Requests()), st.Calls, st.Refused, st.PeakInFlight)
 	if opts.Checker != nil {
 		reqs, resps := srv.RequestViolations(), srv.Violations()
 		for _, v := range reqs {

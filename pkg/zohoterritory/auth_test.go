@@ -76,7 +76,10 @@ func TestRefreshOnceForConcurrentCallers(t *testing.T) {
 			return
 		}
 		allRemoved("territories")(w, r)
-	}, WithRefreshToken(testClientID, testClientSecret, testRefreshToken), WithAccountsURL(acc.srv.URL))
+	}, WithRefreshToken(testClientID, testClientSecret, testRefreshToken), WithAccountsURL(acc.srv.URL),
+		// Every caller must be in flight at once for the handler's
+		// barrier to open.
+		WithConcurrency(callers))
 
 	var wg sync.WaitGroup
 	errs := make([]error, callers)

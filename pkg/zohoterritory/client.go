@@ -22,11 +22,6 @@ import (
 // every op. Calls are also bounded by characters: see [BatchLimits].
 const MaxBatchSize = 100
 
-// DefaultConcurrency is how many batches a [Client] sends at once unless
-// [WithConcurrency] says otherwise: well under the smallest Zoho edition's
-// limit of 5 concurrent calls.
-const DefaultConcurrency = 4
-
 // DefaultMaxResponseBytes is the largest response body a [Client] reads
 // unless [WithMaxResponseBytes] says otherwise.
 const DefaultMaxResponseBytes = 1 << 20
@@ -45,7 +40,7 @@ type Client struct {
 	hc          *http.Client
 	tokens      *tokenManager
 	retry       RetryPolicy
-	concurrency int
+	limiter     *limiter
 	limits      map[Op]BatchLimits
 	// splitRefused sends a batch refused for its ids again in halves.
 	splitRefused bool
@@ -85,11 +80,11 @@ type Progress struct {
 // [*AuthError] matching [ErrNoCredentials].
 func New(opts ...Option) (*Client, error) {
 	s := settings{
-		dc:          US,
-		version:     DefaultAPIVersion,
-		userAgent:   "zohoterritory-go/1 (+https://github.com/seed-ab9c0d28/zohoterritory)",
-		retry:       DefaultRetryPolicy(),
-		concurrency: DefaultConcurrency,
+		dc:             US,
+		version:        DefaultAPIVersion,
+		userAgent:      "zohoterritory-go/1 (+https://github.com/seed-ab9c0d28/zohoterritory)",
+		retry:          DefaultRetryPolicy(),
+		concurrencyCap: DefaultConcurrencyCap,
 		limits: map[Op]BatchLimits{
 			OpRemoveUsers:       DefaultBatchLimits(OpRemoveUsers),
 			OpRemoveTerritories: DefaultBatchLimits(OpRemoveTerritories),
@@ -113,7 +108,6 @@ func New(opts ...Option) (*Client, error) {
 		version:      zohoapi.Version(s.version),
 		accountsURL:  s.accountsURL,
 		retry:        s.retry,
-		concurrency:  s.concurrency,
 		limits:       s.limits,
 		splitRefused: !s.noSplit,
 		logger:       s.logger,
@@ -121,6 +115,12 @@ func New(opts ...Option) (*Client, error) {
 		now:          time.Now,
 		sleep:        sleepCtx,
 		rnd:          rand.Float64,
+	}
+	if s.concurrency > 0 {
+		c.limiter = newFixedLimiter(s.concurrency)
+	} else {
+		c.limiter = newAdaptiveLimiter(s.concurrencyCap)
+		c.limiter.onChange = c.logLimit
 	}
 	if c.accountsURL == "" {
 		c.accountsURL = s.dc.AccountsURL()

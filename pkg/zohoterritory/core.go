@@ -68,8 +68,13 @@ var ErrStopped = errors.New("zohoterritory: stopped before it was sent")
 // It never sleeps past the caller's deadline: when the wait before a retry
 // would outlast it, the last answer stands, so that a 429 is reported as a
 // [*RateLimitError] rather than as a deadline.
+//
+// Each attempt holds a slot of the client's concurrency limit while it is
+// in flight (see limiter.go); a 429 that the adaptive limit explains is sent
+// again once a slot frees, without spending an attempt or the budget.
 func (c *Client) do(ctx context.Context, cl *call) settled {
 	var s settled
+	free := 0 // the limiter's own retries, not counted as attempts
 	for n := 1; ; n++ {
 		if ctx.Err() != nil {
 			s.cause = context.Cause(ctx)
@@ -79,14 +84,21 @@ func (c *Client) do(ctx context.Context, cl *call) settled {
 			s.cause = ErrStopped
 			return s
 		}
+		sl, err := c.limiter.acquire(ctx, cl.stop)
+		if err != nil {
+			s.cause = err
+			return s
+		}
 		if cl.beforeSend != nil {
 			if err := cl.beforeSend(n); err != nil {
+				sl.release(signalNone)
 				s.cause, s.hookFailed = err, true
 				return s
 			}
 		}
 		start := c.now()
 		a := c.attempt(ctx, cl)
+		again := sl.release(signalOf(a))
 		c.logAnswer(cl.op, n, a, c.now().Sub(start))
 		s.last, s.attempts = a, n
 		if cl.afterAttempt != nil {
@@ -99,7 +111,15 @@ func (c *Client) do(ctx context.Context, cl *call) settled {
 		if a.sent && !a.refused() {
 			s.uncertain = true
 		}
-		if n >= c.retry.MaxAttempts || !cl.budget.take() {
+		if again && free < maxFreeRetries {
+			free++
+			if c.logger != nil {
+				c.logger.Debug("zohoterritory: over the concurrency limit; sending again under the lowered limit",
+					"operation", cl.op, "attempt", n, "limit", c.Concurrency().Limit)
+			}
+			continue
+		}
+		if n-free >= c.retry.MaxAttempts || !cl.budget.take() {
 			return s
 		}
 		wait := min(a.retryAfter, c.retry.MaxDelay)
@@ -115,11 +135,8 @@ func (c *Client) do(ctx context.Context, cl *call) settled {
 		}
 		c.logRetry(cl.op, n, wait, why)
 		sctx, cancel := untilStopped(ctx, cl.stop)
-		err := c.sleep(sctx, wait)
+		_ = c.sleep(sctx, wait) // the loop's checks report why it ended early
 		cancel()
-		if err != nil {
-			continue // the loop's checks report why
-		}
 	}
 }
 
@@ -203,6 +220,14 @@ func (c *Client) logAnswer(op string, attempt int, a answer, took time.Duration)
 		attrs = append(attrs, "error", a.err.Error())
 	}
 	c.logger.Debug("zohoterritory: attempt", attrs...)
+}
+
+// logLimit logs a change of the adaptive concurrency limit, if a logger is
+// set.
+func (c *Client) logLimit(limit int, why string) {
+	if c.logger != nil {
+		c.logger.Debug("zohoterritory: concurrency limit", "limit", limit, "reason", why)
+	}
 }
 
 // logRetry logs a retry, if a logger is set.

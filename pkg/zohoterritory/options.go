@@ -19,25 +19,29 @@ import (
 type Option func(*settings) error
 
 type settings struct {
-	dc           DataCenter
-	version      string
-	apiDomain    *url.URL
-	accountsURL  string
-	hc           *http.Client
-	userAgent    string
-	retry        RetryPolicy
-	concurrency  int
-	limits       map[Op]BatchLimits
-	noSplit      bool
-	maxBody      int64
-	logger       *slog.Logger
-	progress     func(Progress)
-	accessToken  secret
-	clientID     string
-	clientSecret secret
-	refreshToken secret
-	tokenSource  oauth2.TokenSource
-	auth         []string // the options that set credentials, in order
+	dc          DataCenter
+	version     string
+	apiDomain   *url.URL
+	accountsURL string
+	hc          *http.Client
+	userAgent   string
+	retry       RetryPolicy
+	concurrency int // fixed; 0 for adaptive
+	// concurrencyCap bounds the adaptive limit; capSet says
+	// WithConcurrencyCap gave it.
+	concurrencyCap int
+	capSet         bool
+	limits         map[Op]BatchLimits
+	noSplit        bool
+	maxBody        int64
+	logger         *slog.Logger
+	progress       func(Progress)
+	accessToken    secret
+	clientID       string
+	clientSecret   secret
+	refreshToken   secret
+	tokenSource    oauth2.TokenSource
+	auth           []string // the options that set credentials, in order
 }
 
 func optErr(option string, value any, format string, args ...any) error {
@@ -150,15 +154,40 @@ func WithRetryPolicy(p RetryPolicy) Option {
 	}
 }
 
-// WithConcurrency sets how many calls the client has in flight at once
-// (default [DefaultConcurrency]). Zoho limits concurrent calls per
-// organization (5 to 25 by edition), and answers 429 above the limit.
+// WithConcurrency fixes how many calls the client has in flight at once,
+// across all its calls, instead of finding Zoho's limit itself. Zoho limits
+// concurrent calls per organization and app (5 to 25 by edition) and
+// answers 429 above the limit; a fixed limit above it has calls refused and
+// retried as the [RetryPolicy] says, spending the retry budget. Without
+// this option the limit is adaptive: it starts at 4, grows while calls
+// pass, comes down on a 429 and never exceeds [WithConcurrencyCap] (see
+// [Client.Concurrency]).
 func WithConcurrency(n int) Option {
 	return func(s *settings) error {
 		if n < 1 {
 			return optErr("WithConcurrency", n, "must be at least 1")
 		}
+		if s.capSet {
+			return optErr("WithConcurrency", n, "a fixed limit leaves nothing for WithConcurrencyCap to bound: give one of them")
+		}
 		s.concurrency = n
+		return nil
+	}
+}
+
+// WithConcurrencyCap bounds the adaptive concurrency limit (default
+// [DefaultConcurrencyCap], the limit of Zoho's largest edition): set it to
+// an edition's limit to leave room for other apps of the organization, or
+// to keep a client from ever probing past it.
+func WithConcurrencyCap(n int) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return optErr("WithConcurrencyCap", n, "must be at least 1")
+		}
+		if s.concurrency > 0 {
+			return optErr("WithConcurrencyCap", n, "a fixed limit (WithConcurrency) leaves nothing to bound: give one of them")
+		}
+		s.concurrencyCap, s.capSet = n, true
 		return nil
 	}
 }

@@ -82,7 +82,8 @@ func (e endpoint) opName(n int) string {
 // RemoveUsersFromTerritory removes users from a territory.
 //
 // One id is sent with the single-id form of the endpoint, more with `ids`,
-// in batches of at most 100 sent [WithConcurrency] at a time. The ids are
+// in batches of at most 100 sent as many at a time as the concurrency limit
+// allows ([WithConcurrency]). The ids are
 // checked before anything is sent (an [*InvalidIDError] names the first bad
 // one); repeats are dropped. The [Result] has one item per distinct id, in
 // input order. A request-level failure is returned as the error, together
@@ -148,7 +149,7 @@ func (c *Client) remove(ctx context.Context, e endpoint, ch Change) (*Result, er
 	r := &run{c: c, e: e, owner: ch.Owner, stop: ch.Stop, maybe: maybe, budget: newBudget(c.retry.Budget),
 		progress: &progressTracker{p: Progress{Total: len(ids)}, fn: c.progress}, fail: fail}
 	var g errgroup.Group
-	g.SetLimit(c.concurrency)
+	g.SetLimit(c.limiter.cap) // the limiter decides; this bounds the goroutines waiting for it
 	for i, b := range bs {
 		g.Go(func() error {
 			cause := context.Cause(failCtx)

@@ -268,3 +268,72 @@ func TestBadIDsNeverBlockTheGoodOnes(t *testing.T) {
 		})
 	}
 }
+
+// TestAdaptiveConcurrencyAgainstTheSandbox: the default client against a
+// sandbox that enforces a concurrency limit. Under a limit of 1 every id is
+// accounted for (removed, and gone from the org, or reported not removed
+// and still there), even with retries off; with the default policy all are
+// removed and each call was accepted exactly once. The cap is never
+// exceeded, as the server itself counted.
+func TestAdaptiveConcurrencyAgainstTheSandbox(t *testing.T) {
+	t.Parallel()
+	noRetries := zohoterritory.DefaultRetryPolicy()
+	noRetries.MaxAttempts = 1
+	tests := []struct {
+		name        string
+		serverLimit int
+		opts        []zohoterritory.Option
+		wantAll     bool
+		cap         int
+	}{
+		{"limit 1, retries off", 1, []zohoterritory.Option{zohoterritory.WithRetryPolicy(noRetries)}, false, zohoterritory.DefaultConcurrencyCap},
+		{"limit 1", 1, nil, true, zohoterritory.DefaultConcurrencyCap},
+		{"limit 3", 3, nil, true, zohoterritory.DefaultConcurrencyCap},
+		{"no limit, cap 6", 0, []zohoterritory.Option{zohoterritory.WithConcurrencyCap(6)}, true, 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			seed, rep, terrs, _, _ := bigOrg(2000)
+			opts := []zohoterritorytest.Option{zohoterritorytest.WithSeed(seed)}
+			if tt.serverLimit > 0 {
+				opts = append(opts, zohoterritorytest.WithConcurrencyLimit(tt.serverLimit))
+			}
+			srv, err := zohoterritorytest.NewServer(opts...)
+			require.NoError(t, err)
+			t.Cleanup(srv.Close)
+			c, err := srv.Client(tt.opts...)
+			require.NoError(t, err)
+
+			res, err := c.RemoveTerritoriesFromUser(t.Context(), rep, terrs...)
+			if tt.wantAll {
+				require.NoError(t, err)
+			}
+			require.Len(t, res.Items, len(terrs), "one result per id")
+			left := map[string]bool{}
+			for _, id := range srv.TerritoriesOf(rep) {
+				left[id] = true
+			}
+			for i, it := range res.Items {
+				require.Equal(t, terrs[i], it.ID)
+				assert.NotEqual(t, zohoterritory.Unknown, it.Outcome, "a 429 did nothing, so nothing is unknown: %s", it.ID)
+				assert.Equal(t, it.Outcome != zohoterritory.Removed, left[it.ID], "%s reported %v", it.ID, it.Outcome)
+			}
+			if tt.wantAll {
+				assert.True(t, res.AllRemoved(), "%v", res)
+			}
+
+			st, cs := srv.Stats(), c.Concurrency()
+			assert.True(t, cs.Adaptive)
+			assert.LessOrEqual(t, st.PeakInFlight, tt.cap, "the server never saw more than the cap")
+			assert.LessOrEqual(t, cs.Peak, tt.cap)
+			assert.Equal(t, st.Refused, cs.TooManyRequests, "every 429 the server sent was seen")
+			if tt.serverLimit > 0 {
+				assert.LessOrEqual(t, st.PeakInFlight, tt.serverLimit)
+			}
+			if tt.wantAll {
+				assert.Equal(t, len(res.Calls), st.Calls-st.Refused, "each call accepted exactly once")
+			}
+		})
+	}
+}

@@ -50,6 +50,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.hooks.Arrived != nil {
 			s.cfg.hooks.Arrived(r)
 		}
+		done, admitted := s.admit()
+		if !admitted {
+			s.refuseOverLimit(w, r, reqFinding)
+			return
+		}
+		defer done()
 		s.mu.Lock()
 		plan = s.faults.planLocked()
 		s.mu.Unlock()
@@ -127,6 +133,39 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if respFinding != nil {
 		s.violations = append(s.violations, respFinding.Error())
+	}
+}
+
+// admit counts a CRM API request in, and admits it unless the concurrency
+// limit is reached; done counts it out.
+func (s *Server) admit() (done func(), admitted bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stats.Calls++
+	if limit := s.cfg.concurrencyLimit; limit > 0 && s.apiInflight >= limit {
+		s.stats.Refused++
+		return nil, false
+	}
+	s.apiInflight++
+	s.stats.PeakInFlight = max(s.stats.PeakInFlight, s.apiInflight)
+	return func() {
+		s.mu.Lock()
+		s.apiInflight--
+		s.mu.Unlock()
+	}, true
+}
+
+// refuseOverLimit answers a request beyond the concurrency limit with 429,
+// as Zoho answers calls beyond an org's concurrent-call limit; nothing is
+// done.
+func (s *Server) refuseOverLimit(w http.ResponseWriter, r *http.Request, reqFinding error) {
+	writeJSON(w, http.StatusTooManyRequests, newError(http.StatusTooManyRequests, "TOO_MANY_REQUESTS", msgTooManyRequests, nil))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
+		Status: http.StatusTooManyRequests, OverLimit: true})
+	if reqFinding != nil {
+		s.reqViolation = append(s.reqViolation, reqFinding.Error())
 	}
 }
 

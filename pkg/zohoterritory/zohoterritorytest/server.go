@@ -45,6 +45,10 @@ type Server struct {
 	reqViolation []string
 	feature      TerritoryFeature
 	callerDenied bool
+	// apiInflight counts the CRM API requests admitted and not yet
+	// answered, for the concurrency limit.
+	apiInflight int
+	stats       Stats
 	// inflight counts the requests being served; idle is closed while it
 	// is zero.
 	inflight int
@@ -74,6 +78,28 @@ type Request struct {
 	// the delay [FaultLatency] added.
 	Fault   FaultKind
 	Latency time.Duration
+	// OverLimit says the request was refused with 429 because the
+	// concurrency limit ([WithConcurrencyLimit]) was reached.
+	OverLimit bool
+}
+
+// Stats counts the CRM API calls the server has seen, for
+// [WithConcurrencyLimit].
+type Stats struct {
+	// Calls is every CRM API request that arrived.
+	Calls int
+	// Refused is how many of them were answered 429 for being over the
+	// concurrency limit.
+	Refused int
+	// PeakInFlight is the most requests served at once.
+	PeakInFlight int
+}
+
+// Stats returns the counts so far.
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
 }
 
 type config struct {
@@ -93,7 +119,10 @@ type config struct {
 	now            func() time.Time
 	tokenLifetime  time.Duration
 	faults         []Fault
-	hooks          Hooks
+	// concurrencyLimit is the most CRM API requests served at once; 0
+	// for no limit.
+	concurrencyLimit int
+	hooks            Hooks
 }
 
 // Option configures a [Server]. An option returns an error for a bad value,
@@ -110,6 +139,21 @@ func WithAddr(addr string) Option {
 			return fmt.Errorf("zohoterritorytest: address %q: %w", addr, err)
 		}
 		c.addr = addr
+		return nil
+	}
+}
+
+// WithConcurrencyLimit makes the server answer 429 TOO_MANY_REQUESTS,
+// doing nothing, to any CRM API request that arrives while n are being
+// served, as Zoho answers calls beyond an organization's limit of
+// concurrent calls (5 to 25 by edition). [Server.Stats] counts the calls,
+// the refusals and the peak. The default is no limit.
+func WithConcurrencyLimit(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("zohoterritorytest: concurrency limit %d: must be at least 1", n)
+		}
+		c.concurrencyLimit = n
 		return nil
 	}
 }
