@@ -32,14 +32,33 @@ type tokenManager struct {
 	flight singleflight.Group
 	mu     sync.Mutex
 	tok    *oauth2.Token
+	// refused is the accounts server's final word on the credentials
+	// (see [permanentRefusal]): later calls fail with it unsent, instead
+	// of asking again for each batch.
+	refused error
+}
+
+// permanentRefusal reports whether an accounts server's error code says the
+// credentials themselves are bad (a revoked refresh token, an unknown or
+// wrong client), which no retry can change, unlike "Access Denied" for too
+// many token requests.
+func permanentRefusal(code string) bool {
+	switch code {
+	case "invalid_code", "invalid_client", "invalid_client_secret", "invalid_grant", "unauthorized_client":
+		return true
+	}
+	return false
 }
 
 // token returns a valid access token, fetching one when none is cached.
 // Concurrent callers share one fetch and its failure.
 func (m *tokenManager) token(ctx context.Context) (*oauth2.Token, error) {
 	m.mu.Lock()
-	tok := m.tok
+	tok, refused := m.tok, m.refused
 	m.mu.Unlock()
+	if refused != nil {
+		return nil, refused
+	}
 	if tok != nil && m.valid(tok) {
 		return tok, nil
 	}
@@ -49,8 +68,11 @@ func (m *tokenManager) token(ctx context.Context) (*oauth2.Token, error) {
 		// token rather than fetch again. A rejected token is never found
 		// here, since invalidate dropped it.
 		m.mu.Lock()
-		cached := m.tok
+		cached, refused := m.tok, m.refused
 		m.mu.Unlock()
+		if refused != nil {
+			return nil, refused
+		}
 		if cached != nil && m.valid(cached) {
 			return cached, nil
 		}
@@ -60,7 +82,13 @@ func (m *tokenManager) token(ctx context.Context) (*oauth2.Token, error) {
 		defer cancel()
 		t, err := m.fetch(fctx)
 		if err != nil {
-			return nil, m.wrap(err)
+			err = m.wrap(err)
+			if ae := (*AuthError)(nil); errors.As(err, &ae) && permanentRefusal(ae.Code) {
+				m.mu.Lock()
+				m.refused = err
+				m.mu.Unlock()
+			}
+			return nil, err
 		}
 		if t == nil || t.AccessToken == "" {
 			return nil, m.wrap(errors.New("token source returned no access token"))

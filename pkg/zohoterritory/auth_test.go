@@ -174,6 +174,11 @@ func TestRefreshFailureIsTypedAndSecretFree(t *testing.T) {
 			}
 			all := err.Error() + fmt.Sprintf("%v %+v %#v", err, res, c) + logs.String()
 			assertNoSecret(t, all, testClientSecret, testRefreshToken)
+
+			_, err = c.RemoveUsersFromTerritory(t.Context(), "5", "1")
+			require.ErrorAs(t, err, &authErr)
+			assert.Equal(t, tt.wantCode, authErr.Code)
+			assert.Equal(t, int32(1), acc.refreshes.Load(), "credentials Zoho refused are not offered again")
 		})
 	}
 }

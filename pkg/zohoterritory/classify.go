@@ -153,19 +153,38 @@ func (c *Client) classify(op, envelopeKey string, resp *http.Response, body []by
 
 // decodeEnvelope reads the entries under key. found is false when the body
 // is JSON without that key (a top-level error object).
+//
+// The body is decoded once, straight into the items: only code,
+// details.id, details.json_path, details.resource_path_index, message and
+// status are kept, and everything else (other keys, other details) is
+// skipped by the decoder without being built.
 func decodeEnvelope(body []byte, key string) (items []wireItem, found bool, err error) {
-	var env map[string]json.RawMessage
-	if err := json.Unmarshal(body, &env); err != nil {
+	var dst *[]wireItem
+	switch key {
+	case "users":
+		var env struct {
+			Items *[]wireItem `json:"users"`
+		}
+		err, dst = json.Unmarshal(body, &env), env.Items
+	case "territories":
+		var env struct {
+			Items *[]wireItem `json:"territories"`
+		}
+		err, dst = json.Unmarshal(body, &env), env.Items
+	default:
+		return nil, false, fmt.Errorf("no envelope key %q", key)
+	}
+	if err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return nil, false, fmt.Errorf("%s: %w", key, err)
+		}
 		return nil, false, err
 	}
-	raw, ok := env[key]
-	if !ok {
+	if dst == nil {
 		return nil, false, nil
 	}
-	if err := json.Unmarshal(raw, &items); err != nil {
-		return nil, false, fmt.Errorf("%s: %w", key, err)
-	}
-	return items, true, nil
+	return *dst, true, nil
 }
 
 // requestError fills the answer from a top-level Zoho error object, or

@@ -15,26 +15,30 @@ import (
 // Zoho refuses calls beyond an organization's limit of concurrent calls
 // (5 to 25 by edition) with 429 and does nothing for them. The adaptive
 // limit finds that limit as TCP's congestion control finds a path's
-// capacity (RFC 5681: slow start, then a multiplicative decrease on a
-// loss), with two changes that fit a server that counts calls rather than
-// queueing them:
+// capacity (RFC 5681: slow start, then a decrease on a loss, at most one
+// decrease a window), with changes that fit a server that counts calls
+// rather than queueing them:
 //
-//   - A 429 for a call sent while n were in flight says the limit is below
-//     n, so the limit becomes n-1 at once (not half), and that value is
-//     remembered as the ceiling.
+//   - A 429 for a call sent with n in flight says the limit is below n, so
+//     the limit becomes n-1 at once (not half), and that value is kept as
+//     the ceiling. Answers to calls sent before that decrease (under the
+//     old, higher limit) are not counted again, as TCP reacts once per
+//     window of losses.
 //   - Above the ceiling the limit grows only by probes: one more slot after
-//     a number of successes at the ceiling, a number that doubles after
-//     each probe Zoho refuses (exponential backoff of the probing, as
-//     Netflix's concurrency-limits library spaces its probes). A probe Zoho
-//     accepts raises the ceiling and makes the next probe come after one
-//     window of successes: additive increase, one slot a round trip.
+//     a number of windows of successes at the ceiling, a number that
+//     doubles after each probe Zoho refuses (exponential backoff of the
+//     probing, as Netflix's concurrency-limits library spaces its probes).
+//     A probe passes when a whole window of calls at the higher limit
+//     passes; it then becomes the ceiling (additive increase).
+//   - The limit does not grow while the window is not full (RFC 7661): a
+//     slot that was never used says nothing about Zoho's limit.
 //
-// A call refused with 429 while more than one was in flight, without a
-// Retry-After, is sent again as soon as a slot frees under the lowered
-// limit; such a retry spends neither the retry budget nor an attempt of
-// [RetryPolicy.MaxAttempts], because it is the limiter's own cost, and
-// there are never more of them than the limit has come down. Any other 429
-// (one call in flight, or a Retry-After) is retried as the policy says.
+// A call refused with 429 without a Retry-After while it was sent above
+// what the limit has come down to is sent again as soon as a slot frees;
+// such a retry spends neither the retry budget nor an attempt of
+// [RetryPolicy.MaxAttempts], because it is the limiter's own cost. Any
+// other 429 (one sent within the limit, or one asking for a wait) is
+// retried as the policy says.
 
 // DefaultConcurrencyCap is the most calls an adaptive [Client] has in flight
 // at once, unless [WithConcurrencyCap] says otherwise: the limit of Zoho's
@@ -68,16 +72,18 @@ type limiter struct {
 	mu       sync.Mutex
 	limit    int // slots now
 	inflight int
-	waiters  []chan int // FIFO; each is sent the in-flight count it was admitted at
+	waiters  []chan slot // FIFO; each is sent the slot it was admitted to
 	// ceiling is the most calls in flight Zoho is believed to accept: cap
 	// until a 429 says less.
 	ceiling int
 	learned bool // a 429 has set the ceiling
-	// atCeiling counts the successes since the limit last changed while
-	// the limit is at the ceiling; after rounds windows of them, a probe.
-	atCeiling, rounds int
-	// probeAt is the in-flight count of the probe under way, 0 if none.
-	probeAt         int
+	// epoch counts the decreases; a slot remembers the epoch it was
+	// admitted in, and only answers of the current epoch move the limit.
+	epoch int
+	// passed counts the successes of the current epoch at the limit: at
+	// the ceiling, rounds windows of them start a probe; during a probe
+	// (limit = ceiling+1), one window of them ends it.
+	passed, rounds  int
 	peak, overLimit int
 }
 
@@ -92,8 +98,9 @@ func newAdaptiveLimiter(ceiling int) *limiter {
 // slot is one admitted attempt; release it once its answer is read.
 type slot struct {
 	l *limiter
-	// n is how many were in flight with it when it was admitted.
-	n int
+	// n is how many were in flight with it when it was admitted; epoch
+	// the limiter's epoch then.
+	n, epoch int
 }
 
 // acquire waits for a slot, until ctx ends or stop is closed (then the
@@ -101,18 +108,18 @@ type slot struct {
 func (l *limiter) acquire(ctx context.Context, stop <-chan struct{}) (slot, error) {
 	l.mu.Lock()
 	if len(l.waiters) == 0 && l.inflight < l.limit {
-		n := l.admitLocked()
+		sl := l.admitLocked()
 		l.mu.Unlock()
-		return slot{l: l, n: n}, nil
+		return sl, nil
 	}
-	w := make(chan int, 1)
+	w := make(chan slot, 1)
 	l.waiters = append(l.waiters, w)
 	l.mu.Unlock()
 
 	var cause error
 	select {
-	case n := <-w:
-		return slot{l: l, n: n}, nil
+	case sl := <-w:
+		return sl, nil
 	case <-ctx.Done():
 		cause = context.Cause(ctx)
 	case <-stop:
@@ -128,14 +135,14 @@ func (l *limiter) acquire(ctx context.Context, stop <-chan struct{}) (slot, erro
 	}
 	l.mu.Unlock()
 	// Admitted meanwhile: give the slot back unused.
-	(slot{l: l, n: <-w}).release(signalNone)
+	(<-w).release(signalNone)
 	return slot{}, cause
 }
 
-func (l *limiter) admitLocked() int {
+func (l *limiter) admitLocked() slot {
 	l.inflight++
 	l.peak = max(l.peak, l.inflight)
-	return l.inflight
+	return slot{l: l, n: l.inflight, epoch: l.epoch}
 }
 
 // signal is what an attempt's answer says about the limit.
@@ -183,8 +190,12 @@ func (s slot) release(sig signal) (again bool) {
 		l.overLimit++
 	}
 	if l.adaptive {
-		why = l.adaptLocked(s.n, sig)
-		again = sig == signalOverLimit && s.n > l.ceiling
+		// Sent under a higher limit than the one the answer leaves
+		// (an older one, a probe's, or above the new ceiling): the
+		// limiter's own cost, sent again for free.
+		above := s.epoch != l.epoch || (l.learned && l.limit > l.ceiling)
+		why = l.adaptLocked(s, sig)
+		again = sig == signalOverLimit && s.n > 1 && (above || s.n > l.ceiling)
 	}
 	l.inflight--
 	for len(l.waiters) > 0 && l.inflight < l.limit {
@@ -200,53 +211,54 @@ func (s slot) release(sig signal) (again bool) {
 	return again
 }
 
-// adaptLocked moves the adaptive limit after an answer to a call admitted
-// with n in flight, and says why it moved ("" if it did not).
-func (l *limiter) adaptLocked(n int, sig signal) (why string) {
+// adaptLocked moves the adaptive limit after the answer to s, and says why
+// it moved ("" if it did not).
+func (l *limiter) adaptLocked(s slot, sig signal) (why string) {
+	if s.epoch != l.epoch {
+		return "" // sent under an older, higher limit: already reacted to
+	}
+	probing := l.learned && l.limit > l.ceiling
 	switch sig {
 	case signalOverLimit, signalRateLimited:
-		if n == l.probeAt {
-			// A refused probe: probe half as often.
-			l.rounds = min(maxProbeRounds, max(probeRounds, 2*l.rounds))
-		}
-		l.probeAt = 0
-		// Zoho's limit is below n; calls admitted above the ceiling
-		// (before it was learned, or a probe) say nothing new.
-		if !l.learned || n <= l.ceiling {
-			l.ceiling = max(1, min(n-1, l.ceiling))
+		if probing {
+			// A refused probe: back to the ceiling, which whole
+			// windows passed at (the 429 may have come to another
+			// call than the probe's, which arrived first), and probe
+			// half as often.
+			l.rounds = min(maxProbeRounds, 2*l.rounds)
+		} else {
+			l.ceiling = max(1, min(s.n-1, l.ceiling))
 		}
 		l.learned = true
-		if l.limit == l.ceiling {
-			return ""
-		}
-		l.limit, l.atCeiling = l.ceiling, 0
-		return "429 with " + strconv.Itoa(n) + " in flight"
+		l.limit, l.passed = l.ceiling, 0
+		l.epoch++
+		return "429 with " + strconv.Itoa(s.n) + " in flight"
 	case signalAccepted:
 	default:
 		return ""
 	}
-	switch {
-	case l.learned && n > l.ceiling:
-		// Accepted above the ceiling (a probe): the ceiling was low.
-		if n == l.probeAt {
-			l.rounds = 1
-		}
-		l.probeAt = 0
-		l.ceiling, l.limit, l.atCeiling = n, n, 0
-		return "a probe passed"
-	case len(l.waiters) == 0 && l.inflight < l.limit:
+	if len(l.waiters) == 0 && l.inflight < l.limit {
 		// The window was not full: growing it would not be used, and
 		// would only let a later burst past Zoho's limit (RFC 7661).
 		return ""
+	}
+	switch {
 	case !l.learned:
 		if l.limit < l.cap {
 			l.limit++ // slow start: one more a success, twice as many a round trip
 			return "slow start"
 		}
-	case l.limit == l.ceiling && l.ceiling < l.cap:
-		l.atCeiling++
-		if l.atCeiling >= l.rounds*l.ceiling {
-			l.limit, l.atCeiling, l.probeAt = l.ceiling+1, 0, l.ceiling+1
+	case probing:
+		if l.passed++; l.passed >= l.limit {
+			l.ceiling, l.passed = l.limit, 0
+			if l.ceiling < l.cap {
+				l.limit++ // keep probing while probes pass: one a window
+				return "a probe passed"
+			}
+		}
+	case l.ceiling < l.cap:
+		if l.passed++; l.passed >= l.rounds*l.ceiling {
+			l.limit, l.passed = l.ceiling+1, 0
 			return "probing"
 		}
 	}

@@ -220,3 +220,51 @@ func TestLimiterWaits(t *testing.T) {
 		again.release(signalAccepted)
 	})
 }
+
+// TestAdaptiveLimitReactsOncePerWindow: several 429s for calls sent under
+// the same limit lower it once (as TCP halves once per window of losses);
+// each of them is sent again for free; a refused probe goes back to the
+// ceiling that passed, not below it.
+func TestAdaptiveLimitReactsOncePerWindow(t *testing.T) {
+	t.Parallel()
+	l := newAdaptiveLimiter(DefaultConcurrencyCap)
+	var slots []slot
+	for range 4 {
+		s, err := l.acquire(context.Background(), nil)
+		require.NoError(t, err)
+		slots = append(slots, s)
+	}
+	assert.True(t, slots[3].release(signalOverLimit))
+	assert.Equal(t, 3, l.stats().Limit)
+	assert.True(t, slots[2].release(signalOverLimit), "sent under the old limit: free")
+	assert.True(t, slots[1].release(signalOverLimit), "sent under the old limit: free")
+	assert.Equal(t, 3, l.stats().Limit, "one decrease for one window")
+	slots[0].release(signalAccepted)
+
+	// Fill windows at the ceiling of 3 until a probe starts.
+	for l.stats().Limit == 3 {
+		var w []slot
+		for range 3 {
+			s, err := l.acquire(context.Background(), nil)
+			require.NoError(t, err)
+			w = append(w, s)
+		}
+		for _, s := range w {
+			s.release(signalAccepted)
+		}
+	}
+	require.Equal(t, 4, l.stats().Limit, "probing one above the ceiling")
+	var w []slot
+	for range 4 {
+		s, err := l.acquire(context.Background(), nil)
+		require.NoError(t, err)
+		w = append(w, s)
+	}
+	assert.True(t, w[1].release(signalOverLimit), "the probe's cost: free") // its arrival took another call's place
+	assert.Equal(t, 3, l.stats().Limit, "back to the ceiling that passed")
+	for _, s := range []slot{w[0], w[2], w[3]} {
+		s.release(signalAccepted)
+	}
+	assert.Equal(t, 3, l.stats().Limit)
+	assert.Equal(t, 2*probeRounds, l.rounds, "probes half as often")
+}

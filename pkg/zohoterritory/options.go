@@ -293,6 +293,10 @@ func WithAccessToken(token string) Option {
 // WithRefreshToken authenticates with the refresh-token flow: the client
 // asks the accounts server for access tokens as needed, once for all
 // concurrent callers, and again once when Zoho rejects one as invalid.
+// When the accounts server refuses the credentials themselves (a revoked
+// refresh token, a wrong client: invalid_code, invalid_client…), the
+// Client keeps that [*AuthError] and fails later calls with it without
+// asking again.
 func WithRefreshToken(clientID, clientSecret, refreshToken string) Option {
 	return func(s *settings) error {
 		switch {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sync"
 )
 
 // captureWriter remembers the status and, when asked, the body.
@@ -34,6 +35,28 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// answeredWriter counts a request out of the concurrency limit as soon as
+// its answer starts: Zoho counts a call in flight until it answers, so a
+// client that has read an answer never finds its call still counted.
+type answeredWriter struct {
+	http.ResponseWriter
+	done func()
+}
+
+func (w *answeredWriter) WriteHeader(status int) {
+	w.done()
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *answeredWriter) Write(b []byte) (int, error) {
+	w.done()
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (faults
+// flush, and hijack to reset it).
+func (w *answeredWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // serveHTTP is the server's handler: it records each request, applies the
 // faults to CRM API requests and, under WithContractCheck, checks the
 // exchange around the actual handling.
@@ -56,6 +79,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		defer done()
+		w = &answeredWriter{ResponseWriter: w, done: done}
 		s.mu.Lock()
 		plan = s.faults.planLocked()
 		s.mu.Unlock()
@@ -148,10 +172,13 @@ func (s *Server) admit() (done func(), admitted bool) {
 	}
 	s.apiInflight++
 	s.stats.PeakInFlight = max(s.stats.PeakInFlight, s.apiInflight)
+	var once sync.Once
 	return func() {
-		s.mu.Lock()
-		s.apiInflight--
-		s.mu.Unlock()
+		once.Do(func() {
+			s.mu.Lock()
+			s.apiInflight--
+			s.mu.Unlock()
+		})
 	}, true
 }
 
