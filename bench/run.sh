@@ -22,6 +22,20 @@ echo "== bulk throughput against the sandbox with 20 ms latency"
 go test -run '^$' -bench '^BenchmarkBulkThroughput$' -benchtime 3x -count "$count" -timeout 30m ./pkg/zohoterritory/ | tee "$out/throughput.txt" >/dev/null
 "${benchstat[@]}" "$out/throughput.txt"
 
+echo "== under Zoho's concurrency limit: 100,000 ids, 20 ms, sandbox limit 5/10/20; default vs fixed 4 vs fixed 25"
+go test -run '^$' -bench '^BenchmarkUnderZohosLimit$' -benchtime 1x -count "$count" -timeout 60m ./pkg/zohoterritory/ | tee "$out/limit.txt" >/dev/null
+"${benchstat[@]}" -col /client "$out/limit.txt"
+
+echo "== the client's own cost: 10,000 ids at fixed concurrency 10, pre-encoded answers vs the sandbox"
+go test -run '^$' -bench '^BenchmarkClientCost$' -benchtime 3x -count "$count" ./pkg/zohoterritory/ | tee "$out/clientcost.txt" >/dev/null
+"${benchstat[@]}" -col /server "$out/clientcost.txt"
+
+echo "== Zoho's Node SDK vs zohoterritory: 10,000 ids, sandbox latency 20 ms, limit 10"
+if [ ! -d interop/node_modules/@zohocrm/nodejs-sdk-8.0 ]; then
+	npm ci --prefix interop --no-audit --no-fund >/dev/null
+fi
+bash interop/bench.sh | tee "$out/node-sdk.txt"
+
 echo "== contract validation: responses per second per core, spec load"
 go test -run '^$' -bench '^(BenchmarkValidateResponse|BenchmarkSpecLoad)$' -benchmem -count "$count" ./internal/contract/ | tee "$out/validation.txt" >/dev/null
 "${benchstat[@]}" -col /validator "$out/validation.txt"

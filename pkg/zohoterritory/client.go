@@ -133,7 +133,7 @@ func New(opts ...Option) (*Client, error) {
 	}
 	baseTransport := base.Transport
 	if baseTransport == nil {
-		baseTransport = http.DefaultTransport
+		baseTransport = defaultTransport(c.limiter.cap)
 	}
 
 	c.tokens = &tokenManager{timeout: s.retry.AttemptTimeout, now: func() time.Time { return c.now() }}
@@ -253,4 +253,19 @@ func (t *progressTracker) add(items []ItemResult) {
 		}
 	}
 	t.fn(t.p)
+}
+
+// defaultTransport is http.DefaultTransport's configuration with room to
+// keep a connection for every call the client may have in flight: with
+// net/http's default of 2 idle connections a host, each wave of answers
+// above 2 would close its connections and dial new ones for the next.
+func defaultTransport(conns int) http.RoundTripper {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport // replaced by the program: its choice
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = max(conns, t.MaxIdleConnsPerHost)
+	t.MaxIdleConns = max(conns, t.MaxIdleConns)
+	return t
 }

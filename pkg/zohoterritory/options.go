@@ -117,9 +117,12 @@ func WithAccountsURL(baseURL string) Option {
 }
 
 // WithHTTPClient sets the HTTP client whose transport, jar and timeout
-// requests go through (default: a client with http.DefaultTransport). The
-// client is copied, not modified: the copy adds authentication and refuses
-// redirects to other hosts.
+// requests go through (default: a client with http.DefaultTransport's
+// settings and an idle connection kept for each call that may be in
+// flight). The client is copied, not modified: the copy adds
+// authentication and refuses redirects to other hosts. A transport of
+// your own keeps its settings: give it MaxIdleConnsPerHost of at least the
+// concurrency, or connections are closed and dialled again between calls.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {
