@@ -85,6 +85,8 @@ check "oasdiff breaking api/baseline/openapi.yaml api/openapi.yaml" \
 	interop/oasdiff.sh
 check "zohoterritory-contract validate contracttests/testdata" \
 	go run ./cmd/zohoterritory-contract validate contracttests/testdata
+check "openapi-fetch + openapi-typescript client -> sandbox (interop/ts-client.sh)" \
+	interop/ts-client.sh
 check "zoho nodejs-sdk-8.0 -> sandbox (interop/node-sdk.sh)" \
 	interop/node-sdk.sh
 check "prism mock + prism proxy --errors (interop/prism.sh)" \
