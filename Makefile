@@ -30,9 +30,13 @@ check-generated:
 generate:
 	$(GO) generate ./...
 
-## lint: formatting and vet
+## lint: formatting, vet, golangci-lint (pinned in tools/go.mod, config .golangci.yml), and tidy go.mod/go.sum
+GOLANGCI_LINT = $(GO) tool -modfile=tools/go.mod golangci-lint
 lint: vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || { echo "gofmt would change:" >&2; echo "$$out" >&2; exit 1; }
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy" >&2; exit 1; }
+	@cd tools && $(GO) mod tidy -diff || { echo "tools/go.mod/go.sum are not tidy: run (cd tools && go mod tidy)" >&2; exit 1; }
+	$(GOLANGCI_LINT) run ./...
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -253,8 +253,8 @@ func checkStatusSemantics(t *testing.T, what string, status int, entries []resul
 // 204 has no body; anything else is an error object with an error status.
 func checkReadSemantics(t *testing.T, what, op string, status int, body any) {
 	t.Helper()
-	switch {
-	case status == http.StatusOK:
+	switch status {
+	case http.StatusOK:
 		m, ok := body.(map[string]any)
 		require.Truef(t, ok, "%s: 200 without a JSON object", what)
 		require.Truef(t, isReadPage(body), "%s: 200 is not a page of records", what)
@@ -279,7 +279,7 @@ func checkReadSemantics(t *testing.T, what, op string, status int, body any) {
 			assert.Equalf(t, len(recs), int(count), "%s: info.count", what)
 			assert.LessOrEqualf(t, len(recs), int(perPage), "%s: more records than per_page", what)
 		}
-	case status == http.StatusNoContent:
+	case http.StatusNoContent:
 		assert.Nilf(t, body, "%s: 204 with a body", what)
 	default:
 		entries, envelope := entriesOf(body)

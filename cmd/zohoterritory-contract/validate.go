@@ -187,12 +187,12 @@ func readExchanges(path string) ([]exchange, error) {
 	}
 	var h har
 	if err := json.Unmarshal(b, &h); err != nil {
-		return nil, fmt.Errorf("%s: not JSON: %v", path, err)
+		return nil, fmt.Errorf("%s: not JSON: %w", path, err)
 	}
 	if h.Log == nil {
 		c, err := contract.ReadCase(path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: neither a HAR file nor a contract case: %v", path, err)
+			return nil, fmt.Errorf("%s: neither a HAR file nor a contract case: %w", path, err)
 		}
 		req, err := c.HTTPRequest()
 		if err != nil {

@@ -211,7 +211,13 @@ func concurrencyText(s zohoterritory.ConcurrencyStats) string {
 // removalExit picks the exit code of a removal and its one line on
 // stderr: interrupted (130), refused credentials (4), anything not done (2).
 func removalExit(ctx context.Context, a *app, k removeKind, f *removeFlags, t tally, res *zohoterritory.Result, err error) error {
-	interrupted := ctx.Err() != nil || isClosed(a.stop) || errors.Is(err, zohoterritory.ErrStopped)
+	stopped := false
+	select {
+	case <-a.stop: // a nil stop is never ready
+		stopped = true
+	default:
+	}
+	interrupted := ctx.Err() != nil || stopped || errors.Is(err, zohoterritory.ErrStopped)
 	switch {
 	case interrupted:
 		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted: %d removed, %d unknown, %d not sent; to finish, run the same command again with --ignore-absent",
@@ -292,18 +298,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func isClosed(ch <-chan struct{}) bool {
-	if ch == nil {
-		return false
-	}
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
 }
 
 // progressLine reports, on a terminal's stderr, how many ids have an

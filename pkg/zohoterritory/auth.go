@@ -248,7 +248,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	body, readErr := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close() // read to the end: nothing is lost
 	if readErr != nil {
 		// Hand the caller the same failure, such as ErrBodyTooLarge,
 		// after the bytes that were read.

@@ -1,6 +1,9 @@
 package zohoterritory
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // maxIDLen is the longest Zoho record id: a positive 64-bit integer has at
 // most 19 decimal digits.
@@ -42,7 +45,10 @@ func checkIDs(name string, ids []string) ([]string, error) {
 	for i, id := range ids {
 		if err := checkID(name, id); err != nil {
 			// The argument's name is formatted only for the error.
-			err.(*InvalidIDError).Arg = fmt.Sprintf("%s[%d]", name, i)
+			var idErr *InvalidIDError
+			if errors.As(err, &idErr) {
+				idErr.Arg = fmt.Sprintf("%s[%d]", name, i)
+			}
 			return nil, err
 		}
 		if _, dup := seen[id]; dup {
@@ -78,7 +84,7 @@ func (l BatchLimits) validate() error {
 	case l.IDs < 1 || l.IDs > MaxBatchSize:
 		return fmt.Errorf("IDs %d: must be between 1 and %d", l.IDs, MaxBatchSize)
 	case l.Chars != 0 && l.Chars < maxIDLen:
-		return fmt.Errorf("Chars %d: must be 0 (no cap) or at least %d, the longest id", l.Chars, maxIDLen)
+		return fmt.Errorf("Chars %d: must be 0 (no cap) or at least %d, the longest id", l.Chars, maxIDLen) //nolint:staticcheck // ST1005: it starts with the field's name
 	}
 	return nil
 }

@@ -361,7 +361,7 @@ func getOne[T any](ctx context.Context, c *Client, r reads[T], owner, id string)
 	if err := checkID(r.itemArg, id); err != nil {
 		return v, false, err
 	}
-	resp, body, err := c.read(ctx, r.getOp, newBudget(c.retry.Budget), func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) {
+	resp, body, err := c.read(ctx, r.getOp, newBudget(c.retry.Budget), func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) { //nolint:bodyclose // c.read reads and closes the body; it hands back the bytes
 		return r.sendGet(ctx, gc, c.version, owner, id)
 	})
 	if err != nil {

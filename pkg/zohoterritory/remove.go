@@ -190,7 +190,7 @@ func (c *Client) remove(ctx context.Context, e endpoint, ch Change) (*Result, er
 
 func containsErr(errs []error, err error) bool {
 	for _, e := range errs {
-		if e == err {
+		if e == err { //nolint:errorlint // identity: one error value shared by many batches is reported once
 			return true
 		}
 	}

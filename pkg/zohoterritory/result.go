@@ -10,14 +10,14 @@ import (
 type Outcome int
 
 const (
-	// Unknown: the request's outcome was never learned (the connection
+	// Unknown means the request's outcome was never learned (the connection
 	// broke after sending, the body was cut off, the server failed, or the
 	// answer could not be matched to the id). Running the same removal
 	// again is safe and settles it.
 	Unknown Outcome = iota
-	// Removed: Zoho confirmed the removal.
+	// Removed means Zoho confirmed the removal.
 	Removed
-	// Failed: the id was not removed; [ItemResult] says why.
+	// Failed means the id was not removed; [ItemResult] says why.
 	Failed
 )
 

@@ -98,7 +98,10 @@ func TestCredentialsOnlyForTheAPIHost(t *testing.T) {
 	c, _, _ := setup(t, allRemoved("users"))
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodDelete, other.URL+"/crm/v7/x", nil)
 	require.NoError(t, err)
-	_, err = c.hc.Do(req)
+	resp, err := c.hc.Do(req)
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "refusing to send credentials to host")
 	assert.False(t, reached.Load())

@@ -241,6 +241,9 @@ func TestCloseTwice(t *testing.T) {
 	assert.Equal(t, []string{ben, chloe, dev}, srv.Members(na), "state stays readable")
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodDelete, usersURL(srv, "v8", na, dev, ""), nil)
 	require.NoError(t, err)
-	_, err = http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(req)
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
 	assert.Error(t, err, "closed server refuses connections")
 }

@@ -17,7 +17,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	// Zoho's Node SDK posts multipart/form-data; curl and x/oauth2 post
 	// application/x-www-form-urlencoded. ParseMultipartForm reads both.
-	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) { //nolint:gosec // G120: the body is bounded by MaxBytesReader above
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request"})
 		return
 	}
