@@ -49,10 +49,11 @@ interop:
 bench:
 	bash bench/run.sh
 
-## fuzz: run each fuzz target for a bounded number of executions from its seed corpus (pkg/zohoterritory/testdata/fuzz)
+## fuzz: run each fuzz target for a bounded number of executions from its seed corpus (testdata/fuzz of each package)
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckIDs$$' -fuzztime 200000x -timeout 10m ./pkg/zohoterritory
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime 200000x -timeout 10m ./pkg/zohoterritory
+	$(GO) test -run '^$$' -fuzz '^FuzzServeRequest$$' -fuzztime 50000x -timeout 10m ./pkg/zohoterritory/zohoterritorytest
 
 ## vulncheck: govulncheck (pinned in go.mod through tools.go) over every package, against VULNDB
 ## (default https://vuln.go.dev; a local copy: make vulncheck VULNDB=file:///absolute/path/to/vulndb)

@@ -57,17 +57,21 @@ func TestMainWiring(t *testing.T) {
 	assert.Equal(t, 1, ee.ExitCode())
 	assert.True(t, strings.HasPrefix(stderr.String(), "zohoterritory: credentials: set ZOHO_ACCESS_TOKEN"), stderr.String())
 
-	serve := exec.Command(bin, "sandbox", "serve", "--addr", "127.0.0.1:0")
-	serve.Env = []string{}
-	stdout, err := serve.StdoutPipe()
-	require.NoError(t, err)
-	var serr bytes.Buffer
-	serve.Stderr = &serr
-	require.NoError(t, serve.Start())
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() && !strings.Contains(sc.Text(), "ZOHO_ACCESS_TOKEN") {
+	// Ctrl-C, and SIGTERM as a container runtime sends it, stop the
+	// sandbox cleanly.
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		serve := exec.Command(bin, "sandbox", "serve", "--addr", "127.0.0.1:0")
+		serve.Env = []string{}
+		stdout, err := serve.StdoutPipe()
+		require.NoError(t, err)
+		var serr bytes.Buffer
+		serve.Stderr = &serr
+		require.NoError(t, serve.Start())
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() && !strings.Contains(sc.Text(), "ZOHO_ACCESS_TOKEN") {
+		}
+		require.NoError(t, serve.Process.Signal(sig))
+		require.NoError(t, serve.Wait(), "%v stops the sandbox cleanly: %s", sig, serr.String())
+		assert.Contains(t, serr.String(), "sandbox stopped after 0 requests", "%v", sig)
 	}
-	require.NoError(t, serve.Process.Signal(syscall.SIGINT))
-	require.NoError(t, serve.Wait(), "the first Ctrl-C stops the sandbox cleanly: %s", serr.String())
-	assert.Contains(t, serr.String(), "sandbox stopped after 0 requests")
 }

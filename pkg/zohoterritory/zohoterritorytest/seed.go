@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -351,14 +352,28 @@ func reportsToItself(parents map[string]string, id string) bool {
 	return false
 }
 
+// MaxSeedBytes is the largest seed file [LoadSeed] reads: 64 MiB, room for
+// about a million memberships.
+const MaxSeedBytes = 64 << 20
+
 // LoadSeed reads a seed from a JSON (.json) or YAML (.yaml, .yml) file,
 // chosen by the file's extension. Unknown fields are errors, so that a typo
 // does not silently drop data. The seed is not validated; [WithSeedFile]
 // does that.
+//
+// A file larger than [MaxSeedBytes] is refused before it is decoded.
 func LoadSeed(path string) (Seed, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return Seed{}, fmt.Errorf("seed file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxSeedBytes+1))
+	if err != nil {
+		return Seed{}, fmt.Errorf("seed file: %w", err)
+	}
+	if len(b) > MaxSeedBytes {
+		return Seed{}, fmt.Errorf("seed file %s: larger than %d MiB, the most a seed may be", path, MaxSeedBytes>>20)
 	}
 	var s Seed
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {

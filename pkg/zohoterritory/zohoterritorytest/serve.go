@@ -62,6 +62,7 @@ func (w *answeredWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 // exchange around the actual handling.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.begin()()
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	api := r.URL.Path != tokenPath
 	checked := s.contract != nil && api
 	var reqFinding error

@@ -393,7 +393,14 @@ func NewServer(opts ...Option) (*Server, error) {
 	s.http = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
 	_ = s.http.Listener.Close()
 	s.http.Listener = ln
+	// A server other teams' CI hammers: no request may hold a connection
+	// or memory without bound. Writes may take as long as the slowest
+	// fault (a latency and a slow body, each up to MaxFaultDelay).
 	s.http.Config.ReadHeaderTimeout = 10 * time.Second
+	s.http.Config.ReadTimeout = 30 * time.Second
+	s.http.Config.WriteTimeout = 2*MaxFaultDelay + 10*time.Second
+	s.http.Config.IdleTimeout = 2 * time.Minute
+	s.http.Config.MaxHeaderBytes = maxHeaderBytes
 	s.http.Start()
 	s.url = s.http.URL
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
@@ -403,6 +410,13 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 	return s, nil
 }
+
+// maxHeaderBytes bounds a request's line and headers: Zoho's longest
+// request (100 ids of 19 digits) is under 3 kB.
+const maxHeaderBytes = 64 << 10
+
+// maxBodyBytes bounds a request's body: only the token endpoint reads one.
+const maxBodyBytes = 1 << 20
 
 // URL returns the server's base URL, such as "http://127.0.0.1:41234",
 // without a trailing slash. It serves both the CRM API (/crm/...) and the
