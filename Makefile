@@ -3,7 +3,7 @@
 
 GO ?= go
 
-.PHONY: all demo test vet unit check-generated generate lint fmt bench interop fuzz vulncheck
+.PHONY: all demo test vet unit check-generated generate lint fmt bench interop fuzz vulncheck image
 
 all: test
 
@@ -60,3 +60,11 @@ fuzz:
 VULNDB ?= https://vuln.go.dev
 vulncheck:
 	$(GO) run golang.org/x/vuln/cmd/govulncheck -db $(VULNDB) ./...
+
+## image: the sandbox as a container image (Containerfile), with podman or docker, whichever works
+IMAGE ?= zohoterritory-sandbox
+image:
+	@engine=$$(for e in podman docker; do command -v $$e >/dev/null 2>&1 && $$e info >/dev/null 2>&1 && { echo $$e; break; }; done); \
+	test -n "$$engine" || { echo "make image: no working podman or docker on this machine" >&2; exit 1; }; \
+	mkdir -p .image && CGO_ENABLED=0 $(GO) build -trimpath -o .image/zohoterritory ./cmd/zohoterritory && \
+	$$engine build $(IMAGE_BUILD_FLAGS) -f Containerfile -t $(IMAGE) .image

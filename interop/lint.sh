@@ -91,6 +91,8 @@ check "zoho nodejs-sdk-8.0 -> sandbox (interop/node-sdk.sh)" \
 	interop/node-sdk.sh
 check "prism mock + prism proxy --errors (interop/prism.sh)" \
 	interop/prism.sh
+check "the sandbox's container image + Zoho's Node SDK (interop/container.sh)" \
+	interop/container.sh
 
 echo "interop: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
