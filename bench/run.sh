@@ -36,6 +36,10 @@ if [ ! -d interop/node_modules/@zohocrm/nodejs-sdk-8.0 ]; then
 fi
 bash interop/bench.sh | tee "$out/node-sdk.txt"
 
+echo "== the sandbox under load: 200 clients, 50,000 mixed requests"
+go test -run '^$' -bench '^BenchmarkLoad$' -benchtime 1x -count "$count" ./pkg/zohoterritory/zohoterritorytest/ | tee "$out/load.txt" >/dev/null
+"${benchstat[@]}" "$out/load.txt"
+
 echo "== contract validation: responses per second per core, spec load"
 go test -run '^$' -bench '^(BenchmarkValidateResponse|BenchmarkSpecLoad)$' -benchmem -count "$count" ./internal/contract/ | tee "$out/validation.txt" >/dev/null
 "${benchstat[@]}" -col /validator "$out/validation.txt"
