@@ -20,6 +20,8 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# shellcheck source=interop/sandbox.sh
+. interop/sandbox.sh
 n="${1:-10000}"
 latency_ms=20
 limit=10
@@ -58,17 +60,8 @@ require("fs").writeFileSync(process.argv[3], ids.join("\n") + "\n");
 
 # start_sandbox starts a fresh sandbox and loads its environment.
 start_sandbox() {
-	"$tmp/zohoterritory-contract" sandbox serve --addr 127.0.0.1:0 --seed "$tmp/seed.json" \
-		--latency "${latency_ms}ms" --concurrency-limit "$limit" >"$tmp/sandbox.env" 2>"$tmp/sandbox.log" &
-	sandbox_pid=$!
-	for _ in $(seq 300); do
-		grep -q '^export ZOHO_ACCESS_TOKEN=' "$tmp/sandbox.env" 2>/dev/null && break
-		kill -0 "$sandbox_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q '^export ZOHO_ACCESS_TOKEN=' "$tmp/sandbox.env" || { cat "$tmp/sandbox.log" >&2; exit 1; }
-	# shellcheck disable=SC1091
-	. "$tmp/sandbox.env"
+	sandbox_start "$tmp/zohoterritory-contract" "$tmp" --seed "$tmp/seed.json" \
+		--latency "${latency_ms}ms" --concurrency-limit "$limit" || exit 1
 }
 
 # stop_sandbox stops it and prints its exit line's counts: "calls refused".

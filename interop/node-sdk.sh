@@ -23,6 +23,8 @@ set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root" || exit 2
+# shellcheck source=interop/sandbox.sh
+. interop/sandbox.sh
 
 if [ ! -d interop/node_modules/@zohocrm/nodejs-sdk-8.0 ]; then
 	echo "node-sdk: interop/node_modules is missing; run npm ci --prefix interop (or interop/lint.sh)" >&2
@@ -52,32 +54,9 @@ if ! go build -o "$tmp/zohoterritory-contract" ./cmd/zohoterritory-contract; the
 	exit 1
 fi
 
-"$tmp/zohoterritory-contract" sandbox serve --addr 127.0.0.1:0 --refresh-flow --seed interop/seed.yaml \
-	>"$tmp/sandbox.env" 2>"$tmp/sandbox.log" &
-sandbox_pid=$!
-
-# The sandbox prints its environment once it listens; wait for the last line.
-for _ in $(seq 100); do
-	grep -q '^export ZOHO_REFRESH_TOKEN=' "$tmp/sandbox.env" 2>/dev/null && break
-	kill -0 "$sandbox_pid" 2>/dev/null || break
-	sleep 0.1
-done
-if ! grep -q '^export ZOHO_REFRESH_TOKEN=' "$tmp/sandbox.env" 2>/dev/null; then
-	echo "FAIL  the sandbox did not start within 10s"
-	cat "$tmp/sandbox.log"
-	exit 1
-fi
-# The lines are shell: `export K='V'` and an `unset` of the other flow.
-# shellcheck disable=SC1091
-. "$tmp/sandbox.env"
-# The static mode's token, from the sandbox's token endpoint, as a self
-# client would get one.
-if ! ZOHO_ACCESS_TOKEN="$(node -e '
-const e = process.env;
-fetch(e.ZOHO_ACCOUNTS_URL + "/oauth/v2/token", {method: "POST", body: new URLSearchParams({
-  grant_type: "refresh_token", client_id: e.ZOHO_CLIENT_ID, client_secret: e.ZOHO_CLIENT_SECRET, refresh_token: e.ZOHO_REFRESH_TOKEN})})
-  .then(r => r.json()).then(j => { if (!j.access_token) throw new Error("no access_token"); console.log(j.access_token); })
-  .catch(err => { console.error(err.message); process.exit(1); });')"; then
+sandbox_start "$tmp/zohoterritory-contract" "$tmp" --refresh-flow --seed interop/seed.yaml || exit 1
+# The static mode's token, from the sandbox's token endpoint.
+if ! ZOHO_ACCESS_TOKEN="$(sandbox_static_token)"; then
 	echo "FAIL  get an access token from the sandbox"
 	exit 1
 fi
@@ -106,19 +85,6 @@ else
 	echo "ok    zohoterritory-contract validate --requests: $(tail -n 1 "$tmp/validate.out")"
 fi
 
-kill -INT "$sandbox_pid"
-wait "$sandbox_pid"
-rc=$?
-sandbox_pid=""
-if grep -qi 'violation' "$tmp/sandbox.log"; then
-	grep -i 'violation' "$tmp/sandbox.log"
-	fail "the sandbox reported contract violations"
-fi
-if [ "$rc" -ne 0 ]; then
-	cat "$tmp/sandbox.log"
-	fail "zohoterritory-contract sandbox serve exited with $rc"
-else
-	echo "ok    zohoterritory-contract sandbox serve: no violation"
-fi
+sandbox_stop "$tmp" || failed=1
 
 [ "$failed" -eq 0 ]

@@ -25,6 +25,8 @@ set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root" || exit 2
+# shellcheck source=interop/sandbox.sh
+. interop/sandbox.sh
 
 prism="$root/interop/node_modules/.bin/prism"
 if [ ! -x "$prism" ]; then
@@ -164,18 +166,6 @@ for p in mock proxy; do
 	fi
 done
 
-kill -INT "$sandbox_pid"
-wait "$sandbox_pid"
-rc=$?
-if grep -qi 'violation' "$tmp/sandbox.log"; then
-	grep -i 'violation' "$tmp/sandbox.log"
-	fail "the sandbox reported contract violations"
-fi
-if [ "$rc" -ne 0 ]; then
-	cat "$tmp/sandbox.log"
-	fail "zohoterritory-contract sandbox serve exited with $rc"
-else
-	echo "ok    zohoterritory-contract sandbox serve: no violation"
-fi
+sandbox_stop "$tmp" || failed=1
 
 [ "$failed" -eq 0 ]

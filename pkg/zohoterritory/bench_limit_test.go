@@ -97,7 +97,13 @@ func preEncoded(b *testing.B, terrs []string) *httptest.Server {
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, ok := bodies[r.URL.Query().Get("ids")]
-		time.Sleep(latency) // the server's latency, as in the sandbox
+		// The server's latency, as in the sandbox; a client that gives up
+		// frees the handler.
+		select {
+		case <-time.After(latency):
+		case <-r.Context().Done():
+			return
+		}
 		if !ok {
 			http.Error(w, "unexpected batch", http.StatusBadRequest)
 			return
