@@ -27,11 +27,14 @@ type Case struct {
 	Response CaseResponse `json:"response"`
 }
 
-// CaseRequest is the request half of a [Case].
+// CaseRequest is the request half of a [Case]. Body holds a JSON request
+// body (the associate operations send one); it is absent for requests
+// without a body.
 type CaseRequest struct {
 	Method  string            `json:"method"`
 	URL     string            `json:"url"`
 	Headers map[string]string `json:"headers,omitempty"`
+	Body    json.RawMessage   `json:"body,omitempty"`
 }
 
 // CaseResponse is the response half of a [Case]. Body holds the JSON body as
@@ -48,7 +51,18 @@ func (c Case) HTTPRequest() (*http.Request, error) {
 	for k, v := range c.Request.Headers {
 		h.Set(k, v)
 	}
-	return ParseURL(c.Request.Method, c.Request.URL, h)
+	req, err := ParseURL(c.Request.Method, c.Request.URL, h)
+	if err != nil || len(c.Request.Body) == 0 {
+		return req, err
+	}
+	body := []byte(c.Request.Body)
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	req.ContentLength = int64(len(body))
+	if req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req, nil
 }
 
 // HTTPResponse builds the case's response.
