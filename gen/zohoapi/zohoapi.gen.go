@@ -4,6 +4,7 @@
 package zohoapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -122,7 +123,7 @@ type ApiVersion string
 
 // Error A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type Error struct {
-	// Code Zoho's error code, in upper case with underscores. Known codes: `INVALID_DATA`, `NOT_ALLOWED`, `INVALID_REQUEST_METHOD`, `REQUIRED_PARAM_MISSING`, `API_NOT_SUPPORTED`, `OAUTH_SCOPE_MISMATCH`, `AUTHENTICATION_FAILURE`, `INVALID_TOKEN`, `NO_PERMISSION`, `PERMISSION_DENIED`, `TERRITORY_NOT_ENABLED`, `TERRITORY_DISABLED`, `INVALID_URL_PATTERN`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, `INTERNAL_SERVER_ERROR`. Zoho adds codes without notice, so clients must accept any code of this form.
+	// Code Zoho's error code, in upper case with underscores. Known codes: `INVALID_DATA`, `NOT_ALLOWED`, `INVALID_REQUEST_METHOD`, `REQUIRED_PARAM_MISSING`, `API_NOT_SUPPORTED`, `OAUTH_SCOPE_MISMATCH`, `AUTHENTICATION_FAILURE`, `INVALID_TOKEN`, `NO_PERMISSION`, `PERMISSION_DENIED`, `TERRITORY_NOT_ENABLED`, `TERRITORY_DISABLED`, `INVALID_URL_PATTERN`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, `INTERNAL_SERVER_ERROR`, and for the adds `DUPLICATE_DATA`, `LIMIT_EXCEEDED`, `MANDATORY_NOT_FOUND`. Zoho adds codes without notice, so clients must accept any code of this form.
 	//
 	// Example: INVALID_DATA
 	Code ErrorCode `json:"code"`
@@ -140,7 +141,7 @@ type Error struct {
 // ErrorStatus Always `error`.
 type ErrorStatus string
 
-// ErrorCode Zoho's error code, in upper case with underscores. Known codes: `INVALID_DATA`, `NOT_ALLOWED`, `INVALID_REQUEST_METHOD`, `REQUIRED_PARAM_MISSING`, `API_NOT_SUPPORTED`, `OAUTH_SCOPE_MISMATCH`, `AUTHENTICATION_FAILURE`, `INVALID_TOKEN`, `NO_PERMISSION`, `PERMISSION_DENIED`, `TERRITORY_NOT_ENABLED`, `TERRITORY_DISABLED`, `INVALID_URL_PATTERN`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, `INTERNAL_SERVER_ERROR`. Zoho adds codes without notice, so clients must accept any code of this form.
+// ErrorCode Zoho's error code, in upper case with underscores. Known codes: `INVALID_DATA`, `NOT_ALLOWED`, `INVALID_REQUEST_METHOD`, `REQUIRED_PARAM_MISSING`, `API_NOT_SUPPORTED`, `OAUTH_SCOPE_MISMATCH`, `AUTHENTICATION_FAILURE`, `INVALID_TOKEN`, `NO_PERMISSION`, `PERMISSION_DENIED`, `TERRITORY_NOT_ENABLED`, `TERRITORY_DISABLED`, `INVALID_URL_PATTERN`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, `INTERNAL_SERVER_ERROR`, and for the adds `DUPLICATE_DATA`, `LIMIT_EXCEEDED`, `MANDATORY_NOT_FOUND`. Zoho adds codes without notice, so clients must accept any code of this form.
 //
 // Example: INVALID_DATA
 type ErrorCode = string
@@ -186,7 +187,7 @@ type ErrorDetails struct {
 	Window *int `json:"window,omitempty"`
 }
 
-// ErrorItem One id that was not removed. `details` is often empty, so the item may not say which id it is about; match it to the request's ids by position among the ids no success item names.
+// ErrorItem One id that was not removed (or not added). `details` is often empty, so the item may not say which id it is about; match it to the request's ids by position among the ids no success item names.
 type ErrorItem struct {
 	// Code Zoho's error code; never `SUCCESS`.
 	Code string `json:"code"`
@@ -236,6 +237,14 @@ type PageInfo struct {
 // Example: 5725767000000583004
 type RecordId = string
 
+// RecordRef A record named by its id, as the associate operations' bodies name users and territories.
+type RecordRef struct {
+	// Id A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
+	//
+	// Example: 5725767000000583004
+	Id RecordId `json:"id"`
+}
+
 // ResultItem The outcome for one id, told apart by `status`.
 type ResultItem struct {
 	union json.RawMessage
@@ -249,7 +258,7 @@ type SuccessDetails struct {
 	Id RecordId `json:"id"`
 }
 
-// SuccessItem One id that was removed.
+// SuccessItem One id that was removed (or, for an add, added).
 type SuccessItem struct {
 	// Code Always `SUCCESS`.
 	Code SuccessItemCode `json:"code"`
@@ -270,7 +279,7 @@ type SuccessItemCode string
 // SuccessItemStatus Always `success`.
 type SuccessItemStatus string
 
-// TerritoriesEnvelope The per-id results of removing territories from a user.
+// TerritoriesEnvelope The per-id results of removing territories from a user, or of adding them.
 type TerritoriesEnvelope struct {
 	// Territories One or more results; not necessarily one per id, and not necessarily in id order.
 	Territories []ResultItem `json:"territories"`
@@ -288,6 +297,12 @@ type TerritoriesOfUserPage struct {
 
 	// Territories The territories of this page (at most `per_page`).
 	Territories []UserTerritory `json:"territories"`
+}
+
+// TerritoriesToAdd The body of `addTerritoriesToUser`.
+type TerritoriesToAdd struct {
+	// Territories The territories to add, at most 100 (Zoho's documentation; its OpenAPI file says 200); an error item names its territory by its place here (`$.territories[i].id`).
+	Territories []RecordRef `json:"territories"`
 }
 
 // TerritoryOfUser One territory assigned to a user, the answer to a read by id.
@@ -360,7 +375,7 @@ type UserTerritory struct {
 	Id RecordId `json:"id"`
 }
 
-// UsersEnvelope The per-id results of removing users from a territory.
+// UsersEnvelope The per-id results of removing users from a territory, or of adding them.
 type UsersEnvelope struct {
 	// Users One or more results; not necessarily one per id, and not necessarily in id order.
 	Users []ResultItem `json:"users"`
@@ -378,6 +393,12 @@ type UsersOfTerritoryPage struct {
 
 	// Users The users of this page (at most `per_page`).
 	Users []TerritoryUser `json:"users"`
+}
+
+// UsersToAdd The body of `addUsersToTerritory`.
+type UsersToAdd struct {
+	// Users The users to add, at most 100; an error item names its user by its place here (`$.users[i].id`).
+	Users []RecordRef `json:"users"`
 }
 
 // Page defines model for Page.
@@ -407,6 +428,9 @@ type UserIds = string
 // Example: v7
 type Version = ApiVersion
 
+// AddForbidden A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type AddForbidden = Error
+
 // Forbidden A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type Forbidden = Error
 
@@ -419,6 +443,12 @@ type NotFound = Error
 // ReadForbidden A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type ReadForbidden = Error
 
+// TerritoriesAdded The per-id results of removing territories from a user, or of adding them.
+type TerritoriesAdded = TerritoriesEnvelope
+
+// TerritoriesNotAdded The `territories` envelope when every id failed, or an error object for the whole request.
+type TerritoriesNotAdded = TerritoriesEnvelopeOrError
+
 // TerritoriesNotRemoved The `territories` envelope when every id failed, or an error object for the whole request.
 type TerritoriesNotRemoved = TerritoriesEnvelopeOrError
 
@@ -428,10 +458,13 @@ type TerritoriesOfUserListed = TerritoriesOfUserPage
 // TerritoriesOfUserNotListed A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type TerritoriesOfUserNotListed = Error
 
-// TerritoriesPartiallyRemoved The per-id results of removing territories from a user.
+// TerritoriesPartiallyAdded The per-id results of removing territories from a user, or of adding them.
+type TerritoriesPartiallyAdded = TerritoriesEnvelope
+
+// TerritoriesPartiallyRemoved The per-id results of removing territories from a user, or of adding them.
 type TerritoriesPartiallyRemoved = TerritoriesEnvelope
 
-// TerritoriesRemoved The per-id results of removing territories from a user.
+// TerritoriesRemoved The per-id results of removing territories from a user, or of adding them.
 type TerritoriesRemoved = TerritoriesEnvelope
 
 // TerritoryOfUserFound One territory assigned to a user, the answer to a read by id.
@@ -452,6 +485,12 @@ type UserOfTerritoryFound = UserOfTerritory
 // UserOfTerritoryNotRead A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type UserOfTerritoryNotRead = Error
 
+// UsersAdded The per-id results of removing users from a territory, or of adding them.
+type UsersAdded = UsersEnvelope
+
+// UsersNotAdded The `users` envelope when every id failed, or an error object for the whole request.
+type UsersNotAdded = UsersEnvelopeOrError
+
 // UsersNotRemoved The `users` envelope when every id failed, or an error object for the whole request.
 type UsersNotRemoved = UsersEnvelopeOrError
 
@@ -461,10 +500,13 @@ type UsersOfTerritoryListed = UsersOfTerritoryPage
 // UsersOfTerritoryNotListed A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type UsersOfTerritoryNotListed = Error
 
-// UsersPartiallyRemoved The per-id results of removing users from a territory.
+// UsersPartiallyAdded The per-id results of removing users from a territory, or of adding them.
+type UsersPartiallyAdded = UsersEnvelope
+
+// UsersPartiallyRemoved The per-id results of removing users from a territory, or of adding them.
 type UsersPartiallyRemoved = UsersEnvelope
 
-// UsersRemoved The per-id results of removing users from a territory.
+// UsersRemoved The per-id results of removing users from a territory, or of adding them.
 type UsersRemoved = UsersEnvelope
 
 // RemoveTerritoriesFromUserParams defines parameters for RemoveTerritoriesFromUser.
@@ -496,6 +538,12 @@ type ListUsersOfTerritoryParams struct {
 	// PerPage The most items a page holds, at most 200 (the default and the maximum).
 	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
+
+// AddTerritoriesToUserJSONRequestBody defines body for AddTerritoriesToUser for application/json ContentType.
+type AddTerritoriesToUserJSONRequestBody = TerritoriesToAdd
+
+// AddUsersToTerritoryJSONRequestBody defines body for AddUsersToTerritory for application/json ContentType.
+type AddUsersToTerritoryJSONRequestBody = UsersToAdd
 
 // Getter for additional properties for NamedRef. Returns the specified
 // element and whether it was found
@@ -902,6 +950,58 @@ type ClientInterface interface {
 	// Corresponds with GET /crm/{version}/Users/{user_id}/territories (the `ListTerritoriesOfUser` operationId).
 	ListTerritoriesOfUser(ctx context.Context, version Version, userId UserId, params *ListTerritoriesOfUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AddTerritoriesToUserWithBody Add territories to a user
+	//
+	// Assigns the territories named in the body (`{"territories": [{"id": ...}, ...]}`, at most
+	// 100) to a user. The answer is the `territories` envelope: 200 when every territory was
+	// added, 207 when some were not, 400 when none was. An error item names its territory by
+	// `details.json_path` (`$.territories[0].id`): `DUPLICATE_DATA` when the user has the
+	// territory already, `INVALID_DATA` for an unknown territory, `PERMISSION_DENIED` for a
+	// territory the caller may not change. A body without `territories` is refused as a whole with
+	// `MANDATORY_NOT_FOUND`; a caller cannot change the territories they belong to (`NOT_ALLOWED`,
+	// 403 in Zoho's OpenAPI file).
+	//
+	// This is the way back from `removeTerritoriesFromUser`: adding a territory the user has
+	// already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+	//
+	// The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
+	// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+	//
+	// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
+	// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
+	// "Add/Update Territories of a User" names the ALL scopes, its OpenAPI file the UPDATE ones).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /crm/{version}/Users/{user_id}/territories (the `AddTerritoriesToUser` operationId).
+	AddTerritoriesToUserWithBody(ctx context.Context, version Version, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddTerritoriesToUser Add territories to a user
+	//
+	// Assigns the territories named in the body (`{"territories": [{"id": ...}, ...]}`, at most
+	// 100) to a user. The answer is the `territories` envelope: 200 when every territory was
+	// added, 207 when some were not, 400 when none was. An error item names its territory by
+	// `details.json_path` (`$.territories[0].id`): `DUPLICATE_DATA` when the user has the
+	// territory already, `INVALID_DATA` for an unknown territory, `PERMISSION_DENIED` for a
+	// territory the caller may not change. A body without `territories` is refused as a whole with
+	// `MANDATORY_NOT_FOUND`; a caller cannot change the territories they belong to (`NOT_ALLOWED`,
+	// 403 in Zoho's OpenAPI file).
+	//
+	// This is the way back from `removeTerritoriesFromUser`: adding a territory the user has
+	// already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+	//
+	// The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
+	// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+	//
+	// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
+	// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
+	// "Add/Update Territories of a User" names the ALL scopes, its OpenAPI file the UPDATE ones).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /crm/{version}/Users/{user_id}/territories (the `AddTerritoriesToUser` operationId).
+	AddTerritoriesToUser(ctx context.Context, version Version, userId UserId, body AddTerritoriesToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RemoveTerritoryFromUser Remove one territory from a user
 	//
 	// Removes one territory from a user. The answer is the `territories` envelope with one item; a
@@ -963,6 +1063,48 @@ type ClientInterface interface {
 	// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/users (the `ListUsersOfTerritory` operationId).
 	ListUsersOfTerritory(ctx context.Context, version Version, territoryId TerritoryId, params *ListUsersOfTerritoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AddUsersToTerritoryWithBody Add several users to a territory
+	//
+	// Associates the users named in the body (`{"users": [{"id": ...}, ...]}`, at most 100) with a
+	// territory. The answer is the `users` envelope: 200 when every user was added, 207 when some
+	// were not, 400 when none was. An error item names its user by `details.json_path`
+	// (`$.users[2].id` is the body's third user): `DUPLICATE_DATA` when the user is in the
+	// territory already, `INVALID_DATA` for an unknown or deleted user (`details.owner_status`),
+	// `LIMIT_EXCEEDED` when the territory holds as many users as it may (`details.limit`). A body
+	// without `users` is refused as a whole with `MANDATORY_NOT_FOUND`.
+	//
+	// This is the way back from `removeUsersFromTerritory`: adding a user who is already a member
+	// changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+	//
+	// Scopes: `ZohoCRM.settings.territories.ALL` together with `ZohoCRM.users.ALL` (Zoho's page
+	// "Associate Users with Territory" and its OpenAPI file).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users (the `AddUsersToTerritory` operationId).
+	AddUsersToTerritoryWithBody(ctx context.Context, version Version, territoryId TerritoryId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddUsersToTerritory Add several users to a territory
+	//
+	// Associates the users named in the body (`{"users": [{"id": ...}, ...]}`, at most 100) with a
+	// territory. The answer is the `users` envelope: 200 when every user was added, 207 when some
+	// were not, 400 when none was. An error item names its user by `details.json_path`
+	// (`$.users[2].id` is the body's third user): `DUPLICATE_DATA` when the user is in the
+	// territory already, `INVALID_DATA` for an unknown or deleted user (`details.owner_status`),
+	// `LIMIT_EXCEEDED` when the territory holds as many users as it may (`details.limit`). A body
+	// without `users` is refused as a whole with `MANDATORY_NOT_FOUND`.
+	//
+	// This is the way back from `removeUsersFromTerritory`: adding a user who is already a member
+	// changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+	//
+	// Scopes: `ZohoCRM.settings.territories.ALL` together with `ZohoCRM.users.ALL` (Zoho's page
+	// "Associate Users with Territory" and its OpenAPI file).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users (the `AddUsersToTerritory` operationId).
+	AddUsersToTerritory(ctx context.Context, version Version, territoryId TerritoryId, body AddUsersToTerritoryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RemoveUserFromTerritory Remove one user from a territory
 	//
 	// Disassociates one user from a territory. The answer is the `users` envelope with one item;
@@ -989,6 +1131,23 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `GetUserOfTerritory` operationId).
 	GetUserOfTerritory(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddUserToTerritory Add one user to a territory
+	//
+	// Associates one user with a territory; the request has no body. The answer is the `users`
+	// envelope with one item: a success item, or an error item with 400, such as `DUPLICATE_DATA`
+	// when the user is in the territory already (Zoho's example names the user by
+	// `details.resource_path_index` 4) or `LIMIT_EXCEEDED` when the territory holds as many users
+	// as it may. Path, authentication and server errors come as an error object.
+	//
+	// This is the way back from `removeUserFromTerritory`: adding a user who is already a member
+	// changes nothing and says `DUPLICATE_DATA`, so sending it twice is safe.
+	//
+	// Scopes: `ZohoCRM.settings.territories.ALL` together with `ZohoCRM.users.ALL` (Zoho's page
+	// "Associate Users with Territory" and its OpenAPI file).
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `AddUserToTerritory` operationId).
+	AddUserToTerritory(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // RemoveTerritoriesFromUser Remove several territories from a user
@@ -1040,6 +1199,78 @@ func (c *Client) RemoveTerritoriesFromUser(ctx context.Context, version Version,
 // Corresponds with GET /crm/{version}/Users/{user_id}/territories (the `ListTerritoriesOfUser` operationId).
 func (c *Client) ListTerritoriesOfUser(ctx context.Context, version Version, userId UserId, params *ListTerritoriesOfUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListTerritoriesOfUserRequest(c.Server, version, userId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddTerritoriesToUserWithBody Add territories to a user
+//
+// Assigns the territories named in the body (`{"territories": [{"id": ...}, ...]}`, at most
+// 100) to a user. The answer is the `territories` envelope: 200 when every territory was
+// added, 207 when some were not, 400 when none was. An error item names its territory by
+// `details.json_path` (`$.territories[0].id`): `DUPLICATE_DATA` when the user has the
+// territory already, `INVALID_DATA` for an unknown territory, `PERMISSION_DENIED` for a
+// territory the caller may not change. A body without `territories` is refused as a whole with
+// `MANDATORY_NOT_FOUND`; a caller cannot change the territories they belong to (`NOT_ALLOWED`,
+// 403 in Zoho's OpenAPI file).
+//
+// This is the way back from `removeTerritoriesFromUser`: adding a territory the user has
+// already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+//
+// The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
+// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+//
+// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
+// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
+// "Add/Update Territories of a User" names the ALL scopes, its OpenAPI file the UPDATE ones).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /crm/{version}/Users/{user_id}/territories (the `AddTerritoriesToUser` operationId).
+func (c *Client) AddTerritoriesToUserWithBody(ctx context.Context, version Version, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddTerritoriesToUserRequestWithBody(c.Server, version, userId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddTerritoriesToUser Add territories to a user
+//
+// Assigns the territories named in the body (`{"territories": [{"id": ...}, ...]}`, at most
+// 100) to a user. The answer is the `territories` envelope: 200 when every territory was
+// added, 207 when some were not, 400 when none was. An error item names its territory by
+// `details.json_path` (`$.territories[0].id`): `DUPLICATE_DATA` when the user has the
+// territory already, `INVALID_DATA` for an unknown territory, `PERMISSION_DENIED` for a
+// territory the caller may not change. A body without `territories` is refused as a whole with
+// `MANDATORY_NOT_FOUND`; a caller cannot change the territories they belong to (`NOT_ALLOWED`,
+// 403 in Zoho's OpenAPI file).
+//
+// This is the way back from `removeTerritoriesFromUser`: adding a territory the user has
+// already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+//
+// The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
+// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+//
+// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
+// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
+// "Add/Update Territories of a User" names the ALL scopes, its OpenAPI file the UPDATE ones).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /crm/{version}/Users/{user_id}/territories (the `AddTerritoriesToUser` operationId).
+func (c *Client) AddTerritoriesToUser(ctx context.Context, version Version, userId UserId, body AddTerritoriesToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddTerritoriesToUserRequest(c.Server, version, userId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1151,6 +1382,68 @@ func (c *Client) ListUsersOfTerritory(ctx context.Context, version Version, terr
 	return c.Client.Do(req)
 }
 
+// AddUsersToTerritoryWithBody Add several users to a territory
+//
+// Associates the users named in the body (`{"users": [{"id": ...}, ...]}`, at most 100) with a
+// territory. The answer is the `users` envelope: 200 when every user was added, 207 when some
+// were not, 400 when none was. An error item names its user by `details.json_path`
+// (`$.users[2].id` is the body's third user): `DUPLICATE_DATA` when the user is in the
+// territory already, `INVALID_DATA` for an unknown or deleted user (`details.owner_status`),
+// `LIMIT_EXCEEDED` when the territory holds as many users as it may (`details.limit`). A body
+// without `users` is refused as a whole with `MANDATORY_NOT_FOUND`.
+//
+// This is the way back from `removeUsersFromTerritory`: adding a user who is already a member
+// changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+//
+// Scopes: `ZohoCRM.settings.territories.ALL` together with `ZohoCRM.users.ALL` (Zoho's page
+// "Associate Users with Territory" and its OpenAPI file).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users (the `AddUsersToTerritory` operationId).
+func (c *Client) AddUsersToTerritoryWithBody(ctx context.Context, version Version, territoryId TerritoryId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddUsersToTerritoryRequestWithBody(c.Server, version, territoryId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddUsersToTerritory Add several users to a territory
+//
+// Associates the users named in the body (`{"users": [{"id": ...}, ...]}`, at most 100) with a
+// territory. The answer is the `users` envelope: 200 when every user was added, 207 when some
+// were not, 400 when none was. An error item names its user by `details.json_path`
+// (`$.users[2].id` is the body's third user): `DUPLICATE_DATA` when the user is in the
+// territory already, `INVALID_DATA` for an unknown or deleted user (`details.owner_status`),
+// `LIMIT_EXCEEDED` when the territory holds as many users as it may (`details.limit`). A body
+// without `users` is refused as a whole with `MANDATORY_NOT_FOUND`.
+//
+// This is the way back from `removeUsersFromTerritory`: adding a user who is already a member
+// changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+//
+// Scopes: `ZohoCRM.settings.territories.ALL` together with `ZohoCRM.users.ALL` (Zoho's page
+// "Associate Users with Territory" and its OpenAPI file).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users (the `AddUsersToTerritory` operationId).
+func (c *Client) AddUsersToTerritory(ctx context.Context, version Version, territoryId TerritoryId, body AddUsersToTerritoryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddUsersToTerritoryRequest(c.Server, version, territoryId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RemoveUserFromTerritory Remove one user from a territory
 //
 // Disassociates one user from a territory. The answer is the `users` envelope with one item;
@@ -1188,6 +1481,33 @@ func (c *Client) RemoveUserFromTerritory(ctx context.Context, version Version, t
 // Corresponds with GET /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `GetUserOfTerritory` operationId).
 func (c *Client) GetUserOfTerritory(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetUserOfTerritoryRequest(c.Server, version, territoryId, userId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddUserToTerritory Add one user to a territory
+//
+// Associates one user with a territory; the request has no body. The answer is the `users`
+// envelope with one item: a success item, or an error item with 400, such as `DUPLICATE_DATA`
+// when the user is in the territory already (Zoho's example names the user by
+// `details.resource_path_index` 4) or `LIMIT_EXCEEDED` when the territory holds as many users
+// as it may. Path, authentication and server errors come as an error object.
+//
+// This is the way back from `removeUserFromTerritory`: adding a user who is already a member
+// changes nothing and says `DUPLICATE_DATA`, so sending it twice is safe.
+//
+// Scopes: `ZohoCRM.settings.territories.ALL` together with `ZohoCRM.users.ALL` (Zoho's page
+// "Associate Users with Territory" and its OpenAPI file).
+//
+// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `AddUserToTerritory` operationId).
+func (c *Client) AddUserToTerritory(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddUserToTerritoryRequest(c.Server, version, territoryId, userId)
 	if err != nil {
 		return nil, err
 	}
@@ -1338,6 +1658,60 @@ func NewListTerritoriesOfUserRequest(server string, version Version, userId User
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewAddTerritoriesToUserRequest calls the generic AddTerritoriesToUser builder with application/json body
+func NewAddTerritoriesToUserRequest(server string, version Version, userId UserId, body AddTerritoriesToUserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddTerritoriesToUserRequestWithBody(server, version, userId, "application/json", bodyReader)
+}
+
+// NewAddTerritoriesToUserRequestWithBody constructs an http.Request for the AddTerritoriesToUser method, with any body, and a specified content type
+func NewAddTerritoriesToUserRequestWithBody(server string, version Version, userId UserId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/Users/%s/territories", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -1582,6 +1956,60 @@ func NewListUsersOfTerritoryRequest(server string, version Version, territoryId 
 	return req, nil
 }
 
+// NewAddUsersToTerritoryRequest calls the generic AddUsersToTerritory builder with application/json body
+func NewAddUsersToTerritoryRequest(server string, version Version, territoryId TerritoryId, body AddUsersToTerritoryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddUsersToTerritoryRequestWithBody(server, version, territoryId, "application/json", bodyReader)
+}
+
+// NewAddUsersToTerritoryRequestWithBody constructs an http.Request for the AddUsersToTerritory method, with any body, and a specified content type
+func NewAddUsersToTerritoryRequestWithBody(server string, version Version, territoryId TerritoryId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "territory_id", territoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories/%s/users", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewRemoveUserFromTerritoryRequest constructs an http.Request for the RemoveUserFromTerritory method
 func NewRemoveUserFromTerritoryRequest(server string, version Version, territoryId TerritoryId, userId UserId) (*http.Request, error) {
 	var err error
@@ -1678,6 +2106,54 @@ func NewGetUserOfTerritoryRequest(server string, version Version, territoryId Te
 	return req, nil
 }
 
+// NewAddUserToTerritoryRequest constructs an http.Request for the AddUserToTerritory method
+func NewAddUserToTerritoryRequest(server string, version Version, territoryId TerritoryId, userId UserId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "territory_id", territoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories/%s/users/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -1765,6 +2241,58 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /crm/{version}/Users/{user_id}/territories (the `ListTerritoriesOfUser` operationId).
 	ListTerritoriesOfUserWithResponse(ctx context.Context, version Version, userId UserId, params *ListTerritoriesOfUserParams, reqEditors ...RequestEditorFn) (*ListTerritoriesOfUserResponse, error)
 
+	// AddTerritoriesToUserWithBodyWithResponse Add territories to a user
+	//
+	// Assigns the territories named in the body (`{"territories": [{"id": ...}, ...]}`, at most
+	// 100) to a user. The answer is the `territories` envelope: 200 when every territory was
+	// added, 207 when some were not, 400 when none was. An error item names its territory by
+	// `details.json_path` (`$.territories[0].id`): `DUPLICATE_DATA` when the user has the
+	// territory already, `INVALID_DATA` for an unknown territory, `PERMISSION_DENIED` for a
+	// territory the caller may not change. A body without `territories` is refused as a whole with
+	// `MANDATORY_NOT_FOUND`; a caller cannot change the territories they belong to (`NOT_ALLOWED`,
+	// 403 in Zoho's OpenAPI file).
+	//
+	// This is the way back from `removeTerritoriesFromUser`: adding a territory the user has
+	// already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+	//
+	// The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
+	// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+	//
+	// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
+	// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
+	// "Add/Update Territories of a User" names the ALL scopes, its OpenAPI file the UPDATE ones).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/{version}/Users/{user_id}/territories (the `AddTerritoriesToUser` operationId).
+	AddTerritoriesToUserWithBodyWithResponse(ctx context.Context, version Version, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddTerritoriesToUserResponse, error)
+
+	// AddTerritoriesToUserWithResponse Add territories to a user
+	//
+	// Assigns the territories named in the body (`{"territories": [{"id": ...}, ...]}`, at most
+	// 100) to a user. The answer is the `territories` envelope: 200 when every territory was
+	// added, 207 when some were not, 400 when none was. An error item names its territory by
+	// `details.json_path` (`$.territories[0].id`): `DUPLICATE_DATA` when the user has the
+	// territory already, `INVALID_DATA` for an unknown territory, `PERMISSION_DENIED` for a
+	// territory the caller may not change. A body without `territories` is refused as a whole with
+	// `MANDATORY_NOT_FOUND`; a caller cannot change the territories they belong to (`NOT_ALLOWED`,
+	// 403 in Zoho's OpenAPI file).
+	//
+	// This is the way back from `removeTerritoriesFromUser`: adding a territory the user has
+	// already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+	//
+	// The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
+	// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+	//
+	// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
+	// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
+	// "Add/Update Territories of a User" names the ALL scopes, its OpenAPI file the UPDATE ones).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/{version}/Users/{user_id}/territories (the `AddTerritoriesToUser` operationId).
+	AddTerritoriesToUserWithResponse(ctx context.Context, version Version, userId UserId, body AddTerritoriesToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AddTerritoriesToUserResponse, error)
+
 	// RemoveTerritoryFromUserWithResponse Remove one territory from a user
 	//
 	// Removes one territory from a user. The answer is the `territories` envelope with one item; a
@@ -1834,6 +2362,48 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/users (the `ListUsersOfTerritory` operationId).
 	ListUsersOfTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, params *ListUsersOfTerritoryParams, reqEditors ...RequestEditorFn) (*ListUsersOfTerritoryResponse, error)
 
+	// AddUsersToTerritoryWithBodyWithResponse Add several users to a territory
+	//
+	// Associates the users named in the body (`{"users": [{"id": ...}, ...]}`, at most 100) with a
+	// territory. The answer is the `users` envelope: 200 when every user was added, 207 when some
+	// were not, 400 when none was. An error item names its user by `details.json_path`
+	// (`$.users[2].id` is the body's third user): `DUPLICATE_DATA` when the user is in the
+	// territory already, `INVALID_DATA` for an unknown or deleted user (`details.owner_status`),
+	// `LIMIT_EXCEEDED` when the territory holds as many users as it may (`details.limit`). A body
+	// without `users` is refused as a whole with `MANDATORY_NOT_FOUND`.
+	//
+	// This is the way back from `removeUsersFromTerritory`: adding a user who is already a member
+	// changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+	//
+	// Scopes: `ZohoCRM.settings.territories.ALL` together with `ZohoCRM.users.ALL` (Zoho's page
+	// "Associate Users with Territory" and its OpenAPI file).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users (the `AddUsersToTerritory` operationId).
+	AddUsersToTerritoryWithBodyWithResponse(ctx context.Context, version Version, territoryId TerritoryId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddUsersToTerritoryResponse, error)
+
+	// AddUsersToTerritoryWithResponse Add several users to a territory
+	//
+	// Associates the users named in the body (`{"users": [{"id": ...}, ...]}`, at most 100) with a
+	// territory. The answer is the `users` envelope: 200 when every user was added, 207 when some
+	// were not, 400 when none was. An error item names its user by `details.json_path`
+	// (`$.users[2].id` is the body's third user): `DUPLICATE_DATA` when the user is in the
+	// territory already, `INVALID_DATA` for an unknown or deleted user (`details.owner_status`),
+	// `LIMIT_EXCEEDED` when the territory holds as many users as it may (`details.limit`). A body
+	// without `users` is refused as a whole with `MANDATORY_NOT_FOUND`.
+	//
+	// This is the way back from `removeUsersFromTerritory`: adding a user who is already a member
+	// changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+	//
+	// Scopes: `ZohoCRM.settings.territories.ALL` together with `ZohoCRM.users.ALL` (Zoho's page
+	// "Associate Users with Territory" and its OpenAPI file).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users (the `AddUsersToTerritory` operationId).
+	AddUsersToTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, body AddUsersToTerritoryJSONRequestBody, reqEditors ...RequestEditorFn) (*AddUsersToTerritoryResponse, error)
+
 	// RemoveUserFromTerritoryWithResponse Remove one user from a territory
 	//
 	// Disassociates one user from a territory. The answer is the `users` envelope with one item;
@@ -1864,6 +2434,25 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `GetUserOfTerritory` operationId).
 	GetUserOfTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*GetUserOfTerritoryResponse, error)
+
+	// AddUserToTerritoryWithResponse Add one user to a territory
+	//
+	// Associates one user with a territory; the request has no body. The answer is the `users`
+	// envelope with one item: a success item, or an error item with 400, such as `DUPLICATE_DATA`
+	// when the user is in the territory already (Zoho's example names the user by
+	// `details.resource_path_index` 4) or `LIMIT_EXCEEDED` when the territory holds as many users
+	// as it may. Path, authentication and server errors come as an error object.
+	//
+	// This is the way back from `removeUserFromTerritory`: adding a user who is already a member
+	// changes nothing and says `DUPLICATE_DATA`, so sending it twice is safe.
+	//
+	// Scopes: `ZohoCRM.settings.territories.ALL` together with `ZohoCRM.users.ALL` (Zoho's page
+	// "Associate Users with Territory" and its OpenAPI file).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `AddUserToTerritory` operationId).
+	AddUserToTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*AddUserToTerritoryResponse, error)
 }
 
 // RemoveTerritoriesFromUserResponse429Headers the declared response headers of an HTTP 429 response for RemoveTerritoriesFromUser
@@ -2047,6 +2636,103 @@ func (r ListTerritoriesOfUserResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListTerritoriesOfUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AddTerritoriesToUserResponse429Headers the declared response headers of an HTTP 429 response for AddTerritoriesToUser
+type AddTerritoriesToUserResponse429Headers struct {
+	RetryAfter *string
+}
+
+type AddTerritoriesToUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TerritoriesAdded
+	// JSON207 the response for an HTTP 207 `application/json` response
+	JSON207 *TerritoriesPartiallyAdded
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *TerritoriesNotAdded
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AddForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AddTerritoriesToUserResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddTerritoriesToUserResponse) GetJSON200() *TerritoriesAdded {
+	return r.JSON200
+}
+
+// GetJSON207 returns the response for an HTTP 207 `application/json` response
+func (r AddTerritoriesToUserResponse) GetJSON207() *TerritoriesPartiallyAdded {
+	return r.JSON207
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AddTerritoriesToUserResponse) GetJSON400() *TerritoriesNotAdded {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AddTerritoriesToUserResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AddTerritoriesToUserResponse) GetJSON403() *AddForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AddTerritoriesToUserResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AddTerritoriesToUserResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AddTerritoriesToUserResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AddTerritoriesToUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddTerritoriesToUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddTerritoriesToUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddTerritoriesToUserResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -2427,6 +3113,103 @@ func (r ListUsersOfTerritoryResponse) ContentType() string {
 	return ""
 }
 
+// AddUsersToTerritoryResponse429Headers the declared response headers of an HTTP 429 response for AddUsersToTerritory
+type AddUsersToTerritoryResponse429Headers struct {
+	RetryAfter *string
+}
+
+type AddUsersToTerritoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UsersAdded
+	// JSON207 the response for an HTTP 207 `application/json` response
+	JSON207 *UsersPartiallyAdded
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *UsersNotAdded
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AddUsersToTerritoryResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddUsersToTerritoryResponse) GetJSON200() *UsersAdded {
+	return r.JSON200
+}
+
+// GetJSON207 returns the response for an HTTP 207 `application/json` response
+func (r AddUsersToTerritoryResponse) GetJSON207() *UsersPartiallyAdded {
+	return r.JSON207
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AddUsersToTerritoryResponse) GetJSON400() *UsersNotAdded {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AddUsersToTerritoryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AddUsersToTerritoryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AddUsersToTerritoryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AddUsersToTerritoryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AddUsersToTerritoryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AddUsersToTerritoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddUsersToTerritoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddUsersToTerritoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddUsersToTerritoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RemoveUserFromTerritoryResponse429Headers the declared response headers of an HTTP 429 response for RemoveUserFromTerritory
 type RemoveUserFromTerritoryResponse429Headers struct {
 	RetryAfter *string
@@ -2614,6 +3397,103 @@ func (r GetUserOfTerritoryResponse) ContentType() string {
 	return ""
 }
 
+// AddUserToTerritoryResponse429Headers the declared response headers of an HTTP 429 response for AddUserToTerritory
+type AddUserToTerritoryResponse429Headers struct {
+	RetryAfter *string
+}
+
+type AddUserToTerritoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UsersAdded
+	// JSON207 the response for an HTTP 207 `application/json` response
+	JSON207 *UsersPartiallyAdded
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *UsersNotAdded
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AddUserToTerritoryResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddUserToTerritoryResponse) GetJSON200() *UsersAdded {
+	return r.JSON200
+}
+
+// GetJSON207 returns the response for an HTTP 207 `application/json` response
+func (r AddUserToTerritoryResponse) GetJSON207() *UsersPartiallyAdded {
+	return r.JSON207
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AddUserToTerritoryResponse) GetJSON400() *UsersNotAdded {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AddUserToTerritoryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AddUserToTerritoryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AddUserToTerritoryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AddUserToTerritoryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AddUserToTerritoryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AddUserToTerritoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddUserToTerritoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddUserToTerritoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddUserToTerritoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RemoveTerritoriesFromUserWithResponse Remove several territories from a user
 //
 // Removes the territories named in `ids` (at most 100) from a user. The answer is the
@@ -2667,6 +3547,70 @@ func (c *ClientWithResponses) ListTerritoriesOfUserWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParseListTerritoriesOfUserResponse(rsp)
+}
+
+// AddTerritoriesToUserWithBodyWithResponse Add territories to a user
+//
+// Assigns the territories named in the body (`{"territories": [{"id": ...}, ...]}`, at most
+// 100) to a user. The answer is the `territories` envelope: 200 when every territory was
+// added, 207 when some were not, 400 when none was. An error item names its territory by
+// `details.json_path` (`$.territories[0].id`): `DUPLICATE_DATA` when the user has the
+// territory already, `INVALID_DATA` for an unknown territory, `PERMISSION_DENIED` for a
+// territory the caller may not change. A body without `territories` is refused as a whole with
+// `MANDATORY_NOT_FOUND`; a caller cannot change the territories they belong to (`NOT_ALLOWED`,
+// 403 in Zoho's OpenAPI file).
+//
+// This is the way back from `removeTerritoriesFromUser`: adding a territory the user has
+// already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+//
+// The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
+// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+//
+// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
+// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
+// "Add/Update Territories of a User" names the ALL scopes, its OpenAPI file the UPDATE ones).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/{version}/Users/{user_id}/territories (the `AddTerritoriesToUser` operationId).
+func (c *ClientWithResponses) AddTerritoriesToUserWithBodyWithResponse(ctx context.Context, version Version, userId UserId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddTerritoriesToUserResponse, error) {
+	rsp, err := c.AddTerritoriesToUserWithBody(ctx, version, userId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddTerritoriesToUserResponse(rsp)
+}
+
+// AddTerritoriesToUserWithResponse Add territories to a user
+//
+// Assigns the territories named in the body (`{"territories": [{"id": ...}, ...]}`, at most
+// 100) to a user. The answer is the `territories` envelope: 200 when every territory was
+// added, 207 when some were not, 400 when none was. An error item names its territory by
+// `details.json_path` (`$.territories[0].id`): `DUPLICATE_DATA` when the user has the
+// territory already, `INVALID_DATA` for an unknown territory, `PERMISSION_DENIED` for a
+// territory the caller may not change. A body without `territories` is refused as a whole with
+// `MANDATORY_NOT_FOUND`; a caller cannot change the territories they belong to (`NOT_ALLOWED`,
+// 403 in Zoho's OpenAPI file).
+//
+// This is the way back from `removeTerritoriesFromUser`: adding a territory the user has
+// already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+//
+// The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
+// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+//
+// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
+// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
+// "Add/Update Territories of a User" names the ALL scopes, its OpenAPI file the UPDATE ones).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/{version}/Users/{user_id}/territories (the `AddTerritoriesToUser` operationId).
+func (c *ClientWithResponses) AddTerritoriesToUserWithResponse(ctx context.Context, version Version, userId UserId, body AddTerritoriesToUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AddTerritoriesToUserResponse, error) {
+	rsp, err := c.AddTerritoriesToUser(ctx, version, userId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddTerritoriesToUserResponse(rsp)
 }
 
 // RemoveTerritoryFromUserWithResponse Remove one territory from a user
@@ -2762,6 +3706,60 @@ func (c *ClientWithResponses) ListUsersOfTerritoryWithResponse(ctx context.Conte
 	return ParseListUsersOfTerritoryResponse(rsp)
 }
 
+// AddUsersToTerritoryWithBodyWithResponse Add several users to a territory
+//
+// Associates the users named in the body (`{"users": [{"id": ...}, ...]}`, at most 100) with a
+// territory. The answer is the `users` envelope: 200 when every user was added, 207 when some
+// were not, 400 when none was. An error item names its user by `details.json_path`
+// (`$.users[2].id` is the body's third user): `DUPLICATE_DATA` when the user is in the
+// territory already, `INVALID_DATA` for an unknown or deleted user (`details.owner_status`),
+// `LIMIT_EXCEEDED` when the territory holds as many users as it may (`details.limit`). A body
+// without `users` is refused as a whole with `MANDATORY_NOT_FOUND`.
+//
+// This is the way back from `removeUsersFromTerritory`: adding a user who is already a member
+// changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+//
+// Scopes: `ZohoCRM.settings.territories.ALL` together with `ZohoCRM.users.ALL` (Zoho's page
+// "Associate Users with Territory" and its OpenAPI file).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users (the `AddUsersToTerritory` operationId).
+func (c *ClientWithResponses) AddUsersToTerritoryWithBodyWithResponse(ctx context.Context, version Version, territoryId TerritoryId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddUsersToTerritoryResponse, error) {
+	rsp, err := c.AddUsersToTerritoryWithBody(ctx, version, territoryId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddUsersToTerritoryResponse(rsp)
+}
+
+// AddUsersToTerritoryWithResponse Add several users to a territory
+//
+// Associates the users named in the body (`{"users": [{"id": ...}, ...]}`, at most 100) with a
+// territory. The answer is the `users` envelope: 200 when every user was added, 207 when some
+// were not, 400 when none was. An error item names its user by `details.json_path`
+// (`$.users[2].id` is the body's third user): `DUPLICATE_DATA` when the user is in the
+// territory already, `INVALID_DATA` for an unknown or deleted user (`details.owner_status`),
+// `LIMIT_EXCEEDED` when the territory holds as many users as it may (`details.limit`). A body
+// without `users` is refused as a whole with `MANDATORY_NOT_FOUND`.
+//
+// This is the way back from `removeUsersFromTerritory`: adding a user who is already a member
+// changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
+//
+// Scopes: `ZohoCRM.settings.territories.ALL` together with `ZohoCRM.users.ALL` (Zoho's page
+// "Associate Users with Territory" and its OpenAPI file).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users (the `AddUsersToTerritory` operationId).
+func (c *ClientWithResponses) AddUsersToTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, body AddUsersToTerritoryJSONRequestBody, reqEditors ...RequestEditorFn) (*AddUsersToTerritoryResponse, error) {
+	rsp, err := c.AddUsersToTerritory(ctx, version, territoryId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddUsersToTerritoryResponse(rsp)
+}
+
 // RemoveUserFromTerritoryWithResponse Remove one user from a territory
 //
 // Disassociates one user from a territory. The answer is the `users` envelope with one item;
@@ -2803,6 +3801,31 @@ func (c *ClientWithResponses) GetUserOfTerritoryWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseGetUserOfTerritoryResponse(rsp)
+}
+
+// AddUserToTerritoryWithResponse Add one user to a territory
+//
+// Associates one user with a territory; the request has no body. The answer is the `users`
+// envelope with one item: a success item, or an error item with 400, such as `DUPLICATE_DATA`
+// when the user is in the territory already (Zoho's example names the user by
+// `details.resource_path_index` 4) or `LIMIT_EXCEEDED` when the territory holds as many users
+// as it may. Path, authentication and server errors come as an error object.
+//
+// This is the way back from `removeUserFromTerritory`: adding a user who is already a member
+// changes nothing and says `DUPLICATE_DATA`, so sending it twice is safe.
+//
+// Scopes: `ZohoCRM.settings.territories.ALL` together with `ZohoCRM.users.ALL` (Zoho's page
+// "Associate Users with Territory" and its OpenAPI file).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `AddUserToTerritory` operationId).
+func (c *ClientWithResponses) AddUserToTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*AddUserToTerritoryResponse, error) {
+	rsp, err := c.AddUserToTerritory(ctx, version, territoryId, userId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddUserToTerritoryResponse(rsp)
 }
 
 // ParseRemoveTerritoriesFromUserResponse parses an HTTP response from a RemoveTerritoriesFromUserWithResponse call
@@ -2964,6 +3987,94 @@ func ParseListTerritoriesOfUserResponse(rsp *http.Response) (*ListTerritoriesOfU
 	switch {
 	case rsp.StatusCode == 429:
 		var headers ListTerritoriesOfUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAddTerritoriesToUserResponse parses an HTTP response from a AddTerritoriesToUserWithResponse call
+func ParseAddTerritoriesToUserResponse(rsp *http.Response) (*AddTerritoriesToUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddTerritoriesToUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TerritoriesAdded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 207:
+		var dest TerritoriesPartiallyAdded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON207 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest TerritoriesNotAdded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AddForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers AddTerritoriesToUserResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -3321,6 +4432,94 @@ func ParseListUsersOfTerritoryResponse(rsp *http.Response) (*ListUsersOfTerritor
 	return response, nil
 }
 
+// ParseAddUsersToTerritoryResponse parses an HTTP response from a AddUsersToTerritoryWithResponse call
+func ParseAddUsersToTerritoryResponse(rsp *http.Response) (*AddUsersToTerritoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddUsersToTerritoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UsersAdded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 207:
+		var dest UsersPartiallyAdded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON207 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest UsersNotAdded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers AddUsersToTerritoryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseRemoveUserFromTerritoryResponse parses an HTTP response from a RemoveUserFromTerritoryWithResponse call
 func ParseRemoveUserFromTerritoryResponse(rsp *http.Response) (*RemoveUserFromTerritoryResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -3480,6 +4679,94 @@ func ParseGetUserOfTerritoryResponse(rsp *http.Response) (*GetUserOfTerritoryRes
 	switch {
 	case rsp.StatusCode == 429:
 		var headers GetUserOfTerritoryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAddUserToTerritoryResponse parses an HTTP response from a AddUserToTerritoryWithResponse call
+func ParseAddUserToTerritoryResponse(rsp *http.Response) (*AddUserToTerritoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddUserToTerritoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UsersAdded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 207:
+		var dest UsersPartiallyAdded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON207 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest UsersNotAdded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers AddUserToTerritoryResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
