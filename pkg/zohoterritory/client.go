@@ -88,6 +88,8 @@ func New(opts ...Option) (*Client, error) {
 		limits: map[Op]BatchLimits{
 			OpRemoveUsers:       DefaultBatchLimits(OpRemoveUsers),
 			OpRemoveTerritories: DefaultBatchLimits(OpRemoveTerritories),
+			OpAddUsers:          DefaultBatchLimits(OpAddUsers),
+			OpAddTerritories:    DefaultBatchLimits(OpAddTerritories),
 		},
 		maxBody: DefaultMaxResponseBytes,
 	}

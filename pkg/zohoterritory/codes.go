@@ -40,6 +40,15 @@ var (
 	ErrInvalidURLPattern = errors.New("zohoterritory: INVALID_URL_PATTERN")
 	// ErrTooManyRequests matches TOO_MANY_REQUESTS and any HTTP 429.
 	ErrTooManyRequests = errors.New("zohoterritory: TOO_MANY_REQUESTS")
+	// ErrDuplicateData matches DUPLICATE_DATA: an add found the membership
+	// there already.
+	ErrDuplicateData = errors.New("zohoterritory: DUPLICATE_DATA")
+	// ErrLimitExceeded matches LIMIT_EXCEEDED: the territory holds as many
+	// users as it may, or the call carried too many ids.
+	ErrLimitExceeded = errors.New("zohoterritory: LIMIT_EXCEEDED")
+	// ErrMandatoryNotFound matches MANDATORY_NOT_FOUND: an add's body
+	// lacked its array.
+	ErrMandatoryNotFound = errors.New("zohoterritory: MANDATORY_NOT_FOUND")
 	// ErrInternal matches INTERNAL_ERROR, INTERNAL_SERVER_ERROR and any
 	// HTTP 5xx.
 	ErrInternal = errors.New("zohoterritory: INTERNAL_ERROR")
@@ -83,6 +92,9 @@ var zohoCodes = [...]zohoCode{
 	{code: "TERRITORY_DISABLED", status: http.StatusForbidden, sentinel: ErrTerritoryDisabled, reason: ReasonRejected},
 	{code: "INVALID_URL_PATTERN", status: http.StatusNotFound, sentinel: ErrInvalidURLPattern, reason: ReasonRejected},
 	{code: "TOO_MANY_REQUESTS", status: http.StatusTooManyRequests, sentinel: ErrTooManyRequests, reason: ReasonRateLimited, retryable: true},
+	{code: "DUPLICATE_DATA", status: http.StatusBadRequest, sentinel: ErrDuplicateData, reason: ReasonOther},
+	{code: "LIMIT_EXCEEDED", status: http.StatusBadRequest, sentinel: ErrLimitExceeded, reason: ReasonLimitExceeded},
+	{code: "MANDATORY_NOT_FOUND", status: http.StatusBadRequest, sentinel: ErrMandatoryNotFound, reason: ReasonRejected},
 	{code: "INTERNAL_ERROR", status: http.StatusInternalServerError, sentinel: ErrInternal, reason: ReasonOther, retryable: true},
 	{code: "INTERNAL_SERVER_ERROR", status: http.StatusInternalServerError, sentinel: ErrInternal, reason: ReasonOther, retryable: true},
 }

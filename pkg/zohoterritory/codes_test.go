@@ -127,6 +127,6 @@ func TestScopesMatchTheSpec(t *testing.T) {
 			assert.Equal(t, want, Scopes(op.OperationID), op.OperationID)
 		}
 	}
-	assert.Equal(t, 8, n)
+	assert.Equal(t, 11, n)
 	assert.Nil(t, Scopes("nope"))
 }

@@ -72,8 +72,13 @@ type BatchLimits struct {
 // that `ids` at 500 characters, about 26 ids of 18 or 19 digits); removing
 // territories from a user, 100 ids (Zoho's documented limit) and 2,000
 // characters.
+//
+// The adds send their ids in the body: 100 ids a call, no character cap.
 func DefaultBatchLimits(op Op) BatchLimits {
-	if op == OpRemoveUsers {
+	switch {
+	case op.Adds():
+		return BatchLimits{IDs: MaxBatchSize}
+	case op == OpRemoveUsers:
 		return BatchLimits{IDs: MaxBatchSize, Chars: 500}
 	}
 	return BatchLimits{IDs: MaxBatchSize, Chars: 2000}

@@ -47,7 +47,7 @@ type item struct {
 // error item names its id in details.id, or by its place in the request
 // (`"json_path": "$.territories[1].id"`, as in Zoho's OpenAPI example of
 // an unknown territory).
-func decodeItem(i int, w wireItem, key string, ids []string) item {
+func decodeItem(i int, w wireItem, key string, ids []string, adds bool) item {
 	it := item{index: i, code: w.Code, message: w.Message}
 	switch {
 	case w.Details.ID != "":
@@ -64,6 +64,9 @@ func decodeItem(i int, w wireItem, key string, ids []string) item {
 	switch w.Status {
 	case "success":
 		it.outcome = Removed
+		if adds {
+			it.outcome = Added
+		}
 	case "error", "failure":
 		it.outcome = Failed
 	default:
@@ -126,7 +129,10 @@ func validOrEmpty(id string) string {
 //
 // at holds, for each result of matched and then of unmatched, the place of
 // its entry in the envelope (-1 for none), for [attachDetails].
-func mapItems(ids []string, key string, items []wireItem, uncertain func(id string) bool) (matched, unmatched []ItemResult, at []int) {
+//
+// For an add (adds), a success item is Added, DUPLICATE_DATA is
+// AlreadyPresent, and after an uncertain attempt it is Added, Inferred.
+func mapItems(ids []string, key string, items []wireItem, adds bool, uncertain func(id string) bool) (matched, unmatched []ItemResult, at []int) {
 	index := make(map[string]int, len(ids))
 	for i, id := range ids {
 		index[id] = i
@@ -138,7 +144,7 @@ func mapItems(ids []string, key string, items []wireItem, uncertain func(id stri
 	}
 	var anonymous, foreign []int
 	for n, w := range items {
-		it := decodeItem(n, w, key, ids)
+		it := decodeItem(n, w, key, ids, adds)
 		decoded[n] = it
 		switch i, ok := index[it.id]; {
 		case it.id != "" && ok && got[i] < 0:
@@ -187,6 +193,14 @@ func mapItems(ids []string, key string, items []wireItem, uncertain func(id stri
 func toResult(id string, it item, uncertain bool) ItemResult {
 	r := ItemResult{ID: id, Outcome: it.outcome, Code: it.code, Message: it.message}
 	if it.outcome != Failed {
+		return r
+	}
+	if it.code == "DUPLICATE_DATA" {
+		// Only an add answers so: the membership is there.
+		r.Outcome = AlreadyPresent
+		if uncertain {
+			r.Outcome, r.Inferred = Added, true
+		}
 		return r
 	}
 	r.Reason = reasonFor(it.code, it.message)

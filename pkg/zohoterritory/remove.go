@@ -123,6 +123,8 @@ type run struct {
 	// fail stops the batches not yet sent after a failure that every
 	// later request would meet too (authentication, scope, permission).
 	fail context.CancelCauseFunc
+	// journal records the run, when the change has one.
+	journal *journalHook
 }
 
 func (c *Client) remove(ctx context.Context, e endpoint, ch Change) (*Result, error) {
@@ -137,6 +139,21 @@ func (c *Client) remove(ctx context.Context, e endpoint, ch Change) (*Result, er
 		}
 		maybe[id] = true
 	}
+	var jh *journalHook
+	if ch.Journal != nil {
+		jh = &journalHook{j: ch.Journal, now: c.now}
+		var maybeIDs []string
+		for _, id := range ids {
+			if maybe[id] {
+				maybeIDs = append(maybeIDs, id)
+			}
+		}
+		err := ch.Journal.Begin(JournalRun{Op: e.op, Owner: ch.Owner, IDs: ids, MaybeDone: maybeIDs,
+			APIDomain: c.APIDomain(), APIVersion: c.APIVersion(), Started: c.now()})
+		if err != nil {
+			return nil, &JournalError{Step: "begin", Err: err}
+		}
+	}
 	bs := batches(ids, c.limits[e.op])
 	res := &Result{Items: make([]ItemResult, 0, len(ids))}
 	outcomes := make([]batchOutcome, len(bs))
@@ -147,7 +164,7 @@ func (c *Client) remove(ctx context.Context, e endpoint, ch Change) (*Result, er
 	failCtx, fail := context.WithCancelCause(ctx)
 	defer fail(nil)
 	r := &run{c: c, e: e, owner: ch.Owner, stop: ch.Stop, maybe: maybe, budget: newBudget(c.retry.Budget),
-		progress: &progressTracker{p: Progress{Total: len(ids)}, fn: c.progress}, fail: fail}
+		progress: &progressTracker{p: Progress{Total: len(ids)}, fn: c.progress}, fail: fail, journal: jh}
 	var g errgroup.Group
 	g.SetLimit(c.limiter.cap) // the limiter decides; this bounds the goroutines waiting for it
 	for i, b := range bs {
@@ -178,6 +195,9 @@ func (c *Client) remove(ctx context.Context, e endpoint, ch Change) (*Result, er
 				errs = append(errs, err)
 			}
 		}
+	}
+	if err := jh.failure(); err != nil {
+		errs = append(errs, err)
 	}
 	if len(errs) == 0 {
 		return res, nil
@@ -225,11 +245,15 @@ func outcome(items []ItemResult, call Call) batchOutcome {
 // came to into per-id outcomes.
 func (r *run) sendBatch(ctx context.Context, ids []string) batchOutcome {
 	op := r.e.opName(len(ids))
+	n := r.journal.nextCall()
+	before, after := r.journal.hooks(n, op, ids)
 	s := r.c.do(ctx, &call{
-		op:          op,
-		envelopeKey: r.e.key,
-		budget:      r.budget,
-		stop:        r.stop,
+		op:           op,
+		envelopeKey:  r.e.key,
+		budget:       r.budget,
+		stop:         r.stop,
+		beforeSend:   before,
+		afterAttempt: after,
 		send: func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) {
 			req, err := r.e.build(gc.Server, r.c.version, r.owner, ids)
 			if err != nil {
@@ -256,6 +280,7 @@ func (r *run) sendBatch(ctx context.Context, ids []string) batchOutcome {
 	case fatal(s) || ownerRefused(r.e, o.calls[0].Err):
 		r.fail(o.calls[0].Err)
 	}
+	r.journal.settled(n, o.items)
 	return o
 }
 
@@ -322,7 +347,10 @@ func (r *run) settle(op string, ids []string, s settled) batchOutcome {
 		return outcome(notSent(ids, s.cause), call)
 	}
 	a := s.last
-	if a.kind == kindItems && len(a.items) == 1 && a.items[0].Details.ResourcePathIndex != nil && a.refused() {
+	if a.kind == kindItems && len(a.items) == 1 && a.items[0].Details.ResourcePathIndex != nil && a.refused() &&
+		!(r.e.op.Adds() && a.items[0].Code == "DUPLICATE_DATA") {
+		// (DUPLICATE_DATA with the user's place in the path is the
+		// single-user add's "already present", Zoho's example.)
 		// An error about the URL put in the envelope, as Zoho's example of
 		// an unknown territory of the bulk users DELETE has it: the whole
 		// call was refused.
@@ -350,7 +378,7 @@ func (r *run) settle(op string, ids []string, s settled) batchOutcome {
 		if s.cause != nil {
 			call.Err = fmt.Errorf("%s: %w", op, s.cause)
 		}
-		matched, unmatched, at := mapItems(ids, r.e.key, a.items, func(id string) bool { return s.uncertain || r.maybe[id] })
+		matched, unmatched, at := mapItems(ids, r.e.key, a.items, r.e.op.Adds(), func(id string) bool { return s.uncertain || r.maybe[id] })
 		all := append(matched, unmatched...)
 		attachDetails(a.body, r.e.key, all, at)
 		o := outcome(all[:len(ids):len(ids)], call)

@@ -17,19 +17,40 @@ const (
 	Unknown Outcome = iota
 	// Removed means Zoho confirmed the removal.
 	Removed
-	// Failed means the id was not removed; [ItemResult] says why.
+	// Failed means the id was not removed (or, for an add, not added);
+	// [ItemResult] says why.
 	Failed
+	// Added means Zoho confirmed that an add made the id a member.
+	Added
+	// AlreadyPresent means an add found the id a member already (Zoho's
+	// DUPLICATE_DATA): nothing changed, and the membership is there.
+	AlreadyPresent
 )
 
-// String returns "removed", "failed" or "unknown".
+// String returns "removed", "failed", "unknown", "added" or
+// "already_present".
 func (o Outcome) String() string {
 	switch o {
 	case Removed:
 		return "removed"
 	case Failed:
 		return "failed"
+	case Added:
+		return "added"
+	case AlreadyPresent:
+		return "already_present"
 	}
 	return "unknown"
+}
+
+// ParseOutcome returns the Outcome that [Outcome.String] names.
+func ParseOutcome(s string) (Outcome, bool) {
+	for _, o := range []Outcome{Unknown, Removed, Failed, Added, AlreadyPresent} {
+		if o.String() == s {
+			return o, true
+		}
+	}
+	return Unknown, false
 }
 
 // Reason classifies why an id was not removed.
@@ -46,6 +67,7 @@ const (
 	ReasonNotAllowed       Reason = "not_allowed"       // NOT_ALLOWED: the caller may not change their own territories
 	ReasonUnauthorized     Reason = "unauthorized"      // the token was missing, rejected, or lacks a scope the operation needs
 	ReasonNoPermission     Reason = "no_permission"     // the user behind the token lacks the permission (NO_PERMISSION, PERMISSION_DENIED)
+	ReasonLimitExceeded    Reason = "limit_exceeded"    // LIMIT_EXCEEDED: the territory holds as many users as it may, or the call carried too many ids
 	ReasonRateLimited      Reason = "rate_limited"      // Zoho answered 429 and nothing was done
 	ReasonNotSent          Reason = "not_sent"          // the request was never sent (cancelled, stopped, or an earlier batch failed for good)
 	ReasonRejected         Reason = "rejected"          // the whole request was rejected for another documented reason
@@ -69,7 +91,8 @@ type ItemResult struct {
 	Details map[string]any
 	// Inferred is true when Removed was concluded from a "not a member"
 	// answer to a retry that followed an attempt whose outcome was never
-	// learned: the earlier attempt most likely removed the id.
+	// learned: the earlier attempt most likely removed the id. For an add,
+	// Added concluded so from "already present".
 	Inferred bool
 	// Err is the request-level error behind a Failed or Unknown outcome
 	// that no item of Zoho's explains, such as an [*APIError] or a
@@ -147,6 +170,24 @@ type Result struct {
 // Removed returns the ids that were removed, in input order.
 func (r *Result) Removed() []string { return r.ids(Removed) }
 
+// Added returns the ids an add made members, in input order.
+func (r *Result) Added() []string { return r.ids(Added) }
+
+// AlreadyPresent returns the ids an add found members already, in input
+// order.
+func (r *Result) AlreadyPresent() []string { return r.ids(AlreadyPresent) }
+
+// AllPresent reports whether, after an add, every id is a member: added
+// or present already.
+func (r *Result) AllPresent() bool {
+	for _, it := range r.Items {
+		if it.Outcome != Added && it.Outcome != AlreadyPresent {
+			return false
+		}
+	}
+	return true
+}
+
 // Unknown returns the ids whose outcome was never learned, in input order.
 func (r *Result) Unknown() []string { return r.ids(Unknown) }
 
@@ -172,8 +213,13 @@ func (r *Result) AllRemoved() bool {
 }
 
 // String summarises the result on one line, such as
-// "3 removed, 1 failed, 0 unknown (2 calls)".
+// "3 removed, 1 failed, 0 unknown (2 calls)", or for an add
+// "2 added, 1 already present, 0 failed, 0 unknown (1 call)".
 func (r *Result) String() string {
+	if added, present := r.Added(), r.AlreadyPresent(); len(added)+len(present) > 0 {
+		return fmt.Sprintf("%d added, %d already present, %d failed, %d unknown (%s)",
+			len(added), len(present), len(r.Failed()), len(r.Unknown()), plural(len(r.Calls), "call"))
+	}
 	return fmt.Sprintf("%d removed, %d failed, %d unknown (%s)",
 		len(r.Removed()), len(r.Failed()), len(r.Unknown()), plural(len(r.Calls), "call"))
 }

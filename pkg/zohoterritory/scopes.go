@@ -9,12 +9,17 @@ func Scopes(operation string) [][]string {
 	const (
 		terrAll, terrDelete, terrRead    = "ZohoCRM.settings.territories.ALL", "ZohoCRM.settings.territories.DELETE", "ZohoCRM.settings.territories.READ"
 		usersAll, usersDelete, usersRead = "ZohoCRM.users.ALL", "ZohoCRM.users.DELETE", "ZohoCRM.users.READ"
+		terrUpdate, usersUpdate          = "ZohoCRM.settings.territories.UPDATE", "ZohoCRM.users.UPDATE"
 	)
 	switch operation {
 	case "removeUserFromTerritory", "removeUsersFromTerritory":
 		return [][]string{{terrAll}, {terrDelete, usersAll}}
 	case "removeTerritoryFromUser", "removeTerritoriesFromUser":
 		return [][]string{{usersAll, terrAll}, {usersAll, terrDelete}, {usersDelete, terrAll}, {usersDelete, terrDelete}}
+	case "addUserToTerritory", "addUsersToTerritory":
+		return [][]string{{terrAll, usersAll}}
+	case "addTerritoriesToUser":
+		return [][]string{{usersAll, terrAll}, {usersAll, terrUpdate}, {usersUpdate, terrAll}, {usersUpdate, terrUpdate}}
 	case "listUsersOfTerritory", "getUserOfTerritory":
 		return [][]string{{usersRead}, {usersAll}}
 	case "listTerritoriesOfUser", "getTerritoryOfUser":
