@@ -1,0 +1,92 @@
+// Package journal records bulk changes of territory membership in files, so
+// that a run killed half-way can be finished (resume) and a mistaken one
+// undone (restore). It is the file implementation of [zohoterritory.Journal].
+//
+// A journal is an append-only file of JSON lines, one record per line,
+// synced to disk before each call is sent and after each answer is read:
+//
+//	{"type":"run","format":"zohoterritory-journal","version":1,...}  the header: command, op, owner, API domain and version, every id
+//	{"type":"send",...}      the ids of one attempt of one call, before it goes out
+//	{"type":"answer",...}    that attempt's HTTP status (0: none arrived) or failure
+//	{"type":"outcome",...}   each id's outcome, once the call has settled
+//	{"type":"resume",...}    a later process took the run up; later records are its own
+//
+// It never holds a token or a secret. Files are created with mode 0600, in
+// directories created with mode 0700: a journal holds an organisation's
+// ids. A reader takes a journal up to its last whole line (a process killed
+// while writing leaves half a line, which is ignored) and refuses one that
+// is malformed before that, or of a format version it does not know, with
+// an error naming the file and line: a journal is applied whole or not at
+// all.
+package journal
+
+import (
+	"time"
+
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+)
+
+// Format is the value of every journal header's "format".
+const Format = "zohoterritory-journal"
+
+// Version is the journal format this package writes and reads. A journal
+// of another version is refused, never guessed at.
+const Version = 1
+
+// Record types.
+const (
+	typeRun     = "run"
+	typeResume  = "resume"
+	typeSend    = "send"
+	typeAnswer  = "answer"
+	typeOutcome = "outcome"
+)
+
+// record is one line of a journal. Which fields are set depends on Type.
+type record struct {
+	Type string    `json:"type"`
+	Time time.Time `json:"time"`
+
+	// run (the header)
+	Format     string `json:"format,omitempty"`
+	Version    int    `json:"version,omitempty"`
+	Command    string `json:"command,omitempty"`
+	Op         string `json:"op,omitempty"`
+	Owner      string `json:"owner,omitempty"`
+	APIDomain  string `json:"api_domain,omitempty"`
+	APIVersion string `json:"api_version,omitempty"`
+
+	// run, resume, send: the ids; run and resume: those an earlier
+	// process may have done.
+	IDs       []string `json:"ids,omitempty"`
+	MaybeDone []string `json:"maybe_done,omitempty"`
+
+	// send, answer, outcome: which call (numbered from 1 in each process)
+	// and attempt.
+	Call      int    `json:"call,omitempty"`
+	Attempt   int    `json:"attempt,omitempty"`
+	Operation string `json:"operation,omitempty"`
+	Status    int    `json:"status,omitempty"`
+	Error     string `json:"error,omitempty"`
+
+	// outcome
+	Results []result `json:"results,omitempty"`
+}
+
+// result is one id's outcome in an outcome record.
+type result struct {
+	ID       string `json:"id"`
+	Outcome  string `json:"outcome"`
+	Reason   string `json:"reason,omitempty"`
+	Code     string `json:"code,omitempty"`
+	Message  string `json:"message,omitempty"`
+	Inferred bool   `json:"inferred,omitempty"`
+	// RequestLevel says the outcome came from a failure of the whole call
+	// (a 429, a refused token, a stop), not from Zoho's word about the id.
+	RequestLevel bool `json:"request_level,omitempty"`
+}
+
+func resultOf(it zohoterritory.ItemResult) result {
+	return result{ID: it.ID, Outcome: it.Outcome.String(), Reason: string(it.Reason), Code: it.Code,
+		Message: it.Message, Inferred: it.Inferred, RequestLevel: it.Err != nil}
+}
