@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
 
@@ -17,9 +20,11 @@ func newDemoCmd(a *app) *cobra.Command {
 		Use:   "demo",
 		Short: "Show the tool at work against the built-in sandbox (no Zoho account needed)",
 		Long: `Start the sandbox, an in-memory Zoho CRM, and run this tool's own commands
-against it: a removal with a refused id, an offboarding with --all, and a
-server fault survived by running the command again. Each command is shown
-as you would type it, with its output and exit status.`,
+against it: a removal with a refused id, an offboarding with --all, a
+server fault whose lost answer resume settles, and the offboarding undone
+from its journal. Each command is shown as you would type it, with its
+output and exit status; the journals go to a temporary directory, removed
+at the end.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd.Context(), a)
@@ -46,35 +51,58 @@ func runDemo(ctx context.Context, a *app) error {
 	fmt.Fprintln(w, "  Acme Org > Europe (managed by Eve)")
 	fmt.Fprintln(w, "  Ben ...002, Chloe ...003, Dev ...004; North America ...452002, West Coast ...452004")
 
+	dir, err := os.MkdirTemp("", "zohoterritory-demo")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	env["XDG_STATE_HOME"] = dir
+	// A journal is named in the transcript as the file name alone.
+	local := func(arg string) string {
+		if strings.HasSuffix(arg, journal.Ext) {
+			return filepath.Join(dir, arg)
+		}
+		return arg
+	}
 	step := func(comment string, args ...string) {
 		fmt.Fprintf(w, "\n# %s\n$ zohoterritory %s\n", comment, strings.Join(args, " "))
-		sub := &cmdutil.IOStreams{In: strings.NewReader(""), Out: w, Err: prefixed{w}}
-		code := run(ctx, append(args, "--output", "table"), sub, func(k string) string { return env[k] }, a.stop)
+		real := make([]string, len(args))
+		for i, arg := range args {
+			real[i] = local(arg)
+		}
+		sub := &cmdutil.IOStreams{In: strings.NewReader(""), Out: w, Err: prefixed{w: w, hide: dir + string(filepath.Separator)}}
+		code := run(ctx, append(real, "--output", "table"), sub, func(k string) string { return env[k] }, a.stop)
 		fmt.Fprintf(w, "(exit %d)\n", code)
 	}
 	step("Remove Chloe, Dev and Ben from North America. Ben manages it: Zoho refuses him, and the exit status says so.",
-		"remove-users", "--territory", demoNA, demoChloe, demoDev, demoBen)
+		"remove-users", "--territory", demoNA, demoChloe, demoDev, demoBen, "--journal", "north-america.jsonl")
 	step("Offboard Chloe: list her territories, skip what Zoho forbids (the default territory, the one she manages), remove the rest.",
-		"remove-territories", "--user", demoChloe, "--all")
+		"remove-territories", "--user", demoChloe, "--all", "--journal", "offboard-chloe.jsonl")
 
 	if err := srv.SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultServerError, Count: 1}); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	step("The sandbox now fails once with a 500 after doing the work, and no retry is allowed: the outcome is unknown.",
-		"remove-users", "--territory", demoWest, demoDev, "--max-attempts", "1")
-	step("Running it again settles it: the lost attempt had removed Dev, so he is absent now, which --ignore-absent counts as done.",
-		"remove-users", "--territory", demoWest, demoDev, "--ignore-absent")
+		"remove-users", "--territory", demoWest, demoDev, "--max-attempts", "1", "--journal", "west-coast.jsonl")
+	step("Resume settles it from the journal: the lost attempt had removed Dev, so Zoho's \"not a member\" now means removed.",
+		"resume", "west-coast.jsonl")
+	step("Offboarded the wrong person? Restore adds back every territory the journal shows removed.",
+		"restore", "offboard-chloe.jsonl")
 
 	fmt.Fprintln(w, "\nExit status: 0 done; 1 bad input or configuration (nothing sent); 2 some ids not removed or unknown;")
 	fmt.Fprintln(w, "4 credentials refused or a scope missing; 130 interrupted. `zohoterritory help` has the rest.")
 	return nil
 }
 
-// prefixed shows a command's stderr inside the demo's transcript.
-type prefixed struct{ w io.Writer }
+// prefixed shows a command's stderr inside the demo's transcript, with
+// hide (the journals' directory) left out of paths.
+type prefixed struct {
+	w    io.Writer
+	hide string
+}
 
 func (p prefixed) Write(b []byte) (int, error) {
-	if _, err := fmt.Fprintf(p.w, "stderr: %s", b); err != nil {
+	if _, err := fmt.Fprintf(p.w, "stderr: %s", strings.ReplaceAll(string(b), p.hide, "")); err != nil {
 		return 0, err
 	}
 	return len(b), nil

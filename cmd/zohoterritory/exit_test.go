@@ -102,9 +102,23 @@ func TestInterruption(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 902, notSent, "902 ids never sent")
-	assert.Equal(t, "zohoterritory: interrupted: 99 removed, 0 unknown, 902 not sent; to finish, run the same command again with --ignore-absent\n", out.stderr)
+	require.NotEmpty(t, out.journal)
+	assert.Equal(t, "zohoterritory: interrupted: 99 removed, 0 unknown, 902 not sent; to finish, run: zohoterritory resume "+out.journal+"\n", out.stderr)
 	require.NoError(t, srv.WaitIdle(t.Context()))
 	assert.Len(t, srv.Requests(), 1)
+
+	// The line's command finishes the run: every id of it accounted for,
+	// those the first run removed among the removed.
+	resumed := cli{env: env}.run(t, "resume", out.journal)
+	assert.Equal(t, 2, resumed.code, "the default territory and the managed one cannot be removed: %s", resumed.stderr)
+	rr := decode(t, resumed.stdout)
+	assert.Len(t, rr.Removed, 1000)
+	assert.Subset(t, rr.Removed, r.Removed)
+	require.Len(t, rr.Failed, 2)
+	assert.Equal(t, "default_territory", rr.Failed[0].Reason)
+	assert.Equal(t, "manager", rr.Failed[1].Reason)
+	assert.Contains(t, resumed.stderr, "902 of 1002 ids to send, 0 of them perhaps done already")
+	assert.Len(t, srv.Requests(), 11, "only the 902 ids not sent went out, in 10 calls")
 
 	// The second Ctrl-C: the context ends while a call is held in flight.
 	ctx, cancel := context.WithCancel(t.Context())
@@ -114,6 +128,6 @@ func TestInterruption(t *testing.T) {
 	assert.Equal(t, 130, out.code)
 	r = decode(t, out.stdout)
 	assert.Len(t, r.Unknown, 100, "the call in flight may have been carried out")
-	assert.Equal(t, "zohoterritory: interrupted: 0 removed, 100 unknown, 902 not sent; to finish, run the same command again with --ignore-absent\n", out.stderr)
+	assert.Equal(t, "zohoterritory: interrupted: 0 removed, 100 unknown, 902 not sent; to finish, run: zohoterritory resume "+out.journal+"\n", out.stderr)
 	require.NoError(t, srv2.WaitIdle(t.Context()))
 }

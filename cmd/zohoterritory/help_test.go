@@ -25,6 +25,9 @@ func TestHelp(t *testing.T) {
 		{"help_sandbox", [][]string{{"sandbox", "--help"}, {"help", "sandbox"}, {"sandbox"}}},
 		{"help_sandbox_serve", [][]string{{"sandbox", "serve", "--help"}, {"help", "sandbox", "serve"}}},
 		{"help_demo", [][]string{{"demo", "--help"}}},
+		{"help_resume", [][]string{{"resume", "--help"}, {"help", "resume"}}},
+		{"help_restore", [][]string{{"restore", "--help"}, {"help", "restore"}}},
+		{"help_runs", [][]string{{"runs", "--help"}}},
 	} {
 		t.Run(tt.golden, func(t *testing.T) {
 			t.Parallel()

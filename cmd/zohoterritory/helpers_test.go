@@ -28,11 +28,16 @@ const (
 	ava, ben, chloe, dev, eve             = "5725767000000411001", "5725767000000411002", "5725767000000411003", "5725767000000411004", "5725767000000411005"
 )
 
-// result is what one in-process run of the command did.
+// result is what one in-process run of the command did. The line that
+// names a change's journal is taken out of stderr into journal, so that
+// the tests of other lines need not know where it went.
 type result struct {
 	stdout, stderr string
 	code           int
+	journal        string
 }
+
+var journalLine = regexp.MustCompile(`(?m)^zohoterritory: journal: (.*)\n`)
 
 // cli describes a run: its environment, standard input, whether the
 // streams are terminals, and the first-interrupt channel.
@@ -55,8 +60,18 @@ func (c cli) run(t *testing.T, args ...string) result {
 	if ctx == nil {
 		ctx = t.Context()
 	}
-	code := run(ctx, args, io, func(k string) string { return c.env[k] }, c.stop)
-	return result{stdout: out.String(), stderr: errb.String(), code: code}
+	env := c.env
+	if env["XDG_STATE_HOME"] == "" && env["HOME"] == "" {
+		// Journals go to the test's own state directory.
+		env = with(env, "XDG_STATE_HOME", t.TempDir())
+	}
+	code := run(ctx, args, io, func(k string) string { return env[k] }, c.stop)
+	r := result{stdout: out.String(), stderr: errb.String(), code: code}
+	if m := journalLine.FindStringSubmatch(r.stderr); m != nil {
+		r.journal = m[1]
+		r.stderr = journalLine.ReplaceAllString(r.stderr, "")
+	}
+	return r
 }
 
 // runCLI runs the command with env and stdin, on streams that are not

@@ -30,6 +30,18 @@ type jsonResult struct {
 	UnknownCauses []jsonCause   `json:"unknown_causes"`
 }
 
+// jsonAddResult is the JSON output of an add (a restore): every id in
+// input order, by outcome. "inferred" holds the added ids concluded from a
+// retry after a lost answer (they are in "added" too).
+type jsonAddResult struct {
+	Added          []string     `json:"added"`
+	AlreadyPresent []string     `json:"already_present"`
+	Failed         []jsonFailed `json:"failed"`
+	Unknown        []string     `json:"unknown"`
+	Inferred       []string     `json:"inferred"`
+	UnknownCauses  []jsonCause  `json:"unknown_causes"`
+}
+
 type jsonFailed struct {
 	ID      string `json:"id"`
 	Code    string `json:"code"`
@@ -67,10 +79,14 @@ func outcomes(res *zohoterritory.Result, ignoreAbsent bool) []outcome {
 // tally counts a result's outcomes.
 type tally struct {
 	removed, failed, unknown, notSent, absent, skipped, inferred int
+	// added and present count an add's outcomes; adds says the result is
+	// an add's.
+	added, present int
+	adds           bool
 }
 
-func count(outs []outcome, skipped int) tally {
-	t := tally{skipped: skipped}
+func count(outs []outcome, skipped int, adds bool) tally {
+	t := tally{skipped: skipped, adds: adds}
 	for _, o := range outs {
 		switch {
 		case o.absent:
@@ -80,6 +96,13 @@ func count(outs []outcome, skipped int) tally {
 			if o.Inferred {
 				t.inferred++
 			}
+		case o.Outcome == zohoterritory.Added:
+			t.added++
+			if o.Inferred {
+				t.inferred++
+			}
+		case o.Outcome == zohoterritory.AlreadyPresent:
+			t.present++
 		case o.Outcome == zohoterritory.Unknown:
 			t.unknown++
 		case o.Reason == zohoterritory.ReasonNotSent:
@@ -96,7 +119,26 @@ func count(outs []outcome, skipped int) tally {
 // (under --ignore-absent) or skipped on purpose.
 func (t tally) done() bool { return t.failed == 0 && t.unknown == 0 }
 
+// done counts the ids the change made or found as asked.
+func (t tally) doneCount() int {
+	if t.adds {
+		return t.added + t.present
+	}
+	return t.removed
+}
+
+// verb is what the change does to an id, for messages.
+func (t tally) verb() string {
+	if t.adds {
+		return "added"
+	}
+	return "removed"
+}
+
 func (t tally) String() string {
+	if t.adds {
+		return fmt.Sprintf("%d added, %d already present, %d failed, %d unknown", t.added, t.present, t.failed, t.unknown)
+	}
 	s := fmt.Sprintf("%d removed, %d failed, %d unknown", t.removed, t.failed, t.unknown)
 	if t.absent > 0 {
 		s += fmt.Sprintf(", %d absent", t.absent)
@@ -105,6 +147,28 @@ func (t tally) String() string {
 		s += fmt.Sprintf(", %d skipped", t.skipped)
 	}
 	return s
+}
+
+func toAddJSON(outs []outcome) jsonAddResult {
+	out := jsonAddResult{Added: []string{}, AlreadyPresent: []string{}, Failed: []jsonFailed{}, Unknown: []string{},
+		Inferred: []string{}, UnknownCauses: []jsonCause{}}
+	for _, o := range outs {
+		switch o.Outcome {
+		case zohoterritory.Added:
+			out.Added = append(out.Added, o.ID)
+			if o.Inferred {
+				out.Inferred = append(out.Inferred, o.ID)
+			}
+		case zohoterritory.AlreadyPresent:
+			out.AlreadyPresent = append(out.AlreadyPresent, o.ID)
+		case zohoterritory.Failed:
+			out.Failed = append(out.Failed, jsonFailed{ID: o.ID, Code: o.Code, Message: o.Message, Reason: string(o.Reason)})
+		default:
+			out.Unknown = append(out.Unknown, o.ID)
+			out.UnknownCauses = append(out.UnknownCauses, jsonCause{ID: o.ID, Cause: o.Message})
+		}
+	}
+	return out
 }
 
 func toJSON(outs []outcome, skipped []jsonSkipped) jsonResult {
@@ -129,14 +193,18 @@ func toJSON(outs []outcome, skipped []jsonSkipped) jsonResult {
 	return out
 }
 
-// printResult prints the outcome of a removal and the ids --all skipped.
-// A table ends with a one-line summary; past maxTableRows rows it shows
-// only the ids that need attention (failed and unknown) unless allRows.
-func printResult(w io.Writer, format string, outs []outcome, skipped []jsonSkipped, calls int, allRows bool) error {
+// printResult prints the outcome of a removal (or, adds, of an add) and
+// the ids --all skipped. A table ends with a one-line summary; past
+// maxTableRows rows it shows only the ids that need attention (failed and
+// unknown) unless allRows.
+func printResult(w io.Writer, format string, outs []outcome, skipped []jsonSkipped, calls int, allRows, adds bool) error {
+	if format == "json" && adds {
+		return encodeJSON(w, toAddJSON(outs))
+	}
 	if format == "json" {
 		return encodeJSON(w, toJSON(outs, skipped))
 	}
-	t := count(outs, len(skipped))
+	t := count(outs, len(skipped), adds)
 	rows := len(outs) + len(skipped)
 	brief := rows > maxTableRows && !allRows
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -154,9 +222,10 @@ func printResult(w io.Writer, format string, outs []outcome, skipped []jsonSkipp
 		case o.absent:
 			word, reason = "absent", "already not a member"
 		case o.Inferred:
-			reason = "removed by an earlier attempt"
+			reason = t.verb() + " by an earlier attempt"
 		}
-		if brief && (o.absent || o.Outcome == zohoterritory.Removed) {
+		done := o.Outcome == zohoterritory.Removed || o.Outcome == zohoterritory.Added || o.Outcome == zohoterritory.AlreadyPresent
+		if brief && (o.absent || done) {
 			continue
 		}
 		row(o.ID, word, reason, o.Message)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
 )
 
 // removeKind describes remove-users or remove-territories.
@@ -78,19 +79,21 @@ type removeFlags struct {
 	allRows      bool
 	output       outputFlag
 	conn         connFlags
+	journal      journalFlags
 }
 
 const interruptHelp = `Ctrl-C stops sending new calls and waits for those in flight, then prints
-the result as usual, with one line on stderr saying what is left; a second
-Ctrl-C stops at once. Running the same command again is safe: ids removed
-already come back "not_member" (with --ignore-absent: "absent", and done).`
+the result as usual, with one line on stderr saying what is left and the
+resume command that finishes the run; a second Ctrl-C stops at once.
+Running the same command again is safe too: ids removed already come back
+"not_member" (with --ignore-absent: "absent", and done).`
 
 func newRemoveCmd(a *app, k removeKind) *cobra.Command {
 	var f removeFlags
 	cmd := &cobra.Command{
 		Use:     k.use,
 		Short:   k.short,
-		Long:    k.long + "\n\n" + idsHelp + "\n\n" + interruptHelp + "\n\n" + cmdutil.ExitCodesHelp,
+		Long:    k.long + "\n\n" + idsHelp + "\n\n" + journalHelp + "\n\n" + interruptHelp + "\n\n" + cmdutil.ExitCodesHelp,
 		Example: k.example,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.capSet = cmd.Flags().Changed("concurrency-cap")
@@ -107,6 +110,7 @@ func newRemoveCmd(a *app, k removeKind) *cobra.Command {
 	fl.BoolVar(&f.ignoreAbsent, "ignore-absent", false, `count an id that is already not a member as done ("absent"), as a re-run wants`)
 	fl.BoolVar(&f.allRows, "all-rows", false, "with --output table: a row for every id, however many")
 	f.output.register(fl, a.io.OutTTY)
+	f.journal.register(fl)
 	f.conn.register(fl, a.getenv)
 	return cmd
 }
@@ -131,6 +135,9 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 	if err := f.output.check(); err != nil {
 		return err
 	}
+	if err := f.journal.check(); err != nil {
+		return err
+	}
 	var ids []string
 	if !f.all {
 		var err error
@@ -139,17 +146,8 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 		}
 	}
 
-	extra := []zohoterritory.Option{zohoterritory.WithLogger(a.logger())}
-	if f.concurrency > 0 {
-		extra = append(extra, zohoterritory.WithConcurrency(f.concurrency))
-	} else {
-		extra = append(extra, zohoterritory.WithConcurrencyCap(f.concCap))
-	}
-	if a.io.ErrTTY && !f.dryRun {
-		extra = append(extra, zohoterritory.WithProgress(progressLine(a)))
-	}
 	// A dry run without --all sends nothing, so it needs no credentials.
-	c, err := f.conn.client(f.dryRun && !f.all, extra...)
+	c, err := f.conn.client(f.dryRun && !f.all, a.changeOptions(f.concurrency, f.concCap, !f.dryRun)...)
 	if err != nil {
 		return err
 	}
@@ -181,20 +179,45 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 	}
 
 	res := &zohoterritory.Result{}
+	var j *journal.File
 	if len(ids) > 0 {
-		res, err = c.Apply(ctx, zohoterritory.Change{Op: k.op, Owner: f.owner, IDs: ids, Stop: a.stop})
+		ch := zohoterritory.Change{Op: k.op, Owner: f.owner, IDs: ids, Stop: a.stop}
+		if j, err = f.journal.create(a, c, strings.Fields(k.use)[0], ch); err != nil {
+			return err
+		}
+		defer closeJournal(j)
+		if j != nil {
+			ch.Journal = j
+		}
+		res, err = c.Apply(ctx, ch)
 		if res == nil {
-			return cmdutil.Usagef("%s", cmdutil.Message(err)) // only input errors come without a result
+			return cmdutil.Usagef("%s", cmdutil.Message(err)) // only input and journal errors come without a result
 		}
 	}
 	if a.verbose {
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s; %s\n", plural(len(res.Calls), "call"), concurrencyText(c.Concurrency()))
 	}
 	outs := outcomes(res, f.ignoreAbsent)
-	if perr := printResult(a.io.Out, f.output.format, outs, skipped, len(res.Calls), f.allRows); perr != nil {
+	if perr := printResult(a.io.Out, f.output.format, outs, skipped, len(res.Calls), f.allRows, false); perr != nil {
 		return perr
 	}
-	return removalExit(ctx, a, k, f, count(outs, len(skipped)), res, err)
+	return changeExit(ctx, a, count(outs, len(skipped), false), res, err, journalPath(j))
+}
+
+// changeOptions are the client options of a change: the logger, the
+// concurrency (fixed, or adaptive under its cap) and, on a terminal, the
+// progress line.
+func (a *app) changeOptions(concurrency, concCap int, progress bool) []zohoterritory.Option {
+	opts := []zohoterritory.Option{zohoterritory.WithLogger(a.logger())}
+	if concurrency > 0 {
+		opts = append(opts, zohoterritory.WithConcurrency(concurrency))
+	} else {
+		opts = append(opts, zohoterritory.WithConcurrencyCap(concCap))
+	}
+	if a.io.ErrTTY && progress {
+		opts = append(opts, zohoterritory.WithProgress(progressLine(a)))
+	}
+	return opts
 }
 
 // concurrencyText says what the concurrency limit came to, for -v.
@@ -208,28 +231,52 @@ func concurrencyText(s zohoterritory.ConcurrencyStats) string {
 	return fmt.Sprintf("adaptive concurrency: limit %d (cap %d), no 429, at most %d in flight", s.Limit, s.Cap, s.Peak)
 }
 
-// removalExit picks the exit code of a removal and its one line on
-// stderr: interrupted (130), refused credentials (4), anything not done (2).
-func removalExit(ctx context.Context, a *app, k removeKind, f *removeFlags, t tally, res *zohoterritory.Result, err error) error {
+// journalPath is j's path, or "" without a journal.
+func journalPath(j *journal.File) string {
+	if j == nil {
+		return ""
+	}
+	return j.Path()
+}
+
+// changeExit picks the exit code of a change (a removal, a resume, a
+// restore) and its one line on stderr: interrupted (130), refused
+// credentials (4), anything not done (2). With a journal, the line says
+// how to finish what is left.
+func changeExit(ctx context.Context, a *app, t tally, res *zohoterritory.Result, err error, journalPath string) error {
 	stopped := false
 	select {
 	case <-a.stop: // a nil stop is never ready
 		stopped = true
 	default:
 	}
+	var jerr *zohoterritory.JournalError
+	if errors.As(err, &jerr) {
+		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the result below is the run's truth\n", cmdutil.Message(jerr))
+	}
+	finish := "run the same command again with --ignore-absent"
+	if journalPath != "" {
+		finish = "run: zohoterritory resume " + shellQuote(journalPath)
+	}
 	interrupted := ctx.Err() != nil || stopped || errors.Is(err, zohoterritory.ErrStopped)
 	switch {
 	case interrupted:
-		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted: %d removed, %d unknown, %d not sent; to finish, run the same command again with --ignore-absent",
-			t.removed, t.unknown, t.notSent))
-	case err != nil:
+		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted: %d %s, %d unknown, %d not sent; to finish, %s",
+			t.doneCount(), t.verb(), t.unknown, t.notSent, finish))
+	case err != nil && !errors.As(err, &jerr):
 		code, msg := failure(err)
 		if code == cmdutil.ExitAuth {
 			return cmdutil.Exit(code, errors.New(msg))
 		}
 		return cmdutil.Exit(code, fmt.Errorf("%s; %s", callFailures(res), t))
 	case !t.done():
-		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("%d of %d ids were not removed (%s)", t.failed+t.unknown, len(res.Items), t))
+		msg := fmt.Sprintf("%d of %d ids were not %s (%s)", t.failed+t.unknown, len(res.Items), t.verb(), t)
+		if journalPath != "" && (t.unknown > 0 || t.notSent > 0) {
+			msg += "; to settle the unknown and unsent ones, run: zohoterritory resume " + shellQuote(journalPath)
+		}
+		return cmdutil.Exit(cmdutil.ExitPartial, errors.New(msg))
+	case err != nil:
+		return cmdutil.Exit(cmdutil.ExitPartial, errors.New("the journal is incomplete"))
 	}
 	return nil
 }

@@ -36,7 +36,8 @@ func newRootCmd(a *app) *cobra.Command {
 a territory, the territories of a user. It checks every id before anything
 is sent, batches as Zoho's limits say, retries what may pass, and accounts
 for every id: removed, failed (with Zoho's reason), skipped on purpose, or
-unknown when an answer was lost (running the command again settles it).
+unknown when an answer was lost. Every removal is journaled: "resume"
+finishes a run that was killed, "restore" undoes one.
 
 Try it with no Zoho account at all:
 
@@ -67,12 +68,17 @@ only, and are never printed.
 	}
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log every request, retry and wait to stderr (never a token)")
 	root.AddGroup(&cobra.Group{ID: "membership", Title: "Membership commands:"},
+		&cobra.Group{ID: "journal", Title: "Journals (finish, undo, list runs):"},
 		&cobra.Group{ID: "sandbox", Title: "Trying it out:"})
 	for _, c := range []*cobra.Command{
 		newRemoveCmd(a, removeUsers), newRemoveCmd(a, removeTerritories),
 		newListCmd(a, listUsers), newListCmd(a, listTerritories),
 	} {
 		c.GroupID = "membership"
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{newResumeCmd(a), newRestoreCmd(a), newRunsCmd(a)} {
+		c.GroupID = "journal"
 		root.AddCommand(c)
 	}
 	sandbox := cmdutil.NewSandboxCmd(a.io, cmdutil.SandboxOptions{Stop: a.stop})

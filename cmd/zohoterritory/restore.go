@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+)
+
+func newRestoreCmd(a *app) *cobra.Command {
+	var f changeFlags
+	var dryRun bool
+	var jf journalFlags
+	cmd := &cobra.Command{
+		Use:   "restore JOURNAL [--dry-run]",
+		Short: "Undo a removal: add back every membership its journal shows removed",
+		Long: `Undo a removal: add back every membership the journal shows removed, with
+Zoho's associate operations (users to the territory, or territories to the
+user), in batches of at most 100. The ids removed by Zoho's word and those
+inferred are added back, and so are the ids the run sent without a recorded
+answer (it may have removed them; adding a member again changes nothing).
+An id that is a member already counts as restored ("already_present").
+Ids the removal never removed (Zoho refused them, or they were not sent)
+are left alone. --dry-run prints the calls and sends nothing.
+
+The restore is a run of its own, with its own journal (see "zohoterritory
+resume"). The API domain and version are the journal's, unless
+--api-domain or --api-version (or their variables) say otherwise.
+
+Scopes: users to a territory: ZohoCRM.settings.territories.ALL with
+ZohoCRM.users.ALL; territories to a user: ZohoCRM.users.ALL or .UPDATE, with
+ZohoCRM.settings.territories.ALL or .UPDATE.
+
+` + journalHelp + `
+
+` + cmdutil.ExitCodesHelp,
+		Example: `  zohoterritory restore --dry-run ~/.local/state/zohoterritory/20261202T093000123Z-remove-users-5725767000000452002.jsonl
+  zohoterritory restore -o json 20261202T093000123Z-remove-users-5725767000000452002.jsonl`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.check(cmd); err != nil {
+				return err
+			}
+			if err := jf.check(); err != nil {
+				return err
+			}
+			return runRestore(cmd.Context(), a, &f, &jf, dryRun, args[0])
+		},
+	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the calls a restore would make; add nothing")
+	jf.register(cmd.Flags())
+	f.register(a, cmd.Flags())
+	return cmd
+}
+
+func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, dryRun bool, path string) error {
+	run, err := readJournal(path)
+	if err != nil {
+		return err
+	}
+	if run.Op.Adds() {
+		return cmdutil.Usagef("%s records an add (%s), not a removal: restore undoes removals; nothing was sent", path, run.Op)
+	}
+	f.aim(run)
+	undo, ok := run.Undo()
+	if !ok {
+		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the run removed nothing; nothing to restore\n", path)
+		return printResult(a.io.Out, f.output.format, nil, nil, 0, f.allRows, true)
+	}
+	if !run.Complete() {
+		ids, maybe := run.Pending()
+		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the run is unfinished (%d ids without a final outcome, %d of them perhaps removed); restoring what it removed and may have removed\n",
+			path, len(ids), len(maybe))
+	}
+	undo.Stop = a.stop
+
+	c, err := f.conn.client(dryRun, a.changeOptions(f.concurrency, f.concCap, !dryRun)...)
+	if err != nil {
+		return err
+	}
+	if dryRun {
+		planned, err := c.Plan(undo)
+		if err != nil {
+			return cmdutil.Usagef("%s", cmdutil.Message(err))
+		}
+		return printPlan(a.io.Out, f.output.format, planned, []jsonSkipped{}, false)
+	}
+	j, err := jf.create(a, c, "restore", undo)
+	if err != nil {
+		return err
+	}
+	defer closeJournal(j)
+	if j != nil {
+		undo.Journal = j
+	}
+	res, err := c.Apply(ctx, undo)
+	if res == nil {
+		return cmdutil.Usagef("%s", cmdutil.Message(err))
+	}
+	outs := outcomes(res, false)
+	if perr := printResult(a.io.Out, f.output.format, outs, nil, len(res.Calls), f.allRows, true); perr != nil {
+		return perr
+	}
+	return changeExit(ctx, a, count(outs, 0, true), res, err, journalPath(j))
+}
+

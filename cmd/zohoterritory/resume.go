@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
+)
+
+// changeFlags are the flags resume and restore share with the removals.
+type changeFlags struct {
+	concurrency, concCap int
+	capSet               bool
+	allRows              bool
+	output               outputFlag
+	conn                 connFlags
+}
+
+func (f *changeFlags) register(a *app, fl *pflag.FlagSet) {
+	fl.IntVar(&f.concurrency, "concurrency", 0, "calls in flight at once, fixed (0: find Zoho's limit, starting at 4, growing while calls pass, coming down on a 429)")
+	fl.IntVar(&f.concCap, "concurrency-cap", zohoterritory.DefaultConcurrencyCap, "without --concurrency: the most calls in flight at once")
+	fl.BoolVar(&f.allRows, "all-rows", false, "with --output table: a row for every id, however many")
+	f.output.register(fl, a.io.OutTTY)
+	f.conn.register(fl, a.getenv)
+}
+
+func (f *changeFlags) check(cmd *cobra.Command) error {
+	f.capSet = cmd.Flags().Changed("concurrency-cap")
+	switch {
+	case f.concurrency < 0:
+		return cmdutil.Usagef("--concurrency %d: must not be negative (0 finds Zoho's limit)", f.concurrency)
+	case f.concCap < 1:
+		return cmdutil.Usagef("--concurrency-cap %d: must be at least 1", f.concCap)
+	case f.concurrency > 0 && f.capSet:
+		return cmdutil.Usagef("--concurrency-cap bounds the limit found without --concurrency: give one of them")
+	}
+	return f.output.check()
+}
+
+// aim points the connection at the journal's API domain and version,
+// unless a flag or variable names them.
+func (f *changeFlags) aim(run *journal.Run) {
+	cf := &f.conn
+	if !cf.fs.Changed("api-domain") && strings.TrimSpace(cf.getenv("ZOHO_API_DOMAIN")) == "" && run.APIDomain != "" {
+		cf.apiDomain = run.APIDomain
+	}
+	if !cf.fs.Changed("api-version") && strings.TrimSpace(cf.getenv("ZOHO_API_VERSION")) == "" && run.APIVersion != "" {
+		cf.apiVersion = run.APIVersion
+	}
+}
+
+func newResumeCmd(a *app) *cobra.Command {
+	var f changeFlags
+	cmd := &cobra.Command{
+		Use:   "resume JOURNAL",
+		Short: "Finish a run that was killed or interrupted, from its journal",
+		Long: `Finish a run that was killed or interrupted, from its journal (the path the
+run printed on stderr; "zohoterritory runs" lists them). Ids whose outcome
+the journal holds are not sent again. Ids that were sent without a recorded
+answer are sent again: Zoho's "not a member" for them means the lost attempt
+removed them, and they are reported removed (inferred). Ids never sent are
+sent. The result has a line for every id of the original run, those the
+first process removed among them; the journal grows with this run's
+records, so a resume can itself be resumed.
+
+The API domain and version are the journal's, unless --api-domain or
+--api-version (or their variables) say otherwise; the credentials come from
+the environment, as for any command.
+
+` + cmdutil.ExitCodesHelp,
+		Example: `  zohoterritory resume ~/.local/state/zohoterritory/20261202T093000123Z-remove-territories-5725767000000411004.jsonl
+  zohoterritory runs`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.check(cmd); err != nil {
+				return err
+			}
+			return runResume(cmd.Context(), a, &f, args[0])
+		},
+	}
+	f.register(a, cmd.Flags())
+	return cmd
+}
+
+func runResume(ctx context.Context, a *app, f *changeFlags, path string) error {
+	if _, err := readJournal(path); err != nil {
+		return err
+	}
+	j, run, err := journal.Open(path, journal.Options{Command: "resume"})
+	if err != nil {
+		return cmdutil.Usagef("%s; nothing was sent", cmdutil.Message(err))
+	}
+	defer func() { _ = j.Close() }()
+	f.aim(run)
+	pending, maybe := run.Pending()
+	if run.Torn {
+		fmt.Fprintf(a.io.Err, "zohoterritory: %s: its last line was cut off (the process was killed while writing it) and is ignored\n", path)
+	}
+
+	var res *zohoterritory.Result
+	if len(pending) == 0 {
+		fmt.Fprintf(a.io.Err, "zohoterritory: %s: every id has its outcome; nothing to send\n", path)
+		res = &zohoterritory.Result{}
+	} else {
+		c, err := f.conn.client(false, a.changeOptions(f.concurrency, f.concCap, true)...)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.io.Err, "zohoterritory: resuming %s: %d of %d ids to send, %d of them perhaps done already\n",
+			path, len(pending), len(run.IDs), len(maybe))
+		res, err = c.Apply(ctx, zohoterritory.Change{Op: run.Op, Owner: run.Owner, IDs: pending, MaybeDone: maybe, Stop: a.stop, Journal: j})
+		if res == nil {
+			return cmdutil.Usagef("%s", cmdutil.Message(err))
+		}
+		return finishRun(ctx, a, f, run, res, err, path)
+	}
+	return finishRun(ctx, a, f, run, res, nil, path)
+}
+
+// finishRun prints a result for every id of the journal's run, the new
+// outcomes merged over those the journal held, and picks the exit code.
+func finishRun(ctx context.Context, a *app, f *changeFlags, run *journal.Run, res *zohoterritory.Result, err error, path string) error {
+	fresh := make(map[string]zohoterritory.ItemResult, len(res.Items))
+	for _, it := range res.Items {
+		fresh[it.ID] = it
+	}
+	merged := &zohoterritory.Result{Calls: res.Calls, Unmatched: res.Unmatched}
+	for _, id := range run.IDs {
+		if it, ok := fresh[id]; ok {
+			merged.Items = append(merged.Items, it)
+			continue
+		}
+		it, ok := run.Outcome(id)
+		if !ok {
+			it = zohoterritory.ItemResult{ID: id, Outcome: zohoterritory.Unknown, Message: "the journal holds no outcome"}
+		}
+		merged.Items = append(merged.Items, it)
+	}
+	outs := outcomes(merged, false)
+	adds := run.Op.Adds()
+	if perr := printResult(a.io.Out, f.output.format, outs, []jsonSkipped{}, len(res.Calls), f.allRows, adds); perr != nil {
+		return perr
+	}
+	return changeExit(ctx, a, count(outs, 0, adds), merged, err, path)
+}
