@@ -105,4 +105,3 @@ func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, d
 	}
 	return changeExit(ctx, a, count(outs, 0, true), res, err, journalPath(j))
 }
-
