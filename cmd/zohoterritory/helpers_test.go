@@ -37,7 +37,7 @@ type result struct {
 	journal        string
 }
 
-var journalLine = regexp.MustCompile(`(?m)^zohoterritory: journal: (.*)\n`)
+var journalLine = regexp.MustCompile(`(?m)^zohoterritory: writing the journal to (.*)\n`)
 
 // cli describes a run: its environment, standard input, whether the
 // streams are terminals, and the first-interrupt channel.

@@ -64,7 +64,7 @@ func (jf *journalFlags) create(a *app, c *zohoterritory.Client, command string, 
 	if err != nil {
 		return nil, cmdutil.Usagef("--journal: %s", cmdutil.Message(err))
 	}
-	fmt.Fprintf(a.io.Err, "zohoterritory: journal: %s\n", path)
+	fmt.Fprintf(a.io.Err, "zohoterritory: writing the journal to %s\n", path)
 	return j, nil
 }
 
