@@ -44,6 +44,11 @@ var brokenRequests = map[string]string{
 	"error_required_param_missing": "both",
 	// A read without an Authorization header.
 	"read_error_authentication_failure": "both",
+	// An add whose body names its array `user`, against the required
+	// `users`.
+	"error_mandatory_not_found_users": "both",
+	// An add sent without its required body.
+	"error_mandatory_not_found_territories": "both",
 }
 
 // TestRecordedRequests checks every recorded request with ValidateRequest:
@@ -93,7 +98,12 @@ func TestCaseFiles(t *testing.T) {
 			c := caseByName(t, cases, name)
 			assert.NotEmpty(t, strings.TrimSpace(c.Description), "description")
 			assert.NotEmpty(t, strings.TrimSpace(c.Source), "source")
-			assert.Contains(t, []string{http.MethodGet, http.MethodDelete}, c.Request.Method)
+			assert.Contains(t, []string{http.MethodGet, http.MethodDelete, http.MethodPut}, c.Request.Method)
+			// A body is sent by the bulk adds only, and then is JSON.
+			if len(c.Request.Body) > 0 {
+				assert.Truef(t, json.Valid(c.Request.Body), "request body is not JSON")
+				assert.Equal(t, http.MethodPut, c.Request.Method, "only an add sends a body")
+			}
 			// The operation's method: a removal recorded as a GET would be
 			// routed to a read, and the other way round.
 			assert.NotEmptyf(t, expectedOperation(t, c.Request.Method, c.Request.URL), "operation")

@@ -1,6 +1,7 @@
 package contracttests
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -33,9 +34,18 @@ func newRecorder(t *testing.T) *recorder {
 	t.Helper()
 	rec := &recorder{}
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The handler's context ends when it returns, and its body is
+		// closed; the copy outlives both.
+		kept := r.Clone(context.Background())
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		kept.Body = io.NopCloser(bytes.NewReader(body))
+		kept.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 		rec.mu.Lock()
-		// The handler's context ends when it returns; the copy outlives it.
-		rec.reqs = append(rec.reqs, r.Clone(context.Background()))
+		rec.reqs = append(rec.reqs, kept)
 		rec.mu.Unlock()
 		if op := operationOf(r.Method, r.URL.Path); op != "" {
 			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
@@ -81,6 +91,7 @@ type clientCall struct {
 	path  string
 	ids   []string // the ids sent in the query, if any
 	query string   // the query of a read, if any
+	body  string   // the JSON body of an add, if any
 }
 
 var (
@@ -151,7 +162,39 @@ func clientCalls() []clientCall {
 			path: "/crm/v2/Users/5725767000000583004/territories",
 			ids:  territoryIDs,
 		},
+		{
+			op: opAddUserToTerritory,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.AddUserToTerritory(ctx, zohoapi.V6, "431581000000744113", "431581000000258001")
+			},
+			path: "/crm/v6/settings/territories/431581000000744113/users/431581000000258001",
+		},
+		{
+			op: opAddUsersToTerritory,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.AddUsersToTerritory(ctx, zohoapi.V8, "431581000000744113", zohoapi.UsersToAdd{Users: refsOf(userIDs)})
+			},
+			path: "/crm/v8/settings/territories/431581000000744113/users",
+			body: `{"users":[{"id":"431581000000258001"},{"id":"431581000000258002"},{"id":"431581000000258003"}]}`,
+		},
+		{
+			op: opAddTerritoriesToUser,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.AddTerritoriesToUser(ctx, zohoapi.V7, "5725767000000583004", zohoapi.TerritoriesToAdd{Territories: refsOf(territoryIDs)})
+			},
+			path: "/crm/v7/Users/5725767000000583004/territories",
+			body: `{"territories":[{"id":"5725767000000452115"},{"id":"5725767000000454003"},{"id":"5725767000002709047"}]}`,
+		},
 	}
+}
+
+// refsOf names ids as an add's body does.
+func refsOf(ids []string) []zohoapi.RecordRef {
+	refs := make([]zohoapi.RecordRef, len(ids))
+	for i, id := range ids {
+		refs[i] = zohoapi.RecordRef{Id: id}
+	}
+	return refs
 }
 
 // TestGeneratedClientRequests sends each operation with the generated
@@ -188,7 +231,17 @@ func TestGeneratedClientRequests(t *testing.T) {
 				assert.Equal(t, []string{strings.Join(cc.ids, ",")}, got.URL.Query()["ids"])
 			}
 
-			t.Logf("sent %s %s?%s", got.Method, got.URL.Path, got.URL.RawQuery)
+			sent, err := io.ReadAll(got.Body)
+			require.NoError(t, err)
+			if cc.body == "" {
+				assert.Empty(t, sent, "no body")
+			} else {
+				assert.JSONEq(t, cc.body, string(sent))
+				assert.Equal(t, "application/json", got.Header.Get("Content-Type"))
+			}
+			got.Body = io.NopCloser(bytes.NewReader(sent))
+
+			t.Logf("sent %s %s?%s %s", got.Method, got.URL.Path, got.URL.RawQuery, sent)
 			vd := validator.ValidateRequest(got)
 			assert.Equal(t, cc.op, vd.Operation)
 			assert.True(t, vd.ListedServer, "a loopback host counts as the sandbox server")

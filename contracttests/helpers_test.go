@@ -15,7 +15,8 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 )
 
-// The eight operations of api/openapi.yaml: four reads and four removals.
+// The eleven operations of api/openapi.yaml: four reads, four removals and
+// the three adds that undo them.
 const (
 	opListUsersOfTerritory      = "listUsersOfTerritory"
 	opGetUserOfTerritory        = "getUserOfTerritory"
@@ -25,10 +26,14 @@ const (
 	opRemoveUsersFromTerritory  = "removeUsersFromTerritory"
 	opRemoveTerritoryFromUser   = "removeTerritoryFromUser"
 	opRemoveTerritoriesFromUser = "removeTerritoriesFromUser"
+	opAddUserToTerritory        = "addUserToTerritory"
+	opAddUsersToTerritory       = "addUsersToTerritory"
+	opAddTerritoriesToUser      = "addTerritoriesToUser"
 )
 
-// operations lists every operation, the reads first (the order live mode
-// calls them in: it reads the memberships before it removes them).
+// operations lists every operation, the reads first and the adds last (the
+// order live mode calls them in: it reads the memberships, removes them and
+// adds them back).
 var operations = []string{
 	opListUsersOfTerritory,
 	opGetUserOfTerritory,
@@ -38,6 +43,9 @@ var operations = []string{
 	opRemoveUsersFromTerritory,
 	opRemoveTerritoryFromUser,
 	opRemoveTerritoriesFromUser,
+	opAddUserToTerritory,
+	opAddUsersToTerritory,
+	opAddTerritoriesToUser,
 }
 
 // readOps are the operations that list or read memberships; their answers
@@ -46,14 +54,40 @@ var operations = []string{
 var (
 	readOps = map[string]bool{opListUsersOfTerritory: true, opGetUserOfTerritory: true, opListTerritoriesOfUser: true, opGetTerritoryOfUser: true}
 	listOps = map[string]bool{opListUsersOfTerritory: true, opListTerritoriesOfUser: true}
+	addOps  = map[string]bool{opAddUserToTerritory: true, opAddUsersToTerritory: true, opAddTerritoriesToUser: true}
 )
 
 // opMethod is the HTTP method of each operation.
 func opMethod(op string) string {
-	if readOps[op] {
+	switch {
+	case readOps[op]:
 		return http.MethodGet
+	case addOps[op]:
+		return http.MethodPut
 	}
 	return http.MethodDelete
+}
+
+// sampleBodies are valid request bodies of the operations that take one.
+var sampleBodies = map[string]string{
+	opAddUsersToTerritory:  `{"users":[{"id":"431581000000258001"},{"id":"431581000000258002"}]}`,
+	opAddTerritoriesToUser: `{"territories":[{"id":"5725767000000452115"}]}`,
+}
+
+// sampleRequest builds op's request on rawURL with header, carrying op's
+// sample body when it takes one.
+func sampleRequest(t *testing.T, op, rawURL string, header http.Header) *http.Request {
+	t.Helper()
+	c := contract.Case{Request: contract.CaseRequest{Method: opMethod(op), URL: rawURL, Body: json.RawMessage(sampleBodies[op])}}
+	for k := range header {
+		if c.Request.Headers == nil {
+			c.Request.Headers = map[string]string{}
+		}
+		c.Request.Headers[k] = header.Get(k)
+	}
+	req, err := c.HTTPRequest()
+	require.NoError(t, err)
+	return req
 }
 
 // readKey is the key of a read operation's array: "users" or "territories".
@@ -75,6 +109,9 @@ var samplePaths = map[string]string{
 	opRemoveUsersFromTerritory:  "/crm/v7/settings/territories/431581000000744113/users?ids=431581000000258001,431581000000258002",
 	opRemoveTerritoryFromUser:   "/crm/v7/Users/5725767000000583004/territories/5725767000002709047",
 	opRemoveTerritoriesFromUser: "/crm/v7/Users/5725767000000583004/territories?ids=5725767000000452115,5725767000000454003",
+	opAddUserToTerritory:        "/crm/v8/settings/territories/431581000000744113/users/431581000000258001",
+	opAddUsersToTerritory:       "/crm/v8/settings/territories/431581000000744113/users",
+	opAddTerritoriesToUser:      "/crm/v8/Users/5725767000000583004/territories",
 }
 
 // operationPatterns tell a request's operation from its method and path
@@ -94,6 +131,9 @@ var operationPatterns = []struct {
 	{http.MethodDelete, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users$`), opRemoveUsersFromTerritory},
 	{http.MethodDelete, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+/territories/[^/]+$`), opRemoveTerritoryFromUser},
 	{http.MethodDelete, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+/territories$`), opRemoveTerritoriesFromUser},
+	{http.MethodPut, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users/[^/]+$`), opAddUserToTerritory},
+	{http.MethodPut, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users$`), opAddUsersToTerritory},
+	{http.MethodPut, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+/territories$`), opAddTerritoriesToUser},
 }
 
 // operationOf returns the operationId of method on path, or "".

@@ -1,29 +1,34 @@
 package contracttests
 
-// Live mode sends the eight operations to a real Zoho CRM organisation with
-// the generated client and validates each real request and response with
-// both validators: first the four reads, then the four removals. It is
-// skipped unless every variable below is set:
+// Live mode sends the eleven operations to a real Zoho CRM organisation
+// with the generated client and validates each real request and response
+// with both validators: first the four reads, then the four removals, then
+// the three adds, which put the removed memberships back. It is skipped
+// unless every variable below is set:
 //
 //	ZOHO_LIVE=1                 opt in; the calls REALLY REMOVE memberships,
 //	                            so use a sandbox or developer org
 //	ZOHO_ACCESS_TOKEN           an access token with ZohoCRM.settings.territories.ALL
 //	                            and ZohoCRM.users.ALL (never printed)
 //	ZOHO_API_DOMAIN             the token reply's api_domain, e.g. https://sandbox.zohoapis.eu
-//	ZOHO_LIVE_TERRITORY_ID      territory for the reads of users, removeUserFromTerritory
-//	                            and removeTerritoryFromUser
+//	ZOHO_LIVE_TERRITORY_ID      territory for the reads of users, removeUserFromTerritory,
+//	                            removeTerritoryFromUser and addUserToTerritory
 //	ZOHO_LIVE_USER_ID           user for the reads of territories, removeUserFromTerritory,
-//	                            removeTerritoryFromUser and removeTerritoriesFromUser
-//	ZOHO_LIVE_USER_IDS          comma-separated users for removeUsersFromTerritory
-//	                            (from ZOHO_LIVE_TERRITORY_ID)
+//	                            removeTerritoryFromUser, removeTerritoriesFromUser,
+//	                            addUserToTerritory and addTerritoriesToUser
+//	ZOHO_LIVE_USER_IDS          comma-separated users for removeUsersFromTerritory and
+//	                            addUsersToTerritory (from and to ZOHO_LIVE_TERRITORY_ID)
 //	ZOHO_LIVE_TERRITORY_IDS     comma-separated territories for removeTerritoriesFromUser
+//	                            and addTerritoriesToUser
 //	ZOHO_LIVE_VERSION           optional API version, default v8
 //
 // Any documented answer passes, not only 200: the second call on the same
 // membership is answered with an error item, and a read of a membership
 // that is not there with 204, which are part of the contract too. The reads
-// ask for the first page only. The calls run in the order of `operations`;
-// re-add the memberships afterwards.
+// ask for the first page only. The calls run in the order of `operations`:
+// the adds at the end give back the memberships the removals took (an add of
+// a membership that is there already is DUPLICATE_DATA, which also passes);
+// check the org afterwards all the same.
 //
 // Example:
 //
@@ -148,7 +153,7 @@ func (r liveResult) report(token string) string {
 	return redact(fmt.Sprintf("%s: %d %s\n\trequest: %s\n\tresponse: %s", r.op, r.status, r.summary, describe(r.request), describe(r.response)), token)
 }
 
-// runLive sends the eight operations with the generated client through hc
+// runLive sends the eleven operations with the generated client through hc
 // and validates each request as sent and each response as received.
 func runLive(ctx context.Context, cfg liveConfig, hc *http.Client) []liveResult {
 	c, err := zohoapi.NewClient(cfg.apiDomain,
@@ -188,6 +193,15 @@ func runLive(ctx context.Context, cfg liveConfig, hc *http.Client) []liveResult 
 		{opRemoveTerritoriesFromUser, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
 			return c.RemoveTerritoriesFromUser(ctx, cfg.version, cfg.userID, &zohoapi.RemoveTerritoriesFromUserParams{Ids: strings.Join(cfg.territoryIDs, ",")}, capture)
 		}},
+		{opAddUserToTerritory, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.AddUserToTerritory(ctx, cfg.version, cfg.territoryID, cfg.userID, capture)
+		}},
+		{opAddUsersToTerritory, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.AddUsersToTerritory(ctx, cfg.version, cfg.territoryID, zohoapi.UsersToAdd{Users: refsOf(cfg.userIDs)}, capture)
+		}},
+		{opAddTerritoriesToUser, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.AddTerritoriesToUser(ctx, cfg.version, cfg.userID, zohoapi.TerritoriesToAdd{Territories: refsOf(cfg.territoryIDs)}, capture)
+		}},
 	}
 	results := make([]liveResult, 0, len(calls))
 	for _, call := range calls {
@@ -204,6 +218,15 @@ func liveCall(ctx context.Context, op string, call func(context.Context, zohoapi
 	// sent, Authorization included.
 	capture := func(ctx context.Context, req *http.Request) error {
 		sent = req.Clone(context.WithoutCancel(ctx))
+		if req.GetBody != nil {
+			// The clone shares the body the transport will read; the
+			// validators read a fresh copy.
+			body, err := req.GetBody()
+			if err != nil {
+				return err
+			}
+			sent.Body = body
+		}
 		return nil
 	}
 	resp, err := call(ctx, capture)

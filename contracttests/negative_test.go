@@ -30,6 +30,9 @@ const (
 	baseUsersPage        = "read_v8_au_list_users_of_territory_page1"  // listUsersOfTerritory, 200, page 1 of 2
 	baseTerritoryOfUser  = "read_v6_in_get_territory_of_user"          // getTerritoryOfUser, 200, no info
 	baseUsersEmpty       = "read_v4_developer_jp_list_users_of_territory_204"
+	baseAddUsers         = "success_v8_us_add_users_to_territory"                  // addUsersToTerritory, 200, body of two users
+	baseAddTerritories   = "success_v8_in_add_territories_to_user_lowercase_users" // addTerritoriesToUser, 200, lower-case users
+	baseAddUser          = "success_v7_eu_add_user_to_territory"                   // addUserToTerritory, 200, no body
 )
 
 // negativeCase is a mutated copy of a recorded case that the suite must
@@ -71,6 +74,24 @@ func negativeCases() []negativeCase {
 		return func(t *testing.T, c contract.Case) contract.Case {
 			return withBody(t, c, func(body map[string]any) { edit(t, body) })
 		}
+	}
+	// setReqBody replaces the request's body; "" sends none.
+	setReqBody := func(body string) func(*testing.T, contract.Case) contract.Case {
+		return func(t *testing.T, c contract.Case) contract.Case {
+			out := cloneCase(t, c)
+			out.Request.Body = json.RawMessage(body)
+			if body == "" {
+				out.Request.Body = nil
+			}
+			return out
+		}
+	}
+	refs := func(key string, n int) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = fmt.Sprintf(`{"id":"%d"}`, 5725767000000400000+i)
+		}
+		return fmt.Sprintf(`{%q:[%s]}`, key, strings.Join(parts, ","))
 	}
 	ids := func(n int) string {
 		parts := make([]string, n)
@@ -295,6 +316,48 @@ func negativeCases() []negativeCase {
 				out.Request.Headers = nil
 				return out
 			}},
+		// ---- requests: the adds' bodies ----
+		{name: "add_request_body_missing", base: baseAddUsers, request: true, caughtBy: byBoth,
+			mutate: setReqBody("")},
+		{name: "add_request_territories_body_missing", base: baseAddTerritories, request: true, caughtBy: byBoth,
+			mutate: setReqBody("")},
+		{name: "add_request_101_users", base: baseAddUsers, request: true, caughtBy: byBoth,
+			mutate: setReqBody(refs("users", 101))},
+		{name: "add_request_101_territories", base: baseAddTerritories, request: true, caughtBy: byBoth,
+			mutate: setReqBody(refs("territories", 101))},
+		{name: "add_request_empty_array", base: baseAddUsers, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"users":[]}`)},
+		{name: "add_request_item_without_id", base: baseAddUsers, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"users":[{"id":"431581000000258001"},{"name":"Patricia Boyle"}]}`)},
+		{name: "add_request_territory_without_id", base: baseAddTerritories, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{}]}`)},
+		{name: "add_request_id_not_digits", base: baseAddUsers, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"users":[{"id":"patricia"}]}`)},
+		{name: "add_request_territory_id_not_digits", base: baseAddTerritories, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"id":"5725767000000452115x"}]}`)},
+		{name: "add_request_id_number", base: baseAddTerritories, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"id":5725767000000452115}]}`)},
+		{name: "add_request_users_on_territories_operation", base: baseAddTerritories, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"users":[{"id":"5725767000000452115"}]}`)},
+		{name: "add_request_body_an_array", base: baseAddUsers, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`[{"id":"431581000000258001"}]`)},
+		{name: "add_request_put_single_territory_of_user", base: baseAddTerritories, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.in/crm/v8/users/5725767000000583004/territories/5725767000000452115")},
+
+		// ---- responses: the adds ----
+		{name: "add_envelope_territories_on_users_operation", base: baseAddUser, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["territories"] = b["users"]; delete(b, "users") })},
+		{name: "add_envelope_double_nested_like_zoho_oas", base: baseAddUser, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["users"] = []any{b["users"]} })},
+		{name: "add_success_item_without_id", base: baseAddTerritories, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { item(t, b, "territories", 1)["details"] = map[string]any{} })},
+		{name: "add_error_object_under_200", base: baseScopeMismatch, caughtBy: byBoth,
+			mutate: func(t *testing.T, c contract.Case) contract.Case {
+				out := setStatus(http.StatusOK, nil, "-")(t, c)
+				out.Request = caseByName(t, loadCases(t), baseAddUsers).Request
+				return out
+			}},
+
 		// libopenapi-validator only checks that the apiKey header is there;
 		// the `Zoho-oauthtoken ` prefix is checked by the AuthenticationFunc
 		// that internal/contract gives kin-openapi.

@@ -23,6 +23,9 @@ var okBodies = map[string]string{
 	opRemoveUsersFromTerritory:  `{"users":[{"code":"SUCCESS","details":{"id":"431581000000258001"},"message":"Given User Removed from the mentioned territory Successfully","status":"success"},{"code":"SUCCESS","details":{"id":"431581000000258002"},"message":"Given User Removed from the mentioned territory Successfully","status":"success"}]}`,
 	opRemoveTerritoryFromUser:   `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000002709047"},"message":"Territory removed from the user successfully","status":"success"}]}`,
 	opRemoveTerritoriesFromUser: `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000000452115"},"message":"Territory removed from the user successfully","status":"success"},{"code":"SUCCESS","details":{"id":"5725767000000454003"},"message":"Territory removed from the user successfully","status":"success"}]}`,
+	opAddUserToTerritory:        `{"users":[{"code":"SUCCESS","details":{"id":"431581000000258001"},"message":"Given User added to the mentioned territory Successfully","status":"success"}]}`,
+	opAddUsersToTerritory:       `{"users":[{"code":"SUCCESS","details":{"id":"431581000000258001"},"message":"Given User added to the mentioned territory Successfully","status":"success"},{"code":"SUCCESS","details":{"id":"431581000000258002"},"message":"Given User added to the mentioned territory Successfully","status":"success"}]}`,
+	opAddTerritoriesToUser:      `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000000452115"},"message":"Territory associated to the user successfully","status":"success"}]}`,
 }
 
 // lowerUsers spells a territories-of-a-user path as Zoho's SDKs send it.
@@ -35,8 +38,7 @@ func lowerUsers(path string) string {
 // verdicts.
 func checkRoute(t *testing.T, base, path, op string, listed bool) {
 	t.Helper()
-	req, err := contract.ParseURL(opMethod(op), base+path, http.Header{"Authorization": {"Zoho-oauthtoken test"}})
-	require.NoError(t, err)
+	req := sampleRequest(t, op, base+path, http.Header{"Authorization": {"Zoho-oauthtoken test"}})
 
 	vd := validator.ValidateRequest(req)
 	assert.Equalf(t, op, vd.Operation, "request %s", req.URL)

@@ -14,8 +14,10 @@ import (
 // Zoho's own examples, copied as published from the public repository
 // zoho/crm-oas (v8.0/territory_users/territory_users.yaml and
 // v8.0/users_territories/users_territories.yaml, every example of the
-// operations api/openapi.yaml describes), one case file each. If Zoho's
-// published shapes and ours part, a test fails here.
+// operations api/openapi.yaml describes; for the adds, the example files
+// under v8.0/*/operations/associate*/examples, the request bodies from
+// their request.md), one case file each. If Zoho's published shapes and
+// ours part, a test fails here.
 const (
 	zohoOASDir     = "testdata/zoho-oas"
 	zohoOASDefects = "testdata/zoho-oas-defects"
@@ -27,7 +29,7 @@ func TestZohoOASExamples(t *testing.T) {
 	t.Parallel()
 	cases, err := contract.ReadCases(zohoOASDir)
 	require.NoError(t, err)
-	require.Len(t, cases, 29, "every example of crm-oas's GET and DELETE operations but the two defects")
+	require.Len(t, cases, 40, "every example of crm-oas's GET, DELETE and PUT operations but the three defects")
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
@@ -36,6 +38,13 @@ func TestZohoOASExamples(t *testing.T) {
 			require.NoError(t, err)
 			assert.True(t, vd.OK(), "%s: %s", c.Name, describe(vd))
 			assert.Equal(t, expectedOperation(t, c.Request.Method, c.Request.URL), vd.Operation)
+			if len(c.Request.Body) > 0 {
+				// Zoho's request examples of the adds fit the spec too.
+				req, err := c.HTTPRequest()
+				require.NoError(t, err)
+				vd := validator.ValidateRequest(req)
+				assert.True(t, vd.OK(), "%s: request: %s", c.Name, describe(vd))
+			}
 		})
 	}
 }
@@ -48,7 +57,7 @@ func TestZohoOASDefects(t *testing.T) {
 	t.Parallel()
 	cases, err := contract.ReadCases(zohoOASDefects)
 	require.NoError(t, err)
-	require.Len(t, cases, 2)
+	require.Len(t, cases, 3)
 	for _, c := range cases {
 		assert.Contains(t, c.Description, "defect", c.Name)
 		vd, err := validator.Validate(c)

@@ -121,6 +121,8 @@ func TestMessagesMatchSpec(t *testing.T) {
 		msgUserNotAMember, msgInvalidUserID, msgUserDeleted, msgNotAllowed, msgInvalidTerritories, msgOrgTerritory,
 		msgNotLinked, msgTerritoryManager, msgRequestMethod, msgParamMissing, msgTooManyIDs, msgScopeMismatch,
 		msgAuthFailure, msgInvalidToken, msgURLPattern, msgTooManyRequests, msgInternalError, msgInvalidUserOrTerritory,
+		msgUserAdded, msgTerritoryAdded, msgUserExists, msgTerritoryExists, msgTerritoryUserLimit, msgAddDeletedUser,
+		msgNotAllowedToAdd, msgMandatoryNotFound,
 	} {
 		assert.True(t, slices.Contains(inSpec, m), "message %q is not among the spec's examples", m)
 	}

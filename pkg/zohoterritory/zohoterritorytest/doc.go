@@ -25,6 +25,23 @@
 //     `Reporting_To` is null at the root (the default territory), its
 //     `Manager` null when it has none ([WithManagerNameKey] chooses the
 //     manager's name key).
+//   - PUT settings/territories/{territory_id}/users/{user_id} (no body),
+//     settings/territories/{territory_id}/users with `{"users":[{"id":...}]}`
+//     and Users/{user_id}/territories with `{"territories":[{"id":...}]}`
+//     (1 to 100 records): the adds, the way back from a removal, answered
+//     in the same envelopes. One item per record, in the body's order, each
+//     worked through against the state as it stands: a record already
+//     there is DUPLICATE_DATA (so a record named twice is added once, its
+//     later mentions duplicates), an unknown one INVALID_DATA, a deleted or
+//     inactive user INVALID_DATA with `owner_status`, a record without an
+//     id MANDATORY_NOT_FOUND, each named by `json_path` (`$.users[2].id`;
+//     the single-user form by `resource_path_index` 4);
+//     [WithTerritoryUserLimit] adds LIMIT_EXCEEDED. A body that is missing
+//     or has no or an empty array is a 400 MANDATORY_NOT_FOUND error
+//     object, one that is not JSON INVALID_DATA, more than 100 records
+//     LIMIT_EXCEEDED; an unknown territory in the path, or an unknown or
+//     deleted user, is an error object as for the removals, and adding to
+//     the caller's own territories is 403 NOT_ALLOWED.
 //
 // and POST /oauth/v2/token with the refresh-token grant, whose `api_domain`
 // is the server as the client reached it.
@@ -34,7 +51,8 @@
 // checked for its URL (404 INVALID_URL_PATTERN), version (400
 // API_NOT_SUPPORTED), method (400 INVALID_REQUEST_METHOD), token (401
 // AUTHENTICATION_FAILURE, INVALID_TOKEN), scopes (401 OAUTH_SCOPE_MISMATCH;
-// the reads take a READ or an ALL scope, as the spec's security says), the
+// the reads take a READ or an ALL scope, the adds ALL scopes, or for a
+// user's territories UPDATE ones, as the spec's security says), the
 // org (403 TERRITORY_NOT_ENABLED, TERRITORY_DISABLED, NO_PERMISSION, from
 // the seed) and parameters (400 REQUIRED_PARAM_MISSING; INVALID_DATA over
 // 100 ids, over 500 characters of the users' `ids` or 2,000 of the

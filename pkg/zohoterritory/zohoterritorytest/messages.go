@@ -36,7 +36,19 @@ const (
 	msgPermissionDenied   = "permission denied"
 	msgIDsTooLong         = "Maximum length of ids exceeded"
 	msgIDsMalformed       = "The value of ids is invalid"
+	// The adds, as Zoho's OpenAPI files (zoho/crm-oas v8.0) word them.
+	msgUserAdded          = "Given User added to the mentioned territory Successfully"
+	msgTerritoryAdded     = "Territory associated to the user successfully"
+	msgUserExists         = "Given user id already exists for that record"
+	msgTerritoryExists    = "Territory already associated with the user"
+	msgTerritoryUserLimit = "Maximum Users Limit reached for a territory"
+	msgAddDeletedUser     = "The user to whom you are trying to update is deleted."
+	msgNotAllowedToAdd    = "Logged in user can't update their territories"
+	msgMandatoryNotFound  = "required field not found"
 	// Not among the spec's examples; Zoho's wording is unverified.
+	msgBodyNotJSON        = "the request body is not a valid JSON object"
+	msgInvalidDataType    = "invalid data"
+	msgTooManyRecords     = "Maximum number of records exceeded"
 	msgAPINotSupported    = "The requested API version is not supported"
 	msgUnavailable        = "Service Unavailable"
 	msgInvalidParamFormat = "The value of %s is invalid"
@@ -46,6 +58,11 @@ const (
 // are dropped (stricter than deduplicating first, so a client that sends
 // too many fails here as it might at Zoho).
 const maxIDs = 100
+
+// maxAddRecords is the most records one add body may name, as Zoho's pages
+// and api/openapi.yaml say (Zoho's OpenAPI file for the territories of a
+// user says 200).
+const maxAddRecords = 100
 
 // The most characters of `ids`, as Zoho's OpenAPI files cap them.
 const (
@@ -89,10 +106,13 @@ type item struct {
 // itemDetails is what an item says about its id: `{"id": ...}`, the place
 // in the request (`api_name` and `json_path`, as Zoho's examples give an
 // unknown territory), `resource_path_index` for a URL error in the
-// envelope, or `{}` when nothing is named.
+// envelope, or `{}` when nothing is named; an add's items may also give
+// the user's `owner_status` or the territory's user `limit`.
 type itemDetails struct {
 	ID                string `json:"id,omitempty"`
 	APIName           string `json:"api_name,omitempty"`
 	JSONPath          string `json:"json_path,omitempty"`
 	ResourcePathIndex *int   `json:"resource_path_index,omitempty"`
+	OwnerStatus       string `json:"owner_status,omitempty"`
+	Limit             int    `json:"limit,omitempty"`
 }

@@ -220,7 +220,7 @@ func TestReadOrderOfChecks(t *testing.T) {
 		{"unknown URL", http.MethodGet, srv.URL() + "/crm/v8/Users/" + dev + "/territory", "", 404, topError("INVALID_URL_PATTERN", msgURLPattern, "")},
 		{"version before token", http.MethodGet, territoriesURL(srv, "v1", "users", dev, "", "per_page=0"), "", 400,
 			topError("API_NOT_SUPPORTED", msgAPINotSupported, `{"supported_version":"v8"}`)},
-		{"method before token", http.MethodPut, territoriesURL(srv, "v8", "users", dev, "", "per_page=0"), "", 400, topError("INVALID_REQUEST_METHOD", msgRequestMethod, "")},
+		{"method before token", http.MethodPatch, territoriesURL(srv, "v8", "users", dev, "", "per_page=0"), "", 400, topError("INVALID_REQUEST_METHOD", msgRequestMethod, "")},
 		{"POST on a list", http.MethodPost, usersURL(srv, "v8", na, "", ""), srv.AccessToken(), 400, topError("INVALID_REQUEST_METHOD", msgRequestMethod, "")},
 		{"PATCH on a read by id", http.MethodPatch, usersURL(srv, "v8", na, dev, ""), srv.AccessToken(), 400, topError("INVALID_REQUEST_METHOD", msgRequestMethod, "")},
 		{"token before paging", http.MethodGet, usersURL(srv, "v8", na, "", "per_page=0"), "", 401, topError("AUTHENTICATION_FAILURE", msgAuthFailure, "")},

@@ -8,7 +8,7 @@ import (
 
 // operation names the path a request is for: a membership seen from the
 // territory or from the user. Each is read with GET and changed with
-// DELETE (and, for adds, PUT).
+// DELETE, and added to with PUT.
 type operation int
 
 const (
@@ -69,8 +69,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, e.status, e)
 		return
 	}
-	if r.Method == http.MethodGet {
+	switch r.Method {
+	case http.MethodGet:
 		s.serveRead(w, r, rt)
+		return
+	case http.MethodPut:
+		s.serveAdd(w, r, rt)
 		return
 	}
 	ids, at := []string{rt.single}, map[string]int{rt.single: 0}
@@ -107,7 +111,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 }
 
 // precheck answers, in this order: an unsupported version, a method other
-// than GET (the reads) and DELETE (the removals), a missing or malformed
+// than GET (the reads), DELETE (the removals) and PUT (the adds, on the
+// three URLs that have one), a missing or malformed
 // Authorization header, an unknown or expired token, a token without the
 // operation's scopes, and then the org's 403s: territory management off
 // (the seed's territory_feature) or a caller without the permission
@@ -117,7 +122,7 @@ func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 		return newError(http.StatusBadRequest, "API_NOT_SUPPORTED", msgAPINotSupported,
 			map[string]any{"supported_version": latestVersion}), true
 	}
-	if r.Method != http.MethodDelete && r.Method != http.MethodGet {
+	if !methodAllowed(r.Method, rt) {
 		return newError(http.StatusBadRequest, "INVALID_REQUEST_METHOD", msgRequestMethod, nil), true
 	}
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Zoho-oauthtoken ")
@@ -132,7 +137,7 @@ func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 	if !live {
 		return newError(http.StatusUnauthorized, "INVALID_TOKEN", msgInvalidToken, nil), true
 	}
-	if !allowed(rt.op, r.Method == http.MethodGet, ts.scopes) {
+	if !allowed(rt.op, r.Method, ts.scopes) {
 		return newError(http.StatusUnauthorized, "OAUTH_SCOPE_MISMATCH", msgScopeMismatch, nil), true
 	}
 	switch s.feature {
@@ -147,14 +152,33 @@ func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 	return apiError{}, false
 }
 
+// methodAllowed reports whether the URL has an operation for method: GET
+// and DELETE everywhere, PUT on a territory's users (both forms) and on a
+// user's territories (the bulk form only, as Zoho documents no other).
+func methodAllowed(method string, rt crmRoute) bool {
+	switch method {
+	case http.MethodGet, http.MethodDelete:
+		return true
+	case http.MethodPut:
+		return rt.op == opTerritoryUsers || rt.bulk
+	}
+	return false
+}
+
 // allowed applies each operation's scope rule, as api/openapi.yaml's
 // security says. Zoho spells the last part of a scope ALL or All, so it is
 // compared without case.
-func allowed(op operation, read bool, scopes []string) bool {
+func allowed(op operation, method string, scopes []string) bool {
 	has := func(want string) bool {
 		return slices.ContainsFunc(scopes, func(sc string) bool { return normalizeScope(sc) == want })
 	}
+	read := method == http.MethodGet
 	switch {
+	case method == http.MethodPut && op == opTerritoryUsers:
+		return has(ScopeTerritoriesAll) && has(ScopeUsersAll)
+	case method == http.MethodPut:
+		return (has(ScopeUsersAll) || has(ScopeUsersUpdate)) &&
+			(has(ScopeTerritoriesAll) || has(ScopeTerritoriesUpdate))
 	case read && op == opTerritoryUsers:
 		return has(ScopeUsersRead) || has(ScopeUsersAll)
 	case read:

@@ -132,21 +132,25 @@ func (c OAuthClient) LogValue() slog.Value {
 }
 
 // Scopes Zoho defines for the operations the sandbox serves. The removals
-// need an ALL or DELETE scope; the reads accept a READ or an ALL scope.
+// need an ALL or DELETE scope; the reads accept a READ or an ALL scope;
+// the adds need ALL scopes, and adding territories to a user also takes
+// the UPDATE ones.
 const (
 	ScopeTerritoriesAll    = "ZohoCRM.settings.territories.ALL"
 	ScopeTerritoriesDelete = "ZohoCRM.settings.territories.DELETE"
 	ScopeTerritoriesRead   = "ZohoCRM.settings.territories.READ"
+	ScopeTerritoriesUpdate = "ZohoCRM.settings.territories.UPDATE"
 	ScopeUsersAll          = "ZohoCRM.users.ALL"
 	ScopeUsersDelete       = "ZohoCRM.users.DELETE"
 	ScopeUsersRead         = "ZohoCRM.users.READ"
+	ScopeUsersUpdate       = "ZohoCRM.users.UPDATE"
 )
 
 // AllScopes returns every scope the sandbox knows, as [Server.AccessToken]
 // and the generated OAuth client have them.
 func AllScopes() []string {
 	return []string{ScopeTerritoriesAll, ScopeTerritoriesDelete, ScopeUsersAll, ScopeUsersDelete,
-		ScopeTerritoriesRead, ScopeUsersRead}
+		ScopeTerritoriesRead, ScopeUsersRead, ScopeTerritoriesUpdate, ScopeUsersUpdate}
 }
 
 // DefaultSeed returns the small org a [Server] starts with when no seed is

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -64,6 +65,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.begin()()
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	api := r.URL.Path != tokenPath
+	if api && r.Method == http.MethodPut {
+		// An add's body is read whole before anything else, so that the
+		// work a fault lets happen after the client gave up (FaultHang)
+		// still has it.
+		r.Body = bufferBody(r.Body)
+	}
 	checked := s.contract != nil && api
 	var reqFinding error
 	if checked {
@@ -160,6 +167,30 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.violations = append(s.violations, respFinding.Error())
 	}
 }
+
+// bufferedBody is a request body read into memory. A read that failed (a
+// body over maxBodyBytes, a client gone) ends with that error instead of
+// io.EOF, so the handler still sees the failure.
+type bufferedBody struct {
+	r   *bytes.Reader
+	err error
+}
+
+func bufferBody(body io.ReadCloser) io.ReadCloser {
+	b, err := io.ReadAll(body)
+	_ = body.Close()
+	return &bufferedBody{r: bytes.NewReader(b), err: err}
+}
+
+func (b *bufferedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.EOF && b.err != nil {
+		err = b.err
+	}
+	return n, err
+}
+
+func (b *bufferedBody) Close() error { return nil }
 
 // admit counts a CRM API request in, and admits it unless the concurrency
 // limit is reached; done counts it out.

@@ -122,7 +122,10 @@ type config struct {
 	// concurrencyLimit is the most CRM API requests served at once; 0
 	// for no limit.
 	concurrencyLimit int
-	hooks            Hooks
+	// territoryUserLimit is the most users a territory may hold; 0 for
+	// no limit.
+	territoryUserLimit int
+	hooks              Hooks
 }
 
 // Option configures a [Server]. An option returns an error for a bad value,
@@ -154,6 +157,22 @@ func WithConcurrencyLimit(n int) Option {
 			return fmt.Errorf("zohoterritorytest: concurrency limit %d: must be at least 1", n)
 		}
 		c.concurrencyLimit = n
+		return nil
+	}
+}
+
+// WithTerritoryUserLimit makes every territory hold at most n users,
+// managers included: an add that would go past it is the error item
+// LIMIT_EXCEEDED "Maximum Users Limit reached for a territory" with
+// `details.limit` n, as in Zoho's OpenAPI example (whose limit is 100), and
+// changes nothing for that user. Territories seeded with more members keep
+// them. The default is no limit.
+func WithTerritoryUserLimit(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("zohoterritorytest: territory user limit %d: must be at least 1", n)
+		}
+		c.territoryUserLimit = n
 		return nil
 	}
 }
@@ -415,7 +434,8 @@ func NewServer(opts ...Option) (*Server, error) {
 // request (100 ids of 19 digits) is under 3 kB.
 const maxHeaderBytes = 64 << 10
 
-// maxBodyBytes bounds a request's body: only the token endpoint reads one.
+// maxBodyBytes bounds a request's body: the token endpoint and the adds
+// read one (100 records of 19 digits are under 4 kB).
 const maxBodyBytes = 1 << 20
 
 // URL returns the server's base URL, such as "http://127.0.0.1:41234",

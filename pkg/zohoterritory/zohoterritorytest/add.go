@@ -1,0 +1,266 @@
+package zohoterritorytest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// The adds mirror the removals: a request-level problem (the body, an
+// unknown territory or user in the path, the caller's own territories) is
+// one error object and changes nothing; otherwise every record of the body
+// gets one item, in the body's order, and the status is 200, 207 or 400 as
+// for a removal. Items are worked through in order against the state as it
+// stands, so a record named twice is added by its first mention and the
+// later ones are DUPLICATE_DATA, as a second call would be.
+
+// bodyRef is one record of an add's body, as far as it could be read: id is
+// "" when the record has no string `id`, and named tells a missing id from
+// one that is not a string.
+type bodyRef struct {
+	id    string
+	named bool
+}
+
+// serveAdd answers the PUTs: addUserToTerritory (no body),
+// addUsersToTerritory and addTerritoriesToUser.
+func (s *Server) serveAdd(w http.ResponseWriter, r *http.Request, rt crmRoute) {
+	key := "users"
+	if rt.op == opUserTerritories {
+		key = "territories"
+	}
+	var refs []bodyRef
+	if rt.bulk {
+		var e *apiError
+		if refs, e = readRefs(r.Body, key); e != nil {
+			writeJSON(w, e.status, e)
+			return
+		}
+	}
+
+	s.mu.Lock()
+	var items []item
+	var e *apiError
+	switch {
+	case rt.op == opTerritoryUsers && rt.bulk:
+		items, e = s.addUsersLocked(rt.owner, refs)
+	case rt.op == opTerritoryUsers:
+		items, e = s.addUserLocked(rt.owner, rt.single)
+	default:
+		items, e = s.addTerritoriesLocked(rt.owner, refs)
+	}
+	s.mu.Unlock()
+	if e != nil {
+		writeJSON(w, e.status, e)
+		return
+	}
+	writeJSON(w, envelopeStatus(items), map[string][]item{key: items})
+}
+
+// readRefs reads an add's body, `{"users": [{"id": "..."}, ...]}` (key is
+// `users` or `territories`). An empty body, or one without the array or with
+// an empty one, is 400 MANDATORY_NOT_FOUND naming the array (Zoho-wide, as
+// api/openapi.yaml's UsersMissing shows it); a body that is not a JSON
+// object, or whose array is not one, is INVALID_DATA (wording unverified);
+// more than 100 records is LIMIT_EXCEEDED with `details.limit` (unverified:
+// Zoho documents the cap, not its answer). A record that is not an object or
+// has no `id` is read as a record without an id, answered by its own item.
+func readRefs(body io.Reader, key string) ([]bodyRef, *apiError) {
+	b, err := io.ReadAll(body) // bounded by serveHTTP's MaxBytesReader
+	if err != nil {
+		e := newError(http.StatusBadRequest, "INVALID_DATA", msgBodyNotJSON, nil)
+		return nil, &e
+	}
+	missing := func() *apiError {
+		e := newError(http.StatusBadRequest, "MANDATORY_NOT_FOUND", msgMandatoryNotFound, map[string]any{"api_name": key})
+		return &e
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, missing()
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil || obj == nil {
+		e := newError(http.StatusBadRequest, "INVALID_DATA", msgBodyNotJSON, nil)
+		return nil, &e
+	}
+	raw, ok := obj[key]
+	if !ok || string(raw) == "null" {
+		return nil, missing()
+	}
+	var records []json.RawMessage
+	if err := json.Unmarshal(raw, &records); err != nil {
+		e := newError(http.StatusBadRequest, "INVALID_DATA", msgInvalidDataType,
+			map[string]any{"api_name": key, "expected_data_type": "jsonarray"})
+		return nil, &e
+	}
+	switch {
+	case len(records) == 0:
+		return nil, missing()
+	case len(records) > maxAddRecords:
+		e := newError(http.StatusBadRequest, "LIMIT_EXCEEDED", msgTooManyRecords,
+			map[string]any{"api_name": key, "limit": maxAddRecords})
+		return nil, &e
+	}
+	refs := make([]bodyRef, len(records))
+	for i, rec := range records {
+		var fields map[string]json.RawMessage
+		if json.Unmarshal(rec, &fields) != nil {
+			continue
+		}
+		idRaw, ok := fields["id"]
+		if !ok || string(idRaw) == "null" {
+			continue
+		}
+		refs[i].named = true
+		_ = json.Unmarshal(idRaw, &refs[i].id) // not a string: id stays ""
+	}
+	return refs, nil
+}
+
+// addItem is an error item of an add naming its record by its place in the
+// body (`api_name` id and `json_path`), as Zoho's examples do, or saying
+// nothing of it under [WithAnonymousErrorItems].
+func (s *Server) addItem(code, key string, place int, message string) item {
+	var details itemDetails
+	if !s.cfg.anonymousItems {
+		details.APIName, details.JSONPath = "id", fmt.Sprintf("$.%s[%d].id", key, place)
+	}
+	return item{Code: code, Details: details, Message: message, Status: "error"}
+}
+
+// missingID is the item of a record without an `id`.
+func (s *Server) missingID(key string, place int) item {
+	return s.addItem("MANDATORY_NOT_FOUND", key, place, msgMandatoryNotFound)
+}
+
+// full reports whether t holds as many users as [WithTerritoryUserLimit]
+// allows.
+func (s *Server) full(t *territoryState) bool {
+	return s.cfg.territoryUserLimit > 0 && len(t.members) >= s.cfg.territoryUserLimit
+}
+
+// limitItem is the LIMIT_EXCEEDED item of a full territory; place < 0 for
+// the single form, which names nothing but the limit (Zoho's example).
+func (s *Server) limitItem(key string, place int) item {
+	it := item{Code: "LIMIT_EXCEEDED", Message: msgTerritoryUserLimit, Status: "error"}
+	if place >= 0 {
+		it = s.addItem(it.Code, key, place, it.Message)
+	}
+	it.Details.Limit = s.cfg.territoryUserLimit
+	return it
+}
+
+// unknownTerritoryInPath is the error object for an unknown territory in an
+// add's path, as the removal of one user gives it.
+func unknownTerritoryInPath() *apiError {
+	e := newError(http.StatusBadRequest, "INVALID_DATA", msgInvalidTerritoryID, map[string]any{"resource_path_index": 2})
+	return &e
+}
+
+// addUsersLocked adds the users of the body to a territory.
+func (s *Server) addUsersLocked(territoryID string, refs []bodyRef) ([]item, *apiError) {
+	t, ok := s.territories[territoryID]
+	if !ok {
+		return nil, unknownTerritoryInPath()
+	}
+	items := make([]item, 0, len(refs))
+	for i, ref := range refs {
+		u, known := s.users[ref.id]
+		switch {
+		case !ref.named:
+			items = append(items, s.missingID("users", i))
+		case !known:
+			items = append(items, s.addItem("INVALID_DATA", "users", i, msgGivenUserIDInvalid))
+		case u.Status != StatusActive:
+			it := s.addItem("INVALID_DATA", "users", i, msgAddDeletedUser)
+			if !s.cfg.anonymousItems {
+				it.Details.OwnerStatus = string(u.Status)
+			}
+			items = append(items, it)
+		case t.members[ref.id]:
+			items = append(items, s.addItem("DUPLICATE_DATA", "users", i, msgUserExists))
+		case s.full(t):
+			items = append(items, s.limitItem("users", i))
+		default:
+			t.members[ref.id] = true
+			items = append(items, s.success(ref.id, msgUserAdded))
+		}
+	}
+	return items, nil
+}
+
+// addUserLocked adds the user of the path to a territory. An unknown user is
+// a top-level error, as for the removal of one user; the other failures are
+// the envelope's one item, naming the user by `resource_path_index` 4 as
+// Zoho's DUPLICATE_DATA example does.
+func (s *Server) addUserLocked(territoryID, userID string) ([]item, *apiError) {
+	t, ok := s.territories[territoryID]
+	if !ok {
+		return nil, unknownTerritoryInPath()
+	}
+	u, known := s.users[userID]
+	if !known {
+		e := newError(http.StatusBadRequest, "INVALID_DATA", msgIDInvalid, map[string]any{"resource_path_index": 4})
+		return nil, &e
+	}
+	byPath := func(code, message string) item {
+		it := item{Code: code, Message: message, Status: "error"}
+		if !s.cfg.anonymousItems {
+			it.Details.ResourcePathIndex = pathIndex(4)
+		}
+		return it
+	}
+	switch {
+	case u.Status != StatusActive:
+		it := byPath("INVALID_DATA", msgAddDeletedUser)
+		if !s.cfg.anonymousItems {
+			it.Details.OwnerStatus = string(u.Status)
+		}
+		return []item{it}, nil
+	case t.members[userID]:
+		return []item{byPath("DUPLICATE_DATA", msgUserExists)}, nil
+	case s.full(t):
+		return []item{s.limitItem("users", -1)}, nil
+	}
+	t.members[userID] = true
+	return []item{s.success(userID, msgUserAdded)}, nil
+}
+
+// addTerritoriesLocked adds the territories of the body to a user. The user
+// is checked as by the removals (unknown, not active), except that the
+// caller's own territories are Zoho's 403 NOT_ALLOWED of its OpenAPI file
+// rather than the removals' 400.
+func (s *Server) addTerritoriesLocked(userID string, refs []bodyRef) ([]item, *apiError) {
+	u, ok := s.users[userID]
+	switch {
+	case !ok:
+		e := newError(http.StatusBadRequest, "INVALID_DATA", msgInvalidUserID, map[string]any{"resource_path_index": 1})
+		return nil, &e
+	case u.Status != StatusActive:
+		e := newError(http.StatusBadRequest, "INVALID_DATA", msgUserDeleted, map[string]any{"owner_status": string(u.Status)})
+		return nil, &e
+	case userID == s.caller:
+		e := newError(http.StatusForbidden, "NOT_ALLOWED", msgNotAllowedToAdd, nil)
+		return nil, &e
+	}
+	items := make([]item, 0, len(refs))
+	for i, ref := range refs {
+		t, known := s.territories[ref.id]
+		switch {
+		case !ref.named:
+			items = append(items, s.missingID("territories", i))
+		case !known:
+			items = append(items, s.addItem("INVALID_DATA", "territories", i, msgInvalidTerritoryID))
+		case t.members[userID]:
+			items = append(items, s.addItem("DUPLICATE_DATA", "territories", i, msgTerritoryExists))
+		case s.full(t):
+			items = append(items, s.limitItem("territories", i))
+		default:
+			t.members[userID] = true
+			items = append(items, s.success(ref.id, msgTerritoryAdded))
+		}
+	}
+	return items, nil
+}
