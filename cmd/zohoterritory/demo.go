@@ -47,8 +47,7 @@ func runDemo(ctx context.Context, a *app) error {
 	env := map[string]string{"ZOHO_API_DOMAIN": srv.URL(), "ZOHO_ACCESS_TOKEN": srv.AccessToken()}
 	w := a.io.Out
 	fmt.Fprintf(w, "The sandbox, an in-memory Zoho CRM, runs at %s. Its org:\n", srv.URL())
-	fmt.Fprintln(w, "  Acme Org (the default territory) > North America (managed by Ben) > West Coast (managed by Chloe)")
-	fmt.Fprintln(w, "  Acme Org > Europe (managed by Eve)")
+	fmt.Fprintln(w, "  Acme Org (the default territory) > North America (Ben manages it) > West Coast (Chloe), and > Europe (Eve)")
 	fmt.Fprintln(w, "  Ben ...002, Chloe ...003, Dev ...004; North America ...452002, West Coast ...452004")
 
 	dir, err := os.MkdirTemp("", "zohoterritory-demo")
@@ -87,7 +86,7 @@ func runDemo(ctx context.Context, a *app) error {
 	step("Resume settles it from the journal: the lost attempt had removed Dev, so Zoho's \"not a member\" now means removed.",
 		"resume", "west-coast.jsonl")
 	step("Offboarded the wrong person? Restore adds back every territory the journal shows removed.",
-		"restore", "offboard-chloe.jsonl")
+		"restore", "offboard-chloe.jsonl", "--journal", "restore-chloe.jsonl")
 
 	fmt.Fprintln(w, "\nExit status: 0 done; 1 bad input or configuration (nothing sent); 2 some ids not removed or unknown;")
 	fmt.Fprintln(w, "4 credentials refused or a scope missing; 130 interrupted. `zohoterritory help` has the rest.")
@@ -95,13 +94,17 @@ func runDemo(ctx context.Context, a *app) error {
 }
 
 // prefixed shows a command's stderr inside the demo's transcript, with
-// hide (the journals' directory) left out of paths.
+// hide (the journals' directory) left out of paths, and without the line
+// naming the journal, which the transcript's command shows.
 type prefixed struct {
 	w    io.Writer
 	hide string
 }
 
 func (p prefixed) Write(b []byte) (int, error) {
+	if strings.HasPrefix(string(b), "zohoterritory: writing the journal to ") {
+		return len(b), nil
+	}
 	if _, err := fmt.Fprintf(p.w, "stderr: %s", strings.ReplaceAll(string(b), p.hide, "")); err != nil {
 		return 0, err
 	}

@@ -10,7 +10,8 @@ import (
 
 // TestDemo: the demo runs the tool's own commands against the sandbox and
 // shows, in one screen, a refused id, an offboarding with --all, a fault
-// survived by running again, and the exit statuses.
+// whose lost answer resume settles, a restore from a journal, and the exit
+// statuses.
 func TestDemo(t *testing.T) {
 	t.Parallel()
 	out := runCLI(t, nil, "", "demo")
@@ -18,7 +19,7 @@ func TestDemo(t *testing.T) {
 	assert.Empty(t, out.stderr)
 	golden(t, "demo", out.stdout)
 	assert.LessOrEqual(t, strings.Count(out.stdout, "\n"), 50, "one screen")
-	for _, s := range []string{"failed   manager", "skipped  default_territory", "unknown", "absent", "(exit 2)", "(exit 0)"} {
+	for _, s := range []string{"failed   manager", "skipped  default_territory", "unknown", "removed by an earlier attempt", "added", "(exit 2)", "(exit 0)"} {
 		assert.Contains(t, out.stdout, s)
 	}
 }
