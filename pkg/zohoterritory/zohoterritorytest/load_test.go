@@ -1,6 +1,7 @@
 package zohoterritorytest
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -42,52 +43,106 @@ func loadOrg() (Seed, string) {
 	return seed, token
 }
 
+// loadReq is one request of the load test's mix.
+type loadReq struct {
+	method, target, body string
+	auth                 bool
+}
+
 // loadRequest is one request of the mix: removals (bulk and single, of
-// members, non-members, managers and the default territory), reads, and
-// bad input (ids that are not ids, too many ids, no token, an unknown
-// version or path).
-func loadRequest(r *rand.Rand) (method, target string, auth bool) {
-	ids := func(n, max int) string {
+// members, non-members, managers and the default territory) from
+// territories 1 to 200, adds (bulk and single, of members already, new
+// members and unknown ids) to territories 201 to 300, reads, and bad input
+// (ids that are not ids, too many ids, an add without its body, no token,
+// an unknown version or path). Removals and adds touch different
+// territories, so that the final state does not depend on the order:
+// removals commute, and so do adds.
+func loadRequest(r *rand.Rand) loadReq {
+	ids := func(n, from, to int) []string {
 		s := make([]string, n)
 		for i := range s {
-			s[i] = fmt.Sprint(1 + r.IntN(max))
+			s[i] = fmt.Sprint(from + r.IntN(to-from+1))
 		}
-		return strings.Join(s, ",")
+		return s
 	}
-	u, t := 1+r.IntN(200), 1+r.IntN(300)
+	refs := func(key string, ids []string) string {
+		s := make([]string, len(ids))
+		for i, id := range ids {
+			s[i] = `{"id":"` + id + `"}`
+		}
+		return `{"` + key + `":[` + strings.Join(s, ",") + `]}`
+	}
+	u, t, added := 1+r.IntN(200), 1+r.IntN(200), 201+r.IntN(100)
+	req := func(method, target string) loadReq { return loadReq{method: method, target: target, auth: true} }
 	switch k := r.IntN(100); {
-	case k < 25:
-		return "DELETE", fmt.Sprintf("/crm/v8/Users/%d/territories?ids=%s", u, ids(1+r.IntN(100), 300)), true
-	case k < 40:
-		return "DELETE", fmt.Sprintf("/crm/v7/settings/territories/%d/users?ids=%s", t, ids(1+r.IntN(40), 200)), true
-	case k < 45:
-		return "DELETE", fmt.Sprintf("/crm/v8/Users/%d/territories/%d", u, t), true
-	case k < 50:
-		return "DELETE", fmt.Sprintf("/crm/v8/settings/territories/%d/users/%d", t, u), true
-	case k < 65:
-		return "GET", fmt.Sprintf("/crm/v8/Users/%d/territories?page=%d&per_page=%d", u, 1+r.IntN(3), 1+r.IntN(200)), true
-	case k < 80:
-		return "GET", fmt.Sprintf("/crm/v8/settings/territories/%d/users", t), true
-	case k < 85:
-		return "GET", fmt.Sprintf("/crm/v8/Users/%d/territories/%d", u, t), true
+	case k < 22:
+		return req("DELETE", fmt.Sprintf("/crm/v8/Users/%d/territories?ids=%s", u, strings.Join(ids(1+r.IntN(100), 1, 200), ",")))
+	case k < 35:
+		return req("DELETE", fmt.Sprintf("/crm/v7/settings/territories/%d/users?ids=%s", t, strings.Join(ids(1+r.IntN(40), 1, 200), ",")))
+	case k < 39:
+		return req("DELETE", fmt.Sprintf("/crm/v8/Users/%d/territories/%d", u, t))
+	case k < 43:
+		return req("DELETE", fmt.Sprintf("/crm/v8/settings/territories/%d/users/%d", t, u))
+	case k < 51:
+		q := req("PUT", fmt.Sprintf("/crm/v8/settings/territories/%d/users", added))
+		q.body = refs("users", ids(1+r.IntN(40), 1, 220))
+		return q
+	case k < 57:
+		q := req("PUT", fmt.Sprintf("/crm/v8/users/%d/territories", u))
+		q.body = refs("territories", ids(1+r.IntN(60), 201, 320))
+		return q
+	case k < 60:
+		return req("PUT", fmt.Sprintf("/crm/v7/settings/territories/%d/users/%d", added, u))
+	case k < 72:
+		return req("GET", fmt.Sprintf("/crm/v8/Users/%d/territories?page=%d&per_page=%d", u, 1+r.IntN(3), 1+r.IntN(200)))
+	case k < 82:
+		return req("GET", fmt.Sprintf("/crm/v8/settings/territories/%d/users", t))
+	case k < 86:
+		return req("GET", fmt.Sprintf("/crm/v8/Users/%d/territories/%d", u, t))
 	case k < 88:
-		return "DELETE", fmt.Sprintf("/crm/v8/Users/%d/territories?ids=1,abc,%d", u, t), true
-	case k < 91:
-		return "DELETE", fmt.Sprintf("/crm/v8/Users/%d/territories?ids=%s", u, ids(101, 300)), true
-	case k < 94:
-		return "DELETE", fmt.Sprintf("/crm/v8/Users/%d/territories/%d", u, t), false
-	case k < 97:
-		return "GET", fmt.Sprintf("/crm/v9/Users/%d/territories", u), true
+		return req("DELETE", fmt.Sprintf("/crm/v8/Users/%d/territories?ids=1,abc,%d", u, t))
+	case k < 90:
+		return req("DELETE", fmt.Sprintf("/crm/v8/Users/%d/territories?ids=%s", u, strings.Join(ids(101, 1, 200), ",")))
+	case k < 92:
+		q := req("PUT", fmt.Sprintf("/crm/v8/settings/territories/%d/users", added))
+		q.body = refs("users", ids(101, 1, 200))
+		return q
+	case k < 93:
+		return req("PUT", fmt.Sprintf("/crm/v8/users/%d/territories", u))
+	case k < 95:
+		return loadReq{method: "DELETE", target: fmt.Sprintf("/crm/v8/Users/%d/territories/%d", u, t)}
+	case k < 98:
+		return req("GET", fmt.Sprintf("/crm/v9/Users/%d/territories", u))
 	default:
-		return "DELETE", fmt.Sprintf("/crm/v8/Territories/%d", t), true
+		return req("DELETE", fmt.Sprintf("/crm/v8/Territories/%d", t))
 	}
 }
 
+// newLoadRequest makes q's HTTP request against base.
+func newLoadRequest(ctx context.Context, base string, q loadReq, token string) (*http.Request, error) {
+	var body io.Reader
+	if q.body != "" {
+		body = strings.NewReader(q.body)
+	}
+	hr, err := http.NewRequestWithContext(ctx, q.method, base+q.target, body)
+	if err != nil {
+		return nil, err
+	}
+	if q.body != "" {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	if q.auth {
+		hr.Header.Set("Authorization", "Zoho-oauthtoken "+token)
+	}
+	return hr, nil
+}
+
 // TestLoad: 200 clients send 50,000 mixed requests at once to one sandbox
-// (10,000 with -short or -race). None is answered 5xx (no fault is set), and the
-// org's final state equals that of a second sandbox given the same
-// requests one after another: concurrency changes nothing but the order,
-// and removals commute.
+// (10,000 with -short or -race): removals, adds, reads and bad input. None
+// is answered 5xx (no fault is set), and the org's final state equals that
+// of a second sandbox given the same requests one after another:
+// concurrency changes nothing but the order, and removals commute, as do
+// adds (they touch other territories).
 func TestLoad(t *testing.T) {
 	t.Parallel()
 	const clients = 200
@@ -98,34 +153,26 @@ func TestLoad(t *testing.T) {
 	seed, token := loadOrg()
 	srv := newServer(t, WithSeed(seed))
 
-	type req struct {
-		method, target string
-		auth           bool
-	}
-	reqs := make([][]req, clients)
+	reqs := make([][]loadReq, clients)
 	for c := range clients {
 		r := rand.New(rand.NewPCG(uint64(c), 42))
 		for range total / clients {
-			m, tg, a := loadRequest(r)
-			reqs[c] = append(reqs[c], req{m, tg, a})
+			reqs[c] = append(reqs[c], loadRequest(r))
 		}
 	}
 
 	var mu sync.Mutex
 	var fives []string
-	var ok2xx, bad4xx int
+	var ok2xx, bad4xx, adds2xx int
 	var wg sync.WaitGroup
 	for c := range clients {
 		hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
 		wg.Go(func() {
 			defer hc.CloseIdleConnections()
 			for _, q := range reqs[c] {
-				hr, err := http.NewRequestWithContext(t.Context(), q.method, srv.URL()+q.target, nil)
+				hr, err := newLoadRequest(t.Context(), srv.URL(), q, token)
 				if !assert.NoError(t, err) {
 					return
-				}
-				if q.auth {
-					hr.Header.Set("Authorization", "Zoho-oauthtoken "+token)
 				}
 				resp, err := hc.Do(hr)
 				if !assert.NoError(t, err, "%s %s", q.method, q.target) {
@@ -141,6 +188,9 @@ func TestLoad(t *testing.T) {
 					bad4xx++
 				default:
 					ok2xx++
+					if q.method == http.MethodPut {
+						adds2xx++
+					}
 				}
 				mu.Unlock()
 			}
@@ -150,20 +200,31 @@ func TestLoad(t *testing.T) {
 	assert.Empty(t, fives, "5xx answers without a fault")
 	assert.Greater(t, ok2xx, total/5, "the mix does work")
 	assert.Greater(t, bad4xx, total/10, "and has bad input")
+	assert.Greater(t, adds2xx, total/20, "and adds")
 
 	model := newServer(t, WithSeed(seed))
 	for c := range clients {
 		for _, q := range reqs[c] {
-			hr := httptest.NewRequest(q.method, q.target, nil)
-			if q.auth {
-				hr.Header.Set("Authorization", "Zoho-oauthtoken "+token)
+			hr, err := newLoadRequest(t.Context(), "http://127.0.0.1", q, token)
+			require.NoError(t, err)
+			if hr.Body == nil {
+				hr.Body = http.NoBody // as a server's request has
 			}
 			model.serveHTTP(httptest.NewRecorder(), hr)
 		}
 	}
+	grew, shrank := 0, 0
 	for _, terr := range seed.Territories {
 		require.Equal(t, sorted(model.Members(terr.ID)), sorted(srv.Members(terr.ID)), "members of territory %s", terr.ID)
+		switch n := len(srv.Members(terr.ID)); {
+		case n > len(terr.Members):
+			grew++
+		case n < len(terr.Members):
+			shrank++
+		}
 	}
+	assert.Greater(t, grew, 50, "the adds added")
+	assert.Greater(t, shrank, 50, "the removals removed")
 	assert.Equal(t, total, len(srv.Requests()))
 }
 
@@ -194,10 +255,10 @@ func BenchmarkLoad(b *testing.B) {
 			wg.Go(func() {
 				r := rand.New(rand.NewPCG(uint64(c), 42))
 				for range total / clients {
-					m, tg, a := loadRequest(r)
-					hr, _ := http.NewRequest(m, srv.URL()+tg, nil)
-					if a {
-						hr.Header.Set("Authorization", "Zoho-oauthtoken "+token)
+					hr, err := newLoadRequest(context.Background(), srv.URL(), loadRequest(r), token)
+					if err != nil {
+						b.Error(err)
+						return
 					}
 					t0 := time.Now()
 					resp, err := hc.Do(hr)
