@@ -8,8 +8,8 @@
 #   2. starts `zohoterritory-contract sandbox serve --refresh-flow --seed
 #      interop/seed.yaml` on a free loopback port;
 #   3. runs the client twice: with a static access token (the org's slice 2)
-#      and with the refresh-token flow (slice 3); each run calls all eight
-#      operations and reads the org's state back after every removal;
+#      and with the refresh-token flow (slice 3); each run calls all eleven
+#      operations and reads the org's state back after every removal and add;
 #   4. stops the sandbox with SIGINT; a contract violation it reports, or a
 #      non-zero exit, fails the check.
 #

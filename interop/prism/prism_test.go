@@ -197,7 +197,8 @@ func examples(t *testing.T) []testkit.Example {
 	for _, ex := range all {
 		_, known := operations[ex.Operation]
 		_, read := readOperations[ex.Operation]
-		require.Truef(t, known || read, "%s %s: operation %q is new to this test", ex.Method, ex.Path, ex.Operation)
+		_, add := addOperations[ex.Operation]
+		require.Truef(t, known || read || add, "%s %s: operation %q is new to this test", ex.Method, ex.Path, ex.Operation)
 		if ex.Name == "" {
 			require.Equalf(t, http.StatusNoContent, ex.Status, "%s %d: no named JSON example", ex.Operation, ex.Status)
 		}
@@ -232,7 +233,7 @@ func examples(t *testing.T) []testkit.Example {
 // The ids asked for are those the example names, plus one made-up id for
 // each error item that names none; a single-id operation asks for one id, a
 // bulk one for at least two. The reads are checked by checkRead, a 204
-// among them with Prism asked for the status alone.
+// among them with Prism asked for the status alone; the adds by checkAdd.
 func TestMockExamples(t *testing.T) {
 	base := os.Getenv("ZOHO_PRISM_MOCK_URL")
 	if base == "" {
@@ -268,6 +269,10 @@ func TestMockExamples(t *testing.T) {
 			require.NoError(t, err)
 			if read {
 				checkRead(t, c, rop, ex, all)
+				return
+			}
+			if _, add := addOperations[ex.Operation]; add {
+				checkAdd(t, base, tr, ex)
 				return
 			}
 

@@ -1,6 +1,7 @@
 package prism
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed-ab9c0d28/zohoterritory/gen/zohoapi"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
@@ -25,12 +27,13 @@ const (
 	terrT                      = "4876543000000530005"
 )
 
-// TestProxy sends the client's calls, all four operations with successes,
-// per-id failures and request-level errors, through `prism proxy --errors`
-// to the sandbox, and checks both that Prism found nothing wrong with any
-// request or response and that the client read each answer right. The
-// steps depend on each other: each removal changes the sandbox's state,
-// and the next step sees it.
+// TestProxy sends the client's calls, all four removals with successes,
+// per-id failures and request-level errors, and then the three adds that
+// put the memberships back, through `prism proxy --errors` to the sandbox,
+// and checks both that Prism found nothing wrong with any request or
+// response and that each answer was read right. The steps depend on each
+// other: each removal or add changes the sandbox's state, and the next step
+// sees it.
 func TestProxy(t *testing.T) {
 	base := os.Getenv("ZOHO_PRISM_PROXY_URL")
 	if base == "" {
@@ -117,4 +120,68 @@ func TestProxy(t *testing.T) {
 			assert.Empty(t, res.Unmatched)
 		})
 	}
+
+	// The adds give back what the steps above took, with the generated
+	// client (pkg/zohoterritory has no add methods yet).
+	gc := genClient(t, base, token, tr)
+	refs := func(ids ...string) []zohoapi.RecordRef {
+		out := make([]zohoapi.RecordRef, len(ids))
+		for i, id := range ids {
+			out[i] = zohoapi.RecordRef{Id: id}
+		}
+		return out
+	}
+	adds := []struct {
+		name       string
+		call       addCall
+		wantStatus int
+		wantCodes  []string // the codes of the items, or of the error object
+	}{
+		{"add users back, the manager a member already", func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+			return c.AddUsersToTerritory(ctx, zohoapi.V7, terrP, zohoapi.UsersToAdd{Users: refs(userX, userY, userM)})
+		}, 207, []string{"SUCCESS", "SUCCESS", "DUPLICATE_DATA"}},
+		{"add one user back", func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+			return c.AddUserToTerritory(ctx, zohoapi.V8, terrQ, userX)
+		}, 200, []string{"SUCCESS"}},
+		{"add one user again", func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+			return c.AddUserToTerritory(ctx, zohoapi.V8, terrQ, userX)
+		}, 400, []string{"DUPLICATE_DATA"}},
+		{"add territories back", func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+			return c.AddTerritoriesToUser(ctx, zohoapi.V8, userZ, zohoapi.TerritoriesToAdd{Territories: refs(terrR, terrS, terrT, orgTerritory)})
+		}, 207, []string{"SUCCESS", "SUCCESS", "SUCCESS", "DUPLICATE_DATA"}},
+		{"add territories to the caller", func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+			return c.AddTerritoriesToUser(ctx, zohoapi.V8, caller, zohoapi.TerritoriesToAdd{Territories: refs(terrR)})
+		}, 403, []string{"NOT_ALLOWED"}},
+		{"add users to an unknown territory", func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+			return c.AddUsersToTerritory(ctx, zohoapi.V7, unknownTerritory, zohoapi.UsersToAdd{Users: refs(userX)})
+		}, 400, []string{"INVALID_DATA"}},
+	}
+	for _, a := range adds {
+		t.Run(a.name, func(t *testing.T) {
+			status, body := sendAdd(t, gc, a.call)
+			assert.Empty(t, tr.take(), "Prism reported violations")
+			assert.Equal(t, a.wantStatus, status, "%v", body)
+			m, _ := body.(map[string]any)
+			var codes []string
+			if code, ok := m["code"].(string); ok {
+				codes = []string{code}
+			}
+			for _, key := range []string{"users", "territories"} {
+				items, _ := m[key].([]any)
+				for _, it := range items {
+					code, _ := it.(map[string]any)["code"].(string)
+					codes = append(codes, code)
+				}
+			}
+			assert.Equal(t, a.wantCodes, codes)
+		})
+	}
+	users, err := v7.UsersOfTerritory(t.Context(), terrP)
+	require.NoError(t, err)
+	var ids []string
+	for _, u := range users {
+		ids = append(ids, u.ID)
+	}
+	assert.ElementsMatch(t, []string{userM, userX, userY}, ids, "P holds its members again")
+	assert.Empty(t, tr.take(), "Prism reported violations")
 }

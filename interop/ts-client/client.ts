@@ -11,10 +11,10 @@
 //            (the flow is not part of the spec, so it is a plain fetch),
 //            and uses the org's slice 3
 //
-// Each removal's items are told apart by `status`, as the spec's
+// Each removal's and add's items are told apart by `status`, as the spec's
 // discriminator says, and the org's state is read back with the spec's
-// read operations after every removal. Exit status 0 when every check
-// passed.
+// read operations after every removal and add; the adds put back what the
+// removals took. Exit status 0 when every check passed.
 
 import createClient from "openapi-fetch";
 import type { components, paths } from "../ts/zoho.js";
@@ -192,6 +192,52 @@ async function territoriesOf(userID: string): Promise<string[]> {
   check("removeTerritoryFromUser Z T", response.status === 200 && same(removed, [ids.T]), `HTTP ${response.status}, removed ${removed}`);
   const left = await territoriesOf(ids.Z);
   check("  state: Z keeps the default territory only", same(left, [ids.org]), `territories ${left}`);
+}
+
+// The adds put back what the removals took. Users into a territory, in
+// bulk: X and Y return; M, the manager, is a member already (DUPLICATE_DATA).
+{
+  const { data, error, response } = await client.PUT("/crm/{version}/settings/territories/{territory_id}/users", {
+    params: { path: { version, territory_id: ids.P } },
+    body: { users: [{ id: ids.X }, { id: ids.Y }, { id: ids.M }] },
+  });
+  const items = data?.users ?? (error && "users" in error ? error.users : []);
+  const { removed: added, failed } = split(items);
+  check("addUsersToTerritory P [X Y M]", response.status === 207 && same(added, [ids.X, ids.Y]) && failed.length === 1 && failed[0]?.code === "DUPLICATE_DATA",
+    `HTTP ${response.status}, added ${added}, failed ${JSON.stringify(failed)}`);
+  const now = await usersOf(ids.P);
+  check("  state: P holds M, X and Y again", same(now, [ids.M, ids.X, ids.Y]), `users ${now}`);
+}
+
+// One user into one territory, twice: the second add changes nothing.
+{
+  const { data, response } = await client.PUT("/crm/{version}/settings/territories/{territory_id}/users/{user_id}", {
+    params: { path: { version, territory_id: ids.Q, user_id: ids.X } },
+  });
+  const { removed: added } = split(data?.users ?? []);
+  check("addUserToTerritory Q X", response.status === 200 && same(added, [ids.X]), `HTTP ${response.status}, added ${added}`);
+  const again = await client.PUT("/crm/{version}/settings/territories/{territory_id}/users/{user_id}", {
+    params: { path: { version, territory_id: ids.Q, user_id: ids.X } },
+  });
+  const items = again.error && "users" in again.error ? again.error.users : [];
+  const { failed } = split(items);
+  check("addUserToTerritory Q X (again): DUPLICATE_DATA", again.response.status === 400 && failed.length === 1 && failed[0]?.code === "DUPLICATE_DATA",
+    `HTTP ${again.response.status}, ${JSON.stringify(again.error)}`);
+  const now = await usersOf(ids.Q);
+  check("  state: X is back in Q", now.includes(ids.X), `users ${now}`);
+}
+
+// Territories to a user: R, S and T return.
+{
+  const { data, error, response } = await client.PUT("/crm/{version}/Users/{user_id}/territories", {
+    params: { path: { version, user_id: ids.Z } },
+    body: { territories: [{ id: ids.R }, { id: ids.S }, { id: ids.T }] },
+  });
+  const items = data?.territories ?? (error && "territories" in error ? error.territories : []);
+  const { removed: added } = split(items);
+  check("addTerritoriesToUser Z [R S T]", response.status === 200 && same(added, [ids.R, ids.S, ids.T]), `HTTP ${response.status}, added ${added}`);
+  const now = await territoriesOf(ids.Z);
+  check("  state: Z holds R, S, T and the default territory again", same(now, [ids.R, ids.S, ids.T, ids.org]), `territories ${now}`);
 }
 
 // A request-level error: a territory that does not exist.

@@ -1,8 +1,8 @@
 // usage.ts shows that the TypeScript types openapi-typescript generates from
 // api/openapi.yaml (zoho.d.ts, made by interop/lint.sh, not committed) are
-// enough to call both endpoints: it builds typed requests for all eight
-// operations (four reads, four removals) and reads every answer the spec
-// describes. It is type-checked
+// enough to call both endpoints: it builds typed requests for all eleven
+// operations (four reads, four removals, three adds) and reads every answer
+// the spec describes. It is type-checked
 // with `tsc --noEmit` and never run; if the spec changes in a way that breaks
 // a TypeScript client, this file stops compiling.
 
@@ -36,12 +36,16 @@ const templates = {
   removeUsersFromTerritory: "/crm/{version}/settings/territories/{territory_id}/users",
   removeTerritoryFromUser: "/crm/{version}/Users/{user_id}/territories/{territory_id}",
   removeTerritoriesFromUser: "/crm/{version}/Users/{user_id}/territories",
+  addUserToTerritory: "/crm/{version}/settings/territories/{territory_id}/users/{user_id}",
+  addUsersToTerritory: "/crm/{version}/settings/territories/{territory_id}/users",
+  addTerritoriesToUser: "/crm/{version}/Users/{user_id}/territories",
 } as const satisfies Record<OperationId, keyof paths>;
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
 type Matches<Op extends OperationId> = Equal<paths[(typeof templates)[Op]]["delete"], operations[Op]>;
 type ReadMatches<Op extends OperationId> = Equal<paths[(typeof templates)[Op]]["get"], operations[Op]>;
+type AddMatches<Op extends OperationId> = Equal<paths[(typeof templates)[Op]]["put"], operations[Op]>;
 export type PathMatchesOperation = [
   Assert<ReadMatches<"listUsersOfTerritory">>,
   Assert<ReadMatches<"getUserOfTerritory">>,
@@ -51,6 +55,9 @@ export type PathMatchesOperation = [
   Assert<Matches<"removeUsersFromTerritory">>,
   Assert<Matches<"removeTerritoryFromUser">>,
   Assert<Matches<"removeTerritoriesFromUser">>,
+  Assert<AddMatches<"addUserToTerritory">>,
+  Assert<AddMatches<"addUsersToTerritory">>,
+  Assert<AddMatches<"addTerritoriesToUser">>,
 ];
 
 type Params<Op extends OperationId> = operations[Op]["parameters"];
@@ -105,6 +112,28 @@ export function removeTerritoriesFromUser(params: Params<"removeTerritoriesFromU
     path: fillPath("removeTerritoriesFromUser", params.path),
     query: idsQuery(params.query.ids),
   };
+}
+
+/** PutRequest is an add, handed to an HTTP library like a DeleteRequest, with its JSON body. */
+export interface PutRequest<B> {
+  readonly method: "PUT";
+  readonly path: string;
+  /** The body to send as application/json; undefined for the single-user form, which has none. */
+  readonly body: B;
+}
+
+type AddBody<Op extends OperationId> = operations[Op] extends { requestBody: { content: { "application/json": infer B } } } ? B : never;
+
+export function addUserToTerritory(params: Params<"addUserToTerritory">): PutRequest<undefined> {
+  return { method: "PUT", path: fillPath("addUserToTerritory", params.path), body: undefined };
+}
+
+export function addUsersToTerritory(params: Params<"addUsersToTerritory">, body: AddBody<"addUsersToTerritory">): PutRequest<AddBody<"addUsersToTerritory">> {
+  return { method: "PUT", path: fillPath("addUsersToTerritory", params.path), body };
+}
+
+export function addTerritoriesToUser(params: Params<"addTerritoriesToUser">, body: AddBody<"addTerritoriesToUser">): PutRequest<AddBody<"addTerritoriesToUser">> {
+  return { method: "PUT", path: fillPath("addTerritoriesToUser", params.path), body };
 }
 
 /** GetRequest is a read, handed to an HTTP library like a DeleteRequest. */
@@ -201,9 +230,13 @@ function requestError(httpStatus: number, error: ZohoError): Outcome {
   return { kind: "error", httpStatus, error };
 }
 
-/** usersOutcome reads an answer of either operation on `/settings/territories/{territory_id}/users`. */
+/** usersOutcome reads an answer of any operation that changes `/settings/territories/{territory_id}/users`. */
 export function usersOutcome(
-  resp: TypedResponse<"removeUserFromTerritory"> | TypedResponse<"removeUsersFromTerritory">,
+  resp:
+    | TypedResponse<"removeUserFromTerritory">
+    | TypedResponse<"removeUsersFromTerritory">
+    | TypedResponse<"addUserToTerritory">
+    | TypedResponse<"addUsersToTerritory">,
 ): Outcome {
   switch (resp.status) {
     case 200:
@@ -223,9 +256,12 @@ export function usersOutcome(
   }
 }
 
-/** territoriesOutcome reads an answer of either operation on `/Users/{user_id}/territories`. */
+/** territoriesOutcome reads an answer of any operation that changes `/Users/{user_id}/territories`. */
 export function territoriesOutcome(
-  resp: TypedResponse<"removeTerritoryFromUser"> | TypedResponse<"removeTerritoriesFromUser">,
+  resp:
+    | TypedResponse<"removeTerritoryFromUser">
+    | TypedResponse<"removeTerritoriesFromUser">
+    | TypedResponse<"addTerritoriesToUser">,
 ): Outcome {
   switch (resp.status) {
     case 200:
@@ -276,6 +312,39 @@ export const refused: readonly DeleteRequest[] = [
     path: { version: "v8", user_id: "1" },
   }),
 ];
+
+export const adds = [
+  addUserToTerritory({ path: { version: "v8", territory_id: "431581000000744113", user_id: "431581000000258001" } }),
+  addUsersToTerritory(
+    { path: { version: "v8", territory_id: "431581000000744113" } },
+    { users: [{ id: "431581000000258001" }, { id: "431581000000258002" }] },
+  ),
+  addTerritoriesToUser({ path: { version: "v8", user_id: "5725767000000583004" } }, { territories: [{ id: "5725767000000452115" }] }),
+] as const;
+
+export const refusedAdds = [
+  // @ts-expect-error the body names its users under `users`.
+  addUsersToTerritory({ path: { version: "v8", territory_id: "1" } }, { territories: [{ id: "2" }] }),
+  // @ts-expect-error each record is named by `id`.
+  addTerritoriesToUser({ path: { version: "v8", user_id: "1" } }, { territories: [{ name: "T" }] }),
+] as const;
+
+// An add's answers: a mixed envelope (DUPLICATE_DATA for a member already),
+// and NOT_ALLOWED under 403 for the caller's own territories.
+export const addedMixed: Outcome = usersOutcome({
+  status: 207,
+  body: {
+    users: [
+      { code: "SUCCESS", details: { id: "431581000000258001" }, message: "Given User added to the mentioned territory Successfully", status: "success" },
+      { code: "DUPLICATE_DATA", details: { api_name: "id", json_path: "$.users[1].id" }, message: "Given user id already exists for that record", status: "error" },
+    ],
+  },
+});
+
+export const notAllowedToAdd: Outcome = territoriesOutcome({
+  status: 403,
+  body: { code: "NOT_ALLOWED", details: {}, message: "Logged in user can't update their territories", status: "error" },
+});
 
 // Zoho's v7 mixed sample (the spec's TerritoriesPartiallyRemoved example):
 // three ids answered with five items, two of them error items with no id.
