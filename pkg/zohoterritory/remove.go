@@ -347,10 +347,10 @@ func (r *run) settle(op string, ids []string, s settled) batchOutcome {
 		return outcome(notSent(ids, s.cause), call)
 	}
 	a := s.last
-	if a.kind == kindItems && len(a.items) == 1 && a.items[0].Details.ResourcePathIndex != nil && a.refused() &&
-		!(r.e.op.Adds() && a.items[0].Code == "DUPLICATE_DATA") {
-		// (DUPLICATE_DATA with the user's place in the path is the
-		// single-user add's "already present", Zoho's example.)
+	// (DUPLICATE_DATA with the user's place in the path is the
+	// single-user add's "already present", Zoho's example, not a refusal.)
+	present := r.e.op.Adds() && len(a.items) == 1 && a.items[0].Code == "DUPLICATE_DATA"
+	if a.kind == kindItems && len(a.items) == 1 && a.items[0].Details.ResourcePathIndex != nil && a.refused() && !present {
 		// An error about the URL put in the envelope, as Zoho's example of
 		// an unknown territory of the bulk users DELETE has it: the whole
 		// call was refused.

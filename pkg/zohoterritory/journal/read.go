@@ -198,7 +198,7 @@ func (r *Run) header(rec record) error {
 		return fmt.Errorf("header: unknown op %q", rec.Op)
 	}
 	if err := zohoterritory.CheckID(rec.Owner); err != nil {
-		return fmt.Errorf("header: owner %q: %v", rec.Owner, err)
+		return fmt.Errorf("header: owner %q: %w", rec.Owner, err)
 	}
 	if len(rec.IDs) == 0 {
 		return errors.New("header: no ids")
@@ -206,7 +206,7 @@ func (r *Run) header(rec record) error {
 	r.Command, r.Op, r.Owner, r.APIDomain, r.APIVersion, r.Started = rec.Command, op, rec.Owner, rec.APIDomain, rec.APIVersion, rec.Time
 	for _, id := range rec.IDs {
 		if err := zohoterritory.CheckID(id); err != nil {
-			return fmt.Errorf("header: id %q: %v", id, err)
+			return fmt.Errorf("header: id %q: %w", id, err)
 		}
 		if _, dup := r.states[id]; dup {
 			return fmt.Errorf("header: id %s twice", id)
