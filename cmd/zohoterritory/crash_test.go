@@ -43,8 +43,9 @@ const (
 
 // process is one run of the built command, killed by its gate.
 type process struct {
-	cmd    *exec.Cmd
-	exited chan struct{}
+	cmd     *exec.Cmd
+	started chan struct{} // closed once cmd.Process is set
+	exited  chan struct{}
 	err    error // cmd.Wait's, once exited is closed
 	stdout bytes.Buffer
 	stderr bytes.Buffer
@@ -52,6 +53,7 @@ type process struct {
 
 // kill sends SIGKILL and returns once the process is gone.
 func (p *process) kill() {
+	<-p.started
 	_ = p.cmd.Process.Kill() // SIGKILL
 	<-p.exited
 }
@@ -67,7 +69,10 @@ type gate struct {
 	mode   killMode
 	seen   atomic.Int64
 	once   sync.Once
-	proc   *process
+	// proc is the process to kill: set before it starts, read by the
+	// handler (atomic: the race detector cannot see that the request
+	// came from the process started after the write).
+	proc atomic.Pointer[process]
 }
 
 func newGate(t *testing.T, target string, at int, mode killMode) *gate {
@@ -90,7 +95,7 @@ func newGate(t *testing.T, target string, at int, mode killMode) *gate {
 
 func (g *gate) strike(t *testing.T, w http.ResponseWriter, r *http.Request) {
 	if g.mode == killBeforeSent {
-		g.proc.kill()
+		g.proc.Load().kill()
 		return
 	}
 	out := r.Clone(r.Context())
@@ -98,7 +103,7 @@ func (g *gate) strike(t *testing.T, w http.ResponseWriter, r *http.Request) {
 	out.URL.Scheme, out.URL.Host, out.Host = g.target.Scheme, g.target.Host, g.target.Host
 	resp, err := http.DefaultTransport.RoundTrip(out)
 	if !assert.NoError(t, err) {
-		g.proc.kill()
+		g.proc.Load().kill()
 		return
 	}
 	body, err := io.ReadAll(resp.Body)
@@ -110,19 +115,20 @@ func (g *gate) strike(t *testing.T, w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(body[:len(body)/2])
 		w.(http.Flusher).Flush()
 	}
-	g.proc.kill()
+	g.proc.Load().kill()
 }
 
 // startKilled starts the command through g and returns once g has killed
 // it, failing when it ended otherwise.
 func startKilled(t *testing.T, g *gate, env []string, stdin string, args ...string) *process {
 	t.Helper()
-	p := &process{cmd: exec.Command(build(t), args...), exited: make(chan struct{})}
+	p := &process{cmd: exec.Command(build(t), args...), started: make(chan struct{}), exited: make(chan struct{})}
 	p.cmd.Env = env
 	p.cmd.Stdin = strings.NewReader(stdin)
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
-	g.proc = p
+	g.proc.Store(p)
 	require.NoError(t, p.cmd.Start())
+	close(p.started)
 	go func() {
 		p.err = p.cmd.Wait()
 		close(p.exited)

@@ -71,15 +71,10 @@ type removeFlags struct {
 	owner        string
 	all          bool
 	except       idList
-	concurrency  int
-	concCap      int
-	capSet       bool // --concurrency-cap was given
 	dryRun       bool
 	ignoreAbsent bool
-	allRows      bool
-	output       outputFlag
-	conn         connFlags
-	journal      journalFlags
+	changeFlags
+	journal journalFlags
 }
 
 const interruptHelp = `Ctrl-C stops sending new calls and waits for those in flight, then prints
@@ -104,14 +99,10 @@ func newRemoveCmd(a *app, k removeKind) *cobra.Command {
 	fl.StringVarP(&f.owner, k.ownerFlag, k.ownerShort, "", k.ownerHelp)
 	fl.BoolVar(&f.all, "all", false, k.allHelp)
 	fl.Var(&f.except, "except", "with --all: an id to leave alone (repeatable, or comma-separated)")
-	fl.IntVar(&f.concurrency, "concurrency", 0, "calls in flight at once, fixed (0: find Zoho's limit, starting at 4, growing while calls pass, coming down on a 429)")
-	fl.IntVar(&f.concCap, "concurrency-cap", zohoterritory.DefaultConcurrencyCap, "without --concurrency: the most calls in flight at once (Zoho's limits: Free 5, Standard 10, Professional 15, Enterprise 20, Ultimate 25)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "check the ids and print the calls a removal would make; remove nothing (with --all the listing is read)")
 	fl.BoolVar(&f.ignoreAbsent, "ignore-absent", false, `count an id that is already not a member as done ("absent"), as a re-run wants`)
-	fl.BoolVar(&f.allRows, "all-rows", false, "with --output table: a row for every id, however many")
-	f.output.register(fl, a.io.OutTTY)
+	f.changeFlags.register(a, fl)
 	f.journal.register(fl)
-	f.conn.register(fl, a.getenv)
 	return cmd
 }
 
@@ -121,18 +112,12 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 		return cmdutil.Usagef("--%s is required", k.ownerFlag)
 	case checkID(f.owner) != nil:
 		return cmdutil.Usagef("--%s %q: %s", k.ownerFlag, f.owner, checkID(f.owner))
-	case f.concurrency < 0:
-		return cmdutil.Usagef("--concurrency %d: must not be negative (0 finds Zoho's limit)", f.concurrency)
-	case f.concCap < 1:
-		return cmdutil.Usagef("--concurrency-cap %d: must be at least 1", f.concCap)
-	case f.concurrency > 0 && f.capSet:
-		return cmdutil.Usagef("--concurrency-cap bounds the limit found without --concurrency: give one of them")
 	case f.all && len(args) > 0:
 		return cmdutil.Usagef("--all lists the ids itself: give either --all or ids, not both")
 	case !f.all && len(f.except) > 0:
 		return cmdutil.Usagef("--except needs --all")
 	}
-	if err := f.output.check(); err != nil {
+	if err := f.changeFlags.check(); err != nil {
 		return err
 	}
 	if err := f.journal.check(); err != nil {

@@ -40,7 +40,8 @@ ZohoCRM.settings.territories.ALL or .UPDATE.
   zohoterritory restore -o json 20261202T093000123Z-remove-users-5725767000000452002.jsonl`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := f.check(cmd); err != nil {
+			f.capSet = cmd.Flags().Changed("concurrency-cap")
+			if err := f.check(); err != nil {
 				return err
 			}
 			if err := jf.check(); err != nil {

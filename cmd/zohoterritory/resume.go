@@ -24,14 +24,14 @@ type changeFlags struct {
 
 func (f *changeFlags) register(a *app, fl *pflag.FlagSet) {
 	fl.IntVar(&f.concurrency, "concurrency", 0, "calls in flight at once, fixed (0: find Zoho's limit, starting at 4, growing while calls pass, coming down on a 429)")
-	fl.IntVar(&f.concCap, "concurrency-cap", zohoterritory.DefaultConcurrencyCap, "without --concurrency: the most calls in flight at once")
+	fl.IntVar(&f.concCap, "concurrency-cap", zohoterritory.DefaultConcurrencyCap, "without --concurrency: the most calls in flight at once (Zoho's limits: Free 5, Standard 10, Professional 15, Enterprise 20, Ultimate 25)")
 	fl.BoolVar(&f.allRows, "all-rows", false, "with --output table: a row for every id, however many")
 	f.output.register(fl, a.io.OutTTY)
 	f.conn.register(fl, a.getenv)
 }
 
-func (f *changeFlags) check(cmd *cobra.Command) error {
-	f.capSet = cmd.Flags().Changed("concurrency-cap")
+// check checks the flags once parsed; the command's RunE sets capSet.
+func (f *changeFlags) check() error {
 	switch {
 	case f.concurrency < 0:
 		return cmdutil.Usagef("--concurrency %d: must not be negative (0 finds Zoho's limit)", f.concurrency)
@@ -78,7 +78,8 @@ the environment, as for any command.
   zohoterritory runs`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := f.check(cmd); err != nil {
+			f.capSet = cmd.Flags().Changed("concurrency-cap")
+			if err := f.check(); err != nil {
 				return err
 			}
 			return runResume(cmd.Context(), a, &f, args[0])

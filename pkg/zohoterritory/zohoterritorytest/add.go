@@ -233,15 +233,10 @@ func (s *Server) addUserLocked(territoryID, userID string) ([]item, *apiError) {
 // caller's own territories are Zoho's 403 NOT_ALLOWED of its OpenAPI file
 // rather than the removals' 400.
 func (s *Server) addTerritoriesLocked(userID string, refs []bodyRef) ([]item, *apiError) {
-	u, ok := s.users[userID]
-	switch {
-	case !ok:
-		e := newError(http.StatusBadRequest, "INVALID_DATA", msgInvalidUserID, map[string]any{"resource_path_index": 1})
-		return nil, &e
-	case u.Status != StatusActive:
-		e := newError(http.StatusBadRequest, "INVALID_DATA", msgUserDeleted, map[string]any{"owner_status": string(u.Status)})
-		return nil, &e
-	case userID == s.caller:
+	if e := s.ownerRefusalLocked(userID); e != nil {
+		return nil, e
+	}
+	if userID == s.caller {
 		e := newError(http.StatusForbidden, "NOT_ALLOWED", msgNotAllowedToAdd, nil)
 		return nil, &e
 	}

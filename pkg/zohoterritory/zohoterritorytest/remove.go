@@ -109,14 +109,10 @@ func (s *Server) removeUsersLocked(territoryID string, userIDs []string, bulk bo
 // call, as Zoho's documentation also lists; alone, it is a top-level error
 // (resource_path_index 3).
 func (s *Server) removeTerritoriesLocked(userID string, territoryIDs []string, at map[string]int, bulk bool) ([]item, *apiError) {
-	u, ok := s.users[userID]
+	if e := s.ownerRefusalLocked(userID); e != nil {
+		return nil, e
+	}
 	switch {
-	case !ok:
-		e := newError(http.StatusBadRequest, "INVALID_DATA", msgInvalidUserID, map[string]any{"resource_path_index": 1})
-		return nil, &e
-	case u.Status != StatusActive:
-		e := newError(http.StatusBadRequest, "INVALID_DATA", msgUserDeleted, map[string]any{"owner_status": string(u.Status)})
-		return nil, &e
 	case userID == s.caller:
 		e := newError(http.StatusBadRequest, "NOT_ALLOWED", msgNotAllowed, nil)
 		return nil, &e
@@ -152,6 +148,22 @@ func (s *Server) removeTerritoriesLocked(userID string, territoryIDs []string, a
 		}
 	}
 	return items, nil
+}
+
+// ownerRefusalLocked refuses, for the territories of a user (removed or
+// added), a user who does not exist (resource_path_index 1) or is not
+// active (owner_status); nil for a user whose territories may change.
+func (s *Server) ownerRefusalLocked(userID string) *apiError {
+	u, ok := s.users[userID]
+	switch {
+	case !ok:
+		e := newError(http.StatusBadRequest, "INVALID_DATA", msgInvalidUserID, map[string]any{"resource_path_index": 1})
+		return &e
+	case u.Status != StatusActive:
+		e := newError(http.StatusBadRequest, "INVALID_DATA", msgUserDeleted, map[string]any{"owner_status": string(u.Status)})
+		return &e
+	}
+	return nil
 }
 
 // envelopeStatus is 200 when every item succeeded, 400 when none did, and
