@@ -46,9 +46,9 @@ type process struct {
 	cmd     *exec.Cmd
 	started chan struct{} // closed once cmd.Process is set
 	exited  chan struct{}
-	err    error // cmd.Wait's, once exited is closed
-	stdout bytes.Buffer
-	stderr bytes.Buffer
+	err     error // cmd.Wait's, once exited is closed
+	stdout  bytes.Buffer
+	stderr  bytes.Buffer
 }
 
 // kill sends SIGKILL and returns once the process is gone.
