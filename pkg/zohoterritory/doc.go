@@ -1,4 +1,5 @@
-// Package zohoterritory removes territory membership in Zoho CRM safely.
+// Package zohoterritory removes territory membership in Zoho CRM safely,
+// and adds it back.
 //
 // It wraps the client generated from api/openapi.yaml (package
 // gen/zohoapi) with what production use needs: OAuth tokens sent as
@@ -21,4 +22,11 @@
 // with [errors.Is]; per-id outcomes are data in the [Result], in the order
 // the ids were given. When an error is returned together with a Result, the
 // Result still accounts for every id.
+//
+// [Client.AddUsersToTerritory] and [Client.AddTerritoriesToUser] undo the
+// removals; an id that is a member already comes out [AlreadyPresent]. A
+// [Change] given to [Client.Apply] may carry a [Journal], which records
+// every attempt before it is sent and every answer after it is read, so
+// that a run killed half-way can be finished by another process and a
+// mistaken one undone; package journal holds the file implementation.
 package zohoterritory
