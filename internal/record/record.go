@@ -354,9 +354,12 @@ func (s *Scrubber) forgetJSON(b json.RawMessage) json.RawMessage {
 // Encode returns c as the contents of a case file, indented, with every
 // secret learnt so far removed wherever it appears.
 func (s *Scrubber) Encode(c contract.Case) ([]byte, error) {
-	b, err := json.MarshalIndent(c, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf) // ends with a newline
+	enc.SetEscapeHTML(false)     // `&` in a URL, `<` in a page, as they were
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(c); err != nil {
 		return nil, err
 	}
-	return append([]byte(s.forget(string(b))), '\n'), nil
+	return []byte(s.forget(buf.String())), nil
 }
