@@ -162,7 +162,7 @@ func WithScrubber(s *record.Scrubber) Option {
 }
 
 // WithLog sets where the line of each exchange goes. The default is
-// nowhere. Writes are serialised.
+// nowhere. Lines are written one at a time.
 func WithLog(w io.Writer) Option {
 	return func(p *Proxy) error {
 		if w == nil {

@@ -117,14 +117,28 @@ func (e *env) secrets() []zohoterritorytest.Secret {
 func (e *env) files(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	require.NoError(t, filepath.WalkDir(e.dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
+	for _, path := range recordedFiles(t, e.dir) {
 		b, err := os.ReadFile(path)
+		require.NoError(t, err)
 		out[path] = string(b)
-		return err
-	}))
+	}
+	return out
+}
+
+// recordedFiles lists the files a recording directory holds: the cases and
+// those of its accounts subdirectory (the only one the proxy makes).
+func recordedFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	for _, pattern := range []string{"*", filepath.Join("accounts", "*")} {
+		paths, err := filepath.Glob(filepath.Join(dir, pattern))
+		require.NoError(t, err)
+		for _, p := range paths {
+			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+				out = append(out, p)
+			}
+		}
+	}
 	return out
 }
 
