@@ -7,6 +7,9 @@
 #   oasdiff     no unacknowledged breaking change against api/baseline/openapi.yaml
 #   node-sdk    Zoho's official Node.js SDK runs the four operations against the
 #               sandbox (interop/node-sdk.sh)
+#   proxy       the SDK and the CLI through `zohoterritory-contract proxy` in front
+#               of the sandbox: every exchange ok, recorded, valid, without a
+#               secret or a real id (interop/proxy.sh)
 #   prism       Prism's mock serves every example to the Go client, and Prism's
 #               validating proxy checks the Go client's and the CLI's traffic
 #               with the sandbox (interop/prism.sh)
@@ -89,6 +92,8 @@ check "openapi-fetch + openapi-typescript client -> sandbox (interop/ts-client.s
 	interop/ts-client.sh
 check "zoho nodejs-sdk-8.0 -> sandbox (interop/node-sdk.sh)" \
 	interop/node-sdk.sh
+check "node sdk + CLI through the recording proxy (interop/proxy.sh)" \
+	interop/proxy.sh
 check "prism mock + prism proxy --errors (interop/prism.sh)" \
 	interop/prism.sh
 check "the sandbox's container image + Zoho's Node SDK (interop/container.sh)" \

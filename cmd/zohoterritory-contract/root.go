@@ -25,12 +25,13 @@ validators, kin-openapi and libopenapi-validator: an exchange passes only
 when both accept it.
 
   validate        check recorded traffic (browser HAR files, contract cases)
+  proxy           check and record live traffic: a proxy in front of Zoho
   sandbox serve   the sandbox, with every request and answer checked
 
 ` + cmdutil.ExitCodesHelp,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	checker := func() (zohoterritorytest.ContractChecker, error) { return contract.New() }
-	root.AddCommand(newValidateCmd(io), cmdutil.NewSandboxCmd(io, cmdutil.SandboxOptions{Checker: checker, Stop: stop}))
+	root.AddCommand(newValidateCmd(io), newProxyCmd(io, stop), cmdutil.NewSandboxCmd(io, cmdutil.SandboxOptions{Checker: checker, Stop: stop}))
 	return root
 }

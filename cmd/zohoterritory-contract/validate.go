@@ -23,31 +23,41 @@ type exchange struct {
 	name string
 	req  *http.Request
 	resp contract.Response
+	// har says the exchange is a HAR entry: a browser's recording holds
+	// other hosts' traffic and assets, which are skipped, not failed. An
+	// entry without a request to check (req nil) is skipped too.
+	har bool
 }
 
 func newValidateCmd(io *cmdutil.IOStreams) *cobra.Command {
-	var requests bool
+	var requests, onlyFailures bool
 	cmd := &cobra.Command{
-		Use:   "validate [--requests] FILE|DIR ...",
+		Use:   "validate [--requests] [--only-failures] FILE|DIR ...",
 		Short: "Validate recorded traffic against api/openapi.yaml",
 		Long: `Validate recorded traffic against api/openapi.yaml with kin-openapi and
 libopenapi-validator: HAR files (*.har, or JSON with a "log" object) and the
 contract suite's case files (contracttests/testdata/*.json). A directory
 stands for the *.har and *.json files in it. One line per exchange gives the
 operation, the status and each validator's verdict; findings follow,
-indented. Exit status 0 only when every exchange passes both validators, 2
-when one does not, 1 for files that cannot be read.`,
+indented. A HAR entry that is not an operation of the spec (another host, a
+page's assets, a method or path the spec does not have, a request the
+browser never got an answer to) is skipped, and the
+skipped entries are counted; a case file is always checked. Exit status 0
+only when every exchange passes both validators, 2 when one does not, 1 for
+files that cannot be read or hold no exchange to check.`,
 		Example: `  zohoterritory-contract validate contracttests/testdata
-  zohoterritory-contract validate --requests traffic.har`,
+  zohoterritory-contract validate --requests traffic.har
+  zohoterritory-contract validate --only-failures ./recordings browser-session.har`,
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			return runValidate(io, paths, requests)
+			return runValidate(io, paths, requests, onlyFailures)
 		},
 	}
 	cmd.Flags().BoolVar(&requests, "requests", false, "validate the recorded requests too")
+	cmd.Flags().BoolVar(&onlyFailures, "only-failures", false, "print only the exchanges that fail (and the summary)")
 	return cmd
 }
 
-func runValidate(io *cmdutil.IOStreams, paths []string, requests bool) error {
+func runValidate(io *cmdutil.IOStreams, paths []string, requests, onlyFailures bool) error {
 	if len(paths) == 0 {
 		return cmdutil.Usagef("validate: no files given")
 	}
@@ -71,9 +81,18 @@ func runValidate(io *cmdutil.IOStreams, paths []string, requests bool) error {
 		return fmt.Errorf("validate: load the spec: %w", err)
 	}
 
-	failed := 0
+	failed, skipped, checked := 0, 0, 0
 	for _, x := range exchanges {
+		if x.req == nil {
+			skipped++
+			continue
+		}
 		vd := v.ValidateResponse(x.req, x.resp)
+		if x.har && (vd.Operation == "" || !vd.ListedServer) {
+			skipped++
+			continue
+		}
+		checked++
 		ok := vd.OK()
 		var rq contract.Verdict
 		if requests {
@@ -93,6 +112,9 @@ func runValidate(io *cmdutil.IOStreams, paths []string, requests bool) error {
 		if requests {
 			line += fmt.Sprintf(" request: kin-openapi=%s libopenapi-validator=%s", verdictWord(rq.Kin), verdictWord(rq.Lib))
 		}
+		if ok && onlyFailures {
+			continue
+		}
 		fmt.Fprintln(io.Out, line)
 		for _, f := range []struct {
 			what string
@@ -103,9 +125,15 @@ func runValidate(io *cmdutil.IOStreams, paths []string, requests bool) error {
 			}
 		}
 	}
-	fmt.Fprintf(io.Out, "%d passed, %d failed\n", len(exchanges)-failed, failed)
+	if skipped > 0 {
+		fmt.Fprintf(io.Out, "skipped %d entries that are not operations of the spec\n", skipped)
+	}
+	if checked == 0 {
+		return cmdutil.Usagef("validate: no operation of the spec in %s", strings.Join(paths, ", "))
+	}
+	fmt.Fprintf(io.Out, "%d passed, %d failed\n", checked-failed, failed)
 	if failed > 0 {
-		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("validate: %d of %d exchanges break the contract", failed, len(exchanges)))
+		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("validate: %d of %d exchanges break the contract", failed, checked))
 	}
 	return nil
 }
@@ -209,8 +237,12 @@ func readExchanges(path string) ([]exchange, error) {
 			reqHeader.Add(p.Name, p.Value)
 		}
 		req, err := contract.ParseURL(e.Request.Method, e.Request.URL, reqHeader)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+		if err != nil || e.Response.Status == 0 {
+			// A browser records data: URLs, extensions' requests and
+			// requests it never got an answer to (status 0): none is an
+			// exchange to check.
+			out = append(out, exchange{name: name, har: true})
+			continue
 		}
 		respHeader := http.Header{}
 		for _, p := range e.Response.Headers {
@@ -225,7 +257,7 @@ func readExchanges(path string) ([]exchange, error) {
 				return nil, fmt.Errorf("%s: response content: %w", name, err)
 			}
 		}
-		out = append(out, exchange{name: name, req: req, resp: contract.Response{StatusCode: e.Response.Status, Header: respHeader, Body: bytes.TrimSpace(body)}})
+		out = append(out, exchange{name: name, req: req, har: true, resp: contract.Response{StatusCode: e.Response.Status, Header: respHeader, Body: bytes.TrimSpace(body)}})
 	}
 	return out, nil
 }

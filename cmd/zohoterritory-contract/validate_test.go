@@ -55,6 +55,46 @@ func TestValidateHAR(t *testing.T) {
 	assert.Equal(t, "zohoterritory-contract: validate: 2 of 2 exchanges break the contract\n", out.stderr)
 }
 
+// TestValidateBrowserHAR: a browser's HAR holds other hosts, assets and
+// unanswered requests beside the API's calls; those are skipped and
+// counted, the calls are checked.
+func TestValidateBrowserHAR(t *testing.T) {
+	t.Parallel()
+	const (
+		pass = "PASS browser.har#4 removeTerritoriesFromUser 200 response: kin-openapi=pass libopenapi-validator=pass\n"
+		fail = "FAIL browser.har#5 listTerritoriesOfUser 200 response: kin-openapi=fail libopenapi-validator=fail\n"
+		tail = "skipped 5 entries that are not operations of the spec\n1 passed, 1 failed\n"
+	)
+	for _, tt := range []struct {
+		args []string
+		want []string
+		not  string
+	}{
+		{[]string{"validate", "testdata/browser.har"}, []string{pass, fail, tail}, ""},
+		{[]string{"validate", "--only-failures", "testdata/browser.har"}, []string{fail, tail}, "PASS"},
+	} {
+		out := runCmd(t, tt.args...)
+		assert.Equal(t, 2, out.code, out.stdout+out.stderr)
+		for _, w := range tt.want {
+			assert.Contains(t, out.stdout, w, tt.args)
+		}
+		assert.True(t, strings.HasSuffix(out.stdout, tail), out.stdout)
+		if tt.not != "" {
+			assert.NotContains(t, out.stdout, tt.not)
+		}
+		assert.Equal(t, "zohoterritory-contract: validate: 1 of 2 exchanges break the contract\n", out.stderr)
+	}
+
+	out := runCmd(t, "validate", "--only-failures", "testdata/traffic.har")
+	assert.Equal(t, 0, out.code)
+	assert.Equal(t, "2 passed, 0 failed\n", out.stdout)
+
+	out = runCmd(t, "validate", "testdata/assets.har")
+	assert.Equal(t, 1, out.code)
+	assert.Equal(t, "skipped 1 entries that are not operations of the spec\n", out.stdout)
+	assert.Equal(t, "zohoterritory-contract: validate: no operation of the spec in testdata/assets.har\n", out.stderr)
+}
+
 func TestValidateBadInput(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
