@@ -101,7 +101,7 @@ func newRemoveCmd(a *app, k removeKind) *cobra.Command {
 	fl.Var(&f.except, "except", "with --all: an id to leave alone (repeatable, or comma-separated)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "check the ids and print the calls a removal would make; remove nothing (with --all the listing is read)")
 	fl.BoolVar(&f.ignoreAbsent, "ignore-absent", false, `count an id that is already not a member as done ("absent"), as a re-run wants`)
-	f.changeFlags.register(a, fl)
+	f.register(a, fl)
 	f.journal.register(fl)
 	return cmd
 }
@@ -117,7 +117,7 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 	case !f.all && len(f.except) > 0:
 		return cmdutil.Usagef("--except needs --all")
 	}
-	if err := f.changeFlags.check(); err != nil {
+	if err := f.check(); err != nil {
 		return err
 	}
 	if err := f.journal.check(); err != nil {

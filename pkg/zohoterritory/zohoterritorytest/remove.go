@@ -112,8 +112,7 @@ func (s *Server) removeTerritoriesLocked(userID string, territoryIDs []string, a
 	if e := s.ownerRefusalLocked(userID); e != nil {
 		return nil, e
 	}
-	switch {
-	case userID == s.caller:
+	if userID == s.caller {
 		e := newError(http.StatusBadRequest, "NOT_ALLOWED", msgNotAllowed, nil)
 		return nil, &e
 	}
