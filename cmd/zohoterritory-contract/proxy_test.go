@@ -19,13 +19,14 @@ import (
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/testkit"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
 
 // runningProxy is `zohoterritory-contract proxy` running in-process.
 type runningProxy struct {
 	env  map[string]string // what it printed on stdout
-	errb *syncBuffer
+	errb *testkit.SyncBuffer
 	stop chan struct{}
 	done chan int
 }
@@ -35,7 +36,7 @@ type runningProxy struct {
 func startProxy(t *testing.T, args ...string) *runningProxy {
 	t.Helper()
 	pr, pw := io.Pipe()
-	rp := &runningProxy{env: map[string]string{}, errb: &syncBuffer{}, stop: make(chan struct{}), done: make(chan int, 1)}
+	rp := &runningProxy{env: map[string]string{}, errb: &testkit.SyncBuffer{}, stop: make(chan struct{}), done: make(chan int, 1)}
 	go func() {
 		rp.done <- run(t.Context(), append([]string{"proxy"}, args...),
 			&cmdutil.IOStreams{In: strings.NewReader(""), Out: pw, Err: rp.errb}, rp.stop)

@@ -6,13 +6,13 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/testkit"
 )
 
 type result struct {
@@ -119,7 +119,7 @@ func TestContractSandbox(t *testing.T) {
 	t.Parallel()
 	pr, pw := io.Pipe()
 	stop := make(chan struct{})
-	var errb syncBuffer
+	var errb testkit.SyncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(t.Context(), []string{"sandbox", "serve", "--addr", "127.0.0.1:0"},
@@ -144,21 +144,4 @@ func TestContractSandbox(t *testing.T) {
 	assert.Equal(t, 2, <-done)
 	assert.Contains(t, errb.String(), "request contract violation: DELETE /crm/v7/settings/territories/5725767000000452002/users?ids=abc: removeUsersFromTerritory: kin-openapi: ")
 	assert.Contains(t, errb.String(), "zohoterritory-contract: sandbox serve: 1 requests and 0 responses broke the contract\n")
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/testkit"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
 
@@ -53,7 +53,7 @@ type cli struct {
 // environment.
 func (c cli) run(t *testing.T, args ...string) result {
 	t.Helper()
-	var out, errb syncBuffer
+	var out, errb testkit.SyncBuffer
 	io := &cmdutil.IOStreams{In: strings.NewReader(c.stdin), Out: &out, Err: &errb,
 		InTTY: c.inTTY, OutTTY: c.outTTY, ErrTTY: c.errTTY}
 	ctx := c.ctx
@@ -154,22 +154,4 @@ func decode(t *testing.T, s string) jsonResult {
 func emptyResult() jsonResult {
 	return jsonResult{Removed: []string{}, Failed: []jsonFailed{}, Unknown: []string{}, Skipped: []jsonSkipped{},
 		Inferred: []string{}, Absent: []string{}, UnknownCauses: []jsonCause{}}
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

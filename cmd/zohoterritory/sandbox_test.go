@@ -13,13 +13,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/testkit"
 )
 
 // serving is a `sandbox serve` run in-process.
 type serving struct {
 	env    map[string]string // what it printed, parsed
 	lines  []string          // what it printed, as printed
-	stderr *syncBuffer
+	stderr *testkit.SyncBuffer
 	stop   chan struct{}
 	done   chan struct{} // closed when it has returned
 	code   int
@@ -31,7 +32,7 @@ type serving struct {
 func serve(t *testing.T, args ...string) *serving {
 	t.Helper()
 	pr, pw := io.Pipe()
-	s := &serving{env: map[string]string{}, stderr: &syncBuffer{}, stop: make(chan struct{}), done: make(chan struct{})}
+	s := &serving{env: map[string]string{}, stderr: &testkit.SyncBuffer{}, stop: make(chan struct{}), done: make(chan struct{})}
 	streams := &cmdutil.IOStreams{In: strings.NewReader(""), Out: pw, Err: s.stderr}
 	go func() {
 		s.code = run(t.Context(), append([]string{"sandbox", "serve", "--addr", "127.0.0.1:0"}, args...), streams, func(string) string { return "" }, s.stop)

@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 	"github.com/seed-ab9c0d28/zohoterritory/internal/record"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/testkit"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
@@ -49,7 +49,7 @@ type env struct {
 	proxy *Proxy
 	http  *httptest.Server
 	dir   string
-	log   *syncBuffer
+	log   *testkit.SyncBuffer
 
 	mu    sync.Mutex
 	auths []string // the Authorization headers the sandbox received
@@ -57,7 +57,7 @@ type env struct {
 
 func setup(t *testing.T, scrub *record.Scrubber, sopts ...zohoterritorytest.Option) *env {
 	t.Helper()
-	e := &env{log: &syncBuffer{}, dir: filepath.Join(t.TempDir(), "recordings")}
+	e := &env{log: &testkit.SyncBuffer{}, dir: filepath.Join(t.TempDir(), "recordings")}
 	sopts = append(sopts, zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
 		e.mu.Lock()
 		e.auths = append(e.auths, r.Header.Get("Authorization"))
@@ -322,7 +322,7 @@ func TestProxyRedirects(t *testing.T) {
 		}
 	}))
 	t.Cleanup(target.Close)
-	var log syncBuffer
+	var log testkit.SyncBuffer
 	p, err := New(target.URL, WithValidator(validator), WithLog(&log))
 	require.NoError(t, err)
 	hs := httptest.NewServer(p)
@@ -375,7 +375,7 @@ func TestProxyRouting(t *testing.T) {
 		_, _ = w.Write([]byte(`{"code":"INVALID_URL_PATTERN","details":{},"message":"Please check if the URL trying to access is a correct one","status":"error"}`))
 	}))
 	t.Cleanup(target.Close)
-	var log syncBuffer
+	var log testkit.SyncBuffer
 	dir, err := record.CreateDir(filepath.Join(t.TempDir(), "rec"))
 	require.NoError(t, err)
 	p, err := New(target.URL, WithValidator(validator), WithLog(&log), WithRecording(dir))
@@ -435,21 +435,4 @@ func TestParseTarget(t *testing.T) {
 		require.NoError(t, err, tt.in)
 		assert.Equal(t, tt.want, u.String())
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

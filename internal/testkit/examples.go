@@ -1,6 +1,6 @@
-// Package testkit holds what the module's tests share about
-// api/openapi.yaml: the walk over its response examples. It is imported by
-// tests only.
+// Package testkit holds what the module's tests share: the walk over
+// api/openapi.yaml's response examples, and a buffer a test reads while a
+// command writes it. It is imported by tests only.
 package testkit
 
 import (
