@@ -50,12 +50,22 @@ func (cf *connFlags) register(fs *pflag.FlagSet, getenv func(string) string) {
 // name names a flag for an error: "--dc", or "ZOHO_DC" when the value came
 // from the variable.
 func (cf *connFlags) name(flag string) string {
-	if f := cf.fs.Lookup(flag); f != nil && !f.Changed {
-		if v, ok := envOf[flag]; ok && strings.TrimSpace(cf.getenv(v)) != "" {
-			return v
-		}
+	if f := cf.fs.Lookup(flag); f != nil && !f.Changed && cf.fromEnv(flag) {
+		return envOf[flag]
 	}
 	return "--" + flag
+}
+
+// fromEnv reports whether flag's variable is set.
+func (cf *connFlags) fromEnv(flag string) bool {
+	v, ok := envOf[flag]
+	return ok && strings.TrimSpace(cf.getenv(v)) != ""
+}
+
+// given reports whether the user named flag's value, by the flag or its
+// variable.
+func (cf *connFlags) given(flag string) bool {
+	return cf.fs.Changed(flag) || cf.fromEnv(flag)
 }
 
 // credentials are what the environment gives to authenticate.

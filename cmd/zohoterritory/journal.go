@@ -41,14 +41,12 @@ func (jf *journalFlags) check() error {
 }
 
 // create creates the journal of a new run of ch, prints its path on stderr
-// and returns it; nil with --no-journal. The ids are checked first, so that
-// bad input leaves no file behind.
-func (jf *journalFlags) create(a *app, c *zohoterritory.Client, command string, ch zohoterritory.Change) (*journal.File, error) {
+// and returns it; nil with --no-journal. The commands check every id before
+// they get here; a journal whose run never began is removed by
+// closeJournal.
+func (jf *journalFlags) create(a *app, command string, ch zohoterritory.Change) (*journal.File, error) {
 	if jf.off {
 		return nil, nil
-	}
-	if _, err := c.Plan(ch); err != nil {
-		return nil, cmdutil.Usagef("%s", cmdutil.Message(err))
 	}
 	path := jf.path
 	if path == "" {

@@ -119,7 +119,7 @@ func count(outs []outcome, skipped int, adds bool) tally {
 // (under --ignore-absent) or skipped on purpose.
 func (t tally) done() bool { return t.failed == 0 && t.unknown == 0 }
 
-// done counts the ids the change made or found as asked.
+// doneCount counts the ids the change made or found as asked.
 func (t tally) doneCount() int {
 	if t.adds {
 		return t.added + t.present

@@ -167,7 +167,7 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 	var j *journal.File
 	if len(ids) > 0 {
 		ch := zohoterritory.Change{Op: k.op, Owner: f.owner, IDs: ids, Stop: a.stop}
-		if j, err = f.journal.create(a, c, strings.Fields(k.use)[0], ch); err != nil {
+		if j, err = f.journal.create(a, strings.Fields(k.use)[0], ch); err != nil {
 			return err
 		}
 		defer closeJournal(j)
@@ -239,6 +239,9 @@ func changeExit(ctx context.Context, a *app, t tally, res *zohoterritory.Result,
 	if errors.As(err, &jerr) {
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the result below is the run's truth\n", cmdutil.Message(jerr))
 	}
+	// A journal's failure alone leaves the calls' own outcome to tell;
+	// joined to a call's failure, that failure decides.
+	journalOnly := jerr != nil && err == error(jerr)
 	finish := "run the same command again with --ignore-absent"
 	if journalPath != "" {
 		finish = "run: zohoterritory resume " + shellQuote(journalPath)
@@ -248,7 +251,7 @@ func changeExit(ctx context.Context, a *app, t tally, res *zohoterritory.Result,
 	case interrupted:
 		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted: %d %s, %d unknown, %d not sent; to finish, %s",
 			t.doneCount(), t.verb(), t.unknown, t.notSent, finish))
-	case err != nil && !errors.As(err, &jerr):
+	case err != nil && !journalOnly:
 		code, msg := failure(err)
 		if code == cmdutil.ExitAuth {
 			return cmdutil.Exit(code, errors.New(msg))

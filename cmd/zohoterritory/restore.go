@@ -88,7 +88,7 @@ func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, d
 		}
 		return printPlan(a.io.Out, f.output.format, planned, []jsonSkipped{}, false)
 	}
-	j, err := jf.create(a, c, "restore", undo)
+	j, err := jf.create(a, "restore", undo)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -47,10 +46,10 @@ func (f *changeFlags) check() error {
 // unless a flag or variable names them.
 func (f *changeFlags) aim(run *journal.Run) {
 	cf := &f.conn
-	if !cf.fs.Changed("api-domain") && strings.TrimSpace(cf.getenv("ZOHO_API_DOMAIN")) == "" && run.APIDomain != "" {
+	if !cf.given("api-domain") && run.APIDomain != "" {
 		cf.apiDomain = run.APIDomain
 	}
-	if !cf.fs.Changed("api-version") && strings.TrimSpace(cf.getenv("ZOHO_API_VERSION")) == "" && run.APIVersion != "" {
+	if !cf.given("api-version") && run.APIVersion != "" {
 		cf.apiVersion = run.APIVersion
 	}
 }
@@ -90,9 +89,6 @@ the environment, as for any command.
 }
 
 func runResume(ctx context.Context, a *app, f *changeFlags, path string) error {
-	if _, err := readJournal(path); err != nil {
-		return err
-	}
 	j, run, err := journal.Open(path, journal.Options{Command: "resume"})
 	if err != nil {
 		return cmdutil.Usagef("%s; nothing was sent", cmdutil.Message(err))
@@ -104,24 +100,21 @@ func runResume(ctx context.Context, a *app, f *changeFlags, path string) error {
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s: its last line was cut off (the process was killed while writing it) and is ignored\n", path)
 	}
 
-	var res *zohoterritory.Result
 	if len(pending) == 0 {
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s: every id has its outcome; nothing to send\n", path)
-		res = &zohoterritory.Result{}
-	} else {
-		c, err := f.conn.client(false, a.changeOptions(f.concurrency, f.concCap, true)...)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.io.Err, "zohoterritory: resuming %s: %d of %d ids to send, %d of them perhaps done already\n",
-			path, len(pending), len(run.IDs), len(maybe))
-		res, err = c.Apply(ctx, zohoterritory.Change{Op: run.Op, Owner: run.Owner, IDs: pending, MaybeDone: maybe, Stop: a.stop, Journal: j})
-		if res == nil {
-			return cmdutil.Usagef("%s", cmdutil.Message(err))
-		}
-		return finishRun(ctx, a, f, run, res, err, path)
+		return finishRun(ctx, a, f, run, &zohoterritory.Result{}, nil, path)
 	}
-	return finishRun(ctx, a, f, run, res, nil, path)
+	c, err := f.conn.client(false, a.changeOptions(f.concurrency, f.concCap, true)...)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.io.Err, "zohoterritory: resuming %s: %d of %d ids to send, %d of them perhaps done already\n",
+		path, len(pending), len(run.IDs), len(maybe))
+	res, err := c.Apply(ctx, zohoterritory.Change{Op: run.Op, Owner: run.Owner, IDs: pending, MaybeDone: maybe, Stop: a.stop, Journal: j})
+	if res == nil {
+		return cmdutil.Usagef("%s", cmdutil.Message(err))
+	}
+	return finishRun(ctx, a, f, run, res, err, path)
 }
 
 // finishRun prints a result for every id of the journal's run, the new

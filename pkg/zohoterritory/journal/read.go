@@ -37,7 +37,6 @@ type Run struct {
 
 type idState struct {
 	last *result // the last outcome recorded
-	sent bool    // a send record named the id
 	// open are the attempts since the last final outcome that may have
 	// done the id: no answer recorded, or one that did not refuse the
 	// call (a 5xx, a 2xx whose outcome record is missing, a lost
@@ -142,9 +141,7 @@ func parse(path string, b []byte) (*Run, error) {
 			key := attemptKey{process, rec.Call, rec.Attempt}
 			attempts[key] = rec.IDs
 			for _, id := range rec.IDs {
-				st := run.states[id]
-				st.sent = true
-				st.open[key] = true // until an answer says the call was refused
+				run.states[id].open[key] = true // until an answer says the call was refused
 			}
 		case typeAnswer:
 			key := attemptKey{process, rec.Call, rec.Attempt}

@@ -41,12 +41,6 @@ func (r *Run) Pending() (ids, maybeDone []string) {
 	return ids, maybeDone
 }
 
-// Sent reports whether any attempt of the run carried id.
-func (r *Run) Sent(id string) bool {
-	st, ok := r.states[id]
-	return ok && st.sent
-}
-
 // Done returns, in the run's order, the ids the run changed: removed (or,
 // for an add, added), Zoho's word or inferred. Present-already ids are
 // not among them: the run did not change them.
