@@ -30,16 +30,7 @@ if [ ! -d interop/node_modules/@zohocrm/nodejs-sdk-8.0 ]; then
 	echo "bench: interop/node_modules is missing; run npm ci --prefix interop" >&2
 	exit 1
 fi
-tmp="$(mktemp -d)"
-sandbox_pid=""
-cleanup() {
-	if [ -n "$sandbox_pid" ] && kill -0 "$sandbox_pid" 2>/dev/null; then
-		kill -TERM "$sandbox_pid" 2>/dev/null || true
-		wait "$sandbox_pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+interop_begin
 
 go build -o "$tmp/zohoterritory-contract" ./cmd/zohoterritory-contract
 go build -o "$tmp/zohoterritory" ./cmd/zohoterritory

@@ -31,23 +31,7 @@ if [ ! -d interop/node_modules/@zohocrm/nodejs-sdk-8.0 ]; then
 	exit 1
 fi
 
-tmp="$(mktemp -d)"
-sandbox_pid=""
-cleanup() {
-	if [ -n "$sandbox_pid" ] && kill -0 "$sandbox_pid" 2>/dev/null; then
-		kill -TERM "$sandbox_pid" 2>/dev/null
-		wait "$sandbox_pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-failed=0
-fail() {
-	echo "FAIL  $*"
-	failed=1
-}
+interop_begin
 
 if ! go build -o "$tmp/zohoterritory-contract" ./cmd/zohoterritory-contract; then
 	echo "FAIL  go build ./cmd/zohoterritory-contract"

@@ -34,25 +34,7 @@ if [ ! -x "$prism" ]; then
 	exit 1
 fi
 
-tmp="$(mktemp -d)"
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do
-		if kill -0 "$pid" 2>/dev/null; then
-			kill -TERM "$pid" 2>/dev/null
-			wait "$pid" 2>/dev/null
-		fi
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-failed=0
-fail() {
-	echo "FAIL  $*"
-	failed=1
-}
+interop_begin
 
 # wait_for FILE PATTERN PID: poll FILE for PATTERN for up to 30s while PID lives.
 wait_for() {

@@ -35,26 +35,7 @@ if [ ! -d interop/node_modules/@zohocrm/nodejs-sdk-8.0 ]; then
 	exit 1
 fi
 
-tmp="$(mktemp -d)"
-sandbox_pid=""
-proxy_pid=""
-cleanup() {
-	for pid in "$proxy_pid" "$sandbox_pid"; do
-		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-			kill -TERM "$pid" 2>/dev/null
-			wait "$pid" 2>/dev/null
-		fi
-	done
-	[ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-failed=0
-fail() {
-	echo "FAIL  $*"
-	failed=1
-}
+interop_begin
 
 for cmd in zohoterritory-contract zohoterritory; do
 	if ! go build -o "$tmp/$cmd" "./cmd/$cmd"; then
@@ -75,6 +56,7 @@ rec="$tmp/recordings"
 "$tmp/zohoterritory-contract" proxy --target "$sandbox" --accounts-target "$sandbox" --listen 127.0.0.1:0 \
 	--record "$rec" --pseudonymize --fail-on-violation >"$tmp/proxy.env" 2>"$tmp/proxy.log" &
 proxy_pid=$!
+pids+=("$proxy_pid")
 for _ in $(seq 100); do
 	grep -q '^export ZOHO_ACCOUNTS_URL=' "$tmp/proxy.env" 2>/dev/null && break
 	kill -0 "$proxy_pid" 2>/dev/null || break
@@ -117,7 +99,6 @@ grep -q '"reason": "not_member"' "$tmp/cli.out" || fail "zohoterritory remove-us
 kill -INT "$proxy_pid"
 wait "$proxy_pid"
 rc=$?
-proxy_pid=""
 if [ "$rc" -ne 0 ]; then
 	cat "$tmp/proxy.log"
 	fail "zohoterritory-contract proxy --fail-on-violation exited $rc"

@@ -1,7 +1,43 @@
 # sandbox.sh is sourced by the interop scripts that run clients against
-# `zohoterritory-contract sandbox serve`: it starts the sandbox, fetches a
-# static token from its token endpoint, and stops it, reporting what it
-# found. It defines functions only; the caller owns $tmp and the cleanup.
+# `zohoterritory-contract sandbox serve`: it sets up a script's temporary
+# directory and its cleanup, starts the sandbox, fetches a static token from
+# its token endpoint, and stops it, reporting what it found. It defines
+# functions only.
+
+# interop_begin makes the temporary directory $tmp, points the CLI's
+# journals into it (XDG_STATE_HOME), sets failed=0, and traps EXIT to stop
+# the sandbox ($sandbox_pid) and every process in $pids still running, then
+# remove $tmp (with KEEP=1 it is kept, and named). Ctrl-C exits 130.
+interop_begin() {
+	tmp="$(mktemp -d)"
+	export XDG_STATE_HOME="$tmp/state"
+	sandbox_pid=""
+	pids=()
+	failed=0
+	trap interop_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+interop_cleanup() {
+	local pid
+	for pid in "$sandbox_pid" "${pids[@]}"; do
+		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+			kill -TERM "$pid" 2>/dev/null || true
+			wait "$pid" 2>/dev/null || true
+		fi
+	done
+	if [ -n "${KEEP:-}" ]; then
+		echo "kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
+}
+
+# fail prints a FAIL line and marks the script failed.
+fail() {
+	echo "FAIL  $*"
+	failed=1
+}
 
 # sandbox_start BIN DIR [FLAG ...] starts `BIN sandbox serve --addr
 # 127.0.0.1:0 FLAG...` with its environment in DIR/sandbox.env and its log

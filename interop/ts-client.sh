@@ -28,23 +28,7 @@ if [ ! -x "$bin/tsc" ] || [ ! -d interop/node_modules/openapi-fetch ]; then
 	exit 1
 fi
 
-tmp="$(mktemp -d)"
-sandbox_pid=""
-cleanup() {
-	if [ -n "$sandbox_pid" ] && kill -0 "$sandbox_pid" 2>/dev/null; then
-		kill -TERM "$sandbox_pid" 2>/dev/null
-		wait "$sandbox_pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-failed=0
-fail() {
-	echo "FAIL  $*"
-	failed=1
-}
+interop_begin
 
 "$bin/openapi-typescript" api/openapi.yaml --redocly redocly.yaml --output interop/ts/zoho.d.ts >"$tmp/gen.log" 2>&1 ||
 	{ cat "$tmp/gen.log"; echo "FAIL  openapi-typescript"; exit 1; }
