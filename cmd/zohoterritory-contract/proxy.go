@@ -12,6 +12,7 @@ import (
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/loopback"
 	"github.com/seed-ab9c0d28/zohoterritory/internal/proxy"
 	"github.com/seed-ab9c0d28/zohoterritory/internal/record"
 )
@@ -167,7 +168,7 @@ func checkListen(addr string) error {
 	if err != nil {
 		return cmdutil.Usagef("proxy: --listen %q: %v", addr, err)
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if !loopback.Host(host) {
 		return cmdutil.Usagef("proxy: --listen %q: must be a loopback address (127.0.0.1:PORT, [::1]:PORT, localhost:PORT): the proxy speaks plain HTTP and the requests it carries hold your token", addr)
 	}
 	return nil

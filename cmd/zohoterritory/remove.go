@@ -241,7 +241,7 @@ func changeExit(ctx context.Context, a *app, t tally, res *zohoterritory.Result,
 	}
 	// A journal's failure alone leaves the calls' own outcome to tell;
 	// joined to a call's failure, that failure decides.
-	journalOnly := jerr != nil && err == error(jerr)
+	journalOnly := jerr != nil && err == error(jerr) //nolint:errorlint // identity: the journal's failure is the whole error, not one of several
 	finish := "run the same command again with --ignore-absent"
 	if journalPath != "" {
 		finish = "run: zohoterritory resume " + shellQuote(journalPath)

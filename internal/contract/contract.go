@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -29,6 +28,7 @@ import (
 	liberrors "github.com/pb33f/libopenapi-validator/errors"
 
 	"github.com/seed-ab9c0d28/zohoterritory/api"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/loopback"
 )
 
 // SandboxHost is the host of the loopback server that api/openapi.yaml
@@ -173,7 +173,7 @@ func prepare(req *http.Request) *http.Request {
 		}
 	}
 	u.Host = strings.ToLower(u.Host) // host names are case-insensitive
-	if isLoopback(u.Hostname()) {
+	if loopback.Host(u.Hostname()) {
 		u.Scheme, u.Host = "http", SandboxHost
 	}
 	r.URL = &u
@@ -187,14 +187,6 @@ func prepare(req *http.Request) *http.Request {
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
 	return r
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // route finds the operation of req, first among the servers the spec

@@ -38,7 +38,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -48,6 +47,7 @@ import (
 	"time"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/loopback"
 	"github.com/seed-ab9c0d28/zohoterritory/internal/record"
 )
 
@@ -203,25 +203,41 @@ func WithMaxBodyBytes(n int64) Option {
 // sandbox).
 func ParseTarget(rawURL string) (*url.URL, error) {
 	u, err := url.Parse(rawURL)
+	shown := withoutUserinfo(rawURL)
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("%q: %w", rawURL, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its message repeats the URL, credentials and all
+		}
+		return nil, fmt.Errorf("%q: %w", shown, err)
 	case u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
-		return nil, fmt.Errorf("%q: must be an absolute http(s) URL such as https://www.zohoapis.com", rawURL)
-	case u.Scheme == "http" && !loopback(u.Hostname()):
-		return nil, fmt.Errorf("%q: must be https; plain http is allowed only to a loopback host (127.0.0.1, ::1, localhost)", rawURL)
+		return nil, fmt.Errorf("%q: must be an absolute http(s) URL such as https://www.zohoapis.com", shown)
+	case u.Scheme == "http" && !loopback.Host(u.Hostname()):
+		return nil, fmt.Errorf("%q: must be https; plain http is allowed only to a loopback host (127.0.0.1, ::1, localhost)", shown)
 	case u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("%q: must be the host alone, such as https://www.zohoapis.com (no path, query or credentials)", rawURL)
+		return nil, fmt.Errorf("%q: must be the host alone, such as https://www.zohoapis.com (no path, query or credentials)", shown)
 	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
 }
 
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
+// withoutUserinfo returns rawURL with any user:password@ before its host
+// replaced by "…@", so that an error can name the URL without a secret.
+func withoutUserinfo(rawURL string) string {
+	scheme, rest, ok := strings.Cut(rawURL, "://")
+	if !ok {
+		return rawURL
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	authority, path, _ := strings.Cut(rest, "/")
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return rawURL
+	}
+	out := scheme + "://…@" + authority[at+1:]
+	if len(authority) < len(rest) {
+		out += "/" + path
+	}
+	return out
 }
 
 // New returns a proxy to target (see [ParseTarget] for what it accepts).

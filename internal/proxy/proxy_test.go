@@ -426,10 +426,15 @@ func TestParseTarget(t *testing.T) {
 		{in: "https://u:p@www.zohoapis.com", err: "must be the host alone"},
 		{in: "www.zohoapis.com", err: "must be an absolute http(s) URL"},
 		{in: "ftp://127.0.0.1", err: "must be an absolute http(s) URL"},
+		{in: "https://u:s3cret@www.zohoapis.com/x", err: `"https://…@www.zohoapis.com/x": must be the host alone`},
+		{in: "https://u:s3cret@www.zohoapis.com:bad", err: `"https://…@www.zohoapis.com:bad": invalid port`},
 	} {
 		u, err := ParseTarget(tt.in)
 		if tt.err != "" {
 			assert.ErrorContains(t, err, tt.err, tt.in)
+			if err != nil {
+				assert.NotContains(t, err.Error(), "s3cret", "a target's credentials never reach an error")
+			}
 			continue
 		}
 		require.NoError(t, err, tt.in)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/seed-ab9c0d28/zohoterritory/gen/zohoapi"
+	"github.com/seed-ab9c0d28/zohoterritory/internal/loopback"
 )
 
 // Option configures a [Client]. An option returns an [*OptionError] for a
@@ -355,7 +355,7 @@ func checkBaseURL(what, raw string) (*url.URL, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !isLoopbackHost(u.Hostname()) {
+		if !loopback.Host(u.Hostname()) {
 			return nil, optErr(what, raw, "plain http is allowed only for loopback addresses (127.0.0.1, ::1, localhost); use https")
 		}
 	default:
@@ -365,12 +365,4 @@ func checkBaseURL(what, raw string) (*url.URL, error) {
 		u.Path += "/"
 	}
 	return u, nil
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/loopback"
 )
 
 // Transport rules, beside the tests that already cover them:
@@ -32,7 +34,7 @@ type hostRecorder struct {
 }
 
 func (h *hostRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	if isLoopbackHost(req.URL.Hostname()) {
+	if loopback.Host(req.URL.Hostname()) {
 		return http.DefaultTransport.RoundTrip(req)
 	}
 	h.mu.Lock()

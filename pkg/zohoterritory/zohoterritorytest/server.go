@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/loopback"
 )
 
 // Server is an in-memory fake of Zoho CRM's territory-membership endpoints
@@ -190,7 +192,7 @@ func WithRemoteAccess() Option {
 
 func checkAddr(addr string, remote bool) error {
 	host, _, _ := net.SplitHostPort(addr)
-	if ip := net.ParseIP(host); remote || host == "localhost" || (ip != nil && ip.IsLoopback()) {
+	if remote || loopback.Host(host) {
 		return nil
 	}
 	return fmt.Errorf("zohoterritorytest: address %q is not a loopback address; the sandbox listens on loopback only unless remote access is asked for (WithRemoteAccess, sandbox serve --allow-remote)", addr)
