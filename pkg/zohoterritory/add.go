@@ -13,7 +13,7 @@ import (
 // already comes out [AlreadyPresent] (Zoho's DUPLICATE_DATA), which changes
 // nothing, so sending the same add twice is safe.
 
-var usersToTerritory = endpoint{
+var addUsers = endpoint{
 	op:             OpAddUsers,
 	ownerPathIndex: 2, // settings/territories/{territory_id}
 	singleOp:       "addUserToTerritory",
@@ -29,7 +29,7 @@ var usersToTerritory = endpoint{
 	},
 }
 
-var territoriesToUser = endpoint{
+var addTerritories = endpoint{
 	op:             OpAddTerritories,
 	ownerPathIndex: 1, // users/{user_id}
 	singleOp:       "addTerritoriesToUser",
@@ -67,7 +67,7 @@ func refs(ids []string) []zohoapi.RecordRef {
 //
 // Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v8/associate-users-territory.html
 func (c *Client) AddUsersToTerritory(ctx context.Context, territoryID string, userIDs ...string) (*Result, error) {
-	return c.remove(ctx, usersToTerritory, Change{Op: OpAddUsers, Owner: territoryID, IDs: userIDs})
+	return c.change(ctx, addUsers, Change{Op: OpAddUsers, Owner: territoryID, IDs: userIDs})
 }
 
 // AddTerritoriesToUser adds territories to a user: the way back from
@@ -77,21 +77,21 @@ func (c *Client) AddUsersToTerritory(ctx context.Context, territoryID string, us
 //
 // Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v8/associate-territories-to-user.html
 func (c *Client) AddTerritoriesToUser(ctx context.Context, userID string, territoryIDs ...string) (*Result, error) {
-	return c.remove(ctx, territoriesToUser, Change{Op: OpAddTerritories, Owner: userID, IDs: territoryIDs})
+	return c.change(ctx, addTerritories, Change{Op: OpAddTerritories, Owner: userID, IDs: territoryIDs})
 }
 
 // PlanAddUsersToTerritory checks the ids as [Client.AddUsersToTerritory]
 // does and returns the calls it would make, sending nothing. It needs no
 // credentials.
 func (c *Client) PlanAddUsersToTerritory(territoryID string, userIDs ...string) ([]PlannedCall, error) {
-	return c.plan(usersToTerritory, territoryID, userIDs)
+	return c.plan(addUsers, territoryID, userIDs)
 }
 
 // PlanAddTerritoriesToUser checks the ids as [Client.AddTerritoriesToUser]
 // does and returns the calls it would make, sending nothing. It needs no
 // credentials.
 func (c *Client) PlanAddTerritoriesToUser(userID string, territoryIDs ...string) ([]PlannedCall, error) {
-	return c.plan(territoriesToUser, userID, territoryIDs)
+	return c.plan(addTerritories, userID, territoryIDs)
 }
 
 // Plan checks ch as [Client.Apply] does and returns the calls it would

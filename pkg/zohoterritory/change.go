@@ -79,13 +79,13 @@ type Change struct {
 func (ch Change) endpoint() (endpoint, error) {
 	switch ch.Op {
 	case OpRemoveUsers:
-		return usersOfTerritory, nil
+		return removeUsers, nil
 	case OpRemoveTerritories:
-		return territoriesOfUser, nil
+		return removeTerritories, nil
 	case OpAddUsers:
-		return usersToTerritory, nil
+		return addUsers, nil
 	case OpAddTerritories:
-		return territoriesToUser, nil
+		return addTerritories, nil
 	}
 	return endpoint{}, fmt.Errorf("zohoterritory: Change.Op %q: want one of %q", ch.Op, Ops())
 }
@@ -102,5 +102,5 @@ func (c *Client) Apply(ctx context.Context, ch Change) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.remove(ctx, e, ch)
+	return c.change(ctx, e, ch)
 }

@@ -164,11 +164,11 @@ func FuzzDecodeResponse(f *testing.F) {
 		}
 		c.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
-		e := territoriesOfUser
+		e := removeTerritories
 		if users {
-			e = usersOfTerritory
+			e = removeUsers
 		}
-		res, err := c.remove(t.Context(), e, Change{Owner: "9", IDs: ids})
+		res, err := c.change(t.Context(), e, Change{Owner: "9", IDs: ids})
 		op := e.opName(len(ids))
 
 		if res == nil || len(res.Items) != len(ids) {

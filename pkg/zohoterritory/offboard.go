@@ -50,7 +50,7 @@ type Plan struct {
 // Remove the planned territories with
 // [Client.RemoveTerritoriesFromUser](ctx, userID, plan.IDs...).
 func (c *Client) PlanOffboardUser(ctx context.Context, userID string, except ...string) (*Plan, error) {
-	if err := c.checkPlanArgs(territoriesOfUser, userID, except); err != nil {
+	if err := c.checkPlanArgs(removeTerritories, userID, except); err != nil {
 		return nil, err
 	}
 	ts, err := c.TerritoriesOfUser(ctx, userID)
@@ -68,7 +68,7 @@ func (c *Client) PlanOffboardUser(ctx context.Context, userID string, except ...
 			p.IDs = append(p.IDs, t.ID)
 		}
 	}
-	return c.finishPlan(territoriesOfUser, p, except)
+	return c.finishPlan(removeTerritories, p, except)
 }
 
 // managerLookups bounds how many users PlanEmptyTerritory asks about the
@@ -89,7 +89,7 @@ const managerLookups = 3
 // Remove the planned users with
 // [Client.RemoveUsersFromTerritory](ctx, territoryID, plan.IDs...).
 func (c *Client) PlanEmptyTerritory(ctx context.Context, territoryID string, except ...string) (*Plan, error) {
-	if err := c.checkPlanArgs(usersOfTerritory, territoryID, except); err != nil {
+	if err := c.checkPlanArgs(removeUsers, territoryID, except); err != nil {
 		return nil, err
 	}
 	us, err := c.UsersOfTerritory(ctx, territoryID)
@@ -98,7 +98,7 @@ func (c *Client) PlanEmptyTerritory(ctx context.Context, territoryID string, exc
 	}
 	p := &Plan{Owner: territoryID}
 	if len(us) == 0 {
-		return c.finishPlan(usersOfTerritory, p, except)
+		return c.finishPlan(removeUsers, p, except)
 	}
 	ask := slices.Clone(us)
 	slices.SortStableFunc(ask, func(a, b User) int { return rank(a.Status != "active") - rank(b.Status != "active") })
@@ -124,7 +124,7 @@ func (c *Client) PlanEmptyTerritory(ctx context.Context, territoryID string, exc
 		}
 		p.IDs = append(p.IDs, u.ID)
 	}
-	return c.finishPlan(usersOfTerritory, p, except)
+	return c.finishPlan(removeUsers, p, except)
 }
 
 func rank(b bool) int {

@@ -20,14 +20,14 @@ func (p PlannedCall) String() string {
 // [Client.RemoveUsersFromTerritory] does and returns the calls it would
 // make, sending nothing. It needs no credentials.
 func (c *Client) PlanRemoveUsersFromTerritory(territoryID string, userIDs ...string) ([]PlannedCall, error) {
-	return c.plan(usersOfTerritory, territoryID, userIDs)
+	return c.plan(removeUsers, territoryID, userIDs)
 }
 
 // PlanRemoveTerritoriesFromUser checks the ids as
 // [Client.RemoveTerritoriesFromUser] does and returns the calls it would
 // make, sending nothing. It needs no credentials.
 func (c *Client) PlanRemoveTerritoriesFromUser(userID string, territoryIDs ...string) ([]PlannedCall, error) {
-	return c.plan(territoriesOfUser, userID, territoryIDs)
+	return c.plan(removeTerritories, userID, territoryIDs)
 }
 
 func (c *Client) plan(e endpoint, owner string, raw []string) ([]PlannedCall, error) {

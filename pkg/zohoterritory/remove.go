@@ -12,8 +12,8 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/gen/zohoapi"
 )
 
-// endpoint describes one of the two removal endpoints, in its single and
-// bulk form.
+// endpoint describes one change endpoint (a removal, or an add in add.go),
+// in its single and bulk form.
 type endpoint struct {
 	op Op
 	// ownerPathIndex is the owner's place in the path, as Zoho's
@@ -40,7 +40,7 @@ func (e endpoint) build(server string, v zohoapi.Version, owner string, ids []st
 	return req, nil
 }
 
-var usersOfTerritory = endpoint{
+var removeUsers = endpoint{
 	op:             OpRemoveUsers,
 	ownerPathIndex: 2, // settings/territories/{territory_id}
 	singleOp:       "removeUserFromTerritory",
@@ -56,7 +56,7 @@ var usersOfTerritory = endpoint{
 	},
 }
 
-var territoriesOfUser = endpoint{
+var removeTerritories = endpoint{
 	op:             OpRemoveTerritories,
 	ownerPathIndex: 1, // Users/{user_id}
 	singleOp:       "removeTerritoryFromUser",
@@ -91,7 +91,7 @@ func (e endpoint) opName(n int) string {
 //
 // Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v7/disassociate-users-territory.html
 func (c *Client) RemoveUsersFromTerritory(ctx context.Context, territoryID string, userIDs ...string) (*Result, error) {
-	return c.remove(ctx, usersOfTerritory, Change{Op: OpRemoveUsers, Owner: territoryID, IDs: userIDs})
+	return c.change(ctx, removeUsers, Change{Op: OpRemoveUsers, Owner: territoryID, IDs: userIDs})
 }
 
 // RemoveTerritoriesFromUser removes territories from a user. It batches,
@@ -101,7 +101,7 @@ func (c *Client) RemoveUsersFromTerritory(ctx context.Context, territoryID strin
 //
 // Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v7/remove-territories-from-user.html
 func (c *Client) RemoveTerritoriesFromUser(ctx context.Context, userID string, territoryIDs ...string) (*Result, error) {
-	return c.remove(ctx, territoriesOfUser, Change{Op: OpRemoveTerritories, Owner: userID, IDs: territoryIDs})
+	return c.change(ctx, removeTerritories, Change{Op: OpRemoveTerritories, Owner: userID, IDs: territoryIDs})
 }
 
 func (c *Client) check(e endpoint, owner string, raw []string) ([]string, error) {
@@ -111,7 +111,7 @@ func (c *Client) check(e endpoint, owner string, raw []string) ([]string, error)
 	return checkIDs(e.idsArg, raw)
 }
 
-// run is what the batches of one removal share.
+// run is what the batches of one change share.
 type run struct {
 	c        *Client
 	e        endpoint
@@ -127,7 +127,10 @@ type run struct {
 	journal *journalHook
 }
 
-func (c *Client) remove(ctx context.Context, e endpoint, ch Change) (*Result, error) {
+// change makes ch on endpoint e: the one loop behind the removals, the adds
+// and Apply. It checks the ids, journals, batches, sends each batch through
+// the request core, and puts every id's outcome in the Result.
+func (c *Client) change(ctx context.Context, e endpoint, ch Change) (*Result, error) {
 	ids, err := c.check(e, ch.Owner, ch.IDs)
 	if err != nil {
 		return nil, err
