@@ -36,16 +36,6 @@ fi
 
 interop_begin
 
-# wait_for FILE PATTERN PID: poll FILE for PATTERN for up to 30s while PID lives.
-wait_for() {
-	for _ in $(seq 300); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		kill -0 "$3" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-
 free_port() {
 	node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
@@ -63,7 +53,7 @@ fi
 	>"$tmp/sandbox.env" 2>"$tmp/sandbox.log" &
 sandbox_pid=$!
 pids+=("$sandbox_pid")
-if ! wait_for "$tmp/sandbox.env" '^export ZOHO_ACCESS_TOKEN=' "$sandbox_pid"; then
+if ! wait_for "$tmp/sandbox.env" '^export ZOHO_ACCESS_TOKEN=' "$sandbox_pid" 30; then
 	cat "$tmp/sandbox.log"
 	echo "FAIL  the sandbox did not start"
 	exit 1
@@ -81,7 +71,7 @@ pids+=("$!")
 proxy_pid=$!
 for p in mock proxy; do
 	pid_var="${p}_pid"
-	if ! wait_for "$tmp/$p.log" 'Prism is listening on' "${!pid_var}"; then
+	if ! wait_for "$tmp/$p.log" 'Prism is listening on' "${!pid_var}" 30; then
 		cat "$tmp/$p.log"
 		echo "FAIL  prism $p did not start"
 		exit 1

@@ -57,12 +57,7 @@ rec="$tmp/recordings"
 	--record "$rec" --pseudonymize --fail-on-violation >"$tmp/proxy.env" 2>"$tmp/proxy.log" &
 proxy_pid=$!
 pids+=("$proxy_pid")
-for _ in $(seq 100); do
-	grep -q '^export ZOHO_ACCOUNTS_URL=' "$tmp/proxy.env" 2>/dev/null && break
-	kill -0 "$proxy_pid" 2>/dev/null || break
-	sleep 0.1
-done
-if ! grep -q '^export ZOHO_ACCOUNTS_URL=' "$tmp/proxy.env" 2>/dev/null; then
+if ! wait_for "$tmp/proxy.env" '^export ZOHO_ACCOUNTS_URL=' "$proxy_pid" 10; then
 	cat "$tmp/proxy.log"
 	echo "FAIL  the proxy did not start within 10s"
 	exit 1

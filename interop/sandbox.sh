@@ -33,6 +33,18 @@ interop_cleanup() {
 	fi
 }
 
+# wait_for FILE PATTERN PID SECONDS polls FILE for a line matching PATTERN
+# while PID runs, for at most SECONDS; it returns 1 when the line never came.
+wait_for() {
+	local _
+	for _ in $(seq $(($4 * 10))); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		kill -0 "$3" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q "$2" "$1" 2>/dev/null
+}
+
 # fail prints a FAIL line and marks the script failed.
 fail() {
 	echo "FAIL  $*"
@@ -51,12 +63,7 @@ sandbox_start() {
 	sandbox_pid=$!
 	local last='^export ZOHO_ACCESS_TOKEN='
 	case " $* " in *" --refresh-flow "*) last='^export ZOHO_REFRESH_TOKEN=' ;; esac
-	for _ in $(seq 100); do
-		grep -q "$last" "$dir/sandbox.env" 2>/dev/null && break
-		kill -0 "$sandbox_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if ! grep -q "$last" "$dir/sandbox.env" 2>/dev/null; then
+	if ! wait_for "$dir/sandbox.env" "$last" "$sandbox_pid" 10; then
 		echo "FAIL  the sandbox did not start within 10s"
 		cat "$dir/sandbox.log"
 		return 1
