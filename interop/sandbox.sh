@@ -42,7 +42,7 @@ wait_for() {
 		kill -0 "$3" 2>/dev/null || break
 		sleep 0.1
 	done
-	grep -q "$2" "$1" 2>/dev/null
+	grep -q "$2" "$1" 2>/dev/null || return 1
 }
 
 # fail prints a FAIL line and marks the script failed.
