@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 
 	"github.com/seed-ab9c0d28/zohoterritory/gen/zohoapi"
@@ -248,18 +249,18 @@ type page[T any] struct {
 
 // decodePage reads the array under key, and info, from a 200 body. Every
 // item must carry a valid record id: the ids are what a caller removes.
-func decodePage[T any](body []byte, r reads[T]) (page[T], error) {
+func decodePage[T any](body []byte, key string, decode func(json.RawMessage) (T, string, error)) (page[T], error) {
 	var env map[string]json.RawMessage
 	if err := json.Unmarshal(body, &env); err != nil {
 		return page[T]{}, err
 	}
-	rawItems, ok := env[r.key]
+	rawItems, ok := env[key]
 	if !ok {
-		return page[T]{}, fmt.Errorf("no %q array in the body", r.key)
+		return page[T]{}, fmt.Errorf("no %q array in the body", key)
 	}
 	var raws []json.RawMessage
 	if err := json.Unmarshal(rawItems, &raws); err != nil {
-		return page[T]{}, fmt.Errorf("%s: %w", r.key, err)
+		return page[T]{}, fmt.Errorf("%s: %w", key, err)
 	}
 	var p page[T]
 	if rawInfo, ok := env["info"]; ok && string(rawInfo) != "null" {
@@ -271,11 +272,11 @@ func decodePage[T any](body []byte, r reads[T]) (page[T], error) {
 	p.items = make([]T, 0, len(raws))
 	p.ids = make([]string, 0, len(raws))
 	for i, raw := range raws {
-		v, id, err := r.decode(raw)
+		v, id, err := decode(raw)
 		if err != nil {
-			return page[T]{}, fmt.Errorf("%s[%d]: %w", r.key, i, err)
+			return page[T]{}, fmt.Errorf("%s[%d]: %w", key, i, err)
 		}
-		if err := checkID(fmt.Sprintf("%s[%d].id", r.key, i), id); err != nil {
+		if err := checkID(fmt.Sprintf("%s[%d].id", key, i), id); err != nil {
 			return page[T]{}, err
 		}
 		p.items = append(p.items, v)
@@ -284,72 +285,115 @@ func decodePage[T any](body []byte, r reads[T]) (page[T], error) {
 	return p, nil
 }
 
-// listAll reads every page of r's list for owner.
+// listAll reads every page of r's list for owner, all or nothing.
 func listAll[T any](ctx context.Context, c *Client, r reads[T], owner string) ([]T, error) {
 	if err := checkID(r.ownerArg, owner); err != nil {
 		return nil, err
 	}
-	b := newBudget(c.retry.Budget)
-	var out []T
-	firstSeen := map[string]int{} // id → the page it came on
-	for n := 1; ; n++ {
-		resp, body, err := c.read(ctx, r.listOp, b, func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) {
-			return r.sendList(ctx, gc, c.version, owner, n, PageSize)
-		})
+	return collect(pages(ctx, c, pager[T]{op: r.listOp, key: r.key, decode: r.decode,
+		send: func(ctx context.Context, gc *zohoapi.Client, page, perPage int) (*http.Response, error) {
+			return r.sendList(ctx, gc, c.version, owner, page, perPage)
+		}}))
+}
+
+// collect gathers a listing: every item, or none and the error, so that a
+// partial list is never mistaken for the whole.
+func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
+	out := []T{}
+	for v, err := range seq {
 		if err != nil {
 			return nil, err
 		}
-		if resp.StatusCode == http.StatusNoContent {
-			// Nothing (more) to list. Zoho answers 204 rather than an
-			// empty page.
-			return emptyIfNil(out), nil
-		}
-		bad := func(format string, args ...any) error {
-			return &APIError{Operation: r.listOp, StatusCode: resp.StatusCode, Response: resp, Body: body,
-				Err: fmt.Errorf("page %d: %s: %w", n, fmt.Sprintf(format, args...), ErrBadPage)}
-		}
-		p, err := decodePage(body, r)
-		if err != nil {
-			return nil, &APIError{Operation: r.listOp, StatusCode: resp.StatusCode, Response: resp, Body: body,
-				Err: fmt.Errorf("page %d: decode body: %w", n, err)}
-		}
-		if len(p.items) > PageSize {
-			return nil, bad("%d %s, more than the %d asked for", len(p.items), r.key, PageSize)
-		}
-		for _, id := range p.ids {
-			if first, dup := firstSeen[id]; dup {
-				return nil, bad("id %s repeats (first seen on page %d)", id, first)
-			}
-			firstSeen[id] = n
-		}
-		out = append(out, p.items...)
-
-		var more bool
-		switch {
-		case p.info != nil:
-			more = p.info.MoreRecords
-		case len(p.items) == PageSize:
-			// A full page without info could go on or end here.
-			return nil, bad("a full page without %q to say whether more records follow", "info")
-		default:
-			// A short page is the last one.
-		}
-		switch {
-		case !more:
-			return emptyIfNil(out), nil
-		case len(p.items) == 0:
-			return nil, bad("no %s, yet more_records is true", r.key)
-		case n >= MaxPages:
-			return nil, bad("more_records is still true after %d pages (%d %s)", MaxPages, len(out), r.key)
-		}
+		out = append(out, v)
 	}
+	return out, nil
 }
 
-func emptyIfNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
+// pager describes one paged list: its operation, the array's key, how an
+// item is read, and how page n is asked for.
+type pager[T any] struct {
+	op     string
+	key    string
+	decode func(raw json.RawMessage) (T, string, error)
+	send   func(ctx context.Context, gc *zohoapi.Client, page, perPage int) (*http.Response, error)
+}
+
+// pages reads a list page by page as the caller ranges over it, [PageSize]
+// items a page, until Zoho reports no more records: the one paging loop of
+// every listing. Each page goes through the request core, with one retry
+// budget for the listing. A failed read, or a page that contradicts the
+// others ([ErrBadPage]), is yielded as the error and ends the range; the
+// items of earlier pages have been yielded by then.
+func pages[T any](ctx context.Context, c *Client, p pager[T]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		b := newBudget(c.retry.Budget)
+		firstSeen := map[string]int{} // id → the page it came on
+		total := 0
+		for n := 1; ; n++ {
+			resp, body, err := c.read(ctx, p.op, b, func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) {
+				return p.send(ctx, gc, n, PageSize)
+			})
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			if resp.StatusCode == http.StatusNoContent {
+				// Nothing (more) to list. Zoho answers 204 rather than an
+				// empty page.
+				return
+			}
+			bad := func(format string, args ...any) error {
+				return &APIError{Operation: p.op, StatusCode: resp.StatusCode, Response: resp, Body: body,
+					Err: fmt.Errorf("page %d: %s: %w", n, fmt.Sprintf(format, args...), ErrBadPage)}
+			}
+			pg, err := decodePage(body, p.key, p.decode)
+			if err != nil {
+				yield(zero, &APIError{Operation: p.op, StatusCode: resp.StatusCode, Response: resp, Body: body,
+					Err: fmt.Errorf("page %d: decode body: %w", n, err)})
+				return
+			}
+			if len(pg.items) > PageSize {
+				yield(zero, bad("%d %s, more than the %d asked for", len(pg.items), p.key, PageSize))
+				return
+			}
+			for _, id := range pg.ids {
+				if first, dup := firstSeen[id]; dup {
+					yield(zero, bad("id %s repeats (first seen on page %d)", id, first))
+					return
+				}
+				firstSeen[id] = n
+			}
+			var more bool
+			switch {
+			case pg.info != nil:
+				more = pg.info.MoreRecords
+			case len(pg.items) == PageSize:
+				// A full page without info could go on or end here.
+				yield(zero, bad("a full page without %q to say whether more records follow", "info"))
+				return
+			default:
+				// A short page is the last one.
+			}
+			switch {
+			case more && len(pg.items) == 0:
+				yield(zero, bad("no %s, yet more_records is true", p.key))
+				return
+			case more && n >= MaxPages:
+				yield(zero, bad("more_records is still true after %d pages (%d %s)", MaxPages, total+len(pg.items), p.key))
+				return
+			}
+			for _, v := range pg.items {
+				if !yield(v, nil) {
+					return
+				}
+			}
+			total += len(pg.items)
+			if !more {
+				return
+			}
+		}
 	}
-	return s
 }
 
 // getOne reads one item of r by id. ok is false for 204, and for a 200 with
@@ -370,7 +414,7 @@ func getOne[T any](ctx context.Context, c *Client, r reads[T], owner, id string)
 	if resp.StatusCode == http.StatusNoContent {
 		return v, false, nil
 	}
-	p, err := decodePage(body, r)
+	p, err := decodePage(body, r.key, r.decode)
 	if err != nil {
 		return v, false, &APIError{Operation: r.getOp, StatusCode: resp.StatusCode, Response: resp, Body: body,
 			Err: fmt.Errorf("decode body: %w", err)}
