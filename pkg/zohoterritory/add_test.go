@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -174,4 +175,51 @@ func TestOpUndo(t *testing.T) {
 	assert.Equal(t, OpAddUsers, OpRemoveUsers.Undo())
 	assert.Equal(t, OpAddTerritories, OpRemoveTerritories.Undo())
 	assert.Equal(t, Op(""), Op("nope").Undo())
+}
+
+// TestAlreadyExists: Zoho's v8 pages call an existing membership
+// ALREADY_EXISTS, its v7 pages and OpenAPI files DUPLICATE_DATA; both are
+// "already present", as an item or as the error object of a one-id add,
+// and after a lost answer both mean that attempt added it.
+func TestAlreadyExists(t *testing.T) {
+	t.Parallel()
+	exists := map[string]any{"code": "ALREADY_EXISTS", "details": map[string]any{}, "message": "the user is already associated", "status": "error"}
+	tests := []struct {
+		name   string
+		answer func(w http.ResponseWriter, n int)
+		ids    []string
+		want   Outcome
+		inferr bool
+	}{
+		{"item of a bulk add", func(w http.ResponseWriter, _ int) {
+			writeJSON(w, http.StatusMultiStatus, map[string]any{"users": []any{success("1"), map[string]any{"code": "ALREADY_EXISTS",
+				"details": map[string]any{"id": "2"}, "message": "already associated", "status": "error"}}})
+		}, []string{"1", "2"}, AlreadyPresent, false},
+		{"error object of a one-id add", func(w http.ResponseWriter, _ int) {
+			writeJSON(w, http.StatusBadRequest, exists)
+		}, []string{"2"}, AlreadyPresent, false},
+		{"error object after a lost answer", func(w http.ResponseWriter, n int) {
+			if n == 1 {
+				writeJSON(w, http.StatusInternalServerError, zohoError("INTERNAL_ERROR", "busy"))
+				return
+			}
+			writeJSON(w, http.StatusBadRequest, exists)
+		}, []string{"2"}, Added, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var n atomic.Int32
+			c, _, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+				tc.answer(w, int(n.Add(1)))
+			})
+			res, err := c.AddUsersToTerritory(context.Background(), "77", tc.ids...)
+			require.NoError(t, err)
+			last := res.Items[len(res.Items)-1]
+			assert.Equal(t, "2", last.ID)
+			assert.Equal(t, tc.want, last.Outcome, last.String())
+			assert.Equal(t, tc.inferr, last.Inferred)
+			assert.ErrorIs(t, &APIError{Code: "ALREADY_EXISTS", StatusCode: http.StatusBadRequest}, ErrDuplicateData)
+		})
+	}
 }

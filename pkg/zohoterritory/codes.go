@@ -34,14 +34,17 @@ var (
 	// ErrNoPermission matches NO_PERMISSION and PERMISSION_DENIED.
 	ErrNoPermission = errors.New("zohoterritory: NO_PERMISSION")
 	// ErrTerritoryDisabled matches TERRITORY_NOT_ENABLED and
-	// TERRITORY_DISABLED: the organization has territories turned off.
+	// TERRITORY_DISABLED, the membership endpoints' 403, and
+	// FEATURE_NOT_ENABLED, the territories API's 400: the organization has
+	// territory management turned off.
 	ErrTerritoryDisabled = errors.New("zohoterritory: TERRITORY_DISABLED")
 	// ErrInvalidURLPattern matches INVALID_URL_PATTERN.
 	ErrInvalidURLPattern = errors.New("zohoterritory: INVALID_URL_PATTERN")
 	// ErrTooManyRequests matches TOO_MANY_REQUESTS and any HTTP 429.
 	ErrTooManyRequests = errors.New("zohoterritory: TOO_MANY_REQUESTS")
-	// ErrDuplicateData matches DUPLICATE_DATA: an add found the membership
-	// there already.
+	// ErrDuplicateData matches DUPLICATE_DATA and ALREADY_EXISTS: an add
+	// found the membership there already (Zoho's v7 pages and OpenAPI
+	// files say DUPLICATE_DATA, its v8 pages ALREADY_EXISTS).
 	ErrDuplicateData = errors.New("zohoterritory: DUPLICATE_DATA")
 	// ErrLimitExceeded matches LIMIT_EXCEEDED: the territory holds as many
 	// users as it may, or the call carried too many ids.
@@ -71,6 +74,9 @@ type zohoCode struct {
 	retryable bool
 	// refresh says that a fresh access token may cure it.
 	refresh bool
+	// present says that, answering an add, the code means the membership
+	// is there already.
+	present bool
 }
 
 // zohoCodes is the one table of Zoho's error codes, read by
@@ -90,9 +96,11 @@ var zohoCodes = [...]zohoCode{
 	{code: "PERMISSION_DENIED", status: http.StatusForbidden, sentinel: ErrNoPermission, reason: ReasonNoPermission},
 	{code: "TERRITORY_NOT_ENABLED", status: http.StatusForbidden, sentinel: ErrTerritoryDisabled, reason: ReasonRejected},
 	{code: "TERRITORY_DISABLED", status: http.StatusForbidden, sentinel: ErrTerritoryDisabled, reason: ReasonRejected},
+	{code: "FEATURE_NOT_ENABLED", status: http.StatusBadRequest, sentinel: ErrTerritoryDisabled, reason: ReasonRejected},
 	{code: "INVALID_URL_PATTERN", status: http.StatusNotFound, sentinel: ErrInvalidURLPattern, reason: ReasonRejected},
 	{code: "TOO_MANY_REQUESTS", status: http.StatusTooManyRequests, sentinel: ErrTooManyRequests, reason: ReasonRateLimited, retryable: true},
-	{code: "DUPLICATE_DATA", status: http.StatusBadRequest, sentinel: ErrDuplicateData, reason: ReasonOther},
+	{code: "DUPLICATE_DATA", status: http.StatusBadRequest, sentinel: ErrDuplicateData, reason: ReasonOther, present: true},
+	{code: "ALREADY_EXISTS", status: http.StatusBadRequest, sentinel: ErrDuplicateData, reason: ReasonOther, present: true},
 	{code: "LIMIT_EXCEEDED", status: http.StatusBadRequest, sentinel: ErrLimitExceeded, reason: ReasonLimitExceeded},
 	{code: "MANDATORY_NOT_FOUND", status: http.StatusBadRequest, sentinel: ErrMandatoryNotFound, reason: ReasonRejected},
 	{code: "INTERNAL_ERROR", status: http.StatusInternalServerError, sentinel: ErrInternal, reason: ReasonOther, retryable: true},
@@ -107,6 +115,13 @@ func lookupCode(code string) (zohoCode, bool) {
 		}
 	}
 	return zohoCode{}, false
+}
+
+// alreadyPresent reports whether code, answering an add, means that the
+// membership is there already.
+func alreadyPresent(code string) bool {
+	c, ok := lookupCode(code)
+	return ok && c.present
 }
 
 // reasonFor classifies a failure from Zoho's code and message. Messages

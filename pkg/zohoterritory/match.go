@@ -130,8 +130,9 @@ func validOrEmpty(id string) string {
 // at holds, for each result of matched and then of unmatched, the place of
 // its entry in the envelope (-1 for none), for [attachDetails].
 //
-// For an add (adds), a success item is Added, DUPLICATE_DATA is
-// AlreadyPresent, and after an uncertain attempt it is Added, Inferred.
+// For an add (adds), a success item is Added, DUPLICATE_DATA (or the v8
+// pages' ALREADY_EXISTS) is AlreadyPresent, and after an uncertain attempt
+// it is Added, Inferred.
 func mapItems(ids []string, key string, items []wireItem, adds bool, uncertain func(id string) bool) (matched, unmatched []ItemResult, at []int) {
 	index := make(map[string]int, len(ids))
 	for i, id := range ids {
@@ -195,7 +196,7 @@ func toResult(id string, it item, uncertain bool) ItemResult {
 	if it.outcome != Failed {
 		return r
 	}
-	if it.code == "DUPLICATE_DATA" {
+	if alreadyPresent(it.code) {
 		// Only an add answers so: the membership is there.
 		r.Outcome = AlreadyPresent
 		if uncertain {

@@ -350,9 +350,9 @@ func (r *run) settle(op string, ids []string, s settled) batchOutcome {
 		return outcome(notSent(ids, s.cause), call)
 	}
 	a := s.last
-	// (DUPLICATE_DATA with the user's place in the path is the
+	// (DUPLICATE_DATA or ALREADY_EXISTS with the user's place in the path is the
 	// single-user add's "already present", Zoho's example, not a refusal.)
-	present := r.e.op.Adds() && len(a.items) == 1 && a.items[0].Code == "DUPLICATE_DATA"
+	present := r.e.op.Adds() && len(a.items) == 1 && alreadyPresent(a.items[0].Code)
 	if a.kind == kindItems && len(a.items) == 1 && a.items[0].Details.ResourcePathIndex != nil && a.refused() && !present {
 		// An error about the URL put in the envelope, as Zoho's example of
 		// an unknown territory of the bulk users DELETE has it: the whole
@@ -398,6 +398,17 @@ func (r *run) settle(op string, ids []string, s settled) batchOutcome {
 
 	// A garbled answer or a request-level error.
 	status := a.resp.StatusCode
+	if e := a.apiError(); r.e.op.Adds() && len(ids) == 1 && a.kind == kindError && e != nil && alreadyPresent(e.Code) {
+		// One id's add refused as a whole for being there already (the
+		// v8 pages' ALREADY_EXISTS as an error object): the membership
+		// is there, and after a lost answer it is that attempt's doing.
+		it := ItemResult{ID: ids[0], Outcome: AlreadyPresent, Code: e.Code, Message: e.Message}
+		if s.uncertain || r.maybe[ids[0]] {
+			it.Outcome, it.Inferred = Added, true
+		}
+		call.Err = nil
+		return outcome([]ItemResult{it}, call)
+	}
 	switch {
 	case status >= 500 || status < 400 || (a.kind == kindGarbled && !a.refused()):
 		// A server fault (or an answer no one documented) may come after
