@@ -67,7 +67,7 @@ func refs(ids []string) []zohoapi.RecordRef {
 //
 // Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v8/associate-users-territory.html
 func (c *Client) AddUsersToTerritory(ctx context.Context, territoryID string, userIDs ...string) (*Result, error) {
-	return c.change(ctx, addUsers, Change{Op: OpAddUsers, Owner: territoryID, IDs: userIDs})
+	return c.change(ctx, addUsers, Change{Op: OpAddUsers, Owner: territoryID, IDs: userIDs}, nil)
 }
 
 // AddTerritoriesToUser adds territories to a user: the way back from
@@ -77,7 +77,7 @@ func (c *Client) AddUsersToTerritory(ctx context.Context, territoryID string, us
 //
 // Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v8/associate-territories-to-user.html
 func (c *Client) AddTerritoriesToUser(ctx context.Context, userID string, territoryIDs ...string) (*Result, error) {
-	return c.change(ctx, addTerritories, Change{Op: OpAddTerritories, Owner: userID, IDs: territoryIDs})
+	return c.change(ctx, addTerritories, Change{Op: OpAddTerritories, Owner: userID, IDs: territoryIDs}, nil)
 }
 
 // PlanAddUsersToTerritory checks the ids as [Client.AddUsersToTerritory]

@@ -63,6 +63,10 @@ type Change struct {
 	// Added, Inferred). Without it, "not a member" is a failure like any
 	// other.
 	MaybeDone []string
+	// Settled are outcomes an earlier run recorded for some of the ids,
+	// such as those a killed run's journal holds: they are not sent again,
+	// and come back in the [Result] as they are. Each must be one of IDs.
+	Settled []ItemResult
 	// Journal, if set, records the change as it runs: before each attempt
 	// is sent and after each answer is read, so that another process can
 	// finish it after a crash (see [Journal]). An error of the journal
@@ -102,5 +106,5 @@ func (c *Client) Apply(ctx context.Context, ch Change) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.change(ctx, e, ch)
+	return c.change(ctx, e, ch, nil)
 }

@@ -168,7 +168,7 @@ func FuzzDecodeResponse(f *testing.F) {
 		if users {
 			e = removeUsers
 		}
-		res, err := c.change(t.Context(), e, Change{Owner: "9", IDs: ids})
+		res, err := c.change(t.Context(), e, Change{Owner: "9", IDs: ids}, nil)
 		op := e.opName(len(ids))
 
 		if res == nil || len(res.Items) != len(ids) {

@@ -91,7 +91,7 @@ func (e endpoint) opName(n int) string {
 //
 // Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v7/disassociate-users-territory.html
 func (c *Client) RemoveUsersFromTerritory(ctx context.Context, territoryID string, userIDs ...string) (*Result, error) {
-	return c.change(ctx, removeUsers, Change{Op: OpRemoveUsers, Owner: territoryID, IDs: userIDs})
+	return c.change(ctx, removeUsers, Change{Op: OpRemoveUsers, Owner: territoryID, IDs: userIDs}, nil)
 }
 
 // RemoveTerritoriesFromUser removes territories from a user. It batches,
@@ -101,7 +101,7 @@ func (c *Client) RemoveUsersFromTerritory(ctx context.Context, territoryID strin
 //
 // Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v7/remove-territories-from-user.html
 func (c *Client) RemoveTerritoriesFromUser(ctx context.Context, userID string, territoryIDs ...string) (*Result, error) {
-	return c.change(ctx, removeTerritories, Change{Op: OpRemoveTerritories, Owner: userID, IDs: territoryIDs})
+	return c.change(ctx, removeTerritories, Change{Op: OpRemoveTerritories, Owner: userID, IDs: territoryIDs}, nil)
 }
 
 func (c *Client) check(e endpoint, owner string, raw []string) ([]string, error) {
@@ -129,9 +129,15 @@ type run struct {
 
 // change makes ch on endpoint e: the one loop behind the removals, the adds
 // and Apply. It checks the ids, journals, batches, sends each batch through
-// the request core, and puts every id's outcome in the Result.
-func (c *Client) change(ctx context.Context, e endpoint, ch Change) (*Result, error) {
-	ids, err := c.check(e, ch.Owner, ch.IDs)
+// the request core, and puts every id's outcome in the Result: those of
+// ch.Settled as they were, the others as this run found them. tracker, if
+// set, is the progress of a larger run the change is part of.
+func (c *Client) change(ctx context.Context, e endpoint, ch Change, tracker *progressTracker) (*Result, error) {
+	all, err := c.check(e, ch.Owner, ch.IDs)
+	if err != nil {
+		return nil, err
+	}
+	settled, err := settledOf(ch, all)
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +147,15 @@ func (c *Client) change(ctx context.Context, e endpoint, ch Change) (*Result, er
 			return nil, err
 		}
 		maybe[id] = true
+	}
+	ids := make([]string, 0, len(all))
+	for _, id := range all {
+		if _, ok := settled[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return withSettled(all, settled, &Result{}), nil
 	}
 	var jh *journalHook
 	if ch.Journal != nil {
@@ -157,6 +172,9 @@ func (c *Client) change(ctx context.Context, e endpoint, ch Change) (*Result, er
 			return nil, &JournalError{Step: "begin", Err: err}
 		}
 	}
+	if tracker == nil {
+		tracker = &progressTracker{p: Progress{Total: len(ids)}, fn: c.progress}
+	}
 	bs := batches(ids, c.limits[e.op])
 	res := &Result{Items: make([]ItemResult, 0, len(ids))}
 	outcomes := make([]batchOutcome, len(bs))
@@ -167,7 +185,7 @@ func (c *Client) change(ctx context.Context, e endpoint, ch Change) (*Result, er
 	failCtx, fail := context.WithCancelCause(ctx)
 	defer fail(nil)
 	r := &run{c: c, e: e, owner: ch.Owner, stop: ch.Stop, maybe: maybe, budget: newBudget(c.retry.Budget),
-		progress: &progressTracker{p: Progress{Total: len(ids)}, fn: c.progress}, fail: fail, journal: jh}
+		progress: tracker, fail: fail, journal: jh}
 	var g errgroup.Group
 	g.SetLimit(c.limiter.cap) // the limiter decides; this bounds the goroutines waiting for it
 	for i, b := range bs {
@@ -202,6 +220,7 @@ func (c *Client) change(ctx context.Context, e endpoint, ch Change) (*Result, er
 	if err := jh.failure(); err != nil {
 		errs = append(errs, err)
 	}
+	res = withSettled(all, settled, res)
 	if len(errs) == 0 {
 		return res, nil
 	}
@@ -209,6 +228,48 @@ func (c *Client) change(ctx context.Context, e endpoint, ch Change) (*Result, er
 		return res, errs[0]
 	}
 	return res, errors.Join(errs...)
+}
+
+// settledOf checks ch.Settled against the change's ids and returns it by
+// id.
+func settledOf(ch Change, ids []string) (map[string]ItemResult, error) {
+	settled := make(map[string]ItemResult, len(ch.Settled))
+	if len(ch.Settled) == 0 {
+		return settled, nil
+	}
+	known := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		known[id] = true
+	}
+	for i, it := range ch.Settled {
+		if !known[it.ID] {
+			return nil, &InvalidIDError{Arg: fmt.Sprintf("Settled[%d].ID", i), ID: it.ID, Rule: "must be one of the change's ids"}
+		}
+		settled[it.ID] = it
+	}
+	return settled, nil
+}
+
+// withSettled puts the settled outcomes among res's, every id of all in
+// its order.
+func withSettled(all []string, settled map[string]ItemResult, res *Result) *Result {
+	if len(settled) == 0 {
+		return res
+	}
+	fresh := make(map[string]ItemResult, len(res.Items))
+	for _, it := range res.Items {
+		fresh[it.ID] = it
+	}
+	items := make([]ItemResult, 0, len(all))
+	for _, id := range all {
+		if it, ok := settled[id]; ok {
+			items = append(items, it)
+		} else {
+			items = append(items, fresh[id])
+		}
+	}
+	res.Items = items
+	return res
 }
 
 func containsErr(errs []error, err error) bool {

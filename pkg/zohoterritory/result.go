@@ -69,7 +69,8 @@ const (
 	ReasonNoPermission     Reason = "no_permission"     // the user behind the token lacks the permission (NO_PERMISSION, PERMISSION_DENIED)
 	ReasonLimitExceeded    Reason = "limit_exceeded"    // LIMIT_EXCEEDED: the territory holds as many users as it may, or the call carried too many ids
 	ReasonRateLimited      Reason = "rate_limited"      // Zoho answered 429 and nothing was done
-	ReasonNotSent          Reason = "not_sent"          // the request was never sent (cancelled, stopped, or an earlier batch failed for good)
+	ReasonNotSent          Reason = "not_sent"          // the request was never sent (cancelled, stopped, an earlier batch failed for good, or held back by a [ChangeSet] until an add is settled)
+	ReasonKept             Reason = "kept"              // a [ChangeSet] did not remove it: an add of the same user failed, so the user keeps what they have
 	ReasonRejected         Reason = "rejected"          // the whole request was rejected for another documented reason
 	ReasonOther            Reason = "other"             // an error the client does not recognise; see Code and Message
 )
