@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -51,8 +52,10 @@ type Seed struct {
 	OAuthClients []OAuthClient `json:"oauth_clients,omitempty" yaml:"oauth_clients,omitempty"`
 	// TerritoryFeature is the org's territory management: "" or
 	// [TerritoriesEnabled], or [TerritoriesNotEnabled] or
-	// [TerritoriesDisabled], which make every CRM call a 403
-	// (TERRITORY_NOT_ENABLED, TERRITORY_DISABLED) as at Zoho.
+	// [TerritoriesDisabled], which make every call on a membership a 403
+	// (TERRITORY_NOT_ENABLED, TERRITORY_DISABLED) and every read of the
+	// territories API a 400 FEATURE_NOT_ENABLED, as at Zoho; the users API
+	// answers as ever.
 	TerritoryFeature TerritoryFeature `json:"territory_feature,omitempty" yaml:"territory_feature,omitempty"`
 	// CallerWithoutPermission makes every CRM call a 403 NO_PERMISSION: the
 	// caller's profile may not manage territories.
@@ -69,14 +72,37 @@ const (
 	TerritoriesDisabled   TerritoryFeature = "disabled"    // turned off
 )
 
-// User is a CRM user in a [Seed].
+// User is a CRM user in a [Seed]. Only ID is required; the reads fill in
+// what is left out as described on each field.
 type User struct {
-	ID       string `json:"id" yaml:"id"`
+	ID string `json:"id" yaml:"id"`
+	// FullName is the name Zoho shows, at most 100 characters. When it is
+	// empty, it is FirstName and LastName joined by a space.
 	FullName string `json:"full_name,omitempty" yaml:"full_name,omitempty"`
-	Email    string `json:"email,omitempty" yaml:"email,omitempty"`
+	// FirstName and LastName, at most 50 characters each, default to the
+	// first word of FullName and the rest of it; a one-word FullName is a
+	// last name with no first name (null in the reads), as in Zoho's
+	// samples.
+	FirstName string `json:"first_name,omitempty" yaml:"first_name,omitempty"`
+	LastName  string `json:"last_name,omitempty" yaml:"last_name,omitempty"`
+	// Email is the user's address, unique in the org without regard to
+	// case, as Zoho keeps it; empty for none.
+	Email string `json:"email,omitempty" yaml:"email,omitempty"`
 	// Status defaults to [StatusActive] when empty.
 	Status UserStatus `json:"status,omitempty" yaml:"status,omitempty"`
+	// Role and Profile are the names of the user's role and profile:
+	// "CEO" and [ProfileAdministrator] for the caller, "Sales
+	// Representative" and "Standard" for everyone else when empty. The
+	// users of the Administrator profile are what Zoho's AdminUsers lists.
+	Role    string `json:"role,omitempty" yaml:"role,omitempty"`
+	Profile string `json:"profile,omitempty" yaml:"profile,omitempty"`
+	// NotConfirmed marks a user who has not accepted the invitation to the
+	// org (`confirm` false in the reads, and Zoho's NotConfirmedUsers).
+	NotConfirmed bool `json:"not_confirmed,omitempty" yaml:"not_confirmed,omitempty"`
 }
+
+// ProfileAdministrator is the profile of an org's administrators.
+const ProfileAdministrator = "Administrator"
 
 // Territory is a territory in a [Seed].
 type Territory struct {
@@ -89,6 +115,9 @@ type Territory struct {
 	ReportingTo string `json:"reporting_to,omitempty" yaml:"reporting_to,omitempty"`
 	// Members are the ids of the users assigned to the territory.
 	Members []string `json:"members,omitempty" yaml:"members,omitempty"`
+	// Description is the territory's description, at most 250
+	// characters; empty for none (null in the reads).
+	Description string `json:"description,omitempty" yaml:"description,omitempty"`
 }
 
 // Token is an access token the server accepts. It belongs to the seed's
@@ -217,9 +246,10 @@ func isRecordID(s string) bool {
 }
 
 // Validate checks that every id is well formed and unique, that every id
-// referenced is defined, and that territories do not report to themselves
-// in a cycle. The error names each wrong field, such as
-// `territories[1].manager_id`.
+// referenced is defined, that territories do not report to themselves in a
+// cycle, that e-mail addresses are addresses and unique without regard to
+// case, and that names and descriptions fit Zoho's lengths. The error
+// names each wrong field, such as `territories[1].manager_id`.
 func (s Seed) Validate() error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
@@ -234,6 +264,7 @@ func (s Seed) Validate() error {
 	}
 
 	users := make(map[string]bool, len(s.Users))
+	emails := make(map[string]int, len(s.Users))
 	for i, u := range s.Users {
 		field := fmt.Sprintf("users[%d]", i)
 		if checkID(field+".id", u.ID) {
@@ -246,6 +277,29 @@ func (s Seed) Validate() error {
 		case "", StatusActive, StatusInactive, StatusDeleted:
 		default:
 			bad(field+".status", "%q is not one of active, inactive, deleted", u.Status)
+		}
+		for _, f := range []struct {
+			name, value string
+			max         int
+		}{
+			{"full_name", u.FullName, 100}, {"first_name", u.FirstName, 50}, {"last_name", u.LastName, 50},
+			{"role", u.Role, 200}, {"profile", u.Profile, 50},
+		} {
+			if n := utf8.RuneCountInString(f.value); n > f.max {
+				bad(field+"."+f.name, "%d characters, more than Zoho's %d", n, f.max)
+			}
+		}
+		if u.Email == "" {
+			continue
+		}
+		if !looksLikeEmail(u.Email) {
+			bad(field+".email", "%q is not an e-mail address", u.Email)
+		}
+		key := strings.ToLower(u.Email)
+		if j, dup := emails[key]; dup {
+			bad(field+".email", "%q is also users[%d]'s: Zoho keeps e-mail addresses unique", u.Email, j)
+		} else {
+			emails[key] = i
 		}
 	}
 	knownUser := func(field, id string) {
@@ -284,6 +338,9 @@ func (s Seed) Validate() error {
 		}
 		for j, m := range t.Members {
 			knownUser(fmt.Sprintf("%s.members[%d]", field, j), m)
+		}
+		if n := utf8.RuneCountInString(t.Description); n > 250 {
+			bad(field+".description", "%d characters, more than Zoho's 250", n)
 		}
 	}
 	if s.DefaultTerritoryID != "" {
@@ -331,6 +388,16 @@ func (s Seed) Validate() error {
 		checkScopes(bad, field+".scopes", c.Scopes)
 	}
 	return errors.Join(errs...)
+}
+
+// looksLikeEmail reports whether s has the shape of an address: one @,
+// something before it, a dotted domain after it, at most 100 characters
+// (Zoho's limit) and no spaces or commas. Zoho's own check is stricter.
+func looksLikeEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && len(s) <= 100 && !strings.ContainsAny(s, " \t\r\n,;<>") &&
+		!strings.Contains(domain, "@") && strings.Contains(domain, ".") &&
+		!strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
 
 func checkScopes(bad func(field, format string, args ...any), field string, scopes []string) {
