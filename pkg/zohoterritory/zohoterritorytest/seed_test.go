@@ -28,6 +28,12 @@ func TestSeedFiles(t *testing.T) {
 			assert.Equal(t, []string{"2001", "2002"}, srv.TerritoriesOf("1002"))
 			assert.Nil(t, srv.TerritoriesOf("9"))
 			assert.Nil(t, srv.Members("9"))
+			users := srv.Users()
+			require.Len(t, users, 4)
+			assert.Equal(t, User{ID: "1001", FullName: "Maria Manager", FirstName: "Maria", LastName: "Manager", Email: "maria@example.com",
+				Status: StatusActive, Role: "Manager", Profile: ProfileAdministrator}, users[0])
+			assert.True(t, users[1].NotConfirmed)
+			assert.Equal(t, "Organization Parent Territory", srv.Territories()[0].Description)
 			assert.Equal(t, OAuthClient{ClientID: tc.clientID, ClientSecret: tc.secret, RefreshToken: tc.refresh,
 				Scopes: []string{ScopeTerritoriesAll}}, srv.OAuthClient())
 
