@@ -756,3 +756,46 @@ func TestAPINames(t *testing.T) {
 		assert.Equal(t, tt.want, apiName(tt.name, taken), tt.name)
 	}
 }
+
+// TestDefaultSeedDirectory: the demo org as the directory reads it: names
+// and e-mails at acme.com, West Coast managed by Dev, and two Key
+// Accounts under different parents.
+func TestDefaultSeedDirectory(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, WithContractCheck(checker(t)))
+	tok := srv.AccessToken()
+	status, users := readList(t, orgUsersURL(srv, "v8", "users", "", ""), tok)
+	require.Equal(t, http.StatusOK, status)
+	var emails []string
+	for _, u := range users.Users {
+		emails = append(emails, fmt.Sprintf("%s %s %s", u["email"], u["full_name"], u["status"]))
+	}
+	assert.Equal(t, []string{"ava@acme.com Ava Admin active", "ben@acme.com Ben Brooks active", "chloe@acme.com Chloe Chen active",
+		"dev@acme.com Dev Patel active", "eve@acme.com Eve Evans active", "finn@acme.com Finn Foster inactive"}, emails,
+		"AllUsers leaves Gus, deleted, out")
+	status, deleted := readList(t, orgUsersURL(srv, "v8", "users", "", "type=DeletedUsers"), tok)
+	require.Equal(t, http.StatusOK, status)
+	assert.Equal(t, "gus@acme.com", deleted.Users[0]["email"])
+
+	status, territories := readList(t, orgTerritoriesURL(srv, "v8", "", ""), tok)
+	require.Equal(t, http.StatusOK, status)
+	var tree []string
+	for _, tr := range territories.Territories {
+		line := fmt.Sprintf("%s %s manager=%v", tr["id"], tr["name"], tr["manager"].(map[string]any)["name"])
+		if parent, ok := tr["reporting_to"].(map[string]any); ok {
+			line += fmt.Sprintf(" under=%s", parent["name"])
+		}
+		tree = append(tree, line)
+	}
+	assert.Equal(t, []string{
+		org + " Acme Org manager=Ava Admin",
+		na + " North America manager=Ben Brooks under=Acme Org",
+		eu + " Europe manager=Eve Evans under=Acme Org",
+		west + " West Coast manager=Dev Patel under=North America",
+		keyNA + " Key Accounts manager=Ben Brooks under=North America",
+		keyEU + " Key Accounts manager=Chloe Chen under=Europe",
+	}, tree)
+	assert.Equal(t, &pageInfo{PerPage: 200, Count: 6, Page: 1, MoreRecords: false}, territories.Info)
+	assert.Empty(t, srv.Violations())
+	assert.Empty(t, srv.RequestViolations())
+}

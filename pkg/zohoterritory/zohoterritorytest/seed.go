@@ -185,22 +185,28 @@ func AllScopes() []string {
 // DefaultSeed returns the small org a [Server] starts with when no seed is
 // given. Each call returns a fresh copy.
 //
-// Users (all active unless noted):
+// Users (all active unless noted; e-mails at acme.com):
 //
-//	5725767000000411001 Ava Admin   — the caller (owner of every token)
-//	5725767000000411002 Ben Brooks
-//	5725767000000411003 Chloe Chen
-//	5725767000000411004 Dev Patel
-//	5725767000000411005 Eve Evans
-//	5725767000000411006 Finn Foster — inactive
-//	5725767000000411007 Gus Grant   — deleted
+//	5725767000000411001 Ava Admin   ava@acme.com   — the caller (owner of every token), CEO, Administrator
+//	5725767000000411002 Ben Brooks  ben@acme.com
+//	5725767000000411003 Chloe Chen  chloe@acme.com
+//	5725767000000411004 Dev Patel   dev@acme.com
+//	5725767000000411005 Eve Evans   eve@acme.com
+//	5725767000000411006 Finn Foster finn@acme.com  — inactive
+//	5725767000000411007 Gus Grant   gus@acme.com   — deleted
 //
-// Territories (manager; members):
+// Territories (manager; members), the manager always a member:
 //
-//	5725767000000452001 Acme Org (the default territory, at the root; Ava; Ava, Ben, Chloe, Dev, Eve)
-//	5725767000000452002 North America (reports to Acme Org; Ben; Ben, Chloe, Dev)
-//	5725767000000452003 Europe        (reports to Acme Org; Eve; Eve, Chloe, Finn)
-//	5725767000000452004 West Coast    (reports to North America; Chloe; Chloe, Dev)
+//	5725767000000452001 Acme Org            the default territory, at the root (Ava; Ava, Ben, Chloe, Dev, Eve)
+//	5725767000000452002 ├─ North America    (Ben; Ben, Chloe, Dev)
+//	5725767000000452004 │  ├─ West Coast    (Dev; Chloe, Dev)
+//	5725767000000452005 │  └─ Key Accounts  (Ben; Ben, Chloe)
+//	5725767000000452003 └─ Europe           (Eve; Eve, Chloe, Finn)
+//	5725767000000452006    └─ Key Accounts  (Chloe; Chloe, Eve)
+//
+// Two territories share the name "Key Accounts", so a name alone is
+// ambiguous there, and offboarding Chloe skips two of her six
+// territories: the default one, and the Key Accounts she manages.
 //
 // The seed holds no tokens and no OAuth client: the server makes them with
 // random values ([Server.AccessToken], [Server.OAuthClient]), with every
@@ -210,22 +216,26 @@ func DefaultSeed() Seed {
 		ava, ben, chloe, dev = "5725767000000411001", "5725767000000411002", "5725767000000411003", "5725767000000411004"
 		eve, finn, gus       = "5725767000000411005", "5725767000000411006", "5725767000000411007"
 		org, na, eu, west    = "5725767000000452001", "5725767000000452002", "5725767000000452003", "5725767000000452004"
+		keyNA, keyEU         = "5725767000000452005", "5725767000000452006"
 	)
 	return Seed{
 		Users: []User{
-			{ID: ava, FullName: "Ava Admin", Email: "ava.admin@example.com", Status: StatusActive},
-			{ID: ben, FullName: "Ben Brooks", Email: "ben.brooks@example.com", Status: StatusActive},
-			{ID: chloe, FullName: "Chloe Chen", Email: "chloe.chen@example.com", Status: StatusActive},
-			{ID: dev, FullName: "Dev Patel", Email: "dev.patel@example.com", Status: StatusActive},
-			{ID: eve, FullName: "Eve Evans", Email: "eve.evans@example.com", Status: StatusActive},
-			{ID: finn, FullName: "Finn Foster", Email: "finn.foster@example.com", Status: StatusInactive},
-			{ID: gus, FullName: "Gus Grant", Email: "gus.grant@example.com", Status: StatusDeleted},
+			{ID: ava, FullName: "Ava Admin", Email: "ava@acme.com", Status: StatusActive},
+			{ID: ben, FullName: "Ben Brooks", Email: "ben@acme.com", Status: StatusActive},
+			{ID: chloe, FullName: "Chloe Chen", Email: "chloe@acme.com", Status: StatusActive},
+			{ID: dev, FullName: "Dev Patel", Email: "dev@acme.com", Status: StatusActive},
+			{ID: eve, FullName: "Eve Evans", Email: "eve@acme.com", Status: StatusActive},
+			{ID: finn, FullName: "Finn Foster", Email: "finn@acme.com", Status: StatusInactive},
+			{ID: gus, FullName: "Gus Grant", Email: "gus@acme.com", Status: StatusDeleted},
 		},
 		Territories: []Territory{
-			{ID: org, Name: "Acme Org", ManagerID: ava, Members: []string{ava, ben, chloe, dev, eve}},
+			{ID: org, Name: "Acme Org", ManagerID: ava, Members: []string{ava, ben, chloe, dev, eve},
+				Description: "Organization Parent Territory"},
 			{ID: na, Name: "North America", ManagerID: ben, ReportingTo: org, Members: []string{ben, chloe, dev}},
 			{ID: eu, Name: "Europe", ManagerID: eve, ReportingTo: org, Members: []string{eve, chloe, finn}},
-			{ID: west, Name: "West Coast", ManagerID: chloe, ReportingTo: na, Members: []string{chloe, dev}},
+			{ID: west, Name: "West Coast", ManagerID: dev, ReportingTo: na, Members: []string{chloe, dev}},
+			{ID: keyNA, Name: "Key Accounts", ManagerID: ben, ReportingTo: na, Members: []string{ben, chloe}},
+			{ID: keyEU, Name: "Key Accounts", ManagerID: chloe, ReportingTo: eu, Members: []string{chloe, eve}},
 		},
 		DefaultTerritoryID: org,
 		CallerID:           ava,
