@@ -34,7 +34,9 @@ var (
 	// ErrNoPermission matches NO_PERMISSION and PERMISSION_DENIED.
 	ErrNoPermission = errors.New("zohoterritory: NO_PERMISSION")
 	// ErrTerritoryDisabled matches TERRITORY_NOT_ENABLED and
-	// TERRITORY_DISABLED: the organization has territories turned off.
+	// TERRITORY_DISABLED (the membership endpoints, 403) and
+	// FEATURE_NOT_ENABLED (the Territories API, 400): the organization has
+	// territories turned off.
 	ErrTerritoryDisabled = errors.New("zohoterritory: TERRITORY_DISABLED")
 	// ErrInvalidURLPattern matches INVALID_URL_PATTERN.
 	ErrInvalidURLPattern = errors.New("zohoterritory: INVALID_URL_PATTERN")
@@ -90,6 +92,7 @@ var zohoCodes = [...]zohoCode{
 	{code: "PERMISSION_DENIED", status: http.StatusForbidden, sentinel: ErrNoPermission, reason: ReasonNoPermission},
 	{code: "TERRITORY_NOT_ENABLED", status: http.StatusForbidden, sentinel: ErrTerritoryDisabled, reason: ReasonRejected},
 	{code: "TERRITORY_DISABLED", status: http.StatusForbidden, sentinel: ErrTerritoryDisabled, reason: ReasonRejected},
+	{code: "FEATURE_NOT_ENABLED", status: http.StatusBadRequest, sentinel: ErrTerritoryDisabled, reason: ReasonRejected},
 	{code: "INVALID_URL_PATTERN", status: http.StatusNotFound, sentinel: ErrInvalidURLPattern, reason: ReasonRejected},
 	{code: "TOO_MANY_REQUESTS", status: http.StatusTooManyRequests, sentinel: ErrTooManyRequests, reason: ReasonRateLimited, retryable: true},
 	{code: "DUPLICATE_DATA", status: http.StatusBadRequest, sentinel: ErrDuplicateData, reason: ReasonOther},
