@@ -35,7 +35,8 @@ const (
 	msgTerritoryOff       = "the territory feature is disabled"
 	msgPermissionDenied   = "permission denied"
 	// The territories API (settings/territories), in Zoho's OpenAPI
-	// examples for it (zoho/crm-oas v8.0/territories).
+	// examples for it (zoho/crm-oas v8.0/territories) and in
+	// api/openapi.yaml's.
 	msgFeatureNotEnabled = "Territory Management is not enabled"
 	msgFeatureDisabled   = "Territory Management is disabled"
 	msgIDsTooLong        = "Maximum length of ids exceeded"
