@@ -7,9 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -86,12 +88,13 @@ func withToken(token string) zohoapi.ClientOption {
 
 // clientCall is one call of the generated client.
 type clientCall struct {
-	op    string
-	call  func(ctx context.Context, c *zohoapi.Client) (*http.Response, error)
-	path  string
-	ids   []string // the ids sent in the query, if any
-	query string   // the query of a read, if any
-	body  string   // the JSON body of an add, if any
+	op     string
+	call   func(ctx context.Context, c *zohoapi.Client) (*http.Response, error)
+	path   string
+	ids    []string          // the ids sent in the query, if any
+	query  string            // the query of a read, if any
+	body   string            // the JSON body of an add, if any
+	header map[string]string // headers the call sets besides Authorization
 }
 
 var (
@@ -101,7 +104,41 @@ var (
 
 func clientCalls() []clientCall {
 	page, perPage := 2, 200
+	deleted := zohoapi.DeletedUsers
+	since := time.Date(2019, 7, 25, 15, 26, 49, 0, time.FixedZone("IST", 5*3600+1800))
+	filters := `{"field":{"api_name":"name"},"comparator":"equal","value":"West Coast"}`
 	return []clientCall{
+		{
+			op: opListUsers,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.ListUsers(ctx, zohoapi.V8, &zohoapi.ListUsersParams{Type: &deleted, Page: &page, PerPage: &perPage, IfModifiedSince: &since})
+			},
+			path:   "/crm/v8/users",
+			query:  "type=DeletedUsers&page=2&per_page=200",
+			header: map[string]string{"If-Modified-Since": "2019-07-25T15:26:49+05:30"},
+		},
+		{
+			op: opGetUser,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.GetUser(ctx, zohoapi.V2, "5725767000000411001", nil)
+			},
+			path: "/crm/v2/users/5725767000000411001",
+		},
+		{
+			op: opListTerritories,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.ListTerritories(ctx, zohoapi.V7, &zohoapi.ListTerritoriesParams{Filters: &filters})
+			},
+			path:  "/crm/v7/settings/territories",
+			query: "filters=" + url.QueryEscape(filters),
+		},
+		{
+			op: opGetTerritory,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.GetTerritory(ctx, zohoapi.V4, "5725767000002709047")
+			},
+			path: "/crm/v4/settings/territories/5725767000002709047",
+		},
 		{
 			op: opListUsersOfTerritory,
 			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
@@ -219,6 +256,9 @@ func TestGeneratedClientRequests(t *testing.T) {
 			assert.Equal(t, opMethod(cc.op), got.Method)
 			assert.Equal(t, cc.path, got.URL.Path)
 			assert.Equal(t, "Zoho-oauthtoken test", got.Header.Get("Authorization"))
+			for k, v := range cc.header {
+				assert.Equal(t, v, got.Header.Get(k), k)
+			}
 			if cc.ids == nil {
 				assert.Equal(t, cc.query, got.URL.RawQuery)
 			} else {

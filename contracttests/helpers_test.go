@@ -15,9 +15,16 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 )
 
-// The eleven operations of api/openapi.yaml: four reads, four removals and
-// the three adds that undo them.
+// The fifteen operations of api/openapi.yaml: four reads of the directory
+// (users and territories), four reads of memberships, four removals and the
+// three adds that undo them. The spec's twins (the same operations under
+// the other spelling of `users`) are reported by the validator under these
+// names.
 const (
+	opListUsers                 = "listUsers"
+	opGetUser                   = "getUser"
+	opListTerritories           = "listTerritories"
+	opGetTerritory              = "getTerritory"
 	opListUsersOfTerritory      = "listUsersOfTerritory"
 	opGetUserOfTerritory        = "getUserOfTerritory"
 	opListTerritoriesOfUser     = "listTerritoriesOfUser"
@@ -35,6 +42,10 @@ const (
 // order live mode calls them in: it reads the memberships, removes them and
 // adds them back).
 var operations = []string{
+	opListUsers,
+	opGetUser,
+	opListTerritories,
+	opGetTerritory,
 	opListUsersOfTerritory,
 	opGetUserOfTerritory,
 	opListTerritoriesOfUser,
@@ -48,13 +59,20 @@ var operations = []string{
 	opAddTerritoriesToUser,
 }
 
-// readOps are the operations that list or read memberships; their answers
-// are pages of records (200), nothing (204) or an error object, never the
-// removals' envelope of per-id results. listOps are the paged ones.
+// readOps are the operations that read the directory or memberships; their
+// answers are pages of records (200), nothing (204, and 304 for the users'
+// reads), or an error object, never the removals' envelope of per-id
+// results. listOps are the paged ones; infoOptional are the lists whose
+// page may come without `info` (listTerritories asked for by `ids`, as
+// Zoho's OpenAPI example shows).
 var (
-	readOps = map[string]bool{opListUsersOfTerritory: true, opGetUserOfTerritory: true, opListTerritoriesOfUser: true, opGetTerritoryOfUser: true}
-	listOps = map[string]bool{opListUsersOfTerritory: true, opListTerritoriesOfUser: true}
-	addOps  = map[string]bool{opAddUserToTerritory: true, opAddUsersToTerritory: true, opAddTerritoriesToUser: true}
+	readOps = map[string]bool{
+		opListUsers: true, opGetUser: true, opListTerritories: true, opGetTerritory: true,
+		opListUsersOfTerritory: true, opGetUserOfTerritory: true, opListTerritoriesOfUser: true, opGetTerritoryOfUser: true,
+	}
+	listOps      = map[string]bool{opListUsers: true, opListTerritories: true, opListUsersOfTerritory: true, opListTerritoriesOfUser: true}
+	infoOptional = map[string]bool{opListTerritories: true}
+	addOps       = map[string]bool{opAddUserToTerritory: true, opAddUsersToTerritory: true, opAddTerritoriesToUser: true}
 )
 
 // opMethod is the HTTP method of each operation.
@@ -92,7 +110,7 @@ func sampleRequest(t *testing.T, op, rawURL string, header http.Header) *http.Re
 
 // readKey is the key of a read operation's array: "users" or "territories".
 func readKey(op string) string {
-	if op == opListUsersOfTerritory || op == opGetUserOfTerritory {
+	if op == opListUsersOfTerritory || op == opGetUserOfTerritory || op == opListUsers || op == opGetUser {
 		return "users"
 	}
 	return "territories"
@@ -101,6 +119,10 @@ func readKey(op string) string {
 // samplePaths are a valid path and query for each operation, used where a
 // test needs a request and the ids do not matter.
 var samplePaths = map[string]string{
+	opListUsers:                 "/crm/v8/users?type=AllUsers&page=1&per_page=200",
+	opGetUser:                   "/crm/v8/users/5725767000000411001",
+	opListTerritories:           "/crm/v8/settings/territories?page=1&per_page=200",
+	opGetTerritory:              "/crm/v8/settings/territories/5725767000002709047",
 	opListUsersOfTerritory:      "/crm/v7/settings/territories/431581000000744113/users?page=2&per_page=200",
 	opGetUserOfTerritory:        "/crm/v7/settings/territories/431581000000744113/users/431581000000258001",
 	opListTerritoriesOfUser:     "/crm/v7/Users/5725767000000583004/territories?page=1&per_page=50",
@@ -116,13 +138,17 @@ var samplePaths = map[string]string{
 
 // operationPatterns tell a request's operation from its method and path
 // without asking either validator, so that routing is checked against an
-// independent answer. The `users` segment of the territories-of-a-user paths
-// is matched in both spellings.
+// independent answer. The `users` segment of every path on a user is matched
+// in both spellings: the spec's twins route each to its operation.
 var operationPatterns = []struct {
 	method string
 	re     *regexp.Regexp
 	op     string
 }{
+	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers$`), opListUsers},
+	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+$`), opGetUser},
+	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/settings/territories$`), opListTerritories},
+	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+$`), opGetTerritory},
 	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users/[^/]+$`), opGetUserOfTerritory},
 	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users$`), opListUsersOfTerritory},
 	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+/territories/[^/]+$`), opGetTerritoryOfUser},

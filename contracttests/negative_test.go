@@ -33,6 +33,10 @@ const (
 	baseAddUsers         = "success_v8_us_add_users_to_territory"                  // addUsersToTerritory, 200, body of two users
 	baseAddTerritories   = "success_v8_in_add_territories_to_user_lowercase_users" // addTerritoriesToUser, 200, lower-case users
 	baseAddUser          = "success_v7_eu_add_user_to_territory"                   // addUserToTerritory, 200, no body
+	baseDirUsers         = "read_v8_us_list_users_page1"                           // listUsers, 200, page 1 of 2
+	baseDirUser          = "read_v3_jp_get_user_deactivated"                       // getUser, 200, one user
+	baseDirTerritories   = "read_v8_au_list_territories_page1"                     // listTerritories, 200, root first
+	baseDirTerritory     = "read_v5_in_get_territory_root"                         // getTerritory, 200, the root
 )
 
 // negativeCase is a mutated copy of a recorded case that the suite must
@@ -242,6 +246,111 @@ func negativeCases() []negativeCase {
 		// Error object; kin-openapi fails to decode it.
 		{name: "read_status_404_empty_body", base: baseUsersEmpty, caughtBy: byKin,
 			mutate: setStatus(http.StatusNotFound, map[string]string{"Content-Type": "application/json"}, "")},
+
+		// ---- responses: the directory reads ----
+		{name: "dir_user_id_missing", base: baseDirUsers, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(item(t, b, "users", 1), "id") })},
+		{name: "dir_user_id_number", base: baseDirUser, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				item(t, b, "users", 0)["id"] = json.Number("5725767000000411003")
+			})},
+		{name: "dir_user_status_number", base: baseDirUsers, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { item(t, b, "users", 0)["status"] = json.Number("1") })},
+		{name: "dir_user_email_null", base: baseDirUser, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { item(t, b, "users", 0)["email"] = nil })},
+		{name: "dir_users_info_missing", base: baseDirUsers, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(b, "info") })},
+		{name: "dir_users_empty_array_under_200", base: baseDirUsers, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["users"] = []any{} })},
+		{name: "dir_single_user_two_users", base: baseDirUser, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				b["users"] = append(items(t, b, "users"), item(t, b, "users", 0))
+			})},
+		{name: "dir_users_under_territories_key", base: baseDirUsers, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { b["territories"] = b["users"]; delete(b, "users") })},
+		{name: "dir_territory_name_missing", base: baseDirTerritories, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(item(t, b, "territories", 1), "name") })},
+		// A user's territories spell the keys with capitals; the Territories
+		// API does not, and its object requires the lower-case ones.
+		{name: "dir_territory_capitalised_keys", base: baseDirTerritory, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				tr := item(t, b, "territories", 0)
+				tr["Name"], tr["Manager"], tr["Reporting_To"] = tr["name"], tr["manager"], tr["reporting_to"]
+				delete(tr, "name")
+				delete(tr, "manager")
+				delete(tr, "reporting_to")
+			})},
+		{name: "dir_territory_reporting_to_missing", base: baseDirTerritories, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(item(t, b, "territories", 0), "reporting_to") })},
+		{name: "dir_territory_reporting_to_string", base: baseDirTerritories, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { item(t, b, "territories", 1)["reporting_to"] = "Zylker" })},
+		{name: "dir_territory_manager_missing", base: baseDirTerritory, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(item(t, b, "territories", 0), "manager") })},
+		{name: "dir_territory_manager_without_id", base: baseDirTerritories, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				item(t, b, "territories", 0)["manager"] = map[string]any{"name": "Patricia Boyle"}
+			})},
+		{name: "dir_territories_201", base: baseDirTerritories, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				one := item(t, b, "territories", 0)
+				many := make([]any, 201)
+				for i := range many {
+					many[i] = one
+				}
+				b["territories"] = many
+			})},
+		{name: "dir_single_territory_two", base: baseDirTerritory, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				b["territories"] = append(items(t, b, "territories"), item(t, b, "territories", 0))
+			})},
+		// kin-openapi (v0.152.0) accepts a 304 on any operation without
+		// looking for it among the declared statuses; libopenapi-validator
+		// refuses it where the operation declares none (only the users'
+		// reads do).
+		{name: "dir_territories_status_304", base: baseDirTerritories, caughtBy: byLib,
+			mutate: setStatus(http.StatusNotModified, map[string]string{}, "")},
+		{name: "dir_feature_not_enabled_under_403_users", base: baseScopeMismatch, caughtBy: byBoth,
+			mutate: func(t *testing.T, c contract.Case) contract.Case {
+				out := setStatus(http.StatusForbidden, nil, `{"code":"FEATURE_NOT_ENABLED","details":{},"message":"Territory Management is not enabled","status":"failure"}`)(t, c)
+				out.Request = caseByName(t, loadCases(t), baseDirUsers).Request
+				return out
+			}},
+
+		// ---- requests: the directory reads ----
+		{name: "dir_request_type_unknown", base: baseDirUsers, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v8/users?type=EveryUser")},
+		{name: "dir_request_users_per_page_201", base: baseDirUsers, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v8/Users?type=AllUsers&per_page=201")},
+		{name: "dir_request_territories_per_page_2000", base: baseDirTerritories, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com.au/crm/v8/settings/territories?per_page=2000")},
+		{name: "dir_request_ids_101", base: baseDirUsers, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v8/users?ids=" + ids(101))},
+		{name: "dir_request_ids_trailing_comma", base: baseDirTerritories, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com.au/crm/v8/settings/territories?ids=5725767000000452001,")},
+		{name: "dir_request_user_id_me", base: baseDirUser, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.jp/crm/v3/users/me")},
+		{name: "dir_request_territory_id_name", base: baseDirTerritory, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.in/crm/v5/settings/territories/West%20Coast")},
+		{name: "dir_request_post_users", base: baseDirUsers, request: true, caughtBy: byBoth,
+			mutate: func(t *testing.T, c contract.Case) contract.Case {
+				out := cloneCase(t, c)
+				out.Request.Method = http.MethodPost
+				return out
+			}},
+		// libopenapi-validator v0.16.2 does not check the `date-time`
+		// format of a header parameter; kin-openapi does.
+		{name: "dir_request_if_modified_since_not_a_time", base: baseDirUsers, request: true, caughtBy: byKin,
+			mutate: func(t *testing.T, c contract.Case) contract.Case {
+				out := cloneCase(t, c)
+				out.Request.Headers = map[string]string{"Authorization": "Zoho-oauthtoken 1000.xxxx.xxxx", "If-Modified-Since": "yesterday"}
+				return out
+			}},
+		{name: "dir_request_no_authorization_twin", base: baseDirUser, request: true, caughtBy: byBoth,
+			mutate: func(t *testing.T, c contract.Case) contract.Case {
+				out := setURL("https://www.zohoapis.jp/crm/v3/Users/5725767000000411003")(t, c)
+				out.Request.Headers = nil
+				return out
+			}},
 
 		// ---- requests ----
 		{name: "read_request_per_page_201", base: baseTerritoriesPage, request: true, caughtBy: byBoth,

@@ -82,7 +82,7 @@ func TestProxyCommand(t *testing.T) {
 	}
 	t.Parallel()
 	cli := buildCLI(t, t.TempDir())
-	const dev, na, west = "5725767000000411004", "5725767000000452002", "5725767000000452004"
+	const chloe, na, eu, west, keyNA = "5725767000000411003", "5725767000000452002", "5725767000000452003", "5725767000000452004", "5725767000000452005"
 	for _, tt := range []struct {
 		name         string
 		faults       []zohoterritorytest.Fault
@@ -112,7 +112,7 @@ func TestProxyCommand(t *testing.T) {
 			rp := startProxy(t, args...)
 
 			oc := srv.OAuthClient()
-			cmd := exec.CommandContext(t.Context(), cli, "remove-territories", "--user", dev, "--all", "-o", "json", "--max-delay", "1ms")
+			cmd := exec.CommandContext(t.Context(), cli, "remove-territories", "--user", chloe, "--all", "-o", "json", "--max-delay", "1ms")
 			cmd.Env = []string{
 				"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
 				"ZOHO_API_DOMAIN=" + rp.env["ZOHO_API_DOMAIN"], "ZOHO_ACCOUNTS_URL=" + rp.env["ZOHO_ACCOUNTS_URL"],
@@ -122,13 +122,13 @@ func TestProxyCommand(t *testing.T) {
 			require.NoError(t, err, string(out))
 			var result struct{ Removed []string }
 			require.NoError(t, json.Unmarshal(out[bytes.IndexByte(out, '{'):], &result), string(out))
-			assert.ElementsMatch(t, []string{west, na}, result.Removed)
+			assert.ElementsMatch(t, []string{na, eu, west, keyNA}, result.Removed)
 			assert.Equal(t, tt.code, rp.finish(), rp.errb.String())
 
 			log := rp.errb.String()
 			assert.Regexp(t, `(?m)^0001 POST /oauth/v2/token \(token endpoint\) 200 recorded$`, log)
 			assert.Regexp(t, `(?m)^\d{4} GET /crm/v7/Users/\d{19}/territories\?page=1&per_page=200 listTerritoriesOfUser 200 ok$`, log)
-			assert.Regexp(t, `(?m)^\d{4} DELETE /crm/v7/Users/\d{19}/territories\?ids=\d{19},\d{19} removeTerritoriesFromUser 200 ok$`, log)
+			assert.Regexp(t, `(?m)^\d{4} DELETE /crm/v7/Users/\d{19}/territories\?ids=\d{19}(,\d{19}){3} removeTerritoriesFromUser 200 ok$`, log)
 			if tt.code != 0 {
 				assert.Contains(t, log, " listTerritoriesOfUser 502 VIOLATION (both): response: ")
 				assert.Contains(t, log, "zohoterritory-contract: proxy: 1 of 4 exchanges broke the contract or were refused\n")
@@ -154,8 +154,8 @@ func TestProxyCommand(t *testing.T) {
 				{Name: "refresh token", Value: oc.RefreshToken}, {Name: "static token", Value: srv.AccessToken()},
 			}...)
 			require.Len(t, secrets, 6+violations, "a token sent with each API call")
-			ids := []zohoterritorytest.Secret{{Name: "dev", Value: dev}, {Name: "na", Value: na}, {Name: "west", Value: west},
-				{Name: "e-mail", Value: "dev.patel@example.com"}, {Name: "name", Value: "North America"}}
+			ids := []zohoterritorytest.Secret{{Name: "chloe", Value: chloe}, {Name: "na", Value: na}, {Name: "west", Value: west},
+				{Name: "e-mail", Value: "chloe@acme.com"}, {Name: "name", Value: "North America"}}
 			paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
 			require.NoError(t, err)
 			tokenFiles, err := filepath.Glob(filepath.Join(dir, "accounts", "*.json"))

@@ -126,7 +126,7 @@ func TestRemoveTerritoriesAllTable(t *testing.T) {
 	out := runCLI(t, env, "", "remove-territories", "--user", chloe, "--all", "--output", "table")
 	require.Equal(t, 0, out.code, out.stderr)
 	golden(t, "remove_territories_all_table", out.stdout)
-	assert.Equal(t, []string{acme, westCoast}, srv.TerritoriesOf(chloe))
+	assert.Equal(t, []string{acme, keyAccountsEU}, srv.TerritoriesOf(chloe))
 }
 
 func TestRemoveUsersAll(t *testing.T) {
@@ -160,11 +160,11 @@ func TestRemoveUsersAllExcept(t *testing.T) {
 	assert.Empty(t, deletes, "everything was skipped: nothing to send")
 	assert.Equal(t, []string{chloe, eve, "5725767000000411006"}, srv.Members(europe))
 
-	out = runCLI(t, env, "", "remove-users", "--territory", westCoast, "--all", "--except", chloe, "--output", "table")
+	out = runCLI(t, env, "", "remove-users", "--territory", westCoast, "--all", "--except", dev, "--output", "table")
 	require.Equal(t, 0, out.code, out.stderr)
 	assert.Equal(t, "ID                   OUTCOME  REASON   MESSAGE\n"+
-		dev+"  removed  -        Given User Removed from the mentioned territory Successfully\n"+
-		chloe+"  skipped  manager  the user manages the territory\n"+
+		chloe+"  removed  -        Given User Removed from the mentioned territory Successfully\n"+
+		dev+"  skipped  manager  the user manages the territory\n"+
 		"1 removed, 0 failed, 0 unknown, 1 skipped (1 call)\n", out.stdout, "a manager who is also excepted is skipped for the rule")
 }
 
@@ -190,7 +190,7 @@ func TestDryRunAll(t *testing.T) {
 		assert.Equal(t, http.MethodGet, r.Method, "a dry run only reads: %s %s", r.Method, r.Path)
 	}
 	assert.Len(t, srv.Requests(), 3)
-	assert.Equal(t, []string{acme, northAmerica, europe, westCoast}, srv.TerritoriesOf(chloe), "nothing removed")
+	assert.Equal(t, []string{acme, northAmerica, europe, westCoast, keyAccountsNA, keyAccountsEU}, srv.TerritoriesOf(chloe), "nothing removed")
 	assert.Equal(t, []string{ben, chloe, dev}, srv.Members(northAmerica))
 
 	// Without --all a dry run's JSON has the same shape.
@@ -289,7 +289,7 @@ func TestListCommands(t *testing.T) {
 	assert.Equal(t, []jsonTerritory{
 		{ID: acme, Name: "Acme Org", Manager: &jsonRef{ID: ava, Name: "Ava Admin"}, IsDefault: true},
 		{ID: northAmerica, Name: "North America", Manager: &jsonRef{ID: ben, Name: "Ben Brooks"}, ReportingTo: &jsonRef{ID: acme, Name: "Acme Org"}},
-		{ID: westCoast, Name: "West Coast", Manager: &jsonRef{ID: chloe, Name: "Chloe Chen"}, ReportingTo: &jsonRef{ID: northAmerica, Name: "North America"}},
+		{ID: westCoast, Name: "West Coast", Manager: &jsonRef{ID: dev, Name: "Dev Patel"}, ReportingTo: &jsonRef{ID: northAmerica, Name: "North America"}},
 	}, ts.Territories)
 	assert.Contains(t, out.stdout, `"reporting_to": null`)
 
@@ -304,8 +304,8 @@ func TestListCommands(t *testing.T) {
 	dec.DisallowUnknownFields()
 	require.NoError(t, dec.Decode(&us))
 	assert.Equal(t, []jsonUser{
-		{ID: chloe, FullName: "Chloe Chen", FirstName: "Chloe", LastName: "Chen", Email: "chloe.chen@example.com", Status: "active", Role: rep, Profile: standard},
-		{ID: dev, FullName: "Dev Patel", FirstName: "Dev", LastName: "Patel", Email: "dev.patel@example.com", Status: "active", Role: rep, Profile: standard},
+		{ID: chloe, FullName: "Chloe Chen", FirstName: "Chloe", LastName: "Chen", Email: "chloe@acme.com", Status: "active", Role: rep, Profile: standard},
+		{ID: dev, FullName: "Dev Patel", FirstName: "Dev", LastName: "Patel", Email: "dev@acme.com", Status: "active", Role: rep, Profile: standard},
 	}, us.Users)
 
 	// An empty listing (204) is an empty list, exit 0.

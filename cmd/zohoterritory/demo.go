@@ -34,8 +34,8 @@ at the end.`,
 
 // The default seed's people and places.
 const (
-	demoBen, demoChloe, demoDev = "5725767000000411002", "5725767000000411003", "5725767000000411004"
-	demoNA, demoWest            = "5725767000000452002", "5725767000000452004"
+	demoBen, demoChloe, demoDev, demoEve = "5725767000000411002", "5725767000000411003", "5725767000000411004", "5725767000000411005"
+	demoNA, demoKeyEU                    = "5725767000000452002", "5725767000000452006"
 )
 
 func runDemo(ctx context.Context, a *app) error {
@@ -46,9 +46,8 @@ func runDemo(ctx context.Context, a *app) error {
 	defer srv.Close()
 	env := map[string]string{"ZOHO_API_DOMAIN": srv.URL(), "ZOHO_ACCESS_TOKEN": srv.AccessToken()}
 	w := a.io.Out
-	fmt.Fprintf(w, "The sandbox, an in-memory Zoho CRM, runs at %s. Its org:\n", srv.URL())
-	fmt.Fprintln(w, "  Acme Org (the default territory) > North America (Ben manages it) > West Coast (Chloe), and > Europe (Eve)")
-	fmt.Fprintln(w, "  Ben ...002, Chloe ...003, Dev ...004; North America ...452002, West Coast ...452004")
+	fmt.Fprintf(w, "The sandbox, an in-memory Zoho CRM, runs at %s. Ben ...002, Chloe ...003, Dev ...004 and Eve ...005 are in its org:\n", srv.URL())
+	fmt.Fprintln(w, "  Acme Org (the default) > North America ...452002 (Ben) > West Coast (Dev), Key Accounts (Ben); > Europe (Eve) > Key Accounts ...452006 (Chloe)")
 
 	dir, err := os.MkdirTemp("", "zohoterritory-demo")
 	if err != nil {
@@ -82,14 +81,13 @@ func runDemo(ctx context.Context, a *app) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	step("The sandbox now fails once with a 500 after doing the work, and no retry is allowed: the outcome is unknown.",
-		"remove-users", "--territory", demoWest, demoDev, "--max-attempts", "1", "--journal", "west-coast.jsonl")
-	step("Resume settles it from the journal: the lost attempt had removed Dev, so Zoho's \"not a member\" now means removed.",
-		"resume", "west-coast.jsonl")
+		"remove-users", "--territory", demoKeyEU, demoEve, "--max-attempts", "1", "--journal", "key-accounts.jsonl")
+	step("Resume settles it from the journal: the lost attempt had removed Eve, so Zoho's \"not a member\" now means removed.",
+		"resume", "key-accounts.jsonl")
 	step("Offboarded the wrong person? Restore adds back every territory the journal shows removed.",
 		"restore", "offboard-chloe.jsonl", "--journal", "restore-chloe.jsonl")
 
-	fmt.Fprintln(w, "\nExit status: 0 done; 1 bad input or configuration (nothing sent); 2 some ids not removed or unknown;")
-	fmt.Fprintln(w, "4 credentials refused or a scope missing; 130 interrupted. `zohoterritory help` has the rest.")
+	fmt.Fprintln(w, "\nExit status: 0 done; 1 bad input (nothing sent); 2 ids not removed or unknown; 4 credentials or a scope refused; 130 interrupted.")
 	return nil
 }
 

@@ -25,6 +25,7 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 // Ids of zohoterritorytest.DefaultSeed.
 const (
 	acme, northAmerica, europe, westCoast = "5725767000000452001", "5725767000000452002", "5725767000000452003", "5725767000000452004"
+	keyAccountsNA, keyAccountsEU          = "5725767000000452005", "5725767000000452006" // both named Key Accounts
 	ava, ben, chloe, dev, eve             = "5725767000000411001", "5725767000000411002", "5725767000000411003", "5725767000000411004", "5725767000000411005"
 )
 

@@ -139,7 +139,7 @@ func TestFlagsOverrideEnvironment(t *testing.T) {
 	// api_domain then names the sandbox.
 	refresh := map[string]string{"ZOHO_ACCOUNTS_URL": "https://accounts.zoho.eu",
 		"ZOHO_CLIENT_ID": oc.ClientID, "ZOHO_CLIENT_SECRET": oc.ClientSecret, "ZOHO_REFRESH_TOKEN": oc.RefreshToken}
-	out = runCLI(t, refresh, "", "remove-territories", "--accounts-url", srv.URL(), "--user", dev, westCoast)
+	out = runCLI(t, refresh, "", "remove-territories", "--accounts-url", srv.URL(), "--user", chloe, westCoast)
 	require.Equal(t, 0, out.code, out.stderr)
 	assert.Equal(t, []string{westCoast}, decode(t, out.stdout).Removed)
 	assert.Equal(t, 1, srv.RefreshCount())

@@ -178,7 +178,7 @@ func TestRuns(t *testing.T) {
 	out := runCLI(t, env, "", "remove-users", "--territory", northAmerica, chloe, dev)
 	require.Equal(t, 0, out.code, out.stderr)
 	first := out.journal
-	out = runCLI(t, env, "", "remove-territories", "--user", dev, westCoast, acme)
+	out = runCLI(t, env, "", "remove-territories", "--user", chloe, westCoast, acme)
 	require.Equal(t, 2, out.code, out.stderr)
 	require.NoError(t, os.WriteFile(filepath.Join(state, "zohoterritory", "zz-broken.jsonl"), []byte("{oops\n"), 0o600))
 

@@ -93,7 +93,7 @@ func TestSandboxServe(t *testing.T) {
 	for _, k := range []string{"ZOHO_API_DOMAIN", "ZOHO_ACCOUNTS_URL", "ZOHO_CLIENT_ID", "ZOHO_CLIENT_SECRET", "ZOHO_REFRESH_TOKEN"} {
 		assert.NotEmpty(t, r.env[k], k)
 	}
-	out = runCLI(t, r.env, "", "remove-territories", "-u", dev, westCoast)
+	out = runCLI(t, r.env, "", "remove-territories", "-u", chloe, westCoast)
 	require.Equal(t, 0, out.code, out.stderr)
 	for _, secret := range []string{r.env["ZOHO_CLIENT_SECRET"], r.env["ZOHO_REFRESH_TOKEN"]} {
 		assert.NotContains(t, out.stdout+out.stderr, secret)

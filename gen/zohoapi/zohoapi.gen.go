@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/oapi-codegen/runtime"
 )
@@ -116,6 +117,72 @@ func (e SuccessItemStatus) Valid() bool {
 	}
 }
 
+// Defines values for UserType.
+const (
+	ActiveAndDeactive       UserType = "ActiveAndDeactive"
+	ActiveConfirmedAdmins   UserType = "ActiveConfirmedAdmins"
+	ActiveConfirmedUsers    UserType = "ActiveConfirmedUsers"
+	ActiveLiteUser          UserType = "ActiveLiteUser"
+	ActiveUsers             UserType = "ActiveUsers"
+	AdminUsers              UserType = "AdminUsers"
+	AllActiveUsers          UserType = "AllActiveUsers"
+	AllUsers                UserType = "AllUsers"
+	ChildRoleUsers          UserType = "ChildRoleUsers"
+	ConfirmedReportingUsers UserType = "ConfirmedReportingUsers"
+	ConfirmedUsers          UserType = "ConfirmedUsers"
+	CurrentUser             UserType = "CurrentUser"
+	DeactiveUsers           UserType = "DeactiveUsers"
+	DeletedUsers            UserType = "DeletedUsers"
+	DeveloperUsers          UserType = "DeveloperUsers"
+	NotConfirmedUsers       UserType = "NotConfirmedUsers"
+	ParentRoleUsers         UserType = "ParentRoleUsers"
+	SubordinateRoleUsers    UserType = "SubordinateRoleUsers"
+)
+
+// Valid indicates whether the value is a known member of the UserType enum.
+func (e UserType) Valid() bool {
+	switch e {
+	case ActiveAndDeactive:
+		return true
+	case ActiveConfirmedAdmins:
+		return true
+	case ActiveConfirmedUsers:
+		return true
+	case ActiveLiteUser:
+		return true
+	case ActiveUsers:
+		return true
+	case AdminUsers:
+		return true
+	case AllActiveUsers:
+		return true
+	case AllUsers:
+		return true
+	case ChildRoleUsers:
+		return true
+	case ConfirmedReportingUsers:
+		return true
+	case ConfirmedUsers:
+		return true
+	case CurrentUser:
+		return true
+	case DeactiveUsers:
+		return true
+	case DeletedUsers:
+		return true
+	case DeveloperUsers:
+		return true
+	case NotConfirmedUsers:
+		return true
+	case ParentRoleUsers:
+		return true
+	case SubordinateRoleUsers:
+		return true
+	default:
+		return false
+	}
+}
+
 // ApiVersion A Zoho CRM API version that serves these endpoints.
 //
 // Example: v7
@@ -123,7 +190,7 @@ type ApiVersion string
 
 // Error A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type Error struct {
-	// Code Zoho's error code, in upper case with underscores. Known codes: `INVALID_DATA`, `NOT_ALLOWED`, `INVALID_REQUEST_METHOD`, `REQUIRED_PARAM_MISSING`, `API_NOT_SUPPORTED`, `OAUTH_SCOPE_MISMATCH`, `AUTHENTICATION_FAILURE`, `INVALID_TOKEN`, `NO_PERMISSION`, `PERMISSION_DENIED`, `TERRITORY_NOT_ENABLED`, `TERRITORY_DISABLED`, `INVALID_URL_PATTERN`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, `INTERNAL_SERVER_ERROR`, and for the adds `DUPLICATE_DATA`, `LIMIT_EXCEEDED`, `MANDATORY_NOT_FOUND`. Zoho adds codes without notice, so clients must accept any code of this form.
+	// Code Zoho's error code, in upper case with underscores. Known codes: `INVALID_DATA`, `NOT_ALLOWED`, `INVALID_REQUEST_METHOD`, `REQUIRED_PARAM_MISSING`, `API_NOT_SUPPORTED`, `OAUTH_SCOPE_MISMATCH`, `AUTHENTICATION_FAILURE`, `INVALID_TOKEN`, `NO_PERMISSION`, `PERMISSION_DENIED`, `TERRITORY_NOT_ENABLED`, `TERRITORY_DISABLED`, `INVALID_URL_PATTERN`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, `INTERNAL_SERVER_ERROR`, for the adds `DUPLICATE_DATA`, `LIMIT_EXCEEDED`, `MANDATORY_NOT_FOUND`, and for the Territories API `FEATURE_NOT_ENABLED`. Zoho adds codes without notice, so clients must accept any code of this form.
 	//
 	// Example: INVALID_DATA
 	Code ErrorCode `json:"code"`
@@ -141,7 +208,7 @@ type Error struct {
 // ErrorStatus Always `error`.
 type ErrorStatus string
 
-// ErrorCode Zoho's error code, in upper case with underscores. Known codes: `INVALID_DATA`, `NOT_ALLOWED`, `INVALID_REQUEST_METHOD`, `REQUIRED_PARAM_MISSING`, `API_NOT_SUPPORTED`, `OAUTH_SCOPE_MISMATCH`, `AUTHENTICATION_FAILURE`, `INVALID_TOKEN`, `NO_PERMISSION`, `PERMISSION_DENIED`, `TERRITORY_NOT_ENABLED`, `TERRITORY_DISABLED`, `INVALID_URL_PATTERN`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, `INTERNAL_SERVER_ERROR`, and for the adds `DUPLICATE_DATA`, `LIMIT_EXCEEDED`, `MANDATORY_NOT_FOUND`. Zoho adds codes without notice, so clients must accept any code of this form.
+// ErrorCode Zoho's error code, in upper case with underscores. Known codes: `INVALID_DATA`, `NOT_ALLOWED`, `INVALID_REQUEST_METHOD`, `REQUIRED_PARAM_MISSING`, `API_NOT_SUPPORTED`, `OAUTH_SCOPE_MISMATCH`, `AUTHENTICATION_FAILURE`, `INVALID_TOKEN`, `NO_PERMISSION`, `PERMISSION_DENIED`, `TERRITORY_NOT_ENABLED`, `TERRITORY_DISABLED`, `INVALID_URL_PATTERN`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, `INTERNAL_SERVER_ERROR`, for the adds `DUPLICATE_DATA`, `LIMIT_EXCEEDED`, `MANDATORY_NOT_FOUND`, and for the Territories API `FEATURE_NOT_ENABLED`. Zoho adds codes without notice, so clients must accept any code of this form.
 //
 // Example: INVALID_DATA
 type ErrorCode = string
@@ -250,6 +317,24 @@ type ResultItem struct {
 	union json.RawMessage
 }
 
+// SingleTerritory One territory, the answer to a read by id.
+type SingleTerritory struct {
+	// Info Where a page of a list stands. Zoho sends it with the lists only, not with the single-item reads.
+	Info *PageInfo `json:"info,omitempty"`
+
+	// Territories The one territory asked for.
+	Territories []Territory `json:"territories"`
+}
+
+// SingleUser One user, the answer to a read by id.
+type SingleUser struct {
+	// Info Where a page of a list stands. Zoho sends it with the lists only, not with the single-item reads.
+	Info *PageInfo `json:"info,omitempty"`
+
+	// Users The one user asked for.
+	Users []User `json:"users"`
+}
+
 // SuccessDetails The details of a success item; `id` names the id that was removed.
 type SuccessDetails struct {
 	// Id A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
@@ -299,10 +384,57 @@ type TerritoriesOfUserPage struct {
 	Territories []UserTerritory `json:"territories"`
 }
 
+// TerritoriesPage One page of the organization's territories. `info` is absent when the territories were asked for by `ids` (Zoho's OpenAPI example), and present otherwise.
+type TerritoriesPage struct {
+	// Info Where a page of a list stands. Zoho sends it with the lists only, not with the single-item reads.
+	Info *PageInfo `json:"info,omitempty"`
+
+	// Territories The territories of this page (at most `per_page`, or the 100 `ids`).
+	Territories []Territory `json:"territories"`
+}
+
 // TerritoriesToAdd The body of `addTerritoriesToUser`.
 type TerritoriesToAdd struct {
 	// Territories The territories to add, at most 100 (Zoho's documentation; its OpenAPI file says 200); an error item names its territory by its place here (`$.territories[i].id`).
 	Territories []RecordRef `json:"territories"`
+}
+
+// Territory A territory as the Territories API gives it (`listTerritories`, `getTerritory`), with lower-case keys; a user's territories (`UserTerritory`) use `Name`, `Manager` and `Reporting_To` instead. The organization territory, the root of the hierarchy, is the one whose `reporting_to` is null. Names are not documented as unique: tell territories apart by id, or by their path of names from the root. Other keys may appear (`account_rule_criteria`, `lead_rule_criteria`, `deal_rule_criteria` with Zoho's `include` parameter).
+type Territory struct {
+	// ApiName The territory's API name.
+	ApiName *string `json:"api_name,omitempty"`
+
+	// CreatedBy A reference to another record, its `id` and its name, or null when there is none (a territory without a manager; the default territory, which reports to no other). Zoho spells the name key `name` in some answers and `Name` in others (the territory reads use both, and some of Zoho's own samples give only `id`), so both are allowed and neither is required. `Name` is accepted by `additionalProperties` rather than listed beside `name`, because code generators (oapi-codegen among them) turn both keys into one field name and then fail; any key other than `id` and `name` must hold a string.
+	CreatedBy *NamedRef `json:"created_by,omitempty"`
+
+	// CreatedTime When the territory was created (ISO 8601 with an offset).
+	CreatedTime *time.Time `json:"created_time,omitempty"`
+
+	// Description The territory's description; null or empty when it has none.
+	Description *string `json:"description,omitempty"`
+
+	// Id A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
+	//
+	// Example: 5725767000000583004
+	Id RecordId `json:"id"`
+
+	// Manager A reference to another record, its `id` and its name, or null when there is none (a territory without a manager; the default territory, which reports to no other). Zoho spells the name key `name` in some answers and `Name` in others (the territory reads use both, and some of Zoho's own samples give only `id`), so both are allowed and neither is required. `Name` is accepted by `additionalProperties` rather than listed beside `name`, because code generators (oapi-codegen among them) turn both keys into one field name and then fail; any key other than `id` and `name` must hold a string.
+	Manager *NamedRef `json:"manager"`
+
+	// ModifiedBy A reference to another record, its `id` and its name, or null when there is none (a territory without a manager; the default territory, which reports to no other). Zoho spells the name key `name` in some answers and `Name` in others (the territory reads use both, and some of Zoho's own samples give only `id`), so both are allowed and neither is required. `Name` is accepted by `additionalProperties` rather than listed beside `name`, because code generators (oapi-codegen among them) turn both keys into one field name and then fail; any key other than `id` and `name` must hold a string.
+	ModifiedBy *NamedRef `json:"modified_by,omitempty"`
+
+	// ModifiedTime When the territory was last changed (ISO 8601 with an offset).
+	ModifiedTime *time.Time `json:"modified_time,omitempty"`
+
+	// Name The territory's name, as an administrator knows it.
+	Name string `json:"name"`
+
+	// PermissionType What the territory's users may do with its records: `read_write_delete` or `read_only` (Zoho's OpenAPI file); a string, so that a new value does not fail the page.
+	PermissionType *string `json:"permission_type,omitempty"`
+
+	// ReportingTo A reference to another record, its `id` and its name, or null when there is none (a territory without a manager; the default territory, which reports to no other). Zoho spells the name key `name` in some answers and `Name` in others (the territory reads use both, and some of Zoho's own samples give only `id`), so both are allowed and neither is required. `Name` is accepted by `additionalProperties` rather than listed beside `name`, because code generators (oapi-codegen among them) turn both keys into one field name and then fail; any key other than `id` and `name` must hold a string.
+	ReportingTo *NamedRef `json:"reporting_to"`
 }
 
 // TerritoryOfUser One territory assigned to a user, the answer to a read by id.
@@ -314,12 +446,12 @@ type TerritoryOfUser struct {
 	Territories []UserTerritory `json:"territories"`
 }
 
-// TerritoryUser A user associated with a territory: the user object of Zoho's Users API. Only the keys below are described here; Zoho sends many more (address, locale, time zone, theme, ...), and other keys may appear.
+// TerritoryUser A user associated with a territory: the `User` object of Zoho's Users API, with `full_name`, `email` and `status` always present in the membership reads' samples and required here. Other keys may appear.
 type TerritoryUser struct {
 	// Confirm Whether the user has confirmed the invitation to the organization.
 	Confirm *bool `json:"confirm,omitempty"`
 
-	// Email The user's email address.
+	// Email The user's e-mail address, the reference an administrator knows a user by. Compare it case-insensitively: Zoho keeps the case it was typed in.
 	Email string `json:"email"`
 
 	// FirstName The user's first name.
@@ -342,10 +474,45 @@ type TerritoryUser struct {
 	// Role A reference to another record, its `id` and its name, or null when there is none (a territory without a manager; the default territory, which reports to no other). Zoho spells the name key `name` in some answers and `Name` in others (the territory reads use both, and some of Zoho's own samples give only `id`), so both are allowed and neither is required. `Name` is accepted by `additionalProperties` rather than listed beside `name`, because code generators (oapi-codegen among them) turn both keys into one field name and then fail; any key other than `id` and `name` must hold a string.
 	Role *NamedRef `json:"role,omitempty"`
 
-	// Status The user's status, such as `active`; Zoho's Users API also reports `disabled` and `deleted` users.
+	// Status The user's status. Documented values (Zoho's OpenAPI file): `active`; `inactive` (deactivated: the user cannot sign in, and keeps their territories); `deleted`; `disabled`; `closed`; `disabled dormant`. A string rather than an enum on purpose: Zoho adds statuses without notice, and a client must read a user with a status it does not know (and treat it as not `active`) rather than fail on the whole page.
 	Status string `json:"status"`
 
-	// Zuid The user's Zoho account id (ZUID).
+	// Zuid The user's Zoho account id (ZUID); null when the user has none (Zoho's OpenAPI file).
+	Zuid *string `json:"zuid,omitempty"`
+}
+
+// User A user of the organization, as Zoho's Users API gives it (`listUsers`, `getUser`) and the reads of a territory's users repeat it (`TerritoryUser`). Only the keys below are described; Zoho sends many more (address, locale, time zone, theme, shifts, ...), and other keys may appear. Only `id` is required: a client that reads the directory keys on `id` and matches on `email`, and must not fail on a user Zoho sends without a name. Zoho's own schema for this object (`GetUserDetails` in `v8.0/users/users.yaml`) types `status` as two overlapping enums and lists keys its example lacks; this one holds to what every sample shows.
+type User struct {
+	// Confirm Whether the user has confirmed the invitation to the organization.
+	Confirm *bool `json:"confirm,omitempty"`
+
+	// Email The user's e-mail address, the reference an administrator knows a user by. Compare it case-insensitively: Zoho keeps the case it was typed in.
+	Email *string `json:"email,omitempty"`
+
+	// FirstName The user's first name.
+	FirstName *string `json:"first_name,omitempty"`
+
+	// FullName The user's full name, in the organization's name format.
+	FullName *string `json:"full_name,omitempty"`
+
+	// Id A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
+	//
+	// Example: 5725767000000583004
+	Id RecordId `json:"id"`
+
+	// LastName The user's last name.
+	LastName *string `json:"last_name,omitempty"`
+
+	// Profile A reference to another record, its `id` and its name, or null when there is none (a territory without a manager; the default territory, which reports to no other). Zoho spells the name key `name` in some answers and `Name` in others (the territory reads use both, and some of Zoho's own samples give only `id`), so both are allowed and neither is required. `Name` is accepted by `additionalProperties` rather than listed beside `name`, because code generators (oapi-codegen among them) turn both keys into one field name and then fail; any key other than `id` and `name` must hold a string.
+	Profile *NamedRef `json:"profile,omitempty"`
+
+	// Role A reference to another record, its `id` and its name, or null when there is none (a territory without a manager; the default territory, which reports to no other). Zoho spells the name key `name` in some answers and `Name` in others (the territory reads use both, and some of Zoho's own samples give only `id`), so both are allowed and neither is required. `Name` is accepted by `additionalProperties` rather than listed beside `name`, because code generators (oapi-codegen among them) turn both keys into one field name and then fail; any key other than `id` and `name` must hold a string.
+	Role *NamedRef `json:"role,omitempty"`
+
+	// Status The user's status. Documented values (Zoho's OpenAPI file): `active`; `inactive` (deactivated: the user cannot sign in, and keeps their territories); `deleted`; `disabled`; `closed`; `disabled dormant`. A string rather than an enum on purpose: Zoho adds statuses without notice, and a client must read a user with a status it does not know (and treat it as not `active`) rather than fail on the whole page.
+	Status *string `json:"status,omitempty"`
+
+	// Zuid The user's Zoho account id (ZUID); null when the user has none (Zoho's OpenAPI file).
 	Zuid *string `json:"zuid,omitempty"`
 }
 
@@ -375,6 +542,11 @@ type UserTerritory struct {
 	Id RecordId `json:"id"`
 }
 
+// UserType A kind of user the Users API lists (`type`); the values of Zoho's OpenAPI file, described with the parameter.
+//
+// Example: AllUsers
+type UserType string
+
 // UsersEnvelope The per-id results of removing users from a territory, or of adding them.
 type UsersEnvelope struct {
 	// Users One or more results; not necessarily one per id, and not necessarily in id order.
@@ -395,17 +567,35 @@ type UsersOfTerritoryPage struct {
 	Users []TerritoryUser `json:"users"`
 }
 
+// UsersPage One page of the organization's users.
+type UsersPage struct {
+	// Info Where a page of a list stands. Zoho sends it with the lists only, not with the single-item reads.
+	Info PageInfo `json:"info"`
+
+	// Users The users of this page (at most `per_page`).
+	Users []User `json:"users"`
+}
+
 // UsersToAdd The body of `addUsersToTerritory`.
 type UsersToAdd struct {
 	// Users The users to add, at most 100; an error item names its user by its place here (`$.users[i].id`).
 	Users []RecordRef `json:"users"`
 }
 
+// IfModifiedSince defines model for IfModifiedSince.
+type IfModifiedSince = time.Time
+
 // Page defines model for Page.
 type Page = int
 
 // PerPage defines model for PerPage.
 type PerPage = int
+
+// RecordIdsFilter defines model for RecordIdsFilter.
+type RecordIdsFilter = string
+
+// TerritoryFilters defines model for TerritoryFilters.
+type TerritoryFilters = string
 
 // TerritoryId A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
 //
@@ -422,6 +612,11 @@ type UserId = RecordId
 
 // UserIds defines model for UserIds.
 type UserIds = string
+
+// UsersOfType A kind of user the Users API lists (`type`); the values of Zoho's OpenAPI file, described with the parameter.
+//
+// Example: AllUsers
+type UsersOfType = UserType
 
 // Version A Zoho CRM API version that serves these endpoints.
 //
@@ -446,8 +641,14 @@ type ReadForbidden = Error
 // TerritoriesAdded The per-id results of removing territories from a user, or of adding them.
 type TerritoriesAdded = TerritoriesEnvelope
 
+// TerritoriesListed One page of the organization's territories. `info` is absent when the territories were asked for by `ids` (Zoho's OpenAPI example), and present otherwise.
+type TerritoriesListed = TerritoriesPage
+
 // TerritoriesNotAdded The `territories` envelope when every id failed, or an error object for the whole request.
 type TerritoriesNotAdded = TerritoriesEnvelopeOrError
+
+// TerritoriesNotListed A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type TerritoriesNotListed = Error
 
 // TerritoriesNotRemoved The `territories` envelope when every id failed, or an error object for the whole request.
 type TerritoriesNotRemoved = TerritoriesEnvelopeOrError
@@ -467,6 +668,12 @@ type TerritoriesPartiallyRemoved = TerritoriesEnvelope
 // TerritoriesRemoved The per-id results of removing territories from a user, or of adding them.
 type TerritoriesRemoved = TerritoriesEnvelope
 
+// TerritoryFound One territory, the answer to a read by id.
+type TerritoryFound = SingleTerritory
+
+// TerritoryNotRead A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type TerritoryNotRead = Error
+
 // TerritoryOfUserFound One territory assigned to a user, the answer to a read by id.
 type TerritoryOfUserFound = TerritoryOfUser
 
@@ -479,6 +686,12 @@ type TooManyRequests = Error
 // Unauthorized A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type Unauthorized = Error
 
+// UserFound One user, the answer to a read by id.
+type UserFound = SingleUser
+
+// UserNotRead A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type UserNotRead = Error
+
 // UserOfTerritoryFound One user associated with a territory, the answer to a read by id.
 type UserOfTerritoryFound = UserOfTerritory
 
@@ -488,8 +701,17 @@ type UserOfTerritoryNotRead = Error
 // UsersAdded The per-id results of removing users from a territory, or of adding them.
 type UsersAdded = UsersEnvelope
 
+// UsersForbidden A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type UsersForbidden = Error
+
+// UsersListed One page of the organization's users.
+type UsersListed = UsersPage
+
 // UsersNotAdded The `users` envelope when every id failed, or an error object for the whole request.
 type UsersNotAdded = UsersEnvelopeOrError
+
+// UsersNotListed A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type UsersNotListed = Error
 
 // UsersNotRemoved The `users` envelope when every id failed, or an error object for the whole request.
 type UsersNotRemoved = UsersEnvelopeOrError
@@ -524,6 +746,21 @@ type ListTerritoriesOfUserParams struct {
 	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
+// ListTerritoriesParams defines parameters for ListTerritories.
+type ListTerritoriesParams struct {
+	// Page The page to return, counted from 1 (the default). Ask for the next page while the previous answer's `info.more_records` is true.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage The most items a page holds, at most 200 (the default and the maximum).
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Ids Only the records with these ids, as one comma-separated string of record ids (`ids=1,2,3`): 1 to 100 ids (Zoho's OpenAPI files cap the list at 100), at most 2,000 characters in all; 100 ids of 19 digits fit. No empty entry, no trailing comma. Ids that name no record are left out of the answer. (The count of 100 is not in the schema: a regular expression with that bound is too large for common engines, Go's RE2 among them.)
+	Ids *RecordIdsFilter `form:"ids,omitempty" json:"ids,omitempty"`
+
+	// Filters A filter on the territories, as one JSON object in Zoho's criteria form, URL-encoded: `{"field":{"api_name":"name"},"comparator":"equal","value":"West Coast"}`, or a group of such objects (`{"group_operator":"and","group":[...]}`). Fields: `name` (`equal`, `not_equal`, `starts_with`, `ends_with`, `contains`, `not_contains`), `id`, `manager.id`, `reporting_to.id`, `permission_type`, `created_by`, `modified_by` (`equal`, `not_equal`), `created_time`, `modified_time` (`equal`, `less_than`, `less_equal`, `greater_than`, `between`). The document describes the value as a string and leaves its grammar to Zoho (whose OpenAPI file spends some twenty schemas on it); an unsupported field is refused with `INVALID_DATA` and `details.param_name` `filters`. Names are not unique, so a filter on `name` may answer several territories.
+	Filters *TerritoryFilters `form:"filters,omitempty" json:"filters,omitempty"`
+}
+
 // RemoveUsersFromTerritoryParams defines parameters for RemoveUsersFromTerritory.
 type RemoveUsersFromTerritoryParams struct {
 	// Ids The users to remove, as one comma-separated string of record ids (`ids=1,2,3`): 1 to 100 ids, and at most 500 characters in all, commas included. Zoho's own OpenAPI file (`v8.0/territory_users/territory_users.yaml`) caps this parameter at 500 characters, about 26 ids of 18 or 19 digits, so a client must split a longer list into calls that fit both limits. No empty entry, no trailing comma. (The count of 100 is not in the schema: a regular expression with that bound is too large for common engines, Go's RE2 among them.)
@@ -537,6 +774,30 @@ type ListUsersOfTerritoryParams struct {
 
 	// PerPage The most items a page holds, at most 200 (the default and the maximum).
 	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+}
+
+// ListUsersParams defines parameters for ListUsers.
+type ListUsersParams struct {
+	// Type Which users to list. `AllUsers`: active and deactivated users (Zoho's Kaizen #51 calls it the default when `type` is absent; the reference pages name no default). `ActiveUsers`, `DeactiveUsers` (deactivated), `DeletedUsers`, `ConfirmedUsers`, `NotConfirmedUsers`, `ActiveConfirmedUsers`, `AdminUsers`, `ActiveConfirmedAdmins`, `CurrentUser` (the user behind the token) are those of Zoho's documentation pages; `DeveloperUsers`, `AllActiveUsers`, `ActiveLiteUser`, `ActiveAndDeactive`, `ChildRoleUsers`, `ParentRoleUsers`, `SubordinateRoleUsers` (these three with Zoho's `role_id`) and `ConfirmedReportingUsers` are added by Zoho's OpenAPI file (`v8.0/users/users.yaml`, 18 values). Offboarding looks for deactivated users as well as active ones: read `AllUsers`, and `DeletedUsers` when deleted users matter.
+	Type *UsersOfType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Page The page to return, counted from 1 (the default). Ask for the next page while the previous answer's `info.more_records` is true.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage The most items a page holds, at most 200 (the default and the maximum).
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Ids Only the records with these ids, as one comma-separated string of record ids (`ids=1,2,3`): 1 to 100 ids (Zoho's OpenAPI files cap the list at 100), at most 2,000 characters in all; 100 ids of 19 digits fit. No empty entry, no trailing comma. Ids that name no record are left out of the answer. (The count of 100 is not in the schema: a regular expression with that bound is too large for common engines, Go's RE2 among them.)
+	Ids *RecordIdsFilter `form:"ids,omitempty" json:"ids,omitempty"`
+
+	// IfModifiedSince Only users modified after this time, in ISO 8601 with an offset as Zoho writes it (`2019-07-25T15:26:49+05:30`); when none was, the answer is 304 with no body. Zoho's Get Users page documents the header; its OpenAPI file does not.
+	IfModifiedSince *IfModifiedSince `json:"If-Modified-Since,omitempty"`
+}
+
+// GetUserParams defines parameters for GetUser.
+type GetUserParams struct {
+	// IfModifiedSince Only users modified after this time, in ISO 8601 with an offset as Zoho writes it (`2019-07-25T15:26:49+05:30`); when none was, the answer is 304 with no body. Zoho's Get Users page documents the header; its OpenAPI file does not.
+	IfModifiedSince *IfModifiedSince `json:"If-Modified-Since,omitempty"`
 }
 
 // AddTerritoriesToUserJSONRequestBody defines body for AddTerritoriesToUser for application/json ContentType.
@@ -919,7 +1180,8 @@ type ClientInterface interface {
 	// the number of ids.
 	//
 	// The path is documented with `Users` (capital U); Zoho's SDKs send `users`, and the server
-	// accepts both.
+	// very probably accepts both. This operation is described under `Users`, its twin
+	// `removeTerritoriesFromUser_users` under `users`.
 	//
 	// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.DELETE`, together with
 	// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.DELETE`.
@@ -939,8 +1201,9 @@ type ClientInterface interface {
 	// cannot be removed from a user.
 	//
 	// The path is documented with `users` (lower case) for this read and with `Users` for the
-	// removals on the same URL; this document names one path item for both, spelled `Users`.
-	// Zoho's SDKs send `users`, and the server accepts both.
+	// removals on the same URL; Zoho's SDKs send `users`, and the server very probably accepts
+	// both. This operation is described under `Users`, its twin `listTerritoriesOfUser_users`
+	// under `users`.
 	//
 	// Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
 	// `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
@@ -965,7 +1228,8 @@ type ClientInterface interface {
 	// already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
 	//
 	// The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
-	// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+	// it is described under `Users`, beside the removals on the same URL, and its twin
+	// `addTerritoriesToUser_users` under `users`; the server very probably accepts both.
 	//
 	// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
 	// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
@@ -991,7 +1255,8 @@ type ClientInterface interface {
 	// already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
 	//
 	// The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
-	// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+	// it is described under `Users`, beside the removals on the same URL, and its twin
+	// `addTerritoriesToUser_users` under `users`; the server very probably accepts both.
 	//
 	// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
 	// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
@@ -1009,7 +1274,8 @@ type ClientInterface interface {
 	// organization's default territory) comes back as an error item with 400.
 	//
 	// The path is documented with `Users` (capital U); Zoho's SDKs send `users`, and the server
-	// accepts both.
+	// very probably accepts both. This operation is described under `Users`, its twin
+	// `removeTerritoryFromUser_users` under `users`.
 	//
 	// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.DELETE`, together with
 	// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.DELETE`.
@@ -1025,8 +1291,9 @@ type ClientInterface interface {
 	// `details.resource_path_index` 1 (the user) or 3 (the territory).
 	//
 	// The path is documented with `users` (lower case) for this read and with `Users` for the
-	// removals on the same URL; this document names one path item for both, spelled `Users`.
-	// Zoho's SDKs send `users`, and the server accepts both.
+	// removals on the same URL; Zoho's SDKs send `users`, and the server very probably accepts
+	// both. This operation is described under `Users`, its twin `getTerritoryOfUser_users`
+	// under `users`.
 	//
 	// Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
 	// `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
@@ -1035,6 +1302,44 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /crm/{version}/Users/{user_id}/territories/{territory_id} (the `GetTerritoryOfUser` operationId).
 	GetTerritoryOfUser(ctx context.Context, version Version, userId UserId, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListTerritories List the territories of the organization
+	//
+	// Returns one page of the organization's territories: a `territories` array of territory
+	// objects with **lower-case** keys (`id`, `name`, `manager`, `reporting_to`, ...) and `info`
+	// with the page's number, size and `more_records`; ask for the next `page` while
+	// `more_records` is true. Asked for by `ids`, the answer may come without `info`, as Zoho's
+	// OpenAPI example shows. An organization without territories to list is answered 204.
+	//
+	// The territory whose `reporting_to` is null is the organization territory, the root of the
+	// hierarchy; every other territory names its parent in `reporting_to`, so one full listing is
+	// enough to draw the tree and to tell apart territories that share a name by their path from
+	// the root. Names are not documented as unique.
+	//
+	// With territory management off, this API answers 400 `FEATURE_NOT_ENABLED` (Zoho's OpenAPI
+	// file), where the membership endpoints answer 403 `TERRITORY_NOT_ENABLED` or
+	// `TERRITORY_DISABLED`; both are described.
+	//
+	// `per_page` is capped at 200 here, as Zoho's documentation pages say; Zoho's OpenAPI file
+	// allows 2,000 in the parameter but at most 200 territories in the answer.
+	//
+	// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Corresponds with GET /crm/{version}/settings/territories (the `ListTerritories` operationId).
+	ListTerritories(ctx context.Context, version Version, params *ListTerritoriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTerritory Read one territory of the organization
+	//
+	// Returns one territory: a `territories` array with that one territory object (lower-case
+	// keys, as in `listTerritories`), without `info`. A territory id that names no territory is
+	// answered 204 with no body, as Zoho's OpenAPI file says; an id Zoho cannot read as a
+	// territory id is `INVALID_DATA` with `details.resource_path_index` 2, as the membership reads
+	// answer it. With territory management off: 400 `FEATURE_NOT_ENABLED`.
+	//
+	// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Corresponds with GET /crm/{version}/settings/territories/{territory_id} (the `GetTerritory` operationId).
+	GetTerritory(ctx context.Context, version Version, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RemoveUsersFromTerritory Remove several users from a territory
 	//
@@ -1148,6 +1453,45 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `AddUserToTerritory` operationId).
 	AddUserToTerritory(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListUsers List the users of the organization
+	//
+	// Returns one page of the organization's users: a `users` array of user objects (`id`,
+	// `email`, `full_name`, `status` and many more keys) and `info` with the page's number, size
+	// and `more_records`. Ask for the next `page` while `more_records` is true. `type` chooses
+	// which users: `AllUsers` for active and deactivated ones, `DeletedUsers` for deleted ones,
+	// and so on. Nothing to list (no user of that type, or a page past the last) is answered 204
+	// with no body; with `If-Modified-Since`, 304 when no user changed since then.
+	//
+	// This is the read that turns what an administrator knows (an e-mail address) into a user id.
+	// Zoho's user search (`/users/search`) treats `equals` as `contains`, lags behind new users and
+	// stops at 2,000 results, so the exact way to find a user by e-mail is to read every page of
+	// this list and match locally.
+	//
+	// The path is documented with `users` (lower case), as Zoho's SDKs send it; the twin
+	// `listUsers_Users` describes the capitalised spelling.
+	//
+	// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`).
+	//
+	// Corresponds with GET /crm/{version}/users (the `ListUsers` operationId).
+	ListUsers(ctx context.Context, version Version, params *ListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUser Read one user of the organization
+	//
+	// Returns one user: a `users` array with that one user object, without `info` (Zoho's OpenAPI
+	// example sends none). A user id that names no user is answered 204 with no body, as Zoho's
+	// OpenAPI file says; an id Zoho cannot read as a user id is `INVALID_DATA` with
+	// `details.resource_path_index` 1, Zoho's answer to a bad id in a path elsewhere. A client
+	// must handle both. Deactivated and deleted users are read like active ones, with their
+	// `status`.
+	//
+	// The path is documented with `users` (lower case), as Zoho's SDKs send it; the twin
+	// `getUser_Users` describes the capitalised spelling.
+	//
+	// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`).
+	//
+	// Corresponds with GET /crm/{version}/users/{user_id} (the `GetUser` operationId).
+	GetUser(ctx context.Context, version Version, userId UserId, params *GetUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // RemoveTerritoriesFromUser Remove several territories from a user
@@ -1158,7 +1502,8 @@ type ClientInterface interface {
 // the number of ids.
 //
 // The path is documented with `Users` (capital U); Zoho's SDKs send `users`, and the server
-// accepts both.
+// very probably accepts both. This operation is described under `Users`, its twin
+// `removeTerritoriesFromUser_users` under `users`.
 //
 // Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.DELETE`, together with
 // `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.DELETE`.
@@ -1188,8 +1533,9 @@ func (c *Client) RemoveTerritoriesFromUser(ctx context.Context, version Version,
 // cannot be removed from a user.
 //
 // The path is documented with `users` (lower case) for this read and with `Users` for the
-// removals on the same URL; this document names one path item for both, spelled `Users`.
-// Zoho's SDKs send `users`, and the server accepts both.
+// removals on the same URL; Zoho's SDKs send `users`, and the server very probably accepts
+// both. This operation is described under `Users`, its twin `listTerritoriesOfUser_users`
+// under `users`.
 //
 // Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
 // `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
@@ -1224,7 +1570,8 @@ func (c *Client) ListTerritoriesOfUser(ctx context.Context, version Version, use
 // already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
 //
 // The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
-// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+// it is described under `Users`, beside the removals on the same URL, and its twin
+// `addTerritoriesToUser_users` under `users`; the server very probably accepts both.
 //
 // Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
 // `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
@@ -1260,7 +1607,8 @@ func (c *Client) AddTerritoriesToUserWithBody(ctx context.Context, version Versi
 // already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
 //
 // The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
-// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+// it is described under `Users`, beside the removals on the same URL, and its twin
+// `addTerritoriesToUser_users` under `users`; the server very probably accepts both.
 //
 // Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
 // `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
@@ -1288,7 +1636,8 @@ func (c *Client) AddTerritoriesToUser(ctx context.Context, version Version, user
 // organization's default territory) comes back as an error item with 400.
 //
 // The path is documented with `Users` (capital U); Zoho's SDKs send `users`, and the server
-// accepts both.
+// very probably accepts both. This operation is described under `Users`, its twin
+// `removeTerritoryFromUser_users` under `users`.
 //
 // Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.DELETE`, together with
 // `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.DELETE`.
@@ -1314,8 +1663,9 @@ func (c *Client) RemoveTerritoryFromUser(ctx context.Context, version Version, u
 // `details.resource_path_index` 1 (the user) or 3 (the territory).
 //
 // The path is documented with `users` (lower case) for this read and with `Users` for the
-// removals on the same URL; this document names one path item for both, spelled `Users`.
-// Zoho's SDKs send `users`, and the server accepts both.
+// removals on the same URL; Zoho's SDKs send `users`, and the server very probably accepts
+// both. This operation is described under `Users`, its twin `getTerritoryOfUser_users`
+// under `users`.
 //
 // Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
 // `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
@@ -1325,6 +1675,64 @@ func (c *Client) RemoveTerritoryFromUser(ctx context.Context, version Version, u
 // Corresponds with GET /crm/{version}/Users/{user_id}/territories/{territory_id} (the `GetTerritoryOfUser` operationId).
 func (c *Client) GetTerritoryOfUser(ctx context.Context, version Version, userId UserId, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetTerritoryOfUserRequest(c.Server, version, userId, territoryId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListTerritories List the territories of the organization
+//
+// Returns one page of the organization's territories: a `territories` array of territory
+// objects with **lower-case** keys (`id`, `name`, `manager`, `reporting_to`, ...) and `info`
+// with the page's number, size and `more_records`; ask for the next `page` while
+// `more_records` is true. Asked for by `ids`, the answer may come without `info`, as Zoho's
+// OpenAPI example shows. An organization without territories to list is answered 204.
+//
+// The territory whose `reporting_to` is null is the organization territory, the root of the
+// hierarchy; every other territory names its parent in `reporting_to`, so one full listing is
+// enough to draw the tree and to tell apart territories that share a name by their path from
+// the root. Names are not documented as unique.
+//
+// With territory management off, this API answers 400 `FEATURE_NOT_ENABLED` (Zoho's OpenAPI
+// file), where the membership endpoints answer 403 `TERRITORY_NOT_ENABLED` or
+// `TERRITORY_DISABLED`; both are described.
+//
+// `per_page` is capped at 200 here, as Zoho's documentation pages say; Zoho's OpenAPI file
+// allows 2,000 in the parameter but at most 200 territories in the answer.
+//
+// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Corresponds with GET /crm/{version}/settings/territories (the `ListTerritories` operationId).
+func (c *Client) ListTerritories(ctx context.Context, version Version, params *ListTerritoriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTerritoriesRequest(c.Server, version, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTerritory Read one territory of the organization
+//
+// Returns one territory: a `territories` array with that one territory object (lower-case
+// keys, as in `listTerritories`), without `info`. A territory id that names no territory is
+// answered 204 with no body, as Zoho's OpenAPI file says; an id Zoho cannot read as a
+// territory id is `INVALID_DATA` with `details.resource_path_index` 2, as the membership reads
+// answer it. With territory management off: 400 `FEATURE_NOT_ENABLED`.
+//
+// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Corresponds with GET /crm/{version}/settings/territories/{territory_id} (the `GetTerritory` operationId).
+func (c *Client) GetTerritory(ctx context.Context, version Version, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTerritoryRequest(c.Server, version, territoryId)
 	if err != nil {
 		return nil, err
 	}
@@ -1508,6 +1916,65 @@ func (c *Client) GetUserOfTerritory(ctx context.Context, version Version, territ
 // Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `AddUserToTerritory` operationId).
 func (c *Client) AddUserToTerritory(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAddUserToTerritoryRequest(c.Server, version, territoryId, userId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListUsers List the users of the organization
+//
+// Returns one page of the organization's users: a `users` array of user objects (`id`,
+// `email`, `full_name`, `status` and many more keys) and `info` with the page's number, size
+// and `more_records`. Ask for the next `page` while `more_records` is true. `type` chooses
+// which users: `AllUsers` for active and deactivated ones, `DeletedUsers` for deleted ones,
+// and so on. Nothing to list (no user of that type, or a page past the last) is answered 204
+// with no body; with `If-Modified-Since`, 304 when no user changed since then.
+//
+// This is the read that turns what an administrator knows (an e-mail address) into a user id.
+// Zoho's user search (`/users/search`) treats `equals` as `contains`, lags behind new users and
+// stops at 2,000 results, so the exact way to find a user by e-mail is to read every page of
+// this list and match locally.
+//
+// The path is documented with `users` (lower case), as Zoho's SDKs send it; the twin
+// `listUsers_Users` describes the capitalised spelling.
+//
+// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`).
+//
+// Corresponds with GET /crm/{version}/users (the `ListUsers` operationId).
+func (c *Client) ListUsers(ctx context.Context, version Version, params *ListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUsersRequest(c.Server, version, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUser Read one user of the organization
+//
+// Returns one user: a `users` array with that one user object, without `info` (Zoho's OpenAPI
+// example sends none). A user id that names no user is answered 204 with no body, as Zoho's
+// OpenAPI file says; an id Zoho cannot read as a user id is `INVALID_DATA` with
+// `details.resource_path_index` 1, Zoho's answer to a bad id in a path elsewhere. A client
+// must handle both. Deactivated and deleted users are read like active ones, with their
+// `status`.
+//
+// The path is documented with `users` (lower case), as Zoho's SDKs send it; the twin
+// `getUser_Users` describes the capitalised spelling.
+//
+// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`).
+//
+// Corresponds with GET /crm/{version}/users/{user_id} (the `GetUser` operationId).
+func (c *Client) GetUser(ctx context.Context, version Version, userId UserId, params *GetUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUserRequest(c.Server, version, userId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1795,6 +2262,144 @@ func NewGetTerritoryOfUserRequest(server string, version Version, userId UserId,
 	}
 
 	operationPath := fmt.Sprintf("/crm/%s/Users/%s/territories/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListTerritoriesRequest constructs an http.Request for the ListTerritories method
+func NewListTerritoriesRequest(server string, version Version, params *ListTerritoriesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Ids != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filters != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filters", *params.Filters, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTerritoryRequest constructs an http.Request for the GetTerritory method
+func NewGetTerritoryRequest(server string, version Version, territoryId TerritoryId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "territory_id", territoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -2154,6 +2759,174 @@ func NewAddUserToTerritoryRequest(server string, version Version, territoryId Te
 	return req, nil
 }
 
+// NewListUsersRequest constructs an http.Request for the ListUsers method
+func NewListUsersRequest(server string, version Version, params *ListUsersParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/users", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Ids != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfModifiedSince != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Modified-Since", *params.IfModifiedSince, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date-time"})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Modified-Since", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetUserRequest constructs an http.Request for the GetUser method
+func NewGetUserRequest(server string, version Version, userId UserId, params *GetUserParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/users/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfModifiedSince != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Modified-Since", *params.IfModifiedSince, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: "date-time"})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Modified-Since", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -2206,7 +2979,8 @@ type ClientWithResponsesInterface interface {
 	// the number of ids.
 	//
 	// The path is documented with `Users` (capital U); Zoho's SDKs send `users`, and the server
-	// accepts both.
+	// very probably accepts both. This operation is described under `Users`, its twin
+	// `removeTerritoriesFromUser_users` under `users`.
 	//
 	// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.DELETE`, together with
 	// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.DELETE`.
@@ -2228,8 +3002,9 @@ type ClientWithResponsesInterface interface {
 	// cannot be removed from a user.
 	//
 	// The path is documented with `users` (lower case) for this read and with `Users` for the
-	// removals on the same URL; this document names one path item for both, spelled `Users`.
-	// Zoho's SDKs send `users`, and the server accepts both.
+	// removals on the same URL; Zoho's SDKs send `users`, and the server very probably accepts
+	// both. This operation is described under `Users`, its twin `listTerritoriesOfUser_users`
+	// under `users`.
 	//
 	// Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
 	// `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
@@ -2256,7 +3031,8 @@ type ClientWithResponsesInterface interface {
 	// already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
 	//
 	// The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
-	// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+	// it is described under `Users`, beside the removals on the same URL, and its twin
+	// `addTerritoriesToUser_users` under `users`; the server very probably accepts both.
 	//
 	// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
 	// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
@@ -2282,7 +3058,8 @@ type ClientWithResponsesInterface interface {
 	// already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
 	//
 	// The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
-	// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+	// it is described under `Users`, beside the removals on the same URL, and its twin
+	// `addTerritoriesToUser_users` under `users`; the server very probably accepts both.
 	//
 	// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
 	// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
@@ -2300,7 +3077,8 @@ type ClientWithResponsesInterface interface {
 	// organization's default territory) comes back as an error item with 400.
 	//
 	// The path is documented with `Users` (capital U); Zoho's SDKs send `users`, and the server
-	// accepts both.
+	// very probably accepts both. This operation is described under `Users`, its twin
+	// `removeTerritoryFromUser_users` under `users`.
 	//
 	// Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.DELETE`, together with
 	// `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.DELETE`.
@@ -2318,8 +3096,9 @@ type ClientWithResponsesInterface interface {
 	// `details.resource_path_index` 1 (the user) or 3 (the territory).
 	//
 	// The path is documented with `users` (lower case) for this read and with `Users` for the
-	// removals on the same URL; this document names one path item for both, spelled `Users`.
-	// Zoho's SDKs send `users`, and the server accepts both.
+	// removals on the same URL; Zoho's SDKs send `users`, and the server very probably accepts
+	// both. This operation is described under `Users`, its twin `getTerritoryOfUser_users`
+	// under `users`.
 	//
 	// Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
 	// `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
@@ -2330,6 +3109,48 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /crm/{version}/Users/{user_id}/territories/{territory_id} (the `GetTerritoryOfUser` operationId).
 	GetTerritoryOfUserWithResponse(ctx context.Context, version Version, userId UserId, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*GetTerritoryOfUserResponse, error)
+
+	// ListTerritoriesWithResponse List the territories of the organization
+	//
+	// Returns one page of the organization's territories: a `territories` array of territory
+	// objects with **lower-case** keys (`id`, `name`, `manager`, `reporting_to`, ...) and `info`
+	// with the page's number, size and `more_records`; ask for the next `page` while
+	// `more_records` is true. Asked for by `ids`, the answer may come without `info`, as Zoho's
+	// OpenAPI example shows. An organization without territories to list is answered 204.
+	//
+	// The territory whose `reporting_to` is null is the organization territory, the root of the
+	// hierarchy; every other territory names its parent in `reporting_to`, so one full listing is
+	// enough to draw the tree and to tell apart territories that share a name by their path from
+	// the root. Names are not documented as unique.
+	//
+	// With territory management off, this API answers 400 `FEATURE_NOT_ENABLED` (Zoho's OpenAPI
+	// file), where the membership endpoints answer 403 `TERRITORY_NOT_ENABLED` or
+	// `TERRITORY_DISABLED`; both are described.
+	//
+	// `per_page` is capped at 200 here, as Zoho's documentation pages say; Zoho's OpenAPI file
+	// allows 2,000 in the parameter but at most 200 territories in the answer.
+	//
+	// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/{version}/settings/territories (the `ListTerritories` operationId).
+	ListTerritoriesWithResponse(ctx context.Context, version Version, params *ListTerritoriesParams, reqEditors ...RequestEditorFn) (*ListTerritoriesResponse, error)
+
+	// GetTerritoryWithResponse Read one territory of the organization
+	//
+	// Returns one territory: a `territories` array with that one territory object (lower-case
+	// keys, as in `listTerritories`), without `info`. A territory id that names no territory is
+	// answered 204 with no body, as Zoho's OpenAPI file says; an id Zoho cannot read as a
+	// territory id is `INVALID_DATA` with `details.resource_path_index` 2, as the membership reads
+	// answer it. With territory management off: 400 `FEATURE_NOT_ENABLED`.
+	//
+	// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/{version}/settings/territories/{territory_id} (the `GetTerritory` operationId).
+	GetTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*GetTerritoryResponse, error)
 
 	// RemoveUsersFromTerritoryWithResponse Remove several users from a territory
 	//
@@ -2453,6 +3274,49 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /crm/{version}/settings/territories/{territory_id}/users/{user_id} (the `AddUserToTerritory` operationId).
 	AddUserToTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, userId UserId, reqEditors ...RequestEditorFn) (*AddUserToTerritoryResponse, error)
+
+	// ListUsersWithResponse List the users of the organization
+	//
+	// Returns one page of the organization's users: a `users` array of user objects (`id`,
+	// `email`, `full_name`, `status` and many more keys) and `info` with the page's number, size
+	// and `more_records`. Ask for the next `page` while `more_records` is true. `type` chooses
+	// which users: `AllUsers` for active and deactivated ones, `DeletedUsers` for deleted ones,
+	// and so on. Nothing to list (no user of that type, or a page past the last) is answered 204
+	// with no body; with `If-Modified-Since`, 304 when no user changed since then.
+	//
+	// This is the read that turns what an administrator knows (an e-mail address) into a user id.
+	// Zoho's user search (`/users/search`) treats `equals` as `contains`, lags behind new users and
+	// stops at 2,000 results, so the exact way to find a user by e-mail is to read every page of
+	// this list and match locally.
+	//
+	// The path is documented with `users` (lower case), as Zoho's SDKs send it; the twin
+	// `listUsers_Users` describes the capitalised spelling.
+	//
+	// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/{version}/users (the `ListUsers` operationId).
+	ListUsersWithResponse(ctx context.Context, version Version, params *ListUsersParams, reqEditors ...RequestEditorFn) (*ListUsersResponse, error)
+
+	// GetUserWithResponse Read one user of the organization
+	//
+	// Returns one user: a `users` array with that one user object, without `info` (Zoho's OpenAPI
+	// example sends none). A user id that names no user is answered 204 with no body, as Zoho's
+	// OpenAPI file says; an id Zoho cannot read as a user id is `INVALID_DATA` with
+	// `details.resource_path_index` 1, Zoho's answer to a bad id in a path elsewhere. A client
+	// must handle both. Deactivated and deleted users are read like active ones, with their
+	// `status`.
+	//
+	// The path is documented with `users` (lower case), as Zoho's SDKs send it; the twin
+	// `getUser_Users` describes the capitalised spelling.
+	//
+	// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/{version}/users/{user_id} (the `GetUser` operationId).
+	GetUserWithResponse(ctx context.Context, version Version, userId UserId, params *GetUserParams, reqEditors ...RequestEditorFn) (*GetUserResponse, error)
 }
 
 // RemoveTerritoriesFromUserResponse429Headers the declared response headers of an HTTP 429 response for RemoveTerritoriesFromUser
@@ -2920,6 +3784,186 @@ func (r GetTerritoryOfUserResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetTerritoryOfUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListTerritoriesResponse429Headers the declared response headers of an HTTP 429 response for ListTerritories
+type ListTerritoriesResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListTerritoriesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TerritoriesListed
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *TerritoriesNotListed
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ReadForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListTerritoriesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTerritoriesResponse) GetJSON200() *TerritoriesListed {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListTerritoriesResponse) GetJSON400() *TerritoriesNotListed {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListTerritoriesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListTerritoriesResponse) GetJSON403() *ReadForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListTerritoriesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListTerritoriesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListTerritoriesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTerritoriesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTerritoriesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTerritoriesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTerritoriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetTerritoryResponse429Headers the declared response headers of an HTTP 429 response for GetTerritory
+type GetTerritoryResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetTerritoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TerritoryFound
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *TerritoryNotRead
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ReadForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetTerritoryResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTerritoryResponse) GetJSON200() *TerritoryFound {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTerritoryResponse) GetJSON400() *TerritoryNotRead {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTerritoryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetTerritoryResponse) GetJSON403() *ReadForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTerritoryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetTerritoryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetTerritoryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTerritoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTerritoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTerritoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTerritoryResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3494,6 +4538,186 @@ func (r AddUserToTerritoryResponse) ContentType() string {
 	return ""
 }
 
+// ListUsersResponse429Headers the declared response headers of an HTTP 429 response for ListUsers
+type ListUsersResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListUsersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UsersListed
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *UsersNotListed
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *UsersForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListUsersResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListUsersResponse) GetJSON200() *UsersListed {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListUsersResponse) GetJSON400() *UsersNotListed {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListUsersResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListUsersResponse) GetJSON403() *UsersForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListUsersResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListUsersResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListUsersResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListUsersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListUsersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListUsersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListUsersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetUserResponse429Headers the declared response headers of an HTTP 429 response for GetUser
+type GetUserResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserFound
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *UserNotRead
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *UsersForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetUserResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUserResponse) GetJSON200() *UserFound {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetUserResponse) GetJSON400() *UserNotRead {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetUserResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetUserResponse) GetJSON403() *UsersForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetUserResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUserResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetUserResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RemoveTerritoriesFromUserWithResponse Remove several territories from a user
 //
 // Removes the territories named in `ids` (at most 100) from a user. The answer is the
@@ -3502,7 +4726,8 @@ func (r AddUserToTerritoryResponse) ContentType() string {
 // the number of ids.
 //
 // The path is documented with `Users` (capital U); Zoho's SDKs send `users`, and the server
-// accepts both.
+// very probably accepts both. This operation is described under `Users`, its twin
+// `removeTerritoriesFromUser_users` under `users`.
 //
 // Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.DELETE`, together with
 // `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.DELETE`.
@@ -3530,8 +4755,9 @@ func (c *ClientWithResponses) RemoveTerritoriesFromUserWithResponse(ctx context.
 // cannot be removed from a user.
 //
 // The path is documented with `users` (lower case) for this read and with `Users` for the
-// removals on the same URL; this document names one path item for both, spelled `Users`.
-// Zoho's SDKs send `users`, and the server accepts both.
+// removals on the same URL; Zoho's SDKs send `users`, and the server very probably accepts
+// both. This operation is described under `Users`, its twin `listTerritoriesOfUser_users`
+// under `users`.
 //
 // Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
 // `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
@@ -3564,7 +4790,8 @@ func (c *ClientWithResponses) ListTerritoriesOfUserWithResponse(ctx context.Cont
 // already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
 //
 // The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
-// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+// it is described under `Users`, beside the removals on the same URL, and its twin
+// `addTerritoriesToUser_users` under `users`; the server very probably accepts both.
 //
 // Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
 // `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
@@ -3596,7 +4823,8 @@ func (c *ClientWithResponses) AddTerritoriesToUserWithBodyWithResponse(ctx conte
 // already changes nothing and says `DUPLICATE_DATA`, so sending the same body twice is safe.
 //
 // The path is documented with `users` (lower case) for this operation, as Zoho's SDKs send it;
-// this document names one path item for the URL, spelled `Users`, and the server accepts both.
+// it is described under `Users`, beside the removals on the same URL, and its twin
+// `addTerritoriesToUser_users` under `users`; the server very probably accepts both.
 //
 // Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.UPDATE`, together with
 // `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.UPDATE` (Zoho's page
@@ -3620,7 +4848,8 @@ func (c *ClientWithResponses) AddTerritoriesToUserWithResponse(ctx context.Conte
 // organization's default territory) comes back as an error item with 400.
 //
 // The path is documented with `Users` (capital U); Zoho's SDKs send `users`, and the server
-// accepts both.
+// very probably accepts both. This operation is described under `Users`, its twin
+// `removeTerritoryFromUser_users` under `users`.
 //
 // Scopes: `ZohoCRM.users.ALL` or `ZohoCRM.users.DELETE`, together with
 // `ZohoCRM.settings.territories.ALL` or `ZohoCRM.settings.territories.DELETE`.
@@ -3644,8 +4873,9 @@ func (c *ClientWithResponses) RemoveTerritoryFromUserWithResponse(ctx context.Co
 // `details.resource_path_index` 1 (the user) or 3 (the territory).
 //
 // The path is documented with `users` (lower case) for this read and with `Users` for the
-// removals on the same URL; this document names one path item for both, spelled `Users`.
-// Zoho's SDKs send `users`, and the server accepts both.
+// removals on the same URL; Zoho's SDKs send `users`, and the server very probably accepts
+// both. This operation is described under `Users`, its twin `getTerritoryOfUser_users`
+// under `users`.
 //
 // Scopes: any one of `ZohoCRM.users.READ`, `ZohoCRM.users.ALL`,
 // `ZohoCRM.settings.territories.READ` or `ZohoCRM.settings.territories.ALL`, as Zoho's
@@ -3661,6 +4891,60 @@ func (c *ClientWithResponses) GetTerritoryOfUserWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseGetTerritoryOfUserResponse(rsp)
+}
+
+// ListTerritoriesWithResponse List the territories of the organization
+//
+// Returns one page of the organization's territories: a `territories` array of territory
+// objects with **lower-case** keys (`id`, `name`, `manager`, `reporting_to`, ...) and `info`
+// with the page's number, size and `more_records`; ask for the next `page` while
+// `more_records` is true. Asked for by `ids`, the answer may come without `info`, as Zoho's
+// OpenAPI example shows. An organization without territories to list is answered 204.
+//
+// The territory whose `reporting_to` is null is the organization territory, the root of the
+// hierarchy; every other territory names its parent in `reporting_to`, so one full listing is
+// enough to draw the tree and to tell apart territories that share a name by their path from
+// the root. Names are not documented as unique.
+//
+// With territory management off, this API answers 400 `FEATURE_NOT_ENABLED` (Zoho's OpenAPI
+// file), where the membership endpoints answer 403 `TERRITORY_NOT_ENABLED` or
+// `TERRITORY_DISABLED`; both are described.
+//
+// `per_page` is capped at 200 here, as Zoho's documentation pages say; Zoho's OpenAPI file
+// allows 2,000 in the parameter but at most 200 territories in the answer.
+//
+// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/{version}/settings/territories (the `ListTerritories` operationId).
+func (c *ClientWithResponses) ListTerritoriesWithResponse(ctx context.Context, version Version, params *ListTerritoriesParams, reqEditors ...RequestEditorFn) (*ListTerritoriesResponse, error) {
+	rsp, err := c.ListTerritories(ctx, version, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTerritoriesResponse(rsp)
+}
+
+// GetTerritoryWithResponse Read one territory of the organization
+//
+// Returns one territory: a `territories` array with that one territory object (lower-case
+// keys, as in `listTerritories`), without `info`. A territory id that names no territory is
+// answered 204 with no body, as Zoho's OpenAPI file says; an id Zoho cannot read as a
+// territory id is `INVALID_DATA` with `details.resource_path_index` 2, as the membership reads
+// answer it. With territory management off: 400 `FEATURE_NOT_ENABLED`.
+//
+// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/{version}/settings/territories/{territory_id} (the `GetTerritory` operationId).
+func (c *ClientWithResponses) GetTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*GetTerritoryResponse, error) {
+	rsp, err := c.GetTerritory(ctx, version, territoryId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTerritoryResponse(rsp)
 }
 
 // RemoveUsersFromTerritoryWithResponse Remove several users from a territory
@@ -3826,6 +5110,61 @@ func (c *ClientWithResponses) AddUserToTerritoryWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseAddUserToTerritoryResponse(rsp)
+}
+
+// ListUsersWithResponse List the users of the organization
+//
+// Returns one page of the organization's users: a `users` array of user objects (`id`,
+// `email`, `full_name`, `status` and many more keys) and `info` with the page's number, size
+// and `more_records`. Ask for the next `page` while `more_records` is true. `type` chooses
+// which users: `AllUsers` for active and deactivated ones, `DeletedUsers` for deleted ones,
+// and so on. Nothing to list (no user of that type, or a page past the last) is answered 204
+// with no body; with `If-Modified-Since`, 304 when no user changed since then.
+//
+// This is the read that turns what an administrator knows (an e-mail address) into a user id.
+// Zoho's user search (`/users/search`) treats `equals` as `contains`, lags behind new users and
+// stops at 2,000 results, so the exact way to find a user by e-mail is to read every page of
+// this list and match locally.
+//
+// The path is documented with `users` (lower case), as Zoho's SDKs send it; the twin
+// `listUsers_Users` describes the capitalised spelling.
+//
+// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/{version}/users (the `ListUsers` operationId).
+func (c *ClientWithResponses) ListUsersWithResponse(ctx context.Context, version Version, params *ListUsersParams, reqEditors ...RequestEditorFn) (*ListUsersResponse, error) {
+	rsp, err := c.ListUsers(ctx, version, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListUsersResponse(rsp)
+}
+
+// GetUserWithResponse Read one user of the organization
+//
+// Returns one user: a `users` array with that one user object, without `info` (Zoho's OpenAPI
+// example sends none). A user id that names no user is answered 204 with no body, as Zoho's
+// OpenAPI file says; an id Zoho cannot read as a user id is `INVALID_DATA` with
+// `details.resource_path_index` 1, Zoho's answer to a bad id in a path elsewhere. A client
+// must handle both. Deactivated and deleted users are read like active ones, with their
+// `status`.
+//
+// The path is documented with `users` (lower case), as Zoho's SDKs send it; the twin
+// `getUser_Users` describes the capitalised spelling.
+//
+// Scope: `ZohoCRM.users.READ` (or `ZohoCRM.users.ALL`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/{version}/users/{user_id} (the `GetUser` operationId).
+func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, version Version, userId UserId, params *GetUserParams, reqEditors ...RequestEditorFn) (*GetUserResponse, error) {
+	rsp, err := c.GetUser(ctx, version, userId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUserResponse(rsp)
 }
 
 // ParseRemoveTerritoriesFromUserResponse parses an HTTP response from a RemoveTerritoriesFromUserWithResponse call
@@ -4247,6 +5586,174 @@ func ParseGetTerritoryOfUserResponse(rsp *http.Response) (*GetTerritoryOfUserRes
 	switch {
 	case rsp.StatusCode == 429:
 		var headers GetTerritoryOfUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListTerritoriesResponse parses an HTTP response from a ListTerritoriesWithResponse call
+func ParseListTerritoriesResponse(rsp *http.Response) (*ListTerritoriesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTerritoriesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TerritoriesListed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest TerritoriesNotListed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ReadForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListTerritoriesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTerritoryResponse parses an HTTP response from a GetTerritoryWithResponse call
+func ParseGetTerritoryResponse(rsp *http.Response) (*GetTerritoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTerritoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TerritoryFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest TerritoryNotRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ReadForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetTerritoryResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -4767,6 +6274,180 @@ func ParseAddUserToTerritoryResponse(rsp *http.Response) (*AddUserToTerritoryRes
 	switch {
 	case rsp.StatusCode == 429:
 		var headers AddUserToTerritoryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListUsersResponse parses an HTTP response from a ListUsersWithResponse call
+func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListUsersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UsersListed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest UsersNotListed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest UsersForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListUsersResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUserResponse parses an HTTP response from a GetUserWithResponse call
+func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest UserNotRead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest UsersForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetUserResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -100,7 +100,10 @@ func (v *Validator) Doc() *openapi3.T { return v.doc }
 // Verdict is the outcome of validating one request or response.
 type Verdict struct {
 	// Operation is the operationId the exchange was routed to, or "" when
-	// no operation matches its method and path.
+	// no operation matches its method and path. A request routed to a twin
+	// (the same operation under the other spelling of `users`, see
+	// [api.CanonicalOperationID]) reports the canonical operation, so that
+	// `/Users/...` and `/users/...` name one operation.
 	Operation string
 	// ListedServer reports whether the request's host is one of the
 	// servers in the spec (loopback hosts count as the sandbox server).
@@ -146,22 +149,23 @@ func word(err error) string {
 }
 
 // userTerritories matches the lower-case spelling of the Users path that
-// Zoho's SDKs send; the spec follows the documentation's `Users`.
+// Zoho's SDKs send.
 var userTerritories = regexp.MustCompile(`^(/crm/[^/]+/)users(/[^/]+/territories(?:/|$))`)
 
 // NormalizePath rewrites `/crm/{version}/users/{id}/territories...` to the
-// documented `/crm/{version}/Users/...`. Zoho's server accepts both
-// spellings; the spec names one.
+// documentation's `/crm/{version}/Users/...`, for messages that name a path
+// in one spelling. Routing needs no rewriting: the spec describes every
+// operation on a user under both spellings (its twins).
 func NormalizePath(p string) string {
 	return userTerritories.ReplaceAllString(p, "${1}Users${2}")
 }
 
-// prepare clones req with its path normalised and, for loopback hosts, the
-// sandbox server's host, so that both validators route it.
+// prepare clones req with, for loopback hosts, the sandbox server's host,
+// so that both validators route it. Both spellings of `users` route as they
+// are, each to its own path item.
 func prepare(req *http.Request) *http.Request {
 	r := req.Clone(req.Context())
 	u := *req.URL
-	u.Path = NormalizePath(u.Path)
 	u.RawPath = ""
 	if u.Host == "" {
 		u.Host = req.Host
@@ -254,7 +258,7 @@ func (v *Validator) ValidateRequest(req *http.Request) Verdict {
 	if err != nil {
 		vd.Kin = fmt.Errorf("route %s %s: %w", r.Method, r.URL.Path, err)
 	} else {
-		vd.Operation = route.Operation.OperationID
+		vd.Operation, _ = api.CanonicalOperationID(route.Operation.OperationID)
 		vd.Kin = openapi3filter.ValidateRequest(r.Context(), &openapi3filter.RequestValidationInput{
 			Request:    r,
 			PathParams: params,
@@ -312,7 +316,7 @@ func (v *Validator) kinResponse(req *http.Request, resp Response) Verdict {
 		vd.Kin = fmt.Errorf("route %s %s: %w", r.Method, r.URL.Path, err)
 		return vd
 	}
-	vd.Operation = route.Operation.OperationID
+	vd.Operation, _ = api.CanonicalOperationID(route.Operation.OperationID)
 	vd.Kin = openapi3filter.ValidateResponse(r.Context(), &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
 			Request: r, PathParams: params, Route: route,

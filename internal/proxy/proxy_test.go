@@ -150,21 +150,21 @@ func drive(t *testing.T, c *zohoterritory.Client) {
 	require.NoError(t, err)
 	_, err = c.UsersOfTerritory(ctx, na)
 	require.NoError(t, err)
-	_, _, err = c.TerritoryOfUser(ctx, dev, west)
+	_, _, err = c.TerritoryOfUser(ctx, chloe, west)
 	require.NoError(t, err)
-	res, err := c.RemoveTerritoriesFromUser(ctx, dev, west, na)
+	res, err := c.RemoveTerritoriesFromUser(ctx, chloe, west, na)
 	require.NoError(t, err)
 	assert.Empty(t, res.Unknown())
 	_, err = c.RemoveUsersFromTerritory(ctx, eu, chloe, eve) // eve manages Europe: 207
 	require.NoError(t, err)
-	_, err = c.RemoveUsersFromTerritory(ctx, na, dev) // gone already: 400
+	_, err = c.RemoveUsersFromTerritory(ctx, na, chloe) // gone already: 400
 	require.NoError(t, err)
 	// The adds put it back: PUTs with a body (both directions) and without.
-	_, err = c.AddTerritoriesToUser(ctx, dev, west, na)
+	_, err = c.AddTerritoriesToUser(ctx, chloe, west, na)
 	require.NoError(t, err)
 	_, err = c.AddUsersToTerritory(ctx, eu, chloe, eve) // eve is a member still: 207
 	require.NoError(t, err)
-	_, err = c.AddUsersToTerritory(ctx, na, dev) // back already: DUPLICATE_DATA
+	_, err = c.AddUsersToTerritory(ctx, na, chloe) // back already: DUPLICATE_DATA
 	require.NoError(t, err)
 }
 
@@ -260,8 +260,8 @@ func TestProxyInFrontOfSandbox(t *testing.T) {
 			assert.Empty(t, zohoterritorytest.FindSecrets(log, e.secrets()...), "log")
 
 			// The client converged through the proxy.
-			assert.Contains(t, e.srv.Members(west), dev, "removed, and added back")
-			assert.Contains(t, e.srv.Members(na), dev)
+			assert.Contains(t, e.srv.Members(west), chloe, "removed, and added back")
+			assert.Contains(t, e.srv.Members(na), chloe)
 			assert.Contains(t, e.srv.Members(eu), chloe)
 		})
 	}

@@ -59,7 +59,8 @@ type specExample struct {
 // Examples returns every application/json response example of
 // api/openapi.yaml, once for each operation and status that shows it, and
 // one entry without a name for each response that shows none, sorted by
-// name, operation and status.
+// name, operation and status. Twins (api.CanonicalOperationID) are left
+// out: their responses are their canonical operation's.
 func Examples() ([]Example, error) {
 	return ExamplesOf(api.OpenAPI())
 }
@@ -75,6 +76,9 @@ func ExamplesOf(spec []byte) ([]Example, error) {
 		for method, op := range item {
 			if op.OperationID == "" {
 				continue // parameters or another non-operation key
+			}
+			if _, twin := api.CanonicalOperationID(op.OperationID); twin {
+				continue // the same responses, by $ref, as its canonical operation
 			}
 			for code, resp := range op.Responses {
 				status, err := strconv.Atoi(code)

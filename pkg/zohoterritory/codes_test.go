@@ -119,6 +119,9 @@ func TestScopesMatchTheSpec(t *testing.T) {
 			if op.OperationID == "" {
 				continue
 			}
+			if _, twin := api.CanonicalOperationID(op.OperationID); twin {
+				continue // the twin's scopes are its canonical operation's (contracttests checks)
+			}
 			n++
 			var want [][]string
 			for _, req := range op.Security {
@@ -127,6 +130,6 @@ func TestScopesMatchTheSpec(t *testing.T) {
 			assert.Equal(t, want, Scopes(op.OperationID), op.OperationID)
 		}
 	}
-	assert.Equal(t, 11, n)
+	assert.Equal(t, 15, n)
 	assert.Nil(t, Scopes("nope"))
 }

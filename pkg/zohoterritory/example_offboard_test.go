@@ -38,10 +38,10 @@ func ExampleClient_PlanOffboardUser() {
 	fmt.Println("left:", srv.TerritoriesOf(chloe))
 	// Output:
 	// 5725767000000452001 skipped (default_territory)
-	// 5725767000000452004 skipped (manager)
+	// 5725767000000452006 skipped (manager)
 	// calls: 1
-	// [5725767000000452002 5725767000000452003]
-	// left: [5725767000000452001 5725767000000452004]
+	// [5725767000000452002 5725767000000452003 5725767000000452004 5725767000000452005]
+	// left: [5725767000000452001 5725767000000452006]
 }
 
 // Empty a territory but for its manager, whom Zoho refuses to remove, and

@@ -12,12 +12,14 @@ import (
 
 // Ids of zohoterritorytest.DefaultSeed.
 const (
-	acmeOrg      = "5725767000000452001" // the default territory
-	northAmerica = "5725767000000452002" // managed by Ben
-	westCoast    = "5725767000000452004" // managed by Chloe
-	ben          = "5725767000000411002"
-	chloe        = "5725767000000411003"
-	dev          = "5725767000000411004"
+	acmeOrg       = "5725767000000452001" // the default territory
+	northAmerica  = "5725767000000452002" // managed by Ben
+	westCoast     = "5725767000000452004" // managed by Dev
+	keyAccountsNA = "5725767000000452005" // Key Accounts under North America, managed by Ben
+	keyAccountsEU = "5725767000000452006" // Key Accounts under Europe, managed by Chloe
+	ben           = "5725767000000411002"
+	chloe         = "5725767000000411003"
+	dev           = "5725767000000411004"
 )
 
 // Remove two users from a territory. Ben manages North America, so Zoho
@@ -64,7 +66,7 @@ func ExampleClient_RemoveTerritoriesFromUser() {
 		log.Fatal(err)
 	}
 
-	res, err := client.RemoveTerritoriesFromUser(context.Background(), chloe, northAmerica, westCoast, acmeOrg)
+	res, err := client.RemoveTerritoriesFromUser(context.Background(), chloe, northAmerica, keyAccountsEU, acmeOrg)
 	var apiErr *zohoterritory.APIError
 	switch {
 	case errors.As(err, &apiErr):
@@ -78,6 +80,6 @@ func ExampleClient_RemoveTerritoriesFromUser() {
 	}
 	// Output:
 	// removed: [5725767000000452002]
-	// not removed: 5725767000000452004 (manager: The territory given cannot be removed from the user)
+	// not removed: 5725767000000452006 (manager: The territory given cannot be removed from the user)
 	// not removed: 5725767000000452001 (default_territory: Organization Territory cannot be removed from the user)
 }

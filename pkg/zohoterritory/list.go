@@ -402,21 +402,28 @@ func getOne[T any](ctx context.Context, c *Client, r reads[T], owner, id string)
 	if err := checkID(r.ownerArg, owner); err != nil {
 		return v, false, err
 	}
-	if err := checkID(r.itemArg, id); err != nil {
-		return v, false, err
-	}
-	resp, body, err := c.read(ctx, r.getOp, newBudget(c.retry.Budget), func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) { //nolint:bodyclose // c.read reads and closes the body; it hands back the bytes
+	return getByID(ctx, c, r.getOp, r.itemArg, id, r.key, r.decode, func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) {
 		return r.sendGet(ctx, gc, c.version, owner, id)
 	})
+}
+
+// getByID reads the one item with id under key, sent by send as operation
+// op; arg names the id in errors. ok is false for 204, and for a 200 with
+// an empty array.
+func getByID[T any](ctx context.Context, c *Client, op, arg, id, key string, decode func(json.RawMessage) (T, string, error), send sendFunc) (v T, ok bool, err error) {
+	if err := checkID(arg, id); err != nil {
+		return v, false, err
+	}
+	resp, body, err := c.read(ctx, op, newBudget(c.retry.Budget), send)
 	if err != nil {
 		return v, false, err
 	}
 	if resp.StatusCode == http.StatusNoContent {
 		return v, false, nil
 	}
-	p, err := decodePage(body, r.key, r.decode)
+	p, err := decodePage(body, key, decode)
 	if err != nil {
-		return v, false, &APIError{Operation: r.getOp, StatusCode: resp.StatusCode, Response: resp, Body: body,
+		return v, false, &APIError{Operation: op, StatusCode: resp.StatusCode, Response: resp, Body: body,
 			Err: fmt.Errorf("decode body: %w", err)}
 	}
 	for i, got := range p.ids {
@@ -427,8 +434,8 @@ func getOne[T any](ctx context.Context, c *Client, r reads[T], owner, id string)
 	if len(p.ids) == 0 {
 		return v, false, nil
 	}
-	return v, false, &APIError{Operation: r.getOp, StatusCode: resp.StatusCode, Response: resp, Body: body,
-		Err: fmt.Errorf("decode body: asked for %s %s, got %v", r.itemArg, id, p.ids)}
+	return v, false, &APIError{Operation: op, StatusCode: resp.StatusCode, Response: resp, Body: body,
+		Err: fmt.Errorf("decode body: asked for %s %s, got %v", arg, id, p.ids)}
 }
 
 // read sends a GET through the request core, spending b, and returns a 200

@@ -22,16 +22,16 @@ func TestPlanOffboardUser(t *testing.T) {
 
 	p, err := c.PlanOffboardUser(t.Context(), chloe, europe, unlisted, europe)
 	require.NoError(t, err)
-	assert.Equal(t, []string{northAmerica}, p.IDs)
+	assert.Equal(t, []string{northAmerica, westCoast, keyAccountsNA}, p.IDs)
 	assert.Equal(t, []zohoterritory.Skipped{
 		{ID: acmeOrg, Reason: zohoterritory.ReasonDefaultTerritory},
-		{ID: westCoast, Reason: zohoterritory.ReasonManager},
+		{ID: keyAccountsEU, Reason: zohoterritory.ReasonManager},
 		{ID: europe, Reason: zohoterritory.ReasonExcepted},
 	}, p.Skipped)
 	assert.Equal(t, []string{unlisted}, p.Unlisted)
 	require.Len(t, p.Calls, 1)
-	assert.Equal(t, srv.URL()+"/crm/v7/Users/"+chloe+"/territories/"+northAmerica, p.Calls[0].URL)
-	assert.Len(t, srv.TerritoriesOf(chloe), 4, "planning removes nothing")
+	assert.Equal(t, srv.URL()+"/crm/v7/Users/"+chloe+"/territories?ids="+northAmerica+","+westCoast+","+keyAccountsNA, p.Calls[0].URL)
+	assert.Len(t, srv.TerritoriesOf(chloe), 6, "planning removes nothing")
 }
 
 func TestPlanRefusesBadIDsBeforeAnyRequest(t *testing.T) {

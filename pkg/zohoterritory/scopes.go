@@ -24,6 +24,10 @@ func Scopes(operation string) [][]string {
 		return [][]string{{usersRead}, {usersAll}}
 	case "listTerritoriesOfUser", "getTerritoryOfUser":
 		return [][]string{{usersRead}, {usersAll}, {terrRead}, {terrAll}}
+	case "listUsers", "getUser":
+		return [][]string{{usersRead}, {usersAll}}
+	case "listTerritories", "getTerritory":
+		return [][]string{{terrRead}, {terrAll}}
 	}
 	return nil
 }

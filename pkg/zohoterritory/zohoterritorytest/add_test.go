@@ -247,13 +247,13 @@ func TestAddTerritoriesToUser(t *testing.T) {
 			name: "one territory added", user: eve, body: refs("territories", west),
 			wantStatus: http.StatusOK,
 			wantBody:   envelope("territories", okItem(west, msgTerritoryAdded)),
-			wantTerrs:  map[string][]string{eve: {org, eu, west}},
+			wantTerrs:  map[string][]string{eve: {org, eu, west, keyEU}},
 		},
 		{
 			name: "lower-case users, two added", users: "users", user: eve, body: refs("territories", west, na),
 			wantStatus: http.StatusOK,
 			wantBody:   envelope("territories", okItem(west, msgTerritoryAdded), okItem(na, msgTerritoryAdded)),
-			wantTerrs:  map[string][]string{eve: {org, na, eu, west}},
+			wantTerrs:  map[string][]string{eve: {org, na, eu, west, keyEU}},
 		},
 		{
 			name: "already assigned: DUPLICATE_DATA by place", user: dev, body: refs("territories", eu, west),
@@ -265,14 +265,14 @@ func TestAddTerritoriesToUser(t *testing.T) {
 			name: "repeated id", user: eve, body: refs("territories", west, west),
 			wantStatus: http.StatusMultiStatus,
 			wantBody:   envelope("territories", okItem(west, msgTerritoryAdded), atPath("DUPLICATE_DATA", "territories", 1, msgTerritoryExists, "")),
-			wantTerrs:  map[string][]string{eve: {org, eu, west}},
+			wantTerrs:  map[string][]string{eve: {org, eu, west, keyEU}},
 		},
 		{
 			name: "unknown and non-numeric territories, missing id", user: eve, body: `{"territories":[{"id":"999"},{"id":"west"},{"name":"x"}]}`,
 			wantStatus: http.StatusBadRequest,
 			wantBody: envelope("territories", atPath("INVALID_DATA", "territories", 0, msgInvalidTerritoryID, ""),
 				atPath("INVALID_DATA", "territories", 1, msgInvalidTerritoryID, ""), atPath("MANDATORY_NOT_FOUND", "territories", 2, msgMandatoryNotFound, "")),
-			wantTerrs: map[string][]string{eve: {org, eu}},
+			wantTerrs: map[string][]string{eve: {org, eu, keyEU}},
 		},
 		{
 			name: "unknown user", user: unknownID, body: refs("territories", west),
@@ -336,7 +336,7 @@ func TestAddTerritoriesToUser(t *testing.T) {
 			assert.JSONEq(t, tt.wantBody, body)
 			want := tt.wantTerrs
 			if want == nil {
-				want = map[string][]string{eve: {org, eu}}
+				want = map[string][]string{eve: {org, eu, keyEU}}
 			}
 			for user, terrs := range want {
 				assert.Equal(t, terrs, srv.TerritoriesOf(user), "territories of %s", user)
@@ -356,7 +356,7 @@ func TestAddMethods(t *testing.T) {
 	status, body = call(t, http.MethodPost, usersURL(srv, "v8", na, "", ""), srv.AccessToken())
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.JSONEq(t, topError("INVALID_REQUEST_METHOD", msgRequestMethod, ""), body)
-	assert.Equal(t, []string{org, eu}, srv.TerritoriesOf(eve))
+	assert.Equal(t, []string{org, eu, keyEU}, srv.TerritoriesOf(eve))
 }
 
 // TestAddScopes applies the adds' scope rules of api/openapi.yaml: both ALL
@@ -441,12 +441,12 @@ func TestTerritoryUserLimit(t *testing.T) {
 	assert.Equal(t, []string{chloe, dev, eve}, srv.Members(west))
 
 	// A removal makes room again.
-	status, _ = call(t, http.MethodDelete, usersURL(srv, "v8", west, dev, ""), tok)
+	status, _ = call(t, http.MethodDelete, usersURL(srv, "v8", west, chloe, ""), tok)
 	require.Equal(t, http.StatusOK, status)
 	status, body = put(t, usersURL(srv, "v8", west, ben, ""), tok, "")
 	assert.Equal(t, http.StatusOK, status)
 	assert.JSONEq(t, envelope("users", okItem(ben, msgUserAdded)), body)
-	assert.Equal(t, []string{ben, chloe, eve}, srv.Members(west))
+	assert.Equal(t, []string{ben, dev, eve}, srv.Members(west))
 	assert.Empty(t, srv.Violations())
 }
 
@@ -474,12 +474,12 @@ func TestRemoveThenAddRestores(t *testing.T) {
 		wantStatus        int
 	}{
 		{http.MethodDelete, usersURL(srv, "v8", na, "", "ids="+dev), "", http.StatusOK},
-		{http.MethodDelete, usersURL(srv, "v7", west, dev, ""), "", http.StatusOK},
+		{http.MethodDelete, usersURL(srv, "v7", west, chloe, ""), "", http.StatusOK},
 		{http.MethodDelete, territoriesURL(srv, "v8", "users", chloe, "", "ids="+na), "", http.StatusOK},
 		{http.MethodDelete, territoriesURL(srv, "v8", "Users", chloe, eu, ""), "", http.StatusOK},
 		// Added back through other URLs than they were removed by.
 		{http.MethodPut, usersURL(srv, "v8", na, "", ""), refs("users", chloe, dev), http.StatusOK},
-		{http.MethodPut, usersURL(srv, "v7", west, dev, ""), "", http.StatusOK},
+		{http.MethodPut, usersURL(srv, "v7", west, chloe, ""), "", http.StatusOK},
 		{http.MethodPut, territoriesURL(srv, "v8", "users", chloe, "", ""), refs("territories", eu), http.StatusOK},
 	}
 	for i, st := range steps {
@@ -608,7 +608,7 @@ func TestAddHooksAndFaults(t *testing.T) {
 		assert.Equal(t, http.StatusMultiStatus, status)
 		extra := `{"code":"INVALID_DATA","details":{},"message":"` + msgUserIsManager + `","status":"error"}`
 		assert.JSONEq(t, envelope("territories", okItem(west, msgTerritoryAdded), extra, extra), body)
-		assert.Equal(t, []string{org, eu, west}, srv.TerritoriesOf(eve))
+		assert.Equal(t, []string{org, eu, west, keyEU}, srv.TerritoriesOf(eve))
 	})
 	t.Run("hang given up on still adds", func(t *testing.T) {
 		t.Parallel()

@@ -1,5 +1,6 @@
 // Package zohoterritorytest provides a sandbox: an in-memory fake of Zoho
-// CRM's territory-membership endpoints and of Zoho's token endpoint,
+// CRM's territory-membership endpoints, of the reads of its users and
+// territories, and of Zoho's token endpoint,
 // listening on loopback, in the spirit of net/http/httptest and
 // fake-gcs-server.
 //
@@ -42,6 +43,20 @@
 //     LIMIT_EXCEEDED; an unknown territory in the path, or an unknown or
 //     deleted user, is an error object as for the removals, and adding to
 //     the caller's own territories is 403 NOT_ALLOWED.
+//   - GET users (`type`, `page`, `per_page`, `ids`) and users/{user_id},
+//     with `users` or `Users`, and GET settings/territories (`page`,
+//     `per_page`, `ids`) and settings/territories/{territory_id}: the
+//     directory, read as Zoho answers it (crm-oas v8.0/users and
+//     v8.0/territories). Users come in the seed's order, as
+//     `{"users":[...],"info":{...}}`, of the `type` asked for (Zoho's 18;
+//     AllUsers by default, which leaves out the deleted ones; any other
+//     value is INVALID_DATA naming `type`); territories with lower-case
+//     keys, `reporting_to` null at the root and `manager` null when there
+//     is none. Paging is as for the memberships; the territories asked for
+//     by `ids` come without `info`; a read by id has no `info`; nothing
+//     matched, a page past the end and an unknown id are 204. With
+//     territory management off the territories API answers 400
+//     FEATURE_NOT_ENABLED; the users API does not depend on it.
 //
 // and POST /oauth/v2/token with the refresh-token grant, whose `api_domain`
 // is the server as the client reached it.
@@ -54,7 +69,7 @@
 // the reads take a READ or an ALL scope, the adds ALL scopes, or for a
 // user's territories UPDATE ones, as the spec's security says), the
 // org (403 TERRITORY_NOT_ENABLED, TERRITORY_DISABLED, NO_PERMISSION, from
-// the seed) and parameters (400 REQUIRED_PARAM_MISSING; INVALID_DATA over
+// the seed; 400 FEATURE_NOT_ENABLED on the territories API) and parameters (400 REQUIRED_PARAM_MISSING; INVALID_DATA over
 // 100 ids, over 500 characters of the users' `ids` or 2,000 of the
 // territories', for an empty entry such as a trailing comma, or for `page`
 // / `per_page` out of range), in that order, then against the org's state.
@@ -70,7 +85,8 @@
 //
 // State starts from [DefaultSeed] or from [WithSeed] / [WithSeedFile], and
 // tests inspect it with [Server.Members], [Server.TerritoriesOf],
-// [Server.Requests] and [Server.RefreshCount]. With [WithContractCheck]
+// [Server.Users], [Server.Territories], [Server.Requests] and
+// [Server.RefreshCount]. With [WithContractCheck]
 // the server checks its own traffic with a [ContractChecker], such as the
 // module's two-validator check of api/openapi.yaml; the package itself
 // links no OpenAPI validator.

@@ -306,7 +306,12 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, p faultPlan,
 		s.writeSlowly(w, r, rec, p.slow)
 		return rec.Code
 	case p.kind == FaultExtraItems:
-		status, body := withExtraItems(rec.Code, rec.Body.Bytes())
+		status, body := rec.Code, rec.Body.Bytes()
+		if r.Method != http.MethodGet {
+			// A read by id has the envelope's shape (`{"users":[one]}`)
+			// but is not one.
+			status, body = withExtraItems(status, body)
+		}
 		copyHeader(w.Header(), rec.Header())
 		w.Header().Del("Content-Length")
 		w.WriteHeader(status)

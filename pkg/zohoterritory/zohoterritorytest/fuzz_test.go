@@ -28,6 +28,10 @@ func FuzzServeRequest(f *testing.F) {
 		{"POST", "/oauth/v2/token", "", "grant_type=refresh_token&client_id=a&client_secret=b&refresh_token=c"},
 		{"PUT", "/crm/v8/Users/%zz/territories?ids=,,", "Zoho-oauthtoken " + tok, "{}"},
 		{"DELETE", "/crm/v8/users/1/territories?ids=" + strings.Repeat("9", 600), "Zoho-oauthtoken " + tok, ""},
+		{"GET", "/crm/v8/users?type=DeletedUsers&page=1&per_page=200&ids=5725767000000411007,x", "Zoho-oauthtoken " + tok, ""},
+		{"GET", "/crm/v6/Users/5725767000000411003", "Zoho-oauthtoken " + tok, ""},
+		{"GET", "/crm/v8/settings/territories?ids=5725767000000452005,5725767000000452006&page=2", "Zoho-oauthtoken " + tok, ""},
+		{"GET", "/crm/v8/settings/territories/5725767000000452001?type=Everyone", "Zoho-oauthtoken " + tok, ""},
 	} {
 		f.Add(c.method, c.target, c.auth, c.body)
 	}

@@ -19,17 +19,19 @@ import (
 // Ids of DefaultSeed, named after its people and places.
 const (
 	ava   = "5725767000000411001" // the caller
-	ben   = "5725767000000411002" // manages North America
-	chloe = "5725767000000411003" // manages West Coast
-	dev   = "5725767000000411004"
+	ben   = "5725767000000411002" // manages North America and Key Accounts (NA)
+	chloe = "5725767000000411003" // manages Key Accounts (Europe); in all six territories
+	dev   = "5725767000000411004" // manages West Coast
 	eve   = "5725767000000411005" // manages Europe
 	finn  = "5725767000000411006" // inactive
 	gus   = "5725767000000411007" // deleted
 
-	org  = "5725767000000452001" // default territory
-	na   = "5725767000000452002"
-	eu   = "5725767000000452003"
-	west = "5725767000000452004"
+	org   = "5725767000000452001" // default territory
+	na    = "5725767000000452002"
+	eu    = "5725767000000452003"
+	west  = "5725767000000452004" // under North America
+	keyNA = "5725767000000452005" // Key Accounts under North America
+	keyEU = "5725767000000452006" // Key Accounts under Europe
 
 	unknownID = "999"
 )

@@ -52,7 +52,8 @@ type loadReq struct {
 // loadRequest is one request of the mix: removals (bulk and single, of
 // members, non-members, managers and the default territory) from
 // territories 1 to 200, adds (bulk and single, of members already, new
-// members and unknown ids) to territories 201 to 300, reads, and bad input
+// members and unknown ids) to territories 201 to 300, reads (of the
+// memberships and of the directory), and bad input
 // (ids that are not ids, too many ids, an add without its body, no token,
 // an unknown version or path). Removals and adds touch different
 // territories, so that the final state does not depend on the order:
@@ -95,8 +96,17 @@ func loadRequest(r *rand.Rand) loadReq {
 		return req("PUT", fmt.Sprintf("/crm/v7/settings/territories/%d/users/%d", added, u))
 	case k < 72:
 		return req("GET", fmt.Sprintf("/crm/v8/Users/%d/territories?page=%d&per_page=%d", u, 1+r.IntN(3), 1+r.IntN(200)))
-	case k < 82:
+	case k < 78:
 		return req("GET", fmt.Sprintf("/crm/v8/settings/territories/%d/users", t))
+	case k < 79:
+		types := UserTypes()
+		return req("GET", fmt.Sprintf("/crm/v8/users?type=%s&page=%d&per_page=%d", types[r.IntN(len(types))], 1+r.IntN(2), 50+r.IntN(151)))
+	case k < 80:
+		return req("GET", fmt.Sprintf("/crm/v7/Users/%d", u))
+	case k < 81:
+		return req("GET", fmt.Sprintf("/crm/v8/settings/territories?page=%d&per_page=%d", 1+r.IntN(3), 100+r.IntN(101)))
+	case k < 82:
+		return req("GET", fmt.Sprintf("/crm/v8/settings/territories?ids=%s", strings.Join(ids(1+r.IntN(100), 1, 320), ",")))
 	case k < 86:
 		return req("GET", fmt.Sprintf("/crm/v8/Users/%d/territories/%d", u, t))
 	case k < 88:

@@ -34,8 +34,13 @@ const (
 	msgTerritoryNotOn     = "the territory feature is not enabled"
 	msgTerritoryOff       = "the territory feature is disabled"
 	msgPermissionDenied   = "permission denied"
-	msgIDsTooLong         = "Maximum length of ids exceeded"
-	msgIDsMalformed       = "The value of ids is invalid"
+	// The territories API (settings/territories), in Zoho's OpenAPI
+	// examples for it (zoho/crm-oas v8.0/territories) and in
+	// api/openapi.yaml's.
+	msgFeatureNotEnabled = "Territory Management is not enabled"
+	msgFeatureDisabled   = "Territory Management is disabled"
+	msgIDsTooLong        = "Maximum length of ids exceeded"
+	msgIDsMalformed      = "The value of ids is invalid"
 	// The adds, as Zoho's OpenAPI files (zoho/crm-oas v8.0) word them.
 	msgUserAdded          = "Given User added to the mentioned territory Successfully"
 	msgTerritoryAdded     = "Territory associated to the user successfully"

@@ -249,34 +249,57 @@ func (s *Server) wireTerritoryLocked(t *territoryState) wireTerritory {
 	return wt
 }
 
-// The fixed parts of every user the sandbox sends: a profile and a role,
-// and when the org was set up.
+// The roles and profiles every org has, with the ids the sandbox gives
+// them, and when the org was set up. Other names of the seed get ids from
+// firstRoleID and firstProfileID on.
 const (
 	adminProfileID, standardProfileID = "5725767000000031157", "5725767000000031159"
 	ceoRoleID, repRoleID              = "5725767000000031151", "5725767000000031155"
+	firstRoleID, firstProfileID       = 5725767000000032001, 5725767000000033001
+	roleCEO, roleRep, profileStandard = "CEO", "Sales Representative", "Standard"
 	seededAt                          = "2024-01-15T09:30:00+00:00"
 )
 
-// wireUserOf renders u. The seed has a full name only: its first word is
-// the first name and the rest the last name; a one-word name is a last name
-// with a null first name, as in Zoho's samples. The caller is the org's
-// administrator, every other user a standard sales representative.
+// withDefaults fills in what u leaves to the server (see [User]).
+func (u User) withDefaults(caller bool) User {
+	if u.Status == "" {
+		u.Status = StatusActive
+	}
+	u.FullName, u.FirstName, u.LastName = strings.TrimSpace(u.FullName), strings.TrimSpace(u.FirstName), strings.TrimSpace(u.LastName)
+	switch {
+	case u.FullName == "":
+		u.FullName = strings.TrimSpace(u.FirstName + " " + u.LastName)
+	case u.FirstName == "" && u.LastName == "":
+		first, last, ok := strings.Cut(u.FullName, " ")
+		if ok {
+			u.FirstName, u.LastName = first, strings.TrimSpace(last)
+		} else {
+			u.LastName = first
+		}
+	}
+	switch {
+	case u.Role != "":
+	case caller:
+		u.Role = roleCEO
+	default:
+		u.Role = roleRep
+	}
+	switch {
+	case u.Profile != "":
+	case caller:
+		u.Profile = ProfileAdministrator
+	default:
+		u.Profile = profileStandard
+	}
+	return u
+}
+
+// wireUserOf renders u for the reads of a territory's users.
 func (s *Server) wireUserOf(u User) wireUser {
 	caller := s.users[s.caller]
 	by := &wireRef{ID: caller.ID, Lower: caller.FullName}
-	wu := wireUser{ID: u.ID, FullName: u.FullName, Email: u.Email, Status: string(u.Status),
-		Category: "regular_user", CreatedBy: by, CreatedTime: seededAt, ModifiedBy: by, ModifiedTime: seededAt,
-		Language: "en_US", Locale: "en_US", ZUID: "6" + u.ID[max(0, len(u.ID)-10):],
-		Profile: &wireRef{ID: standardProfileID, Lower: "Standard"}, Role: &wireRef{ID: repRoleID, Lower: "Sales Representative"}}
-	if u.ID == s.caller {
-		wu.Profile = &wireRef{ID: adminProfileID, Lower: "Administrator"}
-		wu.Role = &wireRef{ID: ceoRoleID, Lower: "CEO"}
-	}
-	if first, last, ok := strings.Cut(strings.TrimSpace(u.FullName), " "); ok {
-		last = strings.TrimSpace(last)
-		wu.FirstName, wu.LastName = &first, &last
-	} else if first != "" {
-		wu.LastName = &first
-	}
-	return wu
+	return wireUser{ID: u.ID, FullName: u.FullName, FirstName: nullable(u.FirstName), LastName: nullable(u.LastName),
+		Email: u.Email, Status: string(u.Status), Category: "regular_user", CreatedBy: by, CreatedTime: seededAt,
+		ModifiedBy: by, ModifiedTime: seededAt, Language: "en_US", Locale: "en_US", ZUID: zuid(u.ID),
+		Profile: &wireRef{ID: s.profileIDs[u.Profile], Lower: u.Profile}, Role: &wireRef{ID: s.roleIDs[u.Role], Lower: u.Role}}
 }

@@ -40,10 +40,10 @@ func get(t *testing.T, rawURL, token string) (int, string) {
 var (
 	wireOrg  = `{"id":"` + org + `","Name":"Acme Org","Manager":{"id":"` + ava + `","name":"Ava Admin"},"Reporting_To":null}`
 	wireNA   = `{"id":"` + na + `","Name":"North America","Manager":{"id":"` + ben + `","name":"Ben Brooks"},"Reporting_To":{"id":"` + org + `","Name":"Acme Org"}}`
-	wireWest = `{"id":"` + west + `","Name":"West Coast","Manager":{"id":"` + chloe + `","name":"Chloe Chen"},"Reporting_To":{"id":"` + na + `","Name":"North America"}}`
-	wireBen  = wireRep(ben, "Ben Brooks", "Ben", "Brooks", "ben.brooks@example.com")
-	wireChl  = wireRep(chloe, "Chloe Chen", "Chloe", "Chen", "chloe.chen@example.com")
-	wireDev  = wireRep(dev, "Dev Patel", "Dev", "Patel", "dev.patel@example.com")
+	wireWest = `{"id":"` + west + `","Name":"West Coast","Manager":{"id":"` + dev + `","name":"Dev Patel"},"Reporting_To":{"id":"` + na + `","Name":"North America"}}`
+	wireBen  = wireRep(ben, "Ben Brooks", "Ben", "Brooks", "ben@acme.com")
+	wireChl  = wireRep(chloe, "Chloe Chen", "Chloe", "Chen", "chloe@acme.com")
+	wireDev  = wireRep(dev, "Dev Patel", "Dev", "Patel", "dev@acme.com")
 )
 
 // wireRep is a user of DefaultSeed other than the caller, with the 15 keys

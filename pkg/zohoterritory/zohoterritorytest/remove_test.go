@@ -64,9 +64,9 @@ func TestRemoveUsersFromTerritory(t *testing.T) {
 			wantMembers: map[string][]string{na: {ben, chloe}},
 		},
 		{
-			name: "manager cannot be removed", territory: west, single: chloe,
+			name: "manager cannot be removed", territory: west, single: dev,
 			wantStatus:  http.StatusBadRequest,
-			wantBody:    envelope("users", errItem(chloe, msgUserIsManager)),
+			wantBody:    envelope("users", errItem(dev, msgUserIsManager)),
 			wantMembers: map[string][]string{west: {chloe, dev}},
 		},
 		{
@@ -168,46 +168,46 @@ func TestRemoveTerritoriesFromUser(t *testing.T) {
 		wantTerrs  map[string][]string // user -> territories afterwards
 	}{
 		{
-			name: "single id removed", user: dev, single: west,
+			name: "single id removed", user: chloe, single: west,
 			wantStatus: http.StatusOK,
 			wantBody:   envelope("territories", okItem(west, msgTerritoryRemoved)),
-			wantTerrs:  map[string][]string{dev: {org, na}},
+			wantTerrs:  map[string][]string{chloe: {org, na, eu, keyNA, keyEU}},
 		},
 		{
-			name: "lower-case users, single", users: "users", user: dev, single: west,
+			name: "lower-case users, single", users: "users", user: chloe, single: west,
 			wantStatus: http.StatusOK,
 			wantBody:   envelope("territories", okItem(west, msgTerritoryRemoved)),
-			wantTerrs:  map[string][]string{dev: {org, na}},
+			wantTerrs:  map[string][]string{chloe: {org, na, eu, keyNA, keyEU}},
 		},
 		{
-			name: "bulk all removed", user: dev, query: "ids=" + na + "," + west,
+			name: "bulk all removed", user: chloe, query: "ids=" + na + "," + west,
 			wantStatus: http.StatusOK,
 			wantBody:   envelope("territories", okItem(na, msgTerritoryRemoved), okItem(west, msgTerritoryRemoved)),
-			wantTerrs:  map[string][]string{dev: {org}},
+			wantTerrs:  map[string][]string{chloe: {org, eu, keyNA, keyEU}},
 		},
 		{
-			name: "lower-case users, %2C and trailing ampersand", users: "users", user: dev, query: "ids=" + na + "%2C" + west + "&",
+			name: "lower-case users, %2C and trailing ampersand", users: "users", user: chloe, query: "ids=" + na + "%2C" + west + "&",
 			wantStatus: http.StatusOK,
 			wantBody:   envelope("territories", okItem(na, msgTerritoryRemoved), okItem(west, msgTerritoryRemoved)),
-			wantTerrs:  map[string][]string{dev: {org}},
+			wantTerrs:  map[string][]string{chloe: {org, eu, keyNA, keyEU}},
 		},
 		{
-			name: "repeated ids answered once", user: dev, query: "ids=" + west + "," + west,
+			name: "repeated ids answered once", user: chloe, query: "ids=" + west + "," + west,
 			wantStatus: http.StatusOK,
 			wantBody:   envelope("territories", okItem(west, msgTerritoryRemoved)),
 		},
 		{
-			name: "mixed result is 207 in id order", user: chloe, query: "ids=" + org + "," + na + "," + west + "," + eu,
+			name: "mixed result is 207 in id order", user: chloe, query: "ids=" + org + "," + na + "," + keyEU + "," + eu,
 			wantStatus: http.StatusMultiStatus,
 			wantBody: envelope("territories",
-				errItem(org, msgOrgTerritory), okItem(na, msgTerritoryRemoved), errItem(west, msgTerritoryManager), okItem(eu, msgTerritoryRemoved)),
-			wantTerrs: map[string][]string{chloe: {org, west}},
+				errItem(org, msgOrgTerritory), okItem(na, msgTerritoryRemoved), errItem(keyEU, msgTerritoryManager), okItem(eu, msgTerritoryRemoved)),
+			wantTerrs: map[string][]string{chloe: {org, west, keyNA, keyEU}},
 		},
 		{
 			name: "default territory", user: ben, single: org,
 			wantStatus: http.StatusBadRequest,
 			wantBody:   envelope("territories", errItem(org, msgOrgTerritory)),
-			wantTerrs:  map[string][]string{ben: {org, na}},
+			wantTerrs:  map[string][]string{ben: {org, na, keyNA}},
 		},
 		{
 			name: "not linked", user: ben, single: eu,
@@ -218,7 +218,7 @@ func TestRemoveTerritoriesFromUser(t *testing.T) {
 			name: "user manages the territory", user: ben, single: na,
 			wantStatus: http.StatusBadRequest,
 			wantBody:   envelope("territories", errItem(na, msgTerritoryManager)),
-			wantTerrs:  map[string][]string{ben: {org, na}},
+			wantTerrs:  map[string][]string{ben: {org, na, keyNA}},
 		},
 		{
 			name: "unknown user", user: unknownID, single: na,
@@ -248,11 +248,11 @@ func TestRemoveTerritoriesFromUser(t *testing.T) {
 			wantTerrs:  map[string][]string{ava: {org}},
 		},
 		{
-			name: "an unknown territory fails alone, named by its place", user: dev, query: "ids=" + west + "," + unknownID,
+			name: "an unknown territory fails alone, named by its place", user: chloe, query: "ids=" + west + "," + unknownID,
 			wantStatus: http.StatusMultiStatus,
 			wantBody: envelope("territories", okItem(west, msgTerritoryRemoved),
 				`{"code":"INVALID_DATA","details":{"api_name":"id","json_path":"$.territories[1].id"},"message":"`+msgInvalidTerritoryID+`","status":"error"}`),
-			wantTerrs: map[string][]string{dev: {org, na}},
+			wantTerrs: map[string][]string{chloe: {org, na, eu, keyNA, keyEU}},
 		},
 		{
 			name: "non-numeric territory", users: "users", user: dev, single: "west",
@@ -340,7 +340,11 @@ func TestMethodsAndURLs(t *testing.T) {
 		{"PUT remove-territory URL", http.MethodPut, territoriesURL(srv, "v8", "Users", dev, west, ""), http.StatusBadRequest, badMethod},
 		{"PATCH remove-territories URL", http.MethodPatch, territoriesURL(srv, "v8", "users", dev, "", "ids="+west), http.StatusBadRequest, badMethod},
 		{"root", http.MethodDelete, srv.URL() + "/", http.StatusNotFound, badURL},
-		{"territories list", http.MethodDelete, srv.URL() + "/crm/v8/settings/territories/" + na, http.StatusNotFound, badURL},
+		{"DELETE a territory (not served)", http.MethodDelete, srv.URL() + "/crm/v8/settings/territories/" + na, http.StatusBadRequest, badMethod},
+		{"POST a user (not served)", http.MethodPost, srv.URL() + "/crm/v8/users", http.StatusBadRequest, badMethod},
+		{"child territories (not served)", http.MethodGet, srv.URL() + "/crm/v8/settings/territories/" + na + "/__child_territories", http.StatusNotFound, badURL},
+		{"settings alone", http.MethodGet, srv.URL() + "/crm/v8/settings", http.StatusNotFound, badURL},
+		{"a user's other list", http.MethodGet, srv.URL() + "/crm/v8/users/" + dev + "/groups", http.StatusNotFound, badURL},
 		{"extra segment", http.MethodDelete, usersURL(srv, "v8", na, dev+"/more", ""), http.StatusNotFound, badURL},
 		{"trailing slash", http.MethodDelete, usersURL(srv, "v8", na, "", "") + "/", http.StatusNotFound, badURL},
 		{"empty territory segment", http.MethodDelete, srv.URL() + "/crm/v8/settings/territories//users/" + dev, http.StatusNotFound, badURL},
@@ -447,7 +451,7 @@ func TestForbidden(t *testing.T) {
 func TestRequestsRecorded(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
-	call(t, http.MethodDelete, territoriesURL(srv, "v8", "users", dev, "", "ids="+west+"&"), srv.AccessToken())
+	call(t, http.MethodDelete, territoriesURL(srv, "v8", "users", chloe, "", "ids="+west+"&"), srv.AccessToken())
 	call(t, http.MethodGet, usersURL(srv, "v2.1", na, dev, ""), srv.AccessToken())
 	c := srv.OAuthClient()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost,
@@ -459,7 +463,7 @@ func TestRequestsRecorded(t *testing.T) {
 
 	got := srv.Requests()
 	require.Len(t, got, 3)
-	assert.Equal(t, Request{Method: "DELETE", Path: "/crm/v8/users/" + dev + "/territories", RawQuery: "ids=" + west + "&", Status: 200}, got[0])
+	assert.Equal(t, Request{Method: "DELETE", Path: "/crm/v8/users/" + chloe + "/territories", RawQuery: "ids=" + west + "&", Status: 200}, got[0])
 	assert.Equal(t, Request{Method: "GET", Path: "/crm/v2.1/settings/territories/" + na + "/users/" + dev, Status: 200}, got[1])
 	assert.Equal(t, "/oauth/v2/token", got[2].Path)
 	assert.Equal(t, 200, got[2].Status)

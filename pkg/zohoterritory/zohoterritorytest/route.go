@@ -6,41 +6,61 @@ import (
 	"strings"
 )
 
-// operation names the path a request is for: a membership seen from the
-// territory or from the user. Each is read with GET and changed with
-// DELETE, and added to with PUT.
+// operation names the path a request is for. The memberships, seen from
+// the territory or from the user, are read with GET, changed with DELETE
+// and added to with PUT; the directory (the org's users and territories)
+// is only read.
 type operation int
 
 const (
 	opTerritoryUsers  operation = iota // settings/territories/{territory_id}/users
-	opUserTerritories                  // Users/{user_id}/territories
+	opUserTerritories                  // users/{user_id}/territories
+	opUsers                            // users, users/{user_id}
+	opTerritories                      // settings/territories, settings/territories/{territory_id}
 )
 
-// crmRoute is a request path that matched one of the four URLs.
+// directory reports whether op is a read of the org's users or
+// territories rather than of a membership.
+func (op operation) directory() bool { return op == opUsers || op == opTerritories }
+
+// crmRoute is a request path that matched one of the URLs.
 type crmRoute struct {
 	op      operation
 	version string
-	owner   string // territory_id for opTerritoryUsers, user_id for opUserTerritories
+	owner   string // territory_id for opTerritoryUsers, user_id for opUserTerritories, "" otherwise
 	single  string // the id in the single-id form, "" in the bulk form
 	bulk    bool
 }
 
-// matchCRM matches a path against the four URLs, taking `Users` (Zoho's
-// documentation) and `users` (Zoho's SDKs) alike. Segments may be anything non-empty; ids are checked
-// later so that a bad id gets Zoho's INVALID_DATA rather than a 404.
+// matchCRM matches a path against the URLs the sandbox serves, taking
+// `Users` (Zoho's documentation of the removals) and `users` (Zoho's SDKs,
+// and the documentation of everything else) alike wherever a user path
+// starts. Segments may be anything non-empty; ids are checked later so
+// that a bad id gets Zoho's answer for it rather than a 404.
 func matchCRM(path string) (crmRoute, bool) {
 	seg := strings.Split(strings.TrimPrefix(path, "/"), "/")
-	if len(seg) < 5 || seg[0] != "crm" || slices.Contains(seg, "") {
+	if len(seg) < 3 || seg[0] != "crm" || slices.Contains(seg, "") {
 		return crmRoute{}, false
 	}
 	rt := crmRoute{version: seg[1]}
+	var list, member operation // the route of the collection, and of its members' memberships
+	var members string         // the segment naming the memberships
+	switch rest := seg[2:]; {
+	case len(rest) >= 2 && rest[0] == "settings" && rest[1] == "territories":
+		list, member, members, seg = opTerritories, opTerritoryUsers, "users", rest[2:]
+	case rest[0] == "Users" || rest[0] == "users":
+		list, member, members, seg = opUsers, opUserTerritories, "territories", rest[1:]
+	default:
+		return crmRoute{}, false
+	}
+	// seg is now what follows the collection: nothing, {id}, or
+	// {id}/{members}[/{id}].
 	switch {
-	case len(seg) >= 6 && seg[2] == "settings" && seg[3] == "territories" && seg[5] == "users":
-		rt.op, rt.owner = opTerritoryUsers, seg[4]
-		seg = seg[6:]
-	case (seg[2] == "Users" || seg[2] == "users") && seg[4] == "territories":
-		rt.op, rt.owner = opUserTerritories, seg[3]
-		seg = seg[5:]
+	case len(seg) <= 1:
+		rt.op = list
+	case seg[1] == members:
+		rt.op, rt.owner = member, seg[0]
+		seg = seg[2:]
 	default:
 		return crmRoute{}, false
 	}
@@ -69,11 +89,14 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, e.status, e)
 		return
 	}
-	switch r.Method {
-	case http.MethodGet:
+	switch {
+	case rt.op.directory():
+		s.serveDirectory(w, r, rt)
+		return
+	case r.Method == http.MethodGet:
 		s.serveRead(w, r, rt)
 		return
-	case http.MethodPut:
+	case r.Method == http.MethodPut:
 		s.serveAdd(w, r, rt)
 		return
 	}
@@ -114,9 +137,11 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 // than GET (the reads), DELETE (the removals) and PUT (the adds, on the
 // three URLs that have one), a missing or malformed
 // Authorization header, an unknown or expired token, a token without the
-// operation's scopes, and then the org's 403s: territory management off
-// (the seed's territory_feature) or a caller without the permission
-// (caller_without_permission).
+// operation's scopes, and then the org's refusals: territory management
+// off (the seed's territory_feature), which is a 403 on the memberships, a
+// 400 FEATURE_NOT_ENABLED on the territories API (as Zoho's OpenAPI
+// examples for it show) and nothing on the users API, and a caller without
+// the permission (caller_without_permission), a 403 on every call.
 func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 	if !slices.Contains(versions, rt.version) {
 		return newError(http.StatusBadRequest, "API_NOT_SUPPORTED", msgAPINotSupported,
@@ -140,10 +165,15 @@ func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 	if !allowed(rt.op, r.Method, ts.scopes) {
 		return newError(http.StatusUnauthorized, "OAUTH_SCOPE_MISMATCH", msgScopeMismatch, nil), true
 	}
-	switch s.feature {
-	case TerritoriesNotEnabled:
+	switch {
+	case rt.op == opUsers:
+	case rt.op == opTerritories && s.feature == TerritoriesNotEnabled:
+		return newError(http.StatusBadRequest, "FEATURE_NOT_ENABLED", msgFeatureNotEnabled, nil), true
+	case rt.op == opTerritories && s.feature == TerritoriesDisabled:
+		return newError(http.StatusBadRequest, "FEATURE_NOT_ENABLED", msgFeatureDisabled, nil), true
+	case s.feature == TerritoriesNotEnabled:
 		return newError(http.StatusForbidden, "TERRITORY_NOT_ENABLED", msgTerritoryNotOn, nil), true
-	case TerritoriesDisabled:
+	case s.feature == TerritoriesDisabled:
 		return newError(http.StatusForbidden, "TERRITORY_DISABLED", msgTerritoryOff, nil), true
 	}
 	if s.callerDenied {
@@ -153,9 +183,15 @@ func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 }
 
 // methodAllowed reports whether the URL has an operation for method: GET
-// and DELETE everywhere, PUT on a territory's users (both forms) and on a
-// user's territories (the bulk form only, as Zoho documents no other).
+// everywhere, DELETE on the memberships, PUT on a territory's users (both
+// forms) and on a user's territories (the bulk form only, as Zoho
+// documents no other). The directory is only read: Zoho's other methods
+// there (creating, changing and deleting users and territories) are not
+// served.
 func methodAllowed(method string, rt crmRoute) bool {
+	if rt.op.directory() {
+		return method == http.MethodGet
+	}
 	switch method {
 	case http.MethodGet, http.MethodDelete:
 		return true
@@ -174,6 +210,10 @@ func allowed(op operation, method string, scopes []string) bool {
 	}
 	read := method == http.MethodGet
 	switch {
+	case op == opUsers:
+		return has(ScopeUsersRead) || has(ScopeUsersAll)
+	case op == opTerritories:
+		return has(ScopeTerritoriesRead) || has(ScopeTerritoriesAll)
 	case method == http.MethodPut && op == opTerritoryUsers:
 		return has(ScopeTerritoriesAll) && has(ScopeUsersAll)
 	case method == http.MethodPut:

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -51,8 +52,10 @@ type Seed struct {
 	OAuthClients []OAuthClient `json:"oauth_clients,omitempty" yaml:"oauth_clients,omitempty"`
 	// TerritoryFeature is the org's territory management: "" or
 	// [TerritoriesEnabled], or [TerritoriesNotEnabled] or
-	// [TerritoriesDisabled], which make every CRM call a 403
-	// (TERRITORY_NOT_ENABLED, TERRITORY_DISABLED) as at Zoho.
+	// [TerritoriesDisabled], which make every call on a membership a 403
+	// (TERRITORY_NOT_ENABLED, TERRITORY_DISABLED) and every read of the
+	// territories API a 400 FEATURE_NOT_ENABLED, as at Zoho; the users API
+	// answers as ever.
 	TerritoryFeature TerritoryFeature `json:"territory_feature,omitempty" yaml:"territory_feature,omitempty"`
 	// CallerWithoutPermission makes every CRM call a 403 NO_PERMISSION: the
 	// caller's profile may not manage territories.
@@ -69,14 +72,37 @@ const (
 	TerritoriesDisabled   TerritoryFeature = "disabled"    // turned off
 )
 
-// User is a CRM user in a [Seed].
+// User is a CRM user in a [Seed]. Only ID is required; the reads fill in
+// what is left out as described on each field.
 type User struct {
-	ID       string `json:"id" yaml:"id"`
+	ID string `json:"id" yaml:"id"`
+	// FullName is the name Zoho shows, at most 100 characters. When it is
+	// empty, it is FirstName and LastName joined by a space.
 	FullName string `json:"full_name,omitempty" yaml:"full_name,omitempty"`
-	Email    string `json:"email,omitempty" yaml:"email,omitempty"`
+	// FirstName and LastName, at most 50 characters each, default to the
+	// first word of FullName and the rest of it; a one-word FullName is a
+	// last name with no first name (null in the reads), as in Zoho's
+	// samples.
+	FirstName string `json:"first_name,omitempty" yaml:"first_name,omitempty"`
+	LastName  string `json:"last_name,omitempty" yaml:"last_name,omitempty"`
+	// Email is the user's address, unique in the org without regard to
+	// case, as Zoho keeps it; empty for none.
+	Email string `json:"email,omitempty" yaml:"email,omitempty"`
 	// Status defaults to [StatusActive] when empty.
 	Status UserStatus `json:"status,omitempty" yaml:"status,omitempty"`
+	// Role and Profile are the names of the user's role and profile:
+	// "CEO" and [ProfileAdministrator] for the caller, "Sales
+	// Representative" and "Standard" for everyone else when empty. The
+	// users of the Administrator profile are what Zoho's AdminUsers lists.
+	Role    string `json:"role,omitempty" yaml:"role,omitempty"`
+	Profile string `json:"profile,omitempty" yaml:"profile,omitempty"`
+	// NotConfirmed marks a user who has not accepted the invitation to the
+	// org (`confirm` false in the reads, and Zoho's NotConfirmedUsers).
+	NotConfirmed bool `json:"not_confirmed,omitempty" yaml:"not_confirmed,omitempty"`
 }
+
+// ProfileAdministrator is the profile of an org's administrators.
+const ProfileAdministrator = "Administrator"
 
 // Territory is a territory in a [Seed].
 type Territory struct {
@@ -89,6 +115,9 @@ type Territory struct {
 	ReportingTo string `json:"reporting_to,omitempty" yaml:"reporting_to,omitempty"`
 	// Members are the ids of the users assigned to the territory.
 	Members []string `json:"members,omitempty" yaml:"members,omitempty"`
+	// Description is the territory's description, at most 250
+	// characters; empty for none (null in the reads).
+	Description string `json:"description,omitempty" yaml:"description,omitempty"`
 }
 
 // Token is an access token the server accepts. It belongs to the seed's
@@ -156,22 +185,28 @@ func AllScopes() []string {
 // DefaultSeed returns the small org a [Server] starts with when no seed is
 // given. Each call returns a fresh copy.
 //
-// Users (all active unless noted):
+// Users (all active unless noted; e-mails at acme.com):
 //
-//	5725767000000411001 Ava Admin   — the caller (owner of every token)
-//	5725767000000411002 Ben Brooks
-//	5725767000000411003 Chloe Chen
-//	5725767000000411004 Dev Patel
-//	5725767000000411005 Eve Evans
-//	5725767000000411006 Finn Foster — inactive
-//	5725767000000411007 Gus Grant   — deleted
+//	5725767000000411001 Ava Admin   ava@acme.com   — the caller (owner of every token), CEO, Administrator
+//	5725767000000411002 Ben Brooks  ben@acme.com
+//	5725767000000411003 Chloe Chen  chloe@acme.com
+//	5725767000000411004 Dev Patel   dev@acme.com
+//	5725767000000411005 Eve Evans   eve@acme.com
+//	5725767000000411006 Finn Foster finn@acme.com  — inactive
+//	5725767000000411007 Gus Grant   gus@acme.com   — deleted
 //
-// Territories (manager; members):
+// Territories (manager; members), the manager always a member:
 //
-//	5725767000000452001 Acme Org (the default territory, at the root; Ava; Ava, Ben, Chloe, Dev, Eve)
-//	5725767000000452002 North America (reports to Acme Org; Ben; Ben, Chloe, Dev)
-//	5725767000000452003 Europe        (reports to Acme Org; Eve; Eve, Chloe, Finn)
-//	5725767000000452004 West Coast    (reports to North America; Chloe; Chloe, Dev)
+//	5725767000000452001 Acme Org            the default territory, at the root (Ava; Ava, Ben, Chloe, Dev, Eve)
+//	5725767000000452002 ├─ North America    (Ben; Ben, Chloe, Dev)
+//	5725767000000452004 │  ├─ West Coast    (Dev; Chloe, Dev)
+//	5725767000000452005 │  └─ Key Accounts  (Ben; Ben, Chloe)
+//	5725767000000452003 └─ Europe           (Eve; Eve, Chloe, Finn)
+//	5725767000000452006    └─ Key Accounts  (Chloe; Chloe, Eve)
+//
+// Two territories share the name "Key Accounts", so a name alone is
+// ambiguous there, and offboarding Chloe skips two of her six
+// territories: the default one, and the Key Accounts she manages.
 //
 // The seed holds no tokens and no OAuth client: the server makes them with
 // random values ([Server.AccessToken], [Server.OAuthClient]), with every
@@ -181,22 +216,26 @@ func DefaultSeed() Seed {
 		ava, ben, chloe, dev = "5725767000000411001", "5725767000000411002", "5725767000000411003", "5725767000000411004"
 		eve, finn, gus       = "5725767000000411005", "5725767000000411006", "5725767000000411007"
 		org, na, eu, west    = "5725767000000452001", "5725767000000452002", "5725767000000452003", "5725767000000452004"
+		keyNA, keyEU         = "5725767000000452005", "5725767000000452006"
 	)
 	return Seed{
 		Users: []User{
-			{ID: ava, FullName: "Ava Admin", Email: "ava.admin@example.com", Status: StatusActive},
-			{ID: ben, FullName: "Ben Brooks", Email: "ben.brooks@example.com", Status: StatusActive},
-			{ID: chloe, FullName: "Chloe Chen", Email: "chloe.chen@example.com", Status: StatusActive},
-			{ID: dev, FullName: "Dev Patel", Email: "dev.patel@example.com", Status: StatusActive},
-			{ID: eve, FullName: "Eve Evans", Email: "eve.evans@example.com", Status: StatusActive},
-			{ID: finn, FullName: "Finn Foster", Email: "finn.foster@example.com", Status: StatusInactive},
-			{ID: gus, FullName: "Gus Grant", Email: "gus.grant@example.com", Status: StatusDeleted},
+			{ID: ava, FullName: "Ava Admin", Email: "ava@acme.com", Status: StatusActive},
+			{ID: ben, FullName: "Ben Brooks", Email: "ben@acme.com", Status: StatusActive},
+			{ID: chloe, FullName: "Chloe Chen", Email: "chloe@acme.com", Status: StatusActive},
+			{ID: dev, FullName: "Dev Patel", Email: "dev@acme.com", Status: StatusActive},
+			{ID: eve, FullName: "Eve Evans", Email: "eve@acme.com", Status: StatusActive},
+			{ID: finn, FullName: "Finn Foster", Email: "finn@acme.com", Status: StatusInactive},
+			{ID: gus, FullName: "Gus Grant", Email: "gus@acme.com", Status: StatusDeleted},
 		},
 		Territories: []Territory{
-			{ID: org, Name: "Acme Org", ManagerID: ava, Members: []string{ava, ben, chloe, dev, eve}},
+			{ID: org, Name: "Acme Org", ManagerID: ava, Members: []string{ava, ben, chloe, dev, eve},
+				Description: "Organization Parent Territory"},
 			{ID: na, Name: "North America", ManagerID: ben, ReportingTo: org, Members: []string{ben, chloe, dev}},
 			{ID: eu, Name: "Europe", ManagerID: eve, ReportingTo: org, Members: []string{eve, chloe, finn}},
-			{ID: west, Name: "West Coast", ManagerID: chloe, ReportingTo: na, Members: []string{chloe, dev}},
+			{ID: west, Name: "West Coast", ManagerID: dev, ReportingTo: na, Members: []string{chloe, dev}},
+			{ID: keyNA, Name: "Key Accounts", ManagerID: ben, ReportingTo: na, Members: []string{ben, chloe}},
+			{ID: keyEU, Name: "Key Accounts", ManagerID: chloe, ReportingTo: eu, Members: []string{chloe, eve}},
 		},
 		DefaultTerritoryID: org,
 		CallerID:           ava,
@@ -217,9 +256,10 @@ func isRecordID(s string) bool {
 }
 
 // Validate checks that every id is well formed and unique, that every id
-// referenced is defined, and that territories do not report to themselves
-// in a cycle. The error names each wrong field, such as
-// `territories[1].manager_id`.
+// referenced is defined, that territories do not report to themselves in a
+// cycle, that e-mail addresses are addresses and unique without regard to
+// case, and that names and descriptions fit Zoho's lengths. The error
+// names each wrong field, such as `territories[1].manager_id`.
 func (s Seed) Validate() error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
@@ -234,6 +274,7 @@ func (s Seed) Validate() error {
 	}
 
 	users := make(map[string]bool, len(s.Users))
+	emails := make(map[string]int, len(s.Users))
 	for i, u := range s.Users {
 		field := fmt.Sprintf("users[%d]", i)
 		if checkID(field+".id", u.ID) {
@@ -246,6 +287,29 @@ func (s Seed) Validate() error {
 		case "", StatusActive, StatusInactive, StatusDeleted:
 		default:
 			bad(field+".status", "%q is not one of active, inactive, deleted", u.Status)
+		}
+		for _, f := range []struct {
+			name, value string
+			max         int
+		}{
+			{"full_name", u.FullName, 100}, {"first_name", u.FirstName, 50}, {"last_name", u.LastName, 50},
+			{"role", u.Role, 200}, {"profile", u.Profile, 50},
+		} {
+			if n := utf8.RuneCountInString(f.value); n > f.max {
+				bad(field+"."+f.name, "%d characters, more than Zoho's %d", n, f.max)
+			}
+		}
+		if u.Email == "" {
+			continue
+		}
+		if !looksLikeEmail(u.Email) {
+			bad(field+".email", "%q is not an e-mail address", u.Email)
+		}
+		key := strings.ToLower(u.Email)
+		if j, dup := emails[key]; dup {
+			bad(field+".email", "%q is also users[%d]'s: Zoho keeps e-mail addresses unique", u.Email, j)
+		} else {
+			emails[key] = i
 		}
 	}
 	knownUser := func(field, id string) {
@@ -284,6 +348,9 @@ func (s Seed) Validate() error {
 		}
 		for j, m := range t.Members {
 			knownUser(fmt.Sprintf("%s.members[%d]", field, j), m)
+		}
+		if n := utf8.RuneCountInString(t.Description); n > 250 {
+			bad(field+".description", "%d characters, more than Zoho's 250", n)
 		}
 	}
 	if s.DefaultTerritoryID != "" {
@@ -331,6 +398,16 @@ func (s Seed) Validate() error {
 		checkScopes(bad, field+".scopes", c.Scopes)
 	}
 	return errors.Join(errs...)
+}
+
+// looksLikeEmail reports whether s has the shape of an address: one @,
+// something before it, a dotted domain after it, at most 100 characters
+// (Zoho's limit) and no spaces or commas. Zoho's own check is stricter.
+func looksLikeEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && len(s) <= 100 && !strings.ContainsAny(s, " \t\r\n,;<>") &&
+		!strings.Contains(domain, "@") && strings.Contains(domain, ".") &&
+		!strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
 
 func checkScopes(bad func(field, format string, args ...any), field string, scopes []string) {

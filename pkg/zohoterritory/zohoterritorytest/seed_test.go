@@ -28,6 +28,12 @@ func TestSeedFiles(t *testing.T) {
 			assert.Equal(t, []string{"2001", "2002"}, srv.TerritoriesOf("1002"))
 			assert.Nil(t, srv.TerritoriesOf("9"))
 			assert.Nil(t, srv.Members("9"))
+			users := srv.Users()
+			require.Len(t, users, 4)
+			assert.Equal(t, User{ID: "1001", FullName: "Maria Manager", FirstName: "Maria", LastName: "Manager", Email: "maria@example.com",
+				Status: StatusActive, Role: "Manager", Profile: ProfileAdministrator}, users[0])
+			assert.True(t, users[1].NotConfirmed)
+			assert.Equal(t, "Organization Parent Territory", srv.Territories()[0].Description)
 			assert.Equal(t, OAuthClient{ClientID: tc.clientID, ClientSecret: tc.secret, RefreshToken: tc.refresh,
 				Scopes: []string{ScopeTerritoriesAll}}, srv.OAuthClient())
 
@@ -147,7 +153,9 @@ func TestDefaultSeedIsValidAndFresh(t *testing.T) {
 	assert.Equal(t, []string{ben, chloe, dev}, srv.Members(na))
 	assert.Equal(t, []string{chloe, eve, finn}, srv.Members(eu))
 	assert.Equal(t, []string{chloe, dev}, srv.Members(west))
-	assert.Equal(t, []string{org, na, eu, west}, srv.TerritoriesOf(chloe))
+	assert.Equal(t, []string{ben, chloe}, srv.Members(keyNA))
+	assert.Equal(t, []string{chloe, eve}, srv.Members(keyEU))
+	assert.Equal(t, []string{org, na, eu, west, keyNA, keyEU}, srv.TerritoriesOf(chloe))
 	assert.Equal(t, []string{eu}, srv.TerritoriesOf(finn))
 	assert.Nil(t, srv.TerritoriesOf(gus))
 	assert.Equal(t, AllScopes(), srv.OAuthClient().Scopes)

@@ -19,8 +19,9 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/internal/loopback"
 )
 
-// Server is an in-memory fake of Zoho CRM's territory-membership endpoints
-// and of Zoho's token endpoint, listening on loopback. It is safe for
+// Server is an in-memory fake of Zoho CRM's territory-membership endpoints,
+// of the reads of its users and territories, and of Zoho's token endpoint,
+// listening on loopback. It is safe for
 // concurrent use: every request and every method sees the state under one
 // lock, so each removal is atomic.
 type Server struct {
@@ -32,9 +33,16 @@ type Server struct {
 	closing   chan struct{} // closed by Close, to cut fault delays short
 	closeOnce sync.Once
 
-	mu           sync.Mutex
-	users        map[string]User
-	territories  map[string]*territoryState
+	mu          sync.Mutex
+	users       map[string]User // with the seed's defaults filled in (withDefaults)
+	territories map[string]*territoryState
+	// userOrder and territoryOrder are the seed's orders, the order of
+	// the directory's lists.
+	userOrder      []string
+	territoryOrder []string
+	// roleIDs and profileIDs give each role and profile name its id.
+	roleIDs      map[string]string
+	profileIDs   map[string]string
 	defaultTerr  string
 	caller       string
 	tokens       map[string]tokenState
@@ -60,6 +68,7 @@ type Server struct {
 type territoryState struct {
 	Territory
 	members map[string]bool
+	apiName string
 }
 
 type tokenState struct {
@@ -373,14 +382,23 @@ func NewServer(opts ...Option) (*Server, error) {
 		idle:         make(chan struct{}),
 	}
 	close(s.idle)
-	for _, u := range seed.Users {
-		if u.Status == "" {
-			u.Status = StatusActive
+	s.roleIDs = map[string]string{roleCEO: ceoRoleID, roleRep: repRoleID}
+	s.profileIDs = map[string]string{ProfileAdministrator: adminProfileID, profileStandard: standardProfileID}
+	number := func(ids map[string]string, name string, first int64) {
+		if _, ok := ids[name]; !ok { // numbered after the two every org has
+			ids[name] = strconv.FormatInt(first+int64(len(ids)-2), 10)
 		}
-		s.users[u.ID] = u
 	}
+	for _, u := range seed.Users {
+		u = u.withDefaults(u.ID == seed.CallerID)
+		s.users[u.ID] = u
+		s.userOrder = append(s.userOrder, u.ID)
+		number(s.roleIDs, u.Role, firstRoleID)
+		number(s.profileIDs, u.Profile, firstProfileID)
+	}
+	apiNames := make(map[string]bool, len(seed.Territories))
 	for _, t := range seed.Territories {
-		ts := &territoryState{Territory: t, members: make(map[string]bool, len(t.Members)+1)}
+		ts := &territoryState{Territory: t, members: make(map[string]bool, len(t.Members)+1), apiName: apiName(t.Name, apiNames)}
 		ts.Members = nil // the map is the truth from here on
 		for _, m := range t.Members {
 			ts.members[m] = true
@@ -389,6 +407,7 @@ func NewServer(opts ...Option) (*Server, error) {
 			ts.members[t.ManagerID] = true
 		}
 		s.territories[t.ID] = ts
+		s.territoryOrder = append(s.territoryOrder, t.ID)
 	}
 	for _, t := range seed.AccessTokens {
 		s.tokens[t.AccessToken] = tokenState{scopes: t.Scopes, expiresAt: t.ExpiresAt}
@@ -536,6 +555,36 @@ func (s *Server) TerritoriesOf(userID string) []string {
 		}
 	}
 	return sortIDs(ids)
+}
+
+// Users returns the org's users in the seed's order, as the reads give
+// them: with the defaults of [User]'s fields (names, status, role,
+// profile) filled in.
+func (s *Server) Users() []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	users := make([]User, len(s.userOrder))
+	for i, id := range s.userOrder {
+		users[i] = s.users[id]
+	}
+	return users
+}
+
+// Territories returns the org's territories in the seed's order, each with
+// its members as they are now, managers included, in numeric order.
+func (s *Server) Territories() []Territory {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ts := make([]Territory, len(s.territoryOrder))
+	for i, id := range s.territoryOrder {
+		t := s.territories[id]
+		ts[i] = t.Territory
+		for m := range t.members {
+			ts[i].Members = append(ts[i].Members, m)
+		}
+		sortIDs(ts[i].Members)
+	}
+	return ts
 }
 
 // WaitIdle waits until the server is serving no request, or until ctx
