@@ -80,7 +80,11 @@ func TestOffboardUserWith450Territories(t *testing.T) {
 		wantSkipped = append(wantSkipped, jsonSkipped{ID: id, Reason: "manager"})
 	}
 	wantSkipped = append(wantSkipped, jsonSkipped{ID: except, Reason: "excepted"})
-	assert.Equal(t, lists(jsonResult{Removed: removable, Failed: []jsonFailed{}, Unknown: []string{}, Skipped: wantSkipped}), decode(t, out.stdout))
+	got := decode(t, out.stdout)
+	assert.Len(t, got.Names, 450, "the listing's names come with the JSON, every row's")
+	assert.Equal(t, jsonName{Name: "T" + removable[0]}, got.Names[removable[0]])
+	got.Names = nil
+	assert.Equal(t, lists(jsonResult{Removed: removable, Failed: []jsonFailed{}, Unknown: []string{}, Skipped: wantSkipped}), got)
 	assertKeyOrder(t, out.stdout, `"removed"`, `"failed"`, `"unknown"`, `"skipped"`)
 
 	gets, deletes := calls(t, srv)
@@ -103,7 +107,9 @@ func TestOffboardUserWith450Territories(t *testing.T) {
 	// Again: one page holds the five that remain, and nothing is sent.
 	out = runCLI(t, env, "", "remove-territories", "--user", user, "--all", "--except", except)
 	require.Equal(t, 0, out.code, out.stderr)
-	assert.Equal(t, lists(jsonResult{Removed: []string{}, Failed: []jsonFailed{}, Unknown: []string{}, Skipped: wantSkipped}), decode(t, out.stdout))
+	got = decode(t, out.stdout)
+	got.Names = nil
+	assert.Equal(t, lists(jsonResult{Removed: []string{}, Failed: []jsonFailed{}, Unknown: []string{}, Skipped: wantSkipped}), got)
 	gets, deletes = calls(t, srv)
 	assert.Len(t, gets, 4)
 	assert.Len(t, deletes, 5, "no DELETE on the second run")
@@ -136,7 +142,9 @@ func TestRemoveUsersAll(t *testing.T) {
 	require.Equal(t, 0, out.code, out.stderr)
 	golden(t, "remove_users_all_json", out.stdout)
 	assert.Equal(t, lists(jsonResult{Removed: []string{chloe, dev}, Failed: []jsonFailed{}, Unknown: []string{},
-		Skipped: []jsonSkipped{{ID: ben, Reason: "manager"}}}), decode(t, out.stdout))
+		Skipped: []jsonSkipped{{ID: ben, Reason: "manager"}}, Names: map[string]jsonName{
+			chloe: {Name: "Chloe Chen", Email: "chloe@acme.com"}, dev: {Name: "Dev Patel", Email: "dev@acme.com"}, ben: {Name: "Ben Brooks", Email: "ben@acme.com"},
+		}}), decode(t, out.stdout))
 	assert.Equal(t, []string{ben}, srv.Members(northAmerica))
 
 	gets, deletes := calls(t, srv)
@@ -150,11 +158,13 @@ func TestRemoveUsersAll(t *testing.T) {
 func TestRemoveUsersAllExcept(t *testing.T) {
 	t.Parallel()
 	srv, env := sandbox(t)
-	out := runCLI(t, env, "", "remove-users", "--territory", europe, "--all", "--except", chloe+",5725767000000411006", "--except", "77")
+	out := runCLI(t, env, "", "remove-users", "--territory", europe, "--all", "--except", "Chloe@acme.com,5725767000000411006", "--except", "77")
 	require.Equal(t, 0, out.code, out.stderr)
+	got := decode(t, out.stdout)
+	got.Names = nil
 	assert.Equal(t, lists(jsonResult{Removed: []string{}, Failed: []jsonFailed{}, Unknown: []string{},
 		Skipped: []jsonSkipped{{ID: eve, Reason: "manager"}, {ID: chloe, Reason: "excepted"}, {ID: "5725767000000411006", Reason: "excepted"}}}),
-		decode(t, out.stdout))
+		got, "an exception by e-mail address")
 	assert.Equal(t, "zohoterritory: --except 77: not among the listed ids; ignored\n", out.stderr)
 	_, deletes := calls(t, srv)
 	assert.Empty(t, deletes, "everything was skipped: nothing to send")
@@ -162,9 +172,9 @@ func TestRemoveUsersAllExcept(t *testing.T) {
 
 	out = runCLI(t, env, "", "remove-users", "--territory", westCoast, "--all", "--except", dev, "--output", "table")
 	require.Equal(t, 0, out.code, out.stderr)
-	assert.Equal(t, "ID                   OUTCOME  REASON   MESSAGE\n"+
-		chloe+"  removed  -        Given User Removed from the mentioned territory Successfully\n"+
-		dev+"  skipped  manager  the user manages the territory\n"+
+	assert.Equal(t, "ID                   USER        EMAIL           OUTCOME  REASON   MESSAGE\n"+
+		chloe+"  Chloe Chen  chloe@acme.com  removed  -        Given User Removed from the mentioned territory Successfully\n"+
+		dev+"  Dev Patel   dev@acme.com    skipped  manager  the user manages the territory\n"+
 		"1 removed, 0 failed, 0 unknown, 1 skipped (1 call)\n", out.stdout, "a manager who is also excepted is skipped for the rule")
 }
 
@@ -210,13 +220,13 @@ func TestAllUsageErrorsExit1AndSendNothing(t *testing.T) {
 	}{
 		{"--all with ids", env, []string{"remove-territories", "--user", dev, "--all", westCoast}, "give either --all or ids, not both"},
 		{"--except without --all", env, []string{"remove-users", "--territory", northAmerica, "--except", dev, chloe}, "--except needs --all"},
-		{"bad --except", env, []string{"remove-territories", "--user", dev, "--all", "--except", westCoast + ",12x"}, `for "--except" flag: "12x": must contain decimal digits only`},
-		{"bad owner with --all", env, []string{"remove-users", "--territory", "north", "--all"}, `--territory "north": must contain decimal digits only`},
+		{"bad --except", env, []string{"remove-users", "--territory", northAmerica, "--all", "--except", chloe + ",12x"}, `--except "12x": must be a user id (decimal digits) or an e-mail address`},
+		{"bad owner with --all", env, []string{"remove-territories", "--user", "dev", "--all"}, `--user "dev": must be a user id (decimal digits) or an e-mail address`},
 		{"--all dry run without credentials", with(env, "ZOHO_ACCESS_TOKEN", ""), []string{"remove-users", "--territory", northAmerica, "--all", "--dry-run"}, "credentials: set ZOHO_ACCESS_TOKEN"},
 		{"list-users without --territory", env, []string{"list-users"}, "--territory is required"},
 		{"list-territories with an argument", env, []string{"list-territories", "--user", dev, westCoast}, `unknown command "` + westCoast + `" for "zohoterritory list-territories"`},
 		{"list bad output", env, []string{"list-territories", "--user", dev, "--output", "csv"}, `--output "csv"`},
-		{"list bad owner", env, []string{"list-territories", "--user", "dev"}, `--user "dev": must contain decimal digits only`},
+		{"list bad owner", env, []string{"list-territories", "--user", "dev"}, `--user "dev": must be a user id (decimal digits) or an e-mail address`},
 		{"list no credentials", with(env, "ZOHO_ACCESS_TOKEN", ""), []string{"list-users", "--territory", northAmerica}, "credentials: set ZOHO_ACCESS_TOKEN"},
 		{"list bad --max-attempts", env, []string{"list-users", "--territory", northAmerica, "--max-attempts", "0"}, "--max-attempts 0"},
 	}

@@ -20,9 +20,10 @@ func newDemoCmd(a *app) *cobra.Command {
 		Use:   "demo",
 		Short: "Show the tool at work against the built-in sandbox (no Zoho account needed)",
 		Long: `Start the sandbox, an in-memory Zoho CRM, and run this tool's own commands
-against it: a removal with a refused id, an offboarding with --all, a
-server fault whose lost answer resume settles, and the offboarding undone
-from its journal. Each command is shown as you would type it, with its
+against it: a removal by e-mail and territory name with a refused user, an
+ambiguous name refused before anything is sent, an offboarding with --all,
+a server fault whose lost answer resume settles, and the first removal
+undone from its journal. Each command is shown as you would type it, with its
 output and exit status; the journals go to a temporary directory, removed
 at the end.`,
 		Args: cobra.NoArgs,
@@ -34,8 +35,8 @@ at the end.`,
 
 // The default seed's people and places.
 const (
-	demoBen, demoChloe, demoDev, demoEve = "5725767000000411002", "5725767000000411003", "5725767000000411004", "5725767000000411005"
-	demoNA, demoKeyEU                    = "5725767000000452002", "5725767000000452006"
+	demoEve   = "5725767000000411005"
+	demoKeyEU = "5725767000000452006" // Europe/Key Accounts
 )
 
 func runDemo(ctx context.Context, a *app) error {
@@ -46,8 +47,8 @@ func runDemo(ctx context.Context, a *app) error {
 	defer srv.Close()
 	env := map[string]string{"ZOHO_API_DOMAIN": srv.URL(), "ZOHO_ACCESS_TOKEN": srv.AccessToken()}
 	w := a.io.Out
-	fmt.Fprintf(w, "The sandbox, an in-memory Zoho CRM, runs at %s. Ben ...002, Chloe ...003, Dev ...004 and Eve ...005 are in its org:\n", srv.URL())
-	fmt.Fprintln(w, "  Acme Org (the default) > North America ...452002 (Ben) > West Coast (Dev), Key Accounts (Ben); > Europe (Eve) > Key Accounts ...452006 (Chloe)")
+	fmt.Fprintf(w, "The sandbox, an in-memory Zoho CRM, runs at %s. Exit status: 0 done; 1 bad input (nothing sent); 2 not all done; 4 credentials refused; 130 interrupted.\n", srv.URL())
+	fmt.Fprint(w, "Its org (territory: manager, members): Acme Org > North America: Ben, Chloe, Dev > West Coast: Dev, Chloe; Key Accounts: Ben, Chloe. Acme Org > Europe: Eve > Key Accounts: Chloe, Eve\n")
 
 	dir, err := os.MkdirTemp("", "zohoterritory-demo")
 	if err != nil {
@@ -62,8 +63,17 @@ func runDemo(ctx context.Context, a *app) error {
 		}
 		return arg
 	}
+	first := true
 	step := func(comment string, args ...string) {
-		fmt.Fprintf(w, "\n# %s\n$ zohoterritory %s\n", comment, strings.Join(args, " "))
+		if !first {
+			fmt.Fprintln(w)
+		}
+		first = false
+		shown := make([]string, len(args))
+		for i, arg := range args {
+			shown[i] = shellQuote(arg)
+		}
+		fmt.Fprintf(w, "# %s\n$ zohoterritory %s\n", comment, strings.Join(shown, " "))
 		real := make([]string, len(args))
 		for i, arg := range args {
 			real[i] = local(arg)
@@ -72,22 +82,23 @@ func runDemo(ctx context.Context, a *app) error {
 		code := run(ctx, append(real, "--output", "table"), sub, func(k string) string { return env[k] }, a.stop)
 		fmt.Fprintf(w, "(exit %d)\n", code)
 	}
-	step("Remove Chloe, Dev and Ben from North America. Ben manages it: Zoho refuses him, and the exit status says so.",
-		"remove-users", "--territory", demoNA, demoChloe, demoDev, demoBen, "--journal", "north-america.jsonl")
+	step("People by e-mail, territories by name. Ben manages North America: Zoho refuses him, and the exit status says so.",
+		"remove-users", "--territory", "North America", "chloe@acme.com", "dev@acme.com", "ben@acme.com", "--journal", "north-america.jsonl")
+	step("A name two territories share stops the run before anything is sent, naming both; a path picks one.",
+		"remove-users", "--territory", "Key Accounts", "eve@acme.com")
 	step("Offboard Chloe: list her territories, skip what Zoho forbids (the default territory, the one she manages), remove the rest.",
-		"remove-territories", "--user", demoChloe, "--all", "--journal", "offboard-chloe.jsonl")
+		"remove-territories", "--user", "chloe@acme.com", "--all", "--journal", "offboard-chloe.jsonl")
 
 	if err := srv.SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultServerError, Count: 1}); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	step("The sandbox now fails once with a 500 after doing the work, and no retry is allowed: the outcome is unknown.",
+	step("Ids work too. The sandbox now fails once with a 500 after doing the work, and no retry is allowed: the outcome is unknown.",
 		"remove-users", "--territory", demoKeyEU, demoEve, "--max-attempts", "1", "--journal", "key-accounts.jsonl")
 	step("Resume settles it from the journal: the lost attempt had removed Eve, so Zoho's \"not a member\" now means removed.",
 		"resume", "key-accounts.jsonl")
-	step("Offboarded the wrong person? Restore adds back every territory the journal shows removed.",
-		"restore", "offboard-chloe.jsonl", "--journal", "restore-chloe.jsonl")
+	step("Removed the wrong person? Restore adds back every membership the journal shows removed.",
+		"restore", "key-accounts.jsonl", "--journal", "restore-key-accounts.jsonl")
 
-	fmt.Fprintln(w, "\nExit status: 0 done; 1 bad input (nothing sent); 2 ids not removed or unknown; 4 credentials or a scope refused; 130 interrupted.")
 	return nil
 }
 

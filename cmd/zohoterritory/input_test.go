@@ -47,7 +47,7 @@ func TestLongLineOnStdin(t *testing.T) {
 
 	out = runCLI(t, env, chloe+"\n"+long+"x1\n", "remove-users", "-t", northAmerica)
 	assert.Equal(t, 1, out.code)
-	assert.Equal(t, "zohoterritory: standard input, line 2: \"x1\": must contain decimal digits only\n", out.stderr)
+	assert.Equal(t, "zohoterritory: standard input, line 2: \"x1\": must be a user id (decimal digits) or an e-mail address\n", out.stderr)
 	assert.Equal(t, []string{ben}, srv.Members(northAmerica))
 }
 
@@ -67,18 +67,18 @@ func TestInputAndConfigErrorsExit1AndSendNothing(t *testing.T) {
 		want  string // stderr, whole
 	}{
 		{"bad id argument", env, "", []string{"remove-users", "-t", northAmerica, chloe, "abc"},
-			`argument 2 "abc": must contain decimal digits only`},
+			`argument 2 "abc": must be a user id (decimal digits) or an e-mail address`},
 		{"bad id on stdin", env, chloe + "\n\n 12x\n", []string{"remove-users", "-t", northAmerica},
-			`standard input, line 3: "12x": must contain decimal digits only`},
+			`standard input, line 3: "12x": must be a user id (decimal digits) or an e-mail address`},
 		{"bare quote on stdin", env, chloe + "\n1\"2\n", []string{"remove-users", "-t", northAmerica},
 			`standard input, line 2: bare " in non-quoted-field`},
 		{"too long id", env, "", []string{"remove-users", "-t", northAmerica, strings.Repeat("9", 20)},
-			`argument 1 "99999999999999999999": must have at most 19 digits`},
-		{"bad owner", env, "", []string{"remove-users", "--territory", "north", dev}, `--territory "north": must contain decimal digits only`},
+			`argument 1 "99999999999999999999": an id must have at most 19 digits`},
+		{"bad owner", env, "", []string{"remove-territories", "--user", "north", dev}, `--user "north": must be a user id (decimal digits) or an e-mail address`},
 		{"no owner", env, "", []string{"remove-users", dev}, "--territory is required"},
 		{"empty stdin", env, "", []string{"remove-territories", "-u", dev}, "no ids given: standard input holds none"},
 		{"dash among ids", env, "", []string{"remove-users", "-t", northAmerica, dev, "-"}, `argument 2: "-" (read ids from standard input) must be the only id argument`},
-		{"bad --except", env, "", []string{"remove-users", "-t", northAmerica, "--all", "--except", "x"}, `invalid argument "x" for "--except" flag: "x": must contain decimal digits only`},
+		{"bad --except", env, "", []string{"remove-users", "-t", northAmerica, "--all", "--except", "x"}, `--except "x": must be a user id (decimal digits) or an e-mail address`},
 		{"except without all", env, "", []string{"remove-users", "-t", northAmerica, "--except", dev, chloe}, "--except needs --all"},
 		{"all and ids", env, "", []string{"remove-users", "-t", northAmerica, "--all", dev}, "--all lists the ids itself: give either --all or ids, not both"},
 		{"bad output", env, "", []string{"remove-users", "-t", northAmerica, "-o", "yaml", dev}, `--output "yaml": want table or json`},

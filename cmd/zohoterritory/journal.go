@@ -81,7 +81,7 @@ func closeJournal(j *journal.File) {
 // shellQuote quotes a path for the line a person copies into a shell.
 func shellQuote(s string) string {
 	safe := func(r rune) bool {
-		return strings.ContainsRune("/.-_:+=", r) || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+		return strings.ContainsRune("/.-_:+=@,", r) || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
 	}
 	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !safe(r) }) < 0 {
 		return s

@@ -17,15 +17,18 @@ type listKind struct {
 	use, short, long, example string
 	ownerFlag, ownerShort     string
 	ownerHelp                 string
-	// list reads every page and returns what prints the answer.
-	list func(ctx context.Context, c *zohoterritory.Client, owner string) (printer, error)
+	// ownerIsUser says the owner is a user (list-territories).
+	ownerIsUser bool
+	// list reads every page and returns what prints the answer; dir is
+	// what the run read of the directory, if anything.
+	list func(ctx context.Context, c *zohoterritory.Client, owner string, dir *zohoterritory.Directory) (printer, error)
 }
 
 // printer writes a listing as a table or as JSON.
 type printer func(w io.Writer, format string) error
 
 var listTerritories = listKind{
-	use:   "list-territories --user ID",
+	use:   "list-territories --user USER",
 	short: "List the territories of a user",
 	long: `List every territory of a user (every page of 200): ID, NAME, MANAGER and
 REPORTS TO, or with --output json {"territories":[{"id","name","manager",
@@ -34,30 +37,31 @@ reports to none.
 
 Scopes: any of ZohoCRM.users.READ, ZohoCRM.users.ALL,
 ZohoCRM.settings.territories.READ or ZohoCRM.settings.territories.ALL.`,
-	example:   "  zohoterritory list-territories --user 5725767000000411004\n  zohoterritory list-territories -u 5725767000000411004 -o json",
+	example:   "  zohoterritory list-territories --user chloe@acme.com\n  zohoterritory list-territories -u 5725767000000411004 -o json",
 	ownerFlag: "user", ownerShort: "u",
-	ownerHelp: "the user whose territories to list (required)",
-	list: func(ctx context.Context, c *zohoterritory.Client, userID string) (printer, error) {
+	ownerHelp: "the user whose territories to list, by id or e-mail address (required)",
+	ownerIsUser: true,
+	list: func(ctx context.Context, c *zohoterritory.Client, userID string, dir *zohoterritory.Directory) (printer, error) {
 		ts, err := c.TerritoriesOfUser(ctx, userID)
 		if err != nil {
 			return nil, err
 		}
-		return func(w io.Writer, format string) error { return printTerritories(w, format, ts) }, nil
+		return func(w io.Writer, format string) error { return printTerritories(w, format, ts, dir) }, nil
 	},
 }
 
 var listUsers = listKind{
-	use:   "list-users --territory ID",
+	use:   "list-users --territory TERRITORY",
 	short: "List the users of a territory",
 	long: `List every user of a territory (every page of 200): ID, NAME, EMAIL and
 STATUS, or with --output json {"users":[{"id","full_name","first_name",
 "last_name","email","status","role","profile"}]}.
 
 Scopes: ZohoCRM.users.READ or ZohoCRM.users.ALL.`,
-	example:   "  zohoterritory list-users --territory 5725767000000452002\n  zohoterritory list-users -t 5725767000000452002 -o json",
+	example:   "  zohoterritory list-users --territory \"North America\"\n  zohoterritory list-users -t 5725767000000452002 -o json",
 	ownerFlag: "territory", ownerShort: "t",
-	ownerHelp: "the territory whose users to list (required)",
-	list: func(ctx context.Context, c *zohoterritory.Client, territoryID string) (printer, error) {
+	ownerHelp: "the territory whose users to list, by id, name or path (required)",
+	list: func(ctx context.Context, c *zohoterritory.Client, territoryID string, _ *zohoterritory.Directory) (printer, error) {
 		us, err := c.UsersOfTerritory(ctx, territoryID)
 		if err != nil {
 			return nil, err
@@ -68,6 +72,7 @@ Scopes: ZohoCRM.users.READ or ZohoCRM.users.ALL.`,
 
 func newListCmd(a *app, k listKind) *cobra.Command {
 	var owner string
+	var noNames bool
 	var output outputFlag
 	var conn connFlags
 	cmd := &cobra.Command{
@@ -77,20 +82,35 @@ func newListCmd(a *app, k listKind) *cobra.Command {
 		Example: k.example,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			switch {
-			case owner == "":
+			if owner == "" {
 				return cmdutil.Usagef("--%s is required", k.ownerFlag)
-			case checkID(owner) != nil:
-				return cmdutil.Usagef("--%s %q: %s", k.ownerFlag, owner, checkID(owner))
 			}
 			if err := output.check(); err != nil {
+				return err
+			}
+			l := &lookup{}
+			r, err := l.add(refArg{raw: owner, where: "--" + k.ownerFlag}, k.ownerIsUser)
+			if err != nil {
 				return err
 			}
 			c, err := conn.client(false, zohoterritory.WithLogger(a.logger()))
 			if err != nil {
 				return err
 			}
-			show, err := k.list(cmd.Context(), c, owner)
+			if err := l.resolve(cmd.Context(), c); err != nil {
+				return err
+			}
+			dir := l.dir
+			if k.ownerIsUser && output.format == "table" && !noNames && (dir == nil || !dir.HasTerritories()) {
+				// A user's territories show their paths in a table,
+				// which costs the territories' listing; a path only
+				// decorates, so a failed read leaves it out.
+				if dir, err = c.ReadDirectory(cmd.Context(), zohoterritory.DirectoryQuery{Territories: true}); err != nil {
+					_, msg := failure(err)
+					fmt.Fprintf(a.io.Err, "zohoterritory: paths not shown: reading the territories failed: %s\n", msg)
+				}
+			}
+			show, err := k.list(cmd.Context(), c, r.id(), dir)
 			if err != nil {
 				code, msg := failure(err)
 				return cmdutil.Exit(code, fmt.Errorf("%s", msg))
@@ -99,6 +119,9 @@ func newListCmd(a *app, k listKind) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&owner, k.ownerFlag, k.ownerShort, "", k.ownerHelp)
+	if k.ownerIsUser {
+		cmd.Flags().BoolVar(&noNames, "no-names", false, "read no more than the listing: the table leaves out the territories' paths")
+	}
 	output.register(cmd.Flags(), a.io.OutTTY)
 	conn.register(cmd.Flags(), a.getenv)
 	return cmd
@@ -120,6 +143,7 @@ func toJSONRef(r *zohoterritory.Ref) *jsonRef {
 type jsonTerritory struct {
 	ID          string   `json:"id"`
 	Name        string   `json:"name"`
+	Path        string   `json:"path,omitempty"`
 	Manager     *jsonRef `json:"manager"`
 	ReportingTo *jsonRef `json:"reporting_to"`
 	IsDefault   bool     `json:"is_default"`
@@ -136,23 +160,37 @@ type jsonUser struct {
 	Profile   *jsonRef `json:"profile"`
 }
 
-func printTerritories(w io.Writer, format string, ts []zohoterritory.Territory) error {
+func printTerritories(w io.Writer, format string, ts []zohoterritory.Territory, dir *zohoterritory.Directory) error {
+	path := func(id string) string {
+		if dir == nil {
+			return ""
+		}
+		return dir.Path(id)
+	}
 	if format == "json" {
 		out := struct {
 			Territories []jsonTerritory `json:"territories"`
 		}{Territories: []jsonTerritory{}}
 		for _, t := range ts {
-			out.Territories = append(out.Territories, jsonTerritory{ID: t.ID, Name: t.Name,
+			out.Territories = append(out.Territories, jsonTerritory{ID: t.ID, Name: t.Name, Path: path(t.ID),
 				Manager: toJSONRef(t.Manager), ReportingTo: toJSONRef(t.ReportingTo), IsDefault: t.IsDefault()})
 		}
 		return encodeJSON(w, out)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tMANAGER\tREPORTS TO")
+	if dir != nil {
+		fmt.Fprintln(tw, "ID\tNAME\tPATH\tMANAGER\tREPORTS TO")
+	} else {
+		fmt.Fprintln(tw, "ID\tNAME\tMANAGER\tREPORTS TO")
+	}
 	for _, t := range ts {
 		parent := refCell(t.ReportingTo)
 		if t.IsDefault() {
 			parent = "- (default territory)"
+		}
+		if dir != nil {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, cell(t.Name), cell(path(t.ID)), refCell(t.Manager), parent)
+			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.ID, cell(t.Name), refCell(t.Manager), parent)
 	}

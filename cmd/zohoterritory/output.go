@@ -28,6 +28,9 @@ type jsonResult struct {
 	Inferred      []string      `json:"inferred"`
 	Absent        []string      `json:"absent"`
 	UnknownCauses []jsonCause   `json:"unknown_causes"`
+	// Names are the users' or territories' names, by id, when the run
+	// read them.
+	Names map[string]jsonName `json:"names,omitempty"`
 }
 
 // jsonAddResult is the JSON output of an add (a restore): every id in
@@ -40,6 +43,8 @@ type jsonAddResult struct {
 	Unknown        []string     `json:"unknown"`
 	Inferred       []string     `json:"inferred"`
 	UnknownCauses  []jsonCause  `json:"unknown_causes"`
+	// Names: as in a removal's.
+	Names map[string]jsonName `json:"names,omitempty"`
 }
 
 type jsonFailed struct {
@@ -194,15 +199,26 @@ func toJSON(outs []outcome, skipped []jsonSkipped) jsonResult {
 }
 
 // printResult prints the outcome of a removal (or, adds, of an add) and
-// the ids --all skipped. A table ends with a one-line summary; past
-// maxTableRows rows it shows only the ids that need attention (failed and
-// unknown) unless allRows.
-func printResult(w io.Writer, format string, outs []outcome, skipped []jsonSkipped, calls int, allRows, adds bool) error {
+// the ids --all skipped, with their names when n holds them. A table ends
+// with a one-line summary; past maxTableRows rows it shows only the ids
+// that need attention (failed and unknown) unless allRows.
+func printResult(w io.Writer, format string, outs []outcome, skipped []jsonSkipped, calls int, allRows, adds bool, n *names) error {
+	rowIDs := make([]string, 0, len(outs)+len(skipped))
+	for _, o := range outs {
+		rowIDs = append(rowIDs, o.ID)
+	}
+	for _, sk := range skipped {
+		rowIDs = append(rowIDs, sk.ID)
+	}
 	if format == "json" && adds {
-		return encodeJSON(w, toAddJSON(outs))
+		out := toAddJSON(outs)
+		out.Names = n.json(rowIDs)
+		return encodeJSON(w, out)
 	}
 	if format == "json" {
-		return encodeJSON(w, toJSON(outs, skipped))
+		out := toJSON(outs, skipped)
+		out.Names = n.json(rowIDs)
+		return encodeJSON(w, out)
 	}
 	t := count(outs, len(skipped), adds)
 	rows := len(outs) + len(skipped)
@@ -211,9 +227,19 @@ func printResult(w io.Writer, format string, outs []outcome, skipped []jsonSkipp
 	shown := 0
 	row := func(id, outcome, reason, message string) {
 		if shown == 0 {
-			fmt.Fprintln(tw, "ID\tOUTCOME\tREASON\tMESSAGE")
+			if n != nil {
+				h1, h2 := n.headers()
+				fmt.Fprintf(tw, "ID\t%s\t%s\tOUTCOME\tREASON\tMESSAGE\n", h1, h2)
+			} else {
+				fmt.Fprintln(tw, "ID\tOUTCOME\tREASON\tMESSAGE")
+			}
 		}
 		shown++
+		if n != nil {
+			c1, c2 := n.cells(id)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", id, c1, c2, outcome, cell(reason), cell(message))
+			return
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", id, outcome, cell(reason), cell(message))
 	}
 	for _, o := range outs {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,14 +19,17 @@ import (
 type removeKind struct {
 	use, short, long, example string
 	op                        zohoterritory.Op
-	ownerFlag, ownerShort     string // "territory", "t"
+	// idsAreUsers says the ids are users and the owner a territory
+	// (remove-users); else the other way round.
+	idsAreUsers           bool
+	ownerFlag, ownerShort string // "territory", "t"
 	ownerHelp, allHelp        string
 	plan                      func(c *zohoterritory.Client, owner string, ids ...string) ([]zohoterritory.PlannedCall, error)
-	planAll                   func(c *zohoterritory.Client, ctx context.Context, owner string, except ...string) (*zohoterritory.Plan, error)
+	planAll                   func(c *zohoterritory.Client, ctx context.Context, owner string, except ...string) (*zohoterritory.RemovalPlan, error)
 }
 
 var removeUsers = removeKind{
-	use:   "remove-users --territory ID [USER_ID ...]",
+	use:   "remove-users --territory TERRITORY [USER ...]",
 	short: "Remove users from a territory",
 	long: `Remove users from a territory. With --all, list the territory's users first
 and remove all of them but its manager, whom Zoho refuses to remove (one
@@ -33,19 +37,21 @@ more GET finds the manager), and the ids given with --except.
 
 Scopes: ZohoCRM.settings.territories.ALL, or ZohoCRM.settings.territories.DELETE
 with ZohoCRM.users.ALL; --all also reads, with ZohoCRM.users.READ or .ALL.`,
-	example: `  zohoterritory remove-users --territory 5725767000000452002 5725767000000411003 5725767000000411004
+	example: `  zohoterritory remove-users --territory "West Coast" chloe@acme.com dev@acme.com
+  zohoterritory remove-users -t "North America/Key Accounts" 5725767000000411003
   cut -d, -f1 users.csv | zohoterritory remove-users -t 5725767000000452002 -o json
-  zohoterritory remove-users -t 5725767000000452002 --all --except 5725767000000411003 --dry-run`,
-	op:        zohoterritory.OpRemoveUsers,
-	ownerFlag: "territory", ownerShort: "t",
-	ownerHelp: "the territory to remove the users from (required)",
+  zohoterritory remove-users -t "North America" --all --except chloe@acme.com --dry-run`,
+	op:          zohoterritory.OpRemoveUsers,
+	idsAreUsers: true,
+	ownerFlag:   "territory", ownerShort: "t",
+	ownerHelp: "the territory to remove the users from, by id, name or path (required)",
 	allHelp:   "remove every user of the territory but its manager (lists them first)",
 	plan:      (*zohoterritory.Client).PlanRemoveUsersFromTerritory,
 	planAll:   (*zohoterritory.Client).PlanEmptyTerritory,
 }
 
 var removeTerritories = removeKind{
-	use:   "remove-territories --user ID [TERRITORY_ID ...]",
+	use:   "remove-territories --user USER [TERRITORY ...]",
 	short: "Remove territories from a user",
 	long: `Remove territories from a user: offboarding. With --all, list the user's
 territories first and remove all of them but those Zoho refuses to remove:
@@ -55,12 +61,13 @@ territories the user manages; and the ids given with --except.
 Scopes: ZohoCRM.users.ALL or .DELETE, with ZohoCRM.settings.territories.ALL or
 .DELETE; --all also reads, with any of ZohoCRM.users.READ/.ALL or
 ZohoCRM.settings.territories.READ/.ALL.`,
-	example: `  zohoterritory remove-territories --user 5725767000000411004 5725767000000452003
+	example: `  zohoterritory remove-territories --user chloe@acme.com Europe "West Coast"
+  zohoterritory remove-territories --user 5725767000000411004 5725767000000452003
   zohoterritory remove-territories -u 5725767000000411004 --all
   zohoterritory remove-territories -u 5725767000000411004 --all --dry-run -o json`,
 	op:        zohoterritory.OpRemoveTerritories,
 	ownerFlag: "user", ownerShort: "u",
-	ownerHelp: "the user to remove the territories from (required)",
+	ownerHelp: "the user to remove the territories from, by id or e-mail address (required)",
 	allHelp:   "remove every territory of the user but the default one and those the user manages (lists them first)",
 	plan:      (*zohoterritory.Client).PlanRemoveTerritoriesFromUser,
 	planAll:   (*zohoterritory.Client).PlanOffboardUser,
@@ -70,7 +77,7 @@ ZohoCRM.settings.territories.READ/.ALL.`,
 type removeFlags struct {
 	owner        string
 	all          bool
-	except       idList
+	except       refList
 	dryRun       bool
 	ignoreAbsent bool
 	changeFlags
@@ -88,7 +95,7 @@ func newRemoveCmd(a *app, k removeKind) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     k.use,
 		Short:   k.short,
-		Long:    k.long + "\n\n" + idsHelp + "\n\n" + journalHelp + "\n\n" + interruptHelp + "\n\n" + cmdutil.ExitCodesHelp,
+		Long:    k.long + "\n\n" + refsHelp + "\n\n" + journalHelp + "\n\n" + interruptHelp + "\n\n" + cmdutil.ExitCodesHelp,
 		Example: k.example,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.capSet = cmd.Flags().Changed("concurrency-cap")
@@ -98,7 +105,7 @@ func newRemoveCmd(a *app, k removeKind) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVarP(&f.owner, k.ownerFlag, k.ownerShort, "", k.ownerHelp)
 	fl.BoolVar(&f.all, "all", false, k.allHelp)
-	fl.Var(&f.except, "except", "with --all: an id to leave alone (repeatable, or comma-separated)")
+	fl.Var(&f.except, "except", "with --all: a user or territory to leave alone, as the ids are given (repeatable, or comma-separated)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "check the ids and print the calls a removal would make; remove nothing (with --all the listing is read)")
 	fl.BoolVar(&f.ignoreAbsent, "ignore-absent", false, `count an id that is already not a member as done ("absent"), as a re-run wants`)
 	f.register(a, fl)
@@ -110,8 +117,6 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 	switch {
 	case f.owner == "":
 		return cmdutil.Usagef("--%s is required", k.ownerFlag)
-	case checkID(f.owner) != nil:
-		return cmdutil.Usagef("--%s %q: %s", k.ownerFlag, f.owner, checkID(f.owner))
 	case f.all && len(args) > 0:
 		return cmdutil.Usagef("--all lists the ids itself: give either --all or ids, not both")
 	case !f.all && len(f.except) > 0:
@@ -123,29 +128,52 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 	if err := f.journal.check(); err != nil {
 		return err
 	}
-	var ids []string
-	if !f.all {
-		var err error
-		if ids, err = readIDs(args, a.io); err != nil {
-			return err
-		}
-	}
-
-	// A dry run without --all sends nothing, so it needs no credentials.
-	c, err := f.conn.client(f.dryRun && !f.all, a.changeOptions(f.concurrency, f.concCap, !f.dryRun)...)
+	l := &lookup{}
+	owner, err := l.add(refArg{raw: f.owner, where: "--" + k.ownerFlag}, !k.idsAreUsers)
 	if err != nil {
 		return err
 	}
+	var items, except []*ref
+	if !f.all {
+		as, err := readRefArgs(args, a.io)
+		if err != nil {
+			return err
+		}
+		if items, err = l.addAll(as, k.idsAreUsers); err != nil {
+			return err
+		}
+	}
+	for _, e := range f.except {
+		r, err := l.add(refArg{raw: e, where: "--except"}, k.idsAreUsers)
+		if err != nil {
+			return err
+		}
+		except = append(except, r)
+	}
+
+	// A dry run without --all, of ids alone, sends nothing, so it needs no
+	// credentials.
+	c, err := f.conn.client(f.dryRun && !f.all && !l.needsRead(), a.changeOptions(f.concurrency, f.concCap, !f.dryRun)...)
+	if err != nil {
+		return err
+	}
+	if err := l.resolve(ctx, c); err != nil {
+		return err
+	}
+	ids := refIDs(items)
 
 	skipped := []jsonSkipped{}
 	var planned []zohoterritory.PlannedCall
+	var listedUsers []zohoterritory.User
+	var listedTerritories []zohoterritory.Territory
 	if f.all {
-		plan, err := k.planAll(c, ctx, f.owner, f.except...)
+		plan, err := k.planAll(c, ctx, owner.id(), refIDs(except)...)
 		if err != nil {
 			code, msg := failure(err)
 			return cmdutil.Exit(code, fmt.Errorf("%s --all: nothing was removed: the listing failed: %s", strings.Fields(k.use)[0], msg))
 		}
 		ids, planned = plan.IDs, plan.Calls
+		listedUsers, listedTerritories = plan.Users, plan.Territories
 		for _, s := range plan.Skipped {
 			skipped = append(skipped, jsonSkipped{ID: s.ID, Reason: string(s.Reason)})
 		}
@@ -153,10 +181,9 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 			fmt.Fprintf(a.io.Err, "zohoterritory: --except %s: not among the listed ids; ignored\n", id)
 		}
 	}
-
 	if f.dryRun {
 		if !f.all {
-			if planned, err = k.plan(c, f.owner, ids...); err != nil {
+			if planned, err = k.plan(c, owner.id(), ids...); err != nil {
 				return cmdutil.Usagef("%s", cmdutil.Message(err))
 			}
 		}
@@ -166,7 +193,7 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 	res := &zohoterritory.Result{}
 	var j *journal.File
 	if len(ids) > 0 {
-		ch := zohoterritory.Change{Op: k.op, Owner: f.owner, IDs: ids, Stop: a.stop}
+		ch := zohoterritory.Change{Op: k.op, Owner: owner.id(), IDs: ids, Stop: a.stop}
 		if j, err = f.journal.create(a, strings.Fields(k.use)[0], ch); err != nil {
 			return err
 		}
@@ -183,7 +210,9 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s; %s\n", plural(len(res.Calls), "call"), concurrencyText(c.Concurrency()))
 	}
 	outs := outcomes(res, f.ignoreAbsent)
-	if perr := printResult(a.io.Out, f.output.format, outs, skipped, len(res.Calls), f.allRows, false); perr != nil {
+	rowIDs := append(slices.Clone(ids), skippedIDs(skipped)...)
+	n := f.names(ctx, a, c, k.idsAreUsers, l, rowIDs, listedUsers, listedTerritories)
+	if perr := printResult(a.io.Out, f.output.format, outs, skipped, len(res.Calls), f.allRows, false, n); perr != nil {
 		return perr
 	}
 	return changeExit(ctx, a, count(outs, len(skipped), false), res, err, journalPath(j))
@@ -350,4 +379,13 @@ func progressLine(a *app) func(zohoterritory.Progress) {
 			fmt.Fprintln(a.io.Err)
 		}
 	}
+}
+
+// skippedIDs are the ids of skipped rows.
+func skippedIDs(skipped []jsonSkipped) []string {
+	out := make([]string, len(skipped))
+	for i, sk := range skipped {
+		out[i] = sk.ID
+	}
+	return out
 }

@@ -116,7 +116,7 @@ func TestIgnoreAbsent(t *testing.T) {
 
 	table := runCLI(t, env, "", "remove-territories", "-u", chloe, "--ignore-absent", "-o", "table", westCoast)
 	assert.Equal(t, 0, table.code)
-	assert.Contains(t, table.stdout, westCoast+"  absent   already not a member")
+	assert.Contains(t, table.stdout, westCoast+"  West Coast  North America/West Coast  absent   already not a member")
 	assert.Contains(t, table.stdout, "0 removed, 0 failed, 0 unknown, 1 absent (1 call)")
 }
 

@@ -68,7 +68,7 @@ func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, d
 	undo, ok := run.Undo()
 	if !ok {
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the run removed nothing; nothing to restore\n", path)
-		return printResult(a.io.Out, f.output.format, nil, nil, 0, f.allRows, true)
+		return printResult(a.io.Out, f.output.format, nil, nil, 0, f.allRows, true, nil)
 	}
 	if !run.Complete() {
 		ids, maybe := run.Pending()
@@ -82,7 +82,7 @@ func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, d
 		return err
 	}
 	if dryRun {
-		planned, err := c.Plan(undo)
+		planned, err := c.PlanCalls(undo)
 		if err != nil {
 			return cmdutil.Usagef("%s", cmdutil.Message(err))
 		}
@@ -101,7 +101,8 @@ func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, d
 		return cmdutil.Usagef("%s", cmdutil.Message(err))
 	}
 	outs := outcomes(res, false)
-	if perr := printResult(a.io.Out, f.output.format, outs, nil, len(res.Calls), f.allRows, true); perr != nil {
+	n := f.names(ctx, a, c, idsAreUsers(undo.Op), nil, undo.IDs, nil, nil)
+	if perr := printResult(a.io.Out, f.output.format, outs, nil, len(res.Calls), f.allRows, true, n); perr != nil {
 		return perr
 	}
 	return changeExit(ctx, a, count(outs, 0, true), res, err, journalPath(j))

@@ -17,6 +17,7 @@ type changeFlags struct {
 	concurrency, concCap int
 	capSet               bool
 	allRows              bool
+	noNames              bool
 	output               outputFlag
 	conn                 connFlags
 }
@@ -25,6 +26,7 @@ func (f *changeFlags) register(a *app, fl *pflag.FlagSet) {
 	fl.IntVar(&f.concurrency, "concurrency", 0, "calls in flight at once, fixed (0: find Zoho's limit, starting at 4, growing while calls pass, coming down on a 429)")
 	fl.IntVar(&f.concCap, "concurrency-cap", zohoterritory.DefaultConcurrencyCap, "without --concurrency: the most calls in flight at once (Zoho's limits: Free 5, Standard 10, Professional 15, Enterprise 20, Ultimate 25)")
 	fl.BoolVar(&f.allRows, "all-rows", false, "with --output table: a row for every id, however many")
+	fl.BoolVar(&f.noNames, "no-names", false, "show ids alone: read no names for the table (a JSON output reads none anyway)")
 	f.output.register(fl, a.io.OutTTY)
 	f.conn.register(fl, a.getenv)
 }
@@ -41,6 +43,10 @@ func (f *changeFlags) check() error {
 	}
 	return f.output.check()
 }
+
+// showNames reports whether the output shows names it may have to read: a
+// table, unless --no-names.
+func (f *changeFlags) showNames() bool { return f.output.format == "table" && !f.noNames }
 
 // aim points the connection at the journal's API domain and version,
 // unless a flag or variable names them.
@@ -102,7 +108,7 @@ func runResume(ctx context.Context, a *app, f *changeFlags, path string) error {
 
 	if len(pending) == 0 {
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s: every id has its outcome; nothing to send\n", path)
-		return finishRun(ctx, a, f, run, &zohoterritory.Result{}, nil, path)
+		return finishRun(ctx, a, f, nil, run, &zohoterritory.Result{}, nil, path)
 	}
 	c, err := f.conn.client(false, a.changeOptions(f.concurrency, f.concCap, true)...)
 	if err != nil {
@@ -114,12 +120,12 @@ func runResume(ctx context.Context, a *app, f *changeFlags, path string) error {
 	if res == nil {
 		return cmdutil.Usagef("%s", cmdutil.Message(err))
 	}
-	return finishRun(ctx, a, f, run, res, err, path)
+	return finishRun(ctx, a, f, c, run, res, err, path)
 }
 
 // finishRun prints a result for every id of the journal's run, the new
 // outcomes merged over those the journal held, and picks the exit code.
-func finishRun(ctx context.Context, a *app, f *changeFlags, run *journal.Run, res *zohoterritory.Result, err error, path string) error {
+func finishRun(ctx context.Context, a *app, f *changeFlags, c *zohoterritory.Client, run *journal.Run, res *zohoterritory.Result, err error, path string) error {
 	fresh := make(map[string]zohoterritory.ItemResult, len(res.Items))
 	for _, it := range res.Items {
 		fresh[it.ID] = it
@@ -138,7 +144,8 @@ func finishRun(ctx context.Context, a *app, f *changeFlags, run *journal.Run, re
 	}
 	outs := outcomes(merged, false)
 	adds := run.Op.Adds()
-	if perr := printResult(a.io.Out, f.output.format, outs, []jsonSkipped{}, len(res.Calls), f.allRows, adds); perr != nil {
+	n := f.names(ctx, a, c, idsAreUsers(run.Op), nil, run.IDs, nil, nil)
+	if perr := printResult(a.io.Out, f.output.format, outs, []jsonSkipped{}, len(res.Calls), f.allRows, adds, n); perr != nil {
 		return perr
 	}
 	return changeExit(ctx, a, count(outs, 0, adds), merged, err, path)

@@ -94,9 +94,9 @@ func (c *Client) PlanAddTerritoriesToUser(userID string, territoryIDs ...string)
 	return c.plan(addTerritories, userID, territoryIDs)
 }
 
-// Plan checks ch as [Client.Apply] does and returns the calls it would
-// make, sending nothing. It needs no credentials.
-func (c *Client) Plan(ch Change) ([]PlannedCall, error) {
+// PlanCalls checks ch as [Client.Apply] does and returns the calls it
+// would make, sending nothing. It needs no credentials.
+func (c *Client) PlanCalls(ch Change) ([]PlannedCall, error) {
 	e, err := ch.endpoint()
 	if err != nil {
 		return nil, err

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/seed-ab9c0d28/zohoterritory/gen/zohoapi"
 )
@@ -449,4 +452,47 @@ func (c *Client) read(ctx context.Context, op string, b *budget, send sendFunc) 
 		return nil, nil, err
 	}
 	return s.last.resp, s.last.body, nil
+}
+
+// UsersOfTerritories lists the users of every territory given, as
+// [Client.UsersOfTerritory] does, the territories side by side under the
+// client's concurrency limit (the one its changes share), so that the
+// memberships of thousands of territories are read as fast as Zoho allows.
+// It returns every listing, by territory id, or the first failure and none.
+func (c *Client) UsersOfTerritories(ctx context.Context, territoryIDs ...string) (map[string][]User, error) {
+	return listMany(ctx, c, userReads, "territoryIDs", territoryIDs)
+}
+
+// TerritoriesOfUsers lists the territories of every user given, as
+// [Client.TerritoriesOfUser] does, side by side as
+// [Client.UsersOfTerritories] does.
+func (c *Client) TerritoriesOfUsers(ctx context.Context, userIDs ...string) (map[string][]Territory, error) {
+	return listMany(ctx, c, territoryReads, "userIDs", userIDs)
+}
+
+func listMany[T any](ctx context.Context, c *Client, r reads[T], arg string, owners []string) (map[string][]T, error) {
+	owners, err := checkIDs(arg, owners)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]T, len(owners))
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.limiter.cap) // the limiter decides; this bounds the goroutines waiting for it
+	for _, owner := range owners {
+		g.Go(func() error {
+			items, err := listAll(gctx, c, r, owner)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			out[owner] = items
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -7,11 +7,11 @@ import (
 	"slices"
 )
 
-// ReasonExcepted is the reason of an id a [Plan] leaves alone because the
+// ReasonExcepted is the reason of an id a [RemovalPlan] leaves alone because the
 // caller named it among the exceptions.
 const ReasonExcepted Reason = "excepted"
 
-// Skipped is an id a [Plan] leaves alone, and why: [ReasonDefaultTerritory]
+// Skipped is an id a [RemovalPlan] leaves alone, and why: [ReasonDefaultTerritory]
 // and [ReasonManager] are Zoho's documented refusals, so sending those ids
 // would only fail; [ReasonExcepted] is the caller's choice.
 type Skipped struct {
@@ -22,10 +22,10 @@ type Skipped struct {
 // String returns "<id> skipped (<reason>)".
 func (s Skipped) String() string { return s.ID + " skipped (" + string(s.Reason) + ")" }
 
-// Plan is what [Client.PlanOffboardUser] and [Client.PlanEmptyTerritory]
-// found: the memberships to remove and those to leave alone. Nothing has
-// been removed; pass IDs to the matching removal.
-type Plan struct {
+// RemovalPlan is what [Client.PlanOffboardUser] and
+// [Client.PlanEmptyTerritory] found: the memberships to remove and those to
+// leave alone. Nothing has been removed; pass IDs to the matching removal.
+type RemovalPlan struct {
 	// Owner is the user or territory the plan is for.
 	Owner string
 	// IDs are the ids to remove, in Zoho's listing order.
@@ -37,6 +37,11 @@ type Plan struct {
 	Unlisted []string
 	// Calls are the requests the removal of IDs would send.
 	Calls []PlannedCall
+	// Territories (of PlanOffboardUser) or Users (of PlanEmptyTerritory)
+	// are the listing the plan was made from, in Zoho's order, with the
+	// names an admin reads.
+	Territories []Territory
+	Users       []User
 }
 
 // PlanOffboardUser lists every territory of the user (every page) and
@@ -49,7 +54,7 @@ type Plan struct {
 //
 // Remove the planned territories with
 // [Client.RemoveTerritoriesFromUser](ctx, userID, plan.IDs...).
-func (c *Client) PlanOffboardUser(ctx context.Context, userID string, except ...string) (*Plan, error) {
+func (c *Client) PlanOffboardUser(ctx context.Context, userID string, except ...string) (*RemovalPlan, error) {
 	if err := c.checkPlanArgs(removeTerritories, userID, except); err != nil {
 		return nil, err
 	}
@@ -57,7 +62,7 @@ func (c *Client) PlanOffboardUser(ctx context.Context, userID string, except ...
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{Owner: userID}
+	p := &RemovalPlan{Owner: userID, Territories: ts}
 	for _, t := range ts {
 		switch {
 		case t.IsDefault():
@@ -88,7 +93,7 @@ const managerLookups = 3
 //
 // Remove the planned users with
 // [Client.RemoveUsersFromTerritory](ctx, territoryID, plan.IDs...).
-func (c *Client) PlanEmptyTerritory(ctx context.Context, territoryID string, except ...string) (*Plan, error) {
+func (c *Client) PlanEmptyTerritory(ctx context.Context, territoryID string, except ...string) (*RemovalPlan, error) {
 	if err := c.checkPlanArgs(removeUsers, territoryID, except); err != nil {
 		return nil, err
 	}
@@ -96,7 +101,7 @@ func (c *Client) PlanEmptyTerritory(ctx context.Context, territoryID string, exc
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{Owner: territoryID}
+	p := &RemovalPlan{Owner: territoryID, Users: us}
 	if len(us) == 0 {
 		return c.finishPlan(removeUsers, p, except)
 	}
@@ -150,7 +155,7 @@ func (c *Client) checkPlanArgs(e endpoint, owner string, except []string) error 
 
 // finishPlan moves the excepted ids from p.IDs to p.Skipped, notes the
 // exceptions the listing did not hold, and plans the calls.
-func (c *Client) finishPlan(e endpoint, p *Plan, except []string) (*Plan, error) {
+func (c *Client) finishPlan(e endpoint, p *RemovalPlan, except []string) (*RemovalPlan, error) {
 	keep := []string{}
 	for _, id := range p.IDs {
 		if slices.Contains(except, id) {
