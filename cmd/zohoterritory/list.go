@@ -39,7 +39,7 @@ Scopes: any of ZohoCRM.users.READ, ZohoCRM.users.ALL,
 ZohoCRM.settings.territories.READ or ZohoCRM.settings.territories.ALL.`,
 	example:   "  zohoterritory list-territories --user chloe@acme.com\n  zohoterritory list-territories -u 5725767000000411004 -o json",
 	ownerFlag: "user", ownerShort: "u",
-	ownerHelp: "the user whose territories to list, by id or e-mail address (required)",
+	ownerHelp:   "the user whose territories to list, by id or e-mail address (required)",
 	ownerIsUser: true,
 	list: func(ctx context.Context, c *zohoterritory.Client, userID string, dir *zohoterritory.Directory) (printer, error) {
 		ts, err := c.TerritoriesOfUser(ctx, userID)

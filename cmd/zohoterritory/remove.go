@@ -23,9 +23,9 @@ type removeKind struct {
 	// (remove-users); else the other way round.
 	idsAreUsers           bool
 	ownerFlag, ownerShort string // "territory", "t"
-	ownerHelp, allHelp        string
-	plan                      func(c *zohoterritory.Client, owner string, ids ...string) ([]zohoterritory.PlannedCall, error)
-	planAll                   func(c *zohoterritory.Client, ctx context.Context, owner string, except ...string) (*zohoterritory.RemovalPlan, error)
+	ownerHelp, allHelp    string
+	plan                  func(c *zohoterritory.Client, owner string, ids ...string) ([]zohoterritory.PlannedCall, error)
+	planAll               func(c *zohoterritory.Client, ctx context.Context, owner string, except ...string) (*zohoterritory.RemovalPlan, error)
 }
 
 var removeUsers = removeKind{
