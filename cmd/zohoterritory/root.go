@@ -33,8 +33,10 @@ func newRootCmd(a *app) *cobra.Command {
 		Use:   "zohoterritory",
 		Short: "List and remove territory membership in Zoho CRM, safely",
 		Long: `zohoterritory lists and removes territory membership in Zoho CRM: the users of
-a territory, the territories of a user. It checks every id before anything
-is sent, batches as Zoho's limits say, retries what may pass, and accounts
+a territory, the territories of a user. People are given by id or e-mail
+address, territories by id, name or path ("North America/West Coast"),
+resolved with one read of the org's directory. It checks every one before
+anything is sent, batches as Zoho's limits say, retries what may pass, and accounts
 for every id: removed, failed (with Zoho's reason), skipped on purpose, or
 unknown when an answer was lost. Every removal is journaled: "resume"
 finishes a run that was killed, "restore" undoes one.
@@ -46,7 +48,8 @@ Try it with no Zoho account at all:
 Against a real org, give a token and the data centre (see "Environment"):
 
   export ZOHO_DC=EU ZOHO_ACCESS_TOKEN=1000.xxxx
-  zohoterritory list-territories --user 5725767000000411004
+  zohoterritory list-territories --user chloe@acme.com
+  zohoterritory territories
 
 Environment:
   ZOHO_ACCESS_TOKEN                 an access token (such as one from Zoho's self client), or
@@ -68,6 +71,7 @@ only, and are never printed.
 	}
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log every request, retry and wait to stderr (never a token)")
 	root.AddGroup(&cobra.Group{ID: "membership", Title: "Membership commands:"},
+		&cobra.Group{ID: "directory", Title: "The org's directory:"},
 		&cobra.Group{ID: "journal", Title: "Journals (finish, undo, list runs):"},
 		&cobra.Group{ID: "sandbox", Title: "Trying it out:"})
 	for _, c := range []*cobra.Command{
@@ -75,6 +79,10 @@ only, and are never printed.
 		newListCmd(a, listUsers), newListCmd(a, listTerritories),
 	} {
 		c.GroupID = "membership"
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{newTerritoriesCmd(a), newUsersCmd(a)} {
+		c.GroupID = "directory"
 		root.AddCommand(c)
 	}
 	for _, c := range []*cobra.Command{newResumeCmd(a), newRestoreCmd(a), newRunsCmd(a)} {
