@@ -208,11 +208,18 @@ func (cf *connFlags) checkRetry() error {
 type outputFlag struct {
 	format string
 	outTTY bool
+	// csv allows -o csv: the commands that change memberships write a
+	// row per membership.
+	csv bool
 }
 
 func (o *outputFlag) register(fs *pflag.FlagSet, outTTY bool) {
 	o.outTTY = outTTY
-	fs.StringVarP(&o.format, "output", "o", "", "output format: table or json (default: table on a terminal, json otherwise)")
+	formats := "table or json"
+	if o.csv {
+		formats = "table, json or csv (a row per membership)"
+	}
+	fs.StringVarP(&o.format, "output", "o", "", "output format: "+formats+" (default: table on a terminal, json otherwise)")
 }
 
 // check checks the flag, and settles the default.
@@ -224,7 +231,14 @@ func (o *outputFlag) check() error {
 			o.format = "table"
 		}
 	case "table", "json":
+	case "csv":
+		if !o.csv {
+			return cmdutil.Usagef("--output %q: want table or json", o.format)
+		}
 	default:
+		if o.csv {
+			return cmdutil.Usagef("--output %q: want table, json or csv", o.format)
+		}
 		return cmdutil.Usagef("--output %q: want table or json", o.format)
 	}
 	return nil

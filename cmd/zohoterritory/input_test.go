@@ -81,7 +81,7 @@ func TestInputAndConfigErrorsExit1AndSendNothing(t *testing.T) {
 		{"bad --except", env, "", []string{"remove-users", "-t", northAmerica, "--all", "--except", "x"}, `--except "x": must be a user id (decimal digits) or an e-mail address`},
 		{"except without all", env, "", []string{"remove-users", "-t", northAmerica, "--except", dev, chloe}, "--except needs --all"},
 		{"all and ids", env, "", []string{"remove-users", "-t", northAmerica, "--all", dev}, "--all lists the ids itself: give either --all or ids, not both"},
-		{"bad output", env, "", []string{"remove-users", "-t", northAmerica, "-o", "yaml", dev}, `--output "yaml": want table or json`},
+		{"bad output", env, "", []string{"remove-users", "-t", northAmerica, "-o", "yaml", dev}, `--output "yaml": want table, json or csv`},
 		{"concurrency -1", env, "", []string{"remove-users", "-t", northAmerica, "--concurrency", "-1", dev}, "--concurrency -1: must not be negative (0 finds Zoho's limit)"},
 		{"concurrency cap 0", env, "", []string{"remove-users", "-t", northAmerica, "--concurrency-cap", "0", dev}, "--concurrency-cap 0: must be at least 1"},
 		{"concurrency and cap", env, "", []string{"remove-users", "-t", northAmerica, "--concurrency", "3", "--concurrency-cap", "10", dev}, "--concurrency-cap bounds the limit found without --concurrency: give one of them"},

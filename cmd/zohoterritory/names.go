@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
@@ -52,6 +53,9 @@ func newNames(users bool, dir *zohoterritory.Directory, listedUsers []zohoterrit
 
 // get returns id's name, if known.
 func (n *names) get(id string) (jsonName, bool) {
+	if n == nil {
+		return jsonName{}, false
+	}
 	jn, ok := n.known[id]
 	if n.dir != nil {
 		if n.users {
@@ -100,53 +104,84 @@ func (n *names) json(ids []string) map[string]jsonName {
 	return out
 }
 
-// names returns the names a change's rows (rowIDs, users or territories)
-// show: those the run read anyway, and in a table (unless --no-names) those
-// still missing, with the one read that costs: the users by id, or the
-// territories' listing, for their paths. It reads after the change, so
-// that a change never waits on it; and names only decorate the output: a
-// failed read shows none and says so on stderr.
-func (f *changeFlags) names(ctx context.Context, a *app, c *zohoterritory.Client, idsAreUsers bool, l *lookup, rowIDs []string,
-	listedUsers []zohoterritory.User, listedTerritories []zohoterritory.Territory) *names {
+// reportNames returns the names a change's report shows: those of its
+// rows' ids (users, or territories) and of its owner. It calls
+// namesFor with the ids of each kind.
+func (f *changeFlags) reportNames(ctx context.Context, a *app, c *zohoterritory.Client, idsAreUsers bool, l *lookup, rowIDs []string,
+	listedUsers []zohoterritory.User, listedTerritories []zohoterritory.Territory) (users, territories *names) {
+	var userIDs, territoryIDs []string
+	if idsAreUsers {
+		userIDs = rowIDs
+	} else {
+		territoryIDs = rowIDs
+	}
+	if l != nil && f.output.format == "csv" {
+		// A table shows the names of its rows only; a CSV's rows name
+		// the owner too.
+		for _, r := range l.refs {
+			if r.isUser {
+				userIDs = append(userIDs, r.id())
+			} else {
+				territoryIDs = append(territoryIDs, r.id())
+			}
+		}
+	}
+	return f.namesFor(ctx, a, c, l, userIDs, territoryIDs, listedUsers, listedTerritories)
+}
+
+// namesFor returns the names of users and territories a report shows:
+// those the run read anyway, and, in a table or CSV (unless --no-names),
+// those still missing, with the one read that costs: the users by id (or
+// their listing, past 100), the territories' listing, for their paths. It
+// reads after the change, so that a change never waits on it; and names
+// only decorate the output: a failed read shows none and says so on
+// stderr.
+func (f *changeFlags) namesFor(ctx context.Context, a *app, c *zohoterritory.Client, l *lookup, userIDs, territoryIDs []string,
+	listedUsers []zohoterritory.User, listedTerritories []zohoterritory.Territory) (users, territories *names) {
 	if f.noNames {
-		return nil
+		return nil, nil
 	}
 	var refs []*ref
 	var dir *zohoterritory.Directory
 	if l != nil {
 		refs, dir = l.refs, l.dir
 	}
-	n := newNames(idsAreUsers, dir, listedUsers, listedTerritories, refs)
-	if !f.showNames() || c == nil || len(rowIDs) == 0 {
-		return n
+	users = newNames(true, dir, listedUsers, listedTerritories, refs)
+	territories = newNames(false, dir, listedUsers, listedTerritories, refs)
+	if !f.showNames() || c == nil {
+		return users, territories
 	}
 	var q zohoterritory.DirectoryQuery
-	switch {
-	case idsAreUsers && (dir == nil || !dir.HasUsers()):
-		for _, id := range rowIDs {
-			if n == nil {
-				q.UserIDs = append(q.UserIDs, id)
-			} else if _, ok := n.get(id); !ok {
+	if dir == nil || !dir.HasUsers() {
+		seen := map[string]bool{}
+		for _, id := range userIDs {
+			if _, ok := users.get(id); !ok && !seen[id] && id != "" {
+				seen[id] = true
 				q.UserIDs = append(q.UserIDs, id)
 			}
 		}
-	case !idsAreUsers && (dir == nil || !dir.HasTerritories()):
+	}
+	if len(territoryIDs) > 0 && (dir == nil || !dir.HasTerritories()) {
 		q.Territories = true
 	}
 	if q.IsZero() {
-		return n
+		return users, territories
 	}
 	read, err := c.ReadDirectory(ctx, q)
 	if err != nil {
 		_, msg := failure(err)
 		fmt.Fprintf(a.io.Err, "zohoterritory: names not shown: reading them failed: %s\n", msg)
-		return n
+		return users, territories
 	}
-	if idsAreUsers && dir != nil && dir.HasTerritories() {
-		// Keep the territories read before beside the users read now.
-		read = zohoterritory.NewDirectory(read.Users(), dir.Territories())
+	us, ts := read.Users(), read.Territories()
+	if dir != nil {
+		us = append(slices.Clone(dir.Users()), us...)
+		if ts == nil {
+			ts = dir.Territories()
+		}
 	}
-	return newNames(idsAreUsers, read, listedUsers, listedTerritories, refs)
+	merged := zohoterritory.NewDirectory(us, ts)
+	return newNames(true, merged, listedUsers, listedTerritories, refs), newNames(false, merged, listedUsers, listedTerritories, refs)
 }
 
 // idsAreUsers reports whether op's ids are users (its owner a territory).

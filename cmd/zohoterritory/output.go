@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
@@ -69,82 +68,131 @@ type jsonCause struct {
 // flags.
 type outcome struct {
 	zohoterritory.ItemResult
-	absent bool // not a member already, counted as done under --ignore-absent
+	// absent: not a member already, counted as done under --ignore-absent.
+	absent bool
+	// unwanted: an add found the id a member already, which the command
+	// does not count as done (an add without --ignore-present).
+	unwanted bool
 }
 
-// outcomes reads the result under --ignore-absent.
-func outcomes(res *zohoterritory.Result, ignoreAbsent bool) []outcome {
+// readFlags say how a command reads outcomes: --ignore-absent for
+// removals; for adds, whether "already present" counts as done (restore,
+// move and --ignore-present say it does).
+type readFlags struct {
+	ignoreAbsent, presentDone bool
+}
+
+// outcomes reads a result's items under the command's flags.
+func outcomes(res *zohoterritory.Result, rf readFlags) []outcome {
 	out := make([]outcome, len(res.Items))
 	for i, it := range res.Items {
-		out[i] = outcome{ItemResult: it, absent: ignoreAbsent && it.Outcome == zohoterritory.Failed && it.Reason == zohoterritory.ReasonNotMember}
+		out[i] = outcome{ItemResult: it,
+			absent:   rf.ignoreAbsent && it.Outcome == zohoterritory.Failed && it.Reason == zohoterritory.ReasonNotMember,
+			unwanted: !rf.presentDone && it.Outcome == zohoterritory.AlreadyPresent}
 	}
 	return out
 }
 
+// kind is what a command's change does to ids, for its summary and its
+// messages.
+type kind int
+
+const (
+	removing kind = iota
+	adding
+	changing // a set: adds and removals
+)
+
 // tally counts a result's outcomes.
 type tally struct {
-	removed, failed, unknown, notSent, absent, skipped, inferred int
-	// added and present count an add's outcomes; adds says the result is
-	// an add's.
-	added, present int
-	adds           bool
+	removed, added, present, failed, unknown, notSent, absent, skipped, kept, inferred int
+	// unwanted counts the present ids an add does not count as done.
+	unwanted int
+	kind     kind
 }
 
-func count(outs []outcome, skipped int, adds bool) tally {
-	t := tally{skipped: skipped, adds: adds}
+func count(outs []outcome, skipped int, k kind) tally {
+	t := tally{skipped: skipped, kind: k}
 	for _, o := range outs {
-		switch {
-		case o.absent:
-			t.absent++
-		case o.Outcome == zohoterritory.Removed:
-			t.removed++
-			if o.Inferred {
-				t.inferred++
-			}
-		case o.Outcome == zohoterritory.Added:
-			t.added++
-			if o.Inferred {
-				t.inferred++
-			}
-		case o.Outcome == zohoterritory.AlreadyPresent:
-			t.present++
-		case o.Outcome == zohoterritory.Unknown:
-			t.unknown++
-		case o.Reason == zohoterritory.ReasonNotSent:
-			t.notSent++
-			t.failed++
-		default:
-			t.failed++
-		}
+		t.add(o)
 	}
 	return t
 }
 
-// done reports whether nothing is left to do: every id removed, absent
-// (under --ignore-absent) or skipped on purpose.
-func (t tally) done() bool { return t.failed == 0 && t.unknown == 0 }
+func (t *tally) add(o outcome) {
+	switch {
+	case o.absent:
+		t.absent++
+	case o.Outcome == zohoterritory.Removed:
+		t.removed++
+		if o.Inferred {
+			t.inferred++
+		}
+	case o.Outcome == zohoterritory.Added:
+		t.added++
+		if o.Inferred {
+			t.inferred++
+		}
+	case o.Outcome == zohoterritory.AlreadyPresent:
+		t.present++
+		if o.unwanted {
+			t.unwanted++
+		}
+	case o.Outcome == zohoterritory.Unknown:
+		t.unknown++
+	case o.Reason == zohoterritory.ReasonNotSent:
+		t.notSent++
+		t.failed++
+	case o.Reason == zohoterritory.ReasonKept:
+		t.kept++
+		t.failed++
+	default:
+		t.failed++
+	}
+}
+
+// done reports whether nothing is left to do: every id removed (or
+// added), absent or present as the flags allow, or skipped on purpose.
+func (t tally) done() bool { return t.failed == 0 && t.unknown == 0 && t.unwanted == 0 }
 
 // doneCount counts the ids the change made or found as asked.
 func (t tally) doneCount() int {
-	if t.adds {
+	switch t.kind {
+	case adding:
 		return t.added + t.present
+	case changing:
+		return t.added + t.present + t.removed
 	}
 	return t.removed
 }
 
+// notDone counts the ids that are not as asked: failed (kept and not sent
+// among them), unknown, or present where an add did not want them.
+func (t tally) notDone() int { return t.failed + t.unknown + t.unwanted }
+
 // verb is what the change does to an id, for messages.
 func (t tally) verb() string {
-	if t.adds {
+	switch t.kind {
+	case adding:
 		return "added"
+	case changing:
+		return "changed"
 	}
 	return "removed"
 }
 
+// String is the summary: the counts a person reads first.
 func (t tally) String() string {
-	if t.adds {
-		return fmt.Sprintf("%d added, %d already present, %d failed, %d unknown", t.added, t.present, t.failed, t.unknown)
+	var s string
+	switch t.kind {
+	case adding:
+		s = fmt.Sprintf("%d added, %d already present, %d failed, %d unknown", t.added, t.present, t.failed, t.unknown)
+	case changing:
+		s = fmt.Sprintf("%d added, %d already present, %d removed, %d kept, %d failed, %d unknown",
+			t.added, t.present, t.removed, t.kept, t.failed-t.kept, t.unknown)
+	default:
+		s = fmt.Sprintf("%d removed, %d failed, %d unknown", t.removed, t.failed, t.unknown)
 	}
-	s := fmt.Sprintf("%d removed, %d failed, %d unknown", t.removed, t.failed, t.unknown)
 	if t.absent > 0 {
 		s += fmt.Sprintf(", %d absent", t.absent)
 	}
@@ -196,79 +244,6 @@ func toJSON(outs []outcome, skipped []jsonSkipped) jsonResult {
 		}
 	}
 	return out
-}
-
-// printResult prints the outcome of a removal (or, adds, of an add) and
-// the ids --all skipped, with their names when n holds them. A table ends
-// with a one-line summary; past maxTableRows rows it shows only the ids
-// that need attention (failed and unknown) unless allRows.
-func printResult(w io.Writer, format string, outs []outcome, skipped []jsonSkipped, calls int, allRows, adds bool, n *names) error {
-	rowIDs := make([]string, 0, len(outs)+len(skipped))
-	for _, o := range outs {
-		rowIDs = append(rowIDs, o.ID)
-	}
-	for _, sk := range skipped {
-		rowIDs = append(rowIDs, sk.ID)
-	}
-	if format == "json" && adds {
-		out := toAddJSON(outs)
-		out.Names = n.json(rowIDs)
-		return encodeJSON(w, out)
-	}
-	if format == "json" {
-		out := toJSON(outs, skipped)
-		out.Names = n.json(rowIDs)
-		return encodeJSON(w, out)
-	}
-	t := count(outs, len(skipped), adds)
-	rows := len(outs) + len(skipped)
-	brief := rows > maxTableRows && !allRows
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	shown := 0
-	row := func(id, outcome, reason, message string) {
-		if shown == 0 {
-			if n != nil {
-				h1, h2 := n.headers()
-				fmt.Fprintf(tw, "ID\t%s\t%s\tOUTCOME\tREASON\tMESSAGE\n", h1, h2)
-			} else {
-				fmt.Fprintln(tw, "ID\tOUTCOME\tREASON\tMESSAGE")
-			}
-		}
-		shown++
-		if n != nil {
-			c1, c2 := n.cells(id)
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", id, c1, c2, outcome, cell(reason), cell(message))
-			return
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", id, outcome, cell(reason), cell(message))
-	}
-	for _, o := range outs {
-		word, reason := o.Outcome.String(), string(o.Reason)
-		switch {
-		case o.absent:
-			word, reason = "absent", "already not a member"
-		case o.Inferred:
-			reason = t.verb() + " by an earlier attempt"
-		}
-		done := o.Outcome == zohoterritory.Removed || o.Outcome == zohoterritory.Added || o.Outcome == zohoterritory.AlreadyPresent
-		if brief && (o.absent || done) {
-			continue
-		}
-		row(o.ID, word, reason, o.Message)
-	}
-	if !brief {
-		for _, sk := range skipped {
-			row(sk.ID, "skipped", sk.Reason, skipMessage(sk.Reason))
-		}
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if brief {
-		fmt.Fprintf(w, "(%d of %d rows shown: the failed and unknown ids; --all-rows shows every one)\n", shown, rows)
-	}
-	fmt.Fprintf(w, "%s (%s)\n", t, plural(calls, "call"))
-	return nil
 }
 
 func skipMessage(reason string) string {

@@ -209,13 +209,14 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 	if a.verbose {
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s; %s\n", plural(len(res.Calls), "call"), concurrencyText(c.Concurrency()))
 	}
-	outs := outcomes(res, f.ignoreAbsent)
 	rowIDs := append(slices.Clone(ids), skippedIDs(skipped)...)
-	n := f.names(ctx, a, c, k.idsAreUsers, l, rowIDs, listedUsers, listedTerritories)
-	if perr := printResult(a.io.Out, f.output.format, outs, skipped, len(res.Calls), f.allRows, false, n); perr != nil {
+	rep := &report{kind: removing, allRows: f.allRows, calls: res.Calls, journal: journalPath(j),
+		changes: []reportChange{{op: k.op, owner: owner.id(), outs: outcomes(res, readFlags{ignoreAbsent: f.ignoreAbsent}), skipped: skipped}}}
+	rep.users, rep.territories = f.reportNames(ctx, a, c, k.idsAreUsers, l, rowIDs, listedUsers, listedTerritories)
+	if perr := rep.print(a.io.Out, f.output.format); perr != nil {
 		return perr
 	}
-	return changeExit(ctx, a, count(outs, len(skipped), false), res, err, journalPath(j))
+	return changeExit(ctx, a, rep.tally(), res, err, journalPath(j))
 }
 
 // changeOptions are the client options of a change: the logger, the
@@ -287,7 +288,7 @@ func changeExit(ctx context.Context, a *app, t tally, res *zohoterritory.Result,
 		}
 		return cmdutil.Exit(code, fmt.Errorf("%s; %s", callFailures(res), t))
 	case !t.done():
-		msg := fmt.Sprintf("%d of %d ids were not %s (%s)", t.failed+t.unknown, len(res.Items), t.verb(), t)
+		msg := fmt.Sprintf("%d of %d ids were not %s (%s)", t.notDone(), len(res.Items), t.verb(), t)
 		if journalPath != "" && (t.unknown > 0 || t.notSent > 0) {
 			msg += "; to settle the unknown and unsent ones, run: zohoterritory resume " + shellQuote(journalPath)
 		}

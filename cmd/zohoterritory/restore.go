@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
 )
 
 func newRestoreCmd(a *app) *cobra.Command {
@@ -57,23 +58,29 @@ ZohoCRM.settings.territories.ALL or .UPDATE.
 }
 
 func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, dryRun bool, path string) error {
-	run, err := readJournal(path)
+	// The run restored is held for as long as the restore runs: a resume
+	// of it (or a second restore) waits for no one, it is refused.
+	held, run, err := journal.Hold(path)
 	if err != nil {
-		return err
+		return cmdutil.Usagef("%s; nothing was sent", cmdutil.Message(err))
 	}
-	if run.Op.Adds() {
-		return cmdutil.Usagef("%s records an add (%s), not a removal: restore undoes removals; nothing was sent", path, run.Op)
-	}
+	defer func() { _ = held.Close() }()
 	f.aim(run)
-	undo, ok := run.Undo()
+	undo, doubtful, ok := run.Undo()
+	rf := readFlags{presentDone: true, ignoreAbsent: true}
 	if !ok {
-		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the run removed nothing; nothing to restore\n", path)
-		return printResult(a.io.Out, f.output.format, nil, nil, 0, f.allRows, true, nil)
+		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the run changed nothing; nothing to restore\n", path)
+		rep := &report{kind: adding, changes: []reportChange{{op: run.Changes[0].Op.Undo(), owner: run.Changes[0].Owner}}}
+		return rep.print(a.io.Out, f.output.format)
 	}
 	if !run.Complete() {
-		ids, maybe := run.Pending()
-		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the run is unfinished (%d ids without a final outcome, %d of them perhaps removed); restoring what it removed and may have removed\n",
-			path, len(ids), len(maybe))
+		c := run.Counts()
+		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the run is unfinished (%d ids without a final outcome, %d of them perhaps done); restoring what it did and may have removed\n",
+			path, c.Pending, c.Maybe)
+	}
+	if len(doubtful) > 0 {
+		fmt.Fprintf(a.io.Err, "zohoterritory: %s: %s may have been added by the run, or been members before it; they are left alone (resume the run first to settle them)\n",
+			path, plural(len(doubtful), "id"))
 	}
 	undo.Stop = a.stop
 
@@ -82,13 +89,13 @@ func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, d
 		return err
 	}
 	if dryRun {
-		planned, err := c.PlanCalls(undo)
+		planned, err := c.PlanSet(undo)
 		if err != nil {
 			return cmdutil.Usagef("%s", cmdutil.Message(err))
 		}
 		return printPlan(a.io.Out, f.output.format, planned, []jsonSkipped{}, false)
 	}
-	j, err := jf.create(a, "restore", undo)
+	j, err := jf.create(a, "restore", undo.Changes[0])
 	if err != nil {
 		return err
 	}
@@ -96,14 +103,5 @@ func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, d
 	if j != nil {
 		undo.Journal = j
 	}
-	res, err := c.Apply(ctx, undo)
-	if res == nil {
-		return cmdutil.Usagef("%s", cmdutil.Message(err))
-	}
-	outs := outcomes(res, false)
-	n := f.names(ctx, a, c, idsAreUsers(undo.Op), nil, undo.IDs, nil, nil)
-	if perr := printResult(a.io.Out, f.output.format, outs, nil, len(res.Calls), f.allRows, true, n); perr != nil {
-		return perr
-	}
-	return changeExit(ctx, a, count(outs, 0, true), res, err, journalPath(j))
+	return applySet(ctx, a, f, c, undo, rf, journalPath(j), nil)
 }

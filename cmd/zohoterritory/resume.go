@@ -27,6 +27,7 @@ func (f *changeFlags) register(a *app, fl *pflag.FlagSet) {
 	fl.IntVar(&f.concCap, "concurrency-cap", zohoterritory.DefaultConcurrencyCap, "without --concurrency: the most calls in flight at once (Zoho's limits: Free 5, Standard 10, Professional 15, Enterprise 20, Ultimate 25)")
 	fl.BoolVar(&f.allRows, "all-rows", false, "with --output table: a row for every id, however many")
 	fl.BoolVar(&f.noNames, "no-names", false, "show ids alone: read no names for the table (a JSON output reads none anyway)")
+	f.output.csv = true
 	f.output.register(fl, a.io.OutTTY)
 	f.conn.register(fl, a.getenv)
 }
@@ -46,7 +47,9 @@ func (f *changeFlags) check() error {
 
 // showNames reports whether the output shows names it may have to read: a
 // table, unless --no-names.
-func (f *changeFlags) showNames() bool { return f.output.format == "table" && !f.noNames }
+func (f *changeFlags) showNames() bool {
+	return (f.output.format == "table" || f.output.format == "csv") && !f.noNames
+}
 
 // aim points the connection at the journal's API domain and version,
 // unless a flag or variable names them.
@@ -101,52 +104,89 @@ func runResume(ctx context.Context, a *app, f *changeFlags, path string) error {
 	}
 	defer func() { _ = j.Close() }()
 	f.aim(run)
-	pending, maybe := run.Pending()
 	if run.Torn {
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s: its last line was cut off (the process was killed while writing it) and is ignored\n", path)
 	}
-
-	if len(pending) == 0 {
+	set := run.Resume()
+	set.Journal, set.Stop = j, a.stop
+	counts := run.Counts()
+	rf := readFlags{presentDone: true}
+	if counts.Pending == 0 {
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s: every id has its outcome; nothing to send\n", path)
-		return finishRun(ctx, a, f, nil, run, &zohoterritory.Result{}, nil, path)
+		rep := setReport(set, settledResult(set), runKind(set), rf, f.allRows, path)
+		if perr := rep.print(a.io.Out, f.output.format); perr != nil {
+			return perr
+		}
+		return changeExit(ctx, a, rep.tally(), rep.result(), nil, path)
 	}
 	c, err := f.conn.client(false, a.changeOptions(f.concurrency, f.concCap, true)...)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(a.io.Err, "zohoterritory: resuming %s: %d of %d ids to send, %d of them perhaps done already\n",
-		path, len(pending), len(run.IDs), len(maybe))
-	res, err := c.Apply(ctx, zohoterritory.Change{Op: run.Op, Owner: run.Owner, IDs: pending, MaybeDone: maybe, Stop: a.stop, Journal: j})
+		path, counts.Pending, counts.Total, counts.Maybe)
+	return applySet(ctx, a, f, c, set, rf, path, nil)
+}
+
+// applySet makes set (a resume, a restore, a move, an apply), prints its
+// report and picks the exit code. l, if set, holds what the run resolved
+// and read of the directory, for the names.
+func applySet(ctx context.Context, a *app, f *changeFlags, c *zohoterritory.Client, set zohoterritory.ChangeSet, rf readFlags, journalPath string, l *lookup) error {
+	res, err := c.ApplySet(ctx, set)
 	if res == nil {
 		return cmdutil.Usagef("%s", cmdutil.Message(err))
 	}
-	return finishRun(ctx, a, f, c, run, res, err, path)
-}
-
-// finishRun prints a result for every id of the journal's run, the new
-// outcomes merged over those the journal held, and picks the exit code.
-func finishRun(ctx context.Context, a *app, f *changeFlags, c *zohoterritory.Client, run *journal.Run, res *zohoterritory.Result, err error, path string) error {
-	fresh := make(map[string]zohoterritory.ItemResult, len(res.Items))
-	for _, it := range res.Items {
-		fresh[it.ID] = it
+	if a.verbose {
+		fmt.Fprintf(a.io.Err, "zohoterritory: %s; %s\n", plural(len(res.Calls()), "call"), concurrencyText(c.Concurrency()))
 	}
-	merged := &zohoterritory.Result{Calls: res.Calls, Unmatched: res.Unmatched}
-	for _, id := range run.IDs {
-		if it, ok := fresh[id]; ok {
-			merged.Items = append(merged.Items, it)
-			continue
-		}
-		it, ok := run.Outcome(id)
-		if !ok {
-			it = zohoterritory.ItemResult{ID: id, Outcome: zohoterritory.Unknown, Message: "the journal holds no outcome"}
-		}
-		merged.Items = append(merged.Items, it)
+	rep := setReport(set, res, runKind(set), rf, f.allRows, journalPath)
+	var userIDs, territoryIDs []string
+	for _, m := range rep.memberships() {
+		userIDs, territoryIDs = append(userIDs, m.user), append(territoryIDs, m.territory)
 	}
-	outs := outcomes(merged, false)
-	adds := run.Op.Adds()
-	n := f.names(ctx, a, c, idsAreUsers(run.Op), nil, run.IDs, nil, nil)
-	if perr := printResult(a.io.Out, f.output.format, outs, []jsonSkipped{}, len(res.Calls), f.allRows, adds, n); perr != nil {
+	rep.users, rep.territories = f.namesFor(ctx, a, c, l, userIDs, territoryIDs, nil, nil)
+	if perr := rep.print(a.io.Out, f.output.format); perr != nil {
 		return perr
 	}
-	return changeExit(ctx, a, count(outs, 0, adds), merged, err, path)
+	return changeExit(ctx, a, rep.tally(), rep.result(), err, journalPath)
+}
+
+// setReport is the report of a set's result, a change of the report for
+// each change of the set.
+func setReport(set zohoterritory.ChangeSet, res *zohoterritory.SetResult, k kind, rf readFlags, allRows bool, journalPath string) *report {
+	rep := &report{kind: k, allRows: allRows, calls: res.Calls(), journal: journalPath}
+	for i, ch := range set.Changes {
+		rep.changes = append(rep.changes, reportChange{op: ch.Op, owner: ch.Owner, outs: outcomes(res.Results[i], rf)})
+	}
+	return rep
+}
+
+// settledResult is the result of a set none of whose ids is left to send:
+// what the journal settled.
+func settledResult(set zohoterritory.ChangeSet) *zohoterritory.SetResult {
+	res := &zohoterritory.SetResult{}
+	for _, ch := range set.Changes {
+		res.Results = append(res.Results, &zohoterritory.Result{Items: ch.Settled})
+	}
+	return res
+}
+
+// runKind is what a set does: removing or adding when all of its changes
+// do the one, changing otherwise.
+func runKind(set zohoterritory.ChangeSet) kind {
+	adds, removes := false, false
+	for _, ch := range set.Changes {
+		if ch.Op.Adds() {
+			adds = true
+		} else {
+			removes = true
+		}
+	}
+	switch {
+	case adds && removes:
+		return changing
+	case adds:
+		return adding
+	}
+	return removing
 }

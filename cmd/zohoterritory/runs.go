@@ -78,7 +78,11 @@ func toJSONRun(s journal.Summary) jsonRun {
 	if c.Pending > 0 {
 		state = "unfinished"
 	}
-	return jsonRun{Path: s.Path, Started: r.Started.UTC().Format(time.RFC3339), Command: r.Command, Op: string(r.Op), Owner: r.Owner,
+	op, owner := string(r.Changes[0].Op), r.Changes[0].Owner
+	if len(r.Changes) > 1 {
+		op, owner = fmt.Sprintf("%d changes", len(r.Changes)), ""
+	}
+	return jsonRun{Path: s.Path, Started: r.Started.UTC().Format(time.RFC3339), Command: r.Command, Op: op, Owner: owner,
 		State: state, IDs: c.Total, Done: c.Done, Present: c.Present, Failed: c.Failed, Pending: c.Pending, Resumes: r.Resumes}
 }
 

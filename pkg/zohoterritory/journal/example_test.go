@@ -48,12 +48,12 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	undo, _ := run.Undo()
-	res, err = client.Apply(context.Background(), undo)
+	undo, _, _ := run.Undo()
+	set, err := client.ApplySet(context.Background(), undo)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(undo.Op, res)
+	fmt.Println(undo.Changes[0].Op, set.Results[0])
 	fmt.Println(len(srv.Members(northAmerica)), "members again")
 	// Output:
 	// 2 removed, 0 failed, 0 unknown (1 call)

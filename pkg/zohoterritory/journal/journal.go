@@ -5,11 +5,18 @@
 // A journal is an append-only file of JSON lines, one record per line,
 // synced to disk before each call is sent and after each answer is read:
 //
-//	{"type":"run","format":"zohoterritory-journal","version":1,...}  the header: command, op, owner, API domain and version, every id
-//	{"type":"send",...}      the ids of one attempt of one call, before it goes out
+//	{"type":"run","format":"zohoterritory-journal","version":2,...}  the header: command, API domain and version, process id, and every change (op, owner, ids)
+//	{"type":"send",...}      the ids of one attempt of one call of one change, before it goes out
 //	{"type":"answer",...}    that attempt's HTTP status (0: none arrived) or failure
-//	{"type":"outcome",...}   each id's outcome, once the call has settled
+//	{"type":"outcome",...}   each id's outcome, once the call has settled (call 0: settled without a call)
 //	{"type":"resume",...}    a later process took the run up; later records are its own
+//
+// One journal holds one run: a removal or an add (one change), or a move or
+// a reorganisation (a [zohoterritory.ChangeSet] of several). Version 1
+// journals, of one change each, are read as they are. A process that writes
+// a journal holds an exclusive lock on it until it closes it, so that two
+// processes never drive one run ([LockedError]); the lock dies with the
+// process.
 //
 // It never holds a token or a secret. Files are created with mode 0600, in
 // directories created with mode 0700: a journal holds an organisation's
@@ -29,9 +36,10 @@ import (
 // Format is the value of every journal header's "format".
 const Format = "zohoterritory-journal"
 
-// Version is the journal format this package writes and reads. A journal
-// of another version is refused, never guessed at.
-const Version = 1
+// Version is the journal format this package writes. It reads this one
+// and version 1 (one change, no change numbers); a journal of another
+// version is refused, never guessed at.
+const Version = 2
 
 // Record types.
 const (
@@ -56,13 +64,20 @@ type record struct {
 	APIDomain  string `json:"api_domain,omitempty"`
 	APIVersion string `json:"api_version,omitempty"`
 
-	// run, resume, send: the ids; run and resume: those an earlier
-	// process may have done.
+	// run, resume: the id of the process that wrote it (version 2).
+	PID int `json:"pid,omitempty"`
+	// run, resume (version 2): the changes of the run, or those this
+	// process sends.
+	Changes []changeRec `json:"changes,omitempty"`
+
+	// version 1: run, resume, send: the ids; run and resume: those an
+	// earlier process may have done. Version 2: send's ids.
 	IDs       []string `json:"ids,omitempty"`
 	MaybeDone []string `json:"maybe_done,omitempty"`
 
-	// send, answer, outcome: which call (numbered from 1 in each process)
-	// and attempt.
+	// send, answer, outcome: which change (from 1; version 2), call
+	// (numbered from 1 by each process in each change) and attempt.
+	Change    int    `json:"change,omitempty"`
 	Call      int    `json:"call,omitempty"`
 	Attempt   int    `json:"attempt,omitempty"`
 	Operation string `json:"operation,omitempty"`
@@ -71,6 +86,17 @@ type record struct {
 
 	// outcome
 	Results []result `json:"results,omitempty"`
+}
+
+// changeRec is one change in a run or resume record: in the header every
+// change with all its ids, in a resume record the number of each change the
+// process sends and those ids.
+type changeRec struct {
+	Change    int      `json:"change,omitempty"`
+	Op        string   `json:"op,omitempty"`
+	Owner     string   `json:"owner,omitempty"`
+	IDs       []string `json:"ids"`
+	MaybeDone []string `json:"maybe_done,omitempty"`
 }
 
 // result is one id's outcome in an outcome record.

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -21,7 +22,10 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/format-v1.jsonl")
+var update = flag.Bool("update", false, "rewrite testdata/format-v2.jsonl and format-v2-set.jsonl")
+
+// pidRE finds the process id a record names, which differs in every run.
+var pidRE = regexp.MustCompile(`"pid":\d+`)
 
 var t0 = time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC)
 
@@ -60,14 +64,16 @@ func writeExample(t *testing.T, path string) {
 	require.NoError(t, j.Close())
 }
 
-// TestFormatGolden documents the format, version 1, with a golden file.
+// TestFormatGolden documents the format, version 2, with a golden file,
+// and reads the same run written in version 1 as the same run.
 func TestFormatGolden(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "run.jsonl")
 	writeExample(t, path)
 	got, err := os.ReadFile(path)
 	require.NoError(t, err)
-	golden := filepath.Join("testdata", "format-v1.jsonl")
+	got = pidRE.ReplaceAll(got, []byte(`"pid":4242`))
+	golden := filepath.Join("testdata", "format-v2.jsonl")
 	if *update {
 		require.NoError(t, os.WriteFile(golden, got, 0o600))
 	}
@@ -75,23 +81,127 @@ func TestFormatGolden(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(got))
 
-	run, err := Read(golden)
+	for _, file := range []string{"format-v1.jsonl", "format-v2.jsonl"} {
+		run, err := Read(filepath.Join("testdata", file))
+		require.NoError(t, err)
+		require.Len(t, run.Changes, 1, file)
+		c := run.Changes[0]
+		assert.Equal(t, zohoterritory.OpRemoveTerritories, c.Op)
+		assert.Equal(t, "remove-territories", run.Command)
+		assert.Equal(t, "https://www.zohoapis.eu", run.APIDomain)
+		assert.Equal(t, "v7", run.APIVersion)
+		assert.Equal(t, []string{"111", "222", "333", "444"}, c.IDs)
+		ids, maybe := c.Pending()
+		assert.Equal(t, []string{"333", "444"}, ids, "the second call's ids have no outcome")
+		assert.Equal(t, []string{"333", "444"}, maybe, "a 500 and an unanswered attempt may have removed them")
+		assert.Equal(t, []string{"111"}, c.Done())
+		undo, doubtful, ok := run.Undo()
+		require.True(t, ok)
+		require.Len(t, undo.Changes, 1)
+		assert.Equal(t, zohoterritory.OpAddTerritories, undo.Changes[0].Op)
+		assert.Equal(t, []string{"111", "333", "444"}, undo.Changes[0].IDs, "removed, and maybe removed; never the manager's")
+		assert.Empty(t, doubtful)
+		assert.Equal(t, Counts{Total: 4, Done: 1, Failed: 1, Pending: 2, Maybe: 2}, run.Counts())
+		assert.False(t, run.Complete())
+		resume := run.Resume()
+		require.Len(t, resume.Changes, 1)
+		assert.Equal(t, []string{"111", "222"}, idsOf(resume.Changes[0].Settled))
+		assert.Equal(t, []string{"333", "444"}, resume.Changes[0].MaybeDone)
+	}
+}
+
+func idsOf(items []zohoterritory.ItemResult) []string {
+	out := []string{}
+	for _, it := range items {
+		out = append(out, it.ID)
+	}
+	return out
+}
+
+// writeSetExample writes a move of two users from 20 to 30: the add
+// answered for u1 (added) and u2 (the territory is full), the removal of
+// u2 kept without a call, and u1's removal sent with no answer (the
+// process died).
+func writeSetExample(t *testing.T, path string) {
+	t.Helper()
+	now := clock()
+	j, err := Create(path, Options{Command: "move-users", Now: now})
 	require.NoError(t, err)
-	assert.Equal(t, zohoterritory.OpRemoveTerritories, run.Op)
-	assert.Equal(t, "remove-territories", run.Command)
-	assert.Equal(t, "https://www.zohoapis.eu", run.APIDomain)
-	assert.Equal(t, "v7", run.APIVersion)
-	assert.Equal(t, []string{"111", "222", "333", "444"}, run.IDs)
-	ids, maybe := run.Pending()
-	assert.Equal(t, []string{"333", "444"}, ids, "the second call's ids have no outcome")
-	assert.Equal(t, []string{"333", "444"}, maybe, "a 500 and an unanswered attempt may have removed them")
-	assert.Equal(t, []string{"111"}, run.Done())
-	undo, ok := run.Undo()
+	require.NoError(t, j.BeginSet(zohoterritory.JournalSet{APIDomain: "https://www.zohoapis.com", APIVersion: "v8", Started: now(),
+		Changes: []zohoterritory.JournalChange{
+			{Op: zohoterritory.OpAddUsers, Owner: "30", IDs: []string{"1", "2"}, Send: []string{"1", "2"}},
+			{Op: zohoterritory.OpRemoveUsers, Owner: "20", IDs: []string{"1", "2"}, Send: []string{"1", "2"}},
+		}}))
+	add, remove := j.Change(0), j.Change(1)
+	require.NoError(t, add.Begin(zohoterritory.JournalRun{}))
+	require.NoError(t, add.Sending(zohoterritory.JournalAttempt{Call: 1, Operation: "addUsersToTerritory", Attempt: 1, IDs: []string{"1", "2"}, Time: now()}))
+	require.NoError(t, add.Answered(zohoterritory.JournalAttempt{Call: 1, Attempt: 1, Status: 207, Time: now()}))
+	require.NoError(t, add.Settled(1, []zohoterritory.ItemResult{
+		{ID: "1", Outcome: zohoterritory.Added, Message: "Given User added"},
+		{ID: "2", Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonLimitExceeded, Code: "LIMIT_EXCEEDED", Message: "Maximum Users Limit reached for a territory"},
+	}))
+	require.NoError(t, remove.Settled(0, []zohoterritory.ItemResult{{ID: "2", Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonKept, Message: "not removed, so the user keeps it"}}))
+	require.NoError(t, remove.Sending(zohoterritory.JournalAttempt{Call: 1, Operation: "removeUserFromTerritory", Attempt: 1, IDs: []string{"1"}, Time: now()}))
+	require.NoError(t, j.Close())
+}
+
+// TestSetFormatGolden: a run of several changes, each record naming its
+// change; a resume of it and its undo.
+func TestSetFormatGolden(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "move.jsonl")
+	writeSetExample(t, path)
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	got = pidRE.ReplaceAll(got, []byte(`"pid":4242`))
+	golden := filepath.Join("testdata", "format-v2-set.jsonl")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, got, 0o600))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
+
+	run, err := Read(path)
+	require.NoError(t, err)
+	require.Len(t, run.Changes, 2)
+	assert.Equal(t, os.Getpid(), run.PID)
+	assert.Equal(t, Counts{Total: 4, Done: 1, Failed: 2, Pending: 1, Maybe: 1}, run.Counts())
+	set := run.Resume()
+	require.Len(t, set.Changes, 2)
+	assert.Equal(t, []string{"1", "2"}, idsOf(set.Changes[0].Settled))
+	assert.Equal(t, []string{"2"}, idsOf(set.Changes[1].Settled), "kept is final")
+	assert.Equal(t, []string{"1"}, set.Changes[1].MaybeDone)
+
+	undo, doubtful, ok := run.Undo()
 	require.True(t, ok)
-	assert.Equal(t, zohoterritory.OpAddTerritories, undo.Op)
-	assert.Equal(t, []string{"111", "333", "444"}, undo.IDs, "removed, and maybe removed; never the manager's")
-	assert.Equal(t, Counts{Total: 4, Done: 1, Failed: 1, Pending: 2, Maybe: 2}, run.Counts())
-	assert.False(t, run.Complete())
+	assert.Empty(t, doubtful)
+	require.Len(t, undo.Changes, 2)
+	assert.Equal(t, zohoterritory.Change{Op: zohoterritory.OpRemoveUsers, Owner: "30", IDs: []string{"1"}}, undo.Changes[0], "take back the add")
+	assert.Equal(t, zohoterritory.Change{Op: zohoterritory.OpAddUsers, Owner: "20", IDs: []string{"1"}}, undo.Changes[1], "put back what may have been removed")
+}
+
+// TestUndoOfAnUnsettledAdd: an add whose answer was lost is not undone (the
+// user may have been a member before); the undo names it.
+func TestUndoOfAnUnsettledAdd(t *testing.T) {
+	t.Parallel()
+	body := `{"type":"run","time":"2026-12-02T09:30:00Z","format":"zohoterritory-journal","version":2,"pid":1,"changes":[{"op":"add-users","owner":"77","ids":["1","2"]}]}
+{"type":"send","time":"2026-12-02T09:30:00Z","change":1,"call":1,"attempt":1,"ids":["1","2"]}
+{"type":"answer","time":"2026-12-02T09:30:00Z","change":1,"call":1,"attempt":1,"status":500}
+{"type":"outcome","time":"2026-12-02T09:30:00Z","change":1,"call":1,"results":[{"id":"1","outcome":"unknown"},{"id":"2","outcome":"unknown"}]}
+{"type":"resume","time":"2026-12-02T09:31:00Z","pid":2,"changes":[{"change":1,"ids":["1","2"],"maybe_done":["1","2"]}]}
+{"type":"send","time":"2026-12-02T09:31:00Z","change":1,"call":1,"attempt":1,"ids":["1"]}
+{"type":"answer","time":"2026-12-02T09:31:00Z","change":1,"call":1,"attempt":1,"status":400}
+{"type":"outcome","time":"2026-12-02T09:31:00Z","change":1,"call":1,"results":[{"id":"1","outcome":"added","inferred":true}]}
+`
+	run, err := parse("j", []byte(body))
+	require.NoError(t, err)
+	assert.Equal(t, 2, run.PID, "the resume's process")
+	assert.Equal(t, 1, run.Resumes)
+	undo, doubtful, ok := run.Undo()
+	require.True(t, ok)
+	assert.Equal(t, []string{"1"}, undo.Changes[0].IDs)
+	assert.Equal(t, []string{"2"}, doubtful)
 }
 
 func TestFilesArePrivate(t *testing.T) {
@@ -161,6 +271,9 @@ func TestReadRefuses(t *testing.T) {
 	golden, err := os.ReadFile(filepath.Join("testdata", "format-v1.jsonl"))
 	require.NoError(t, err)
 	lines := strings.SplitAfter(string(golden), "\n")
+	v2, err := os.ReadFile(filepath.Join("testdata", "format-v2-set.jsonl"))
+	require.NoError(t, err)
+	v2lines := strings.SplitAfter(string(v2), "\n")
 	header := lines[0]
 	tests := []struct {
 		name, body, want string
@@ -169,7 +282,12 @@ func TestReadRefuses(t *testing.T) {
 		{"only half a header", header[:20], "empty: the run never started"},
 		{"not a journal", "hello\n", "line 1: not a zohoterritory journal"},
 		{"another format", `{"type":"run","format":"other","version":1}` + "\n", "line 1: not a zohoterritory journal"},
-		{"unknown version", strings.Replace(header, `"version":1`, `"version":2`, 1), "line 1: format version 2 is not one this zohoterritory reads"},
+		{"unknown version", strings.Replace(header, `"version":1`, `"version":3`, 1), "line 1: format version 3 is not one this zohoterritory reads"},
+		{"change number in version 1", header + `{"type":"send","time":"2026-12-02T09:30:00Z","change":1,"call":1,"attempt":1,"ids":["111"]}` + "\n", "line 2: a change number in a version 1 journal"},
+		{"no such change", v2lines[0] + `{"type":"send","time":"2026-12-02T09:30:00Z","change":3,"call":1,"attempt":1,"ids":["1"]}` + "\n", "line 2: change 3: the run has changes 1 to 2"},
+		{"no change number in version 2", v2lines[0] + `{"type":"send","time":"2026-12-02T09:30:00Z","call":1,"attempt":1,"ids":["1"]}` + "\n", "line 2: change 0"},
+		{"id of another change", strings.Replace(v2lines[0], `"owner":"20","ids":["1","2"]`, `"owner":"20","ids":["1"]`, 1) + `{"type":"send","time":"2026-12-02T09:30:00Z","change":2,"call":1,"attempt":1,"ids":["2"]}` + "\n", `line 2: id "2" is not one of the run's ids`},
+		{"version 1 fields in version 2", strings.Replace(v2lines[0], `"pid"`, `"owner":"5","pid"`, 1), "line 1: header: version 1 fields in a version 2 header"},
 		{"malformed in the middle", header + "{oops\n" + lines[1], "line 2: malformed record"},
 		{"unknown record", header + `{"type":"what","time":"2026-12-02T09:30:00Z"}` + "\n", `line 2: unknown record type "what"`},
 		{"unknown field", header + `{"type":"resume","time":"2026-12-02T09:30:00Z","token":"x"}` + "\n", "line 2: malformed record"},
@@ -205,12 +323,12 @@ func TestTornLastLine(t *testing.T) {
 	lastStart := strings.LastIndex(strings.TrimSuffix(string(golden), "\n"), "\n") + 1
 	whole, err := parse("whole", golden[:lastStart])
 	require.NoError(t, err)
-	wantIDs, wantMaybe := whole.Pending()
+	wantIDs, wantMaybe := whole.Changes[0].Pending()
 	for cut := lastStart + 1; cut < len(golden); cut++ {
 		run, err := parse("torn", golden[:cut])
 		require.NoError(t, err, "cut at %d", cut)
 		assert.True(t, run.Torn)
-		ids, maybe := run.Pending()
+		ids, maybe := run.Changes[0].Pending()
 		assert.Equal(t, wantIDs, ids)
 		assert.Equal(t, wantMaybe, maybe)
 	}
@@ -220,7 +338,7 @@ func TestTornLastLine(t *testing.T) {
 	j, run, err := Open(p, Options{Command: "resume", Now: clock()})
 	require.NoError(t, err)
 	assert.True(t, run.Torn)
-	require.NoError(t, j.Begin(zohoterritory.JournalRun{Op: run.Op, Owner: run.Owner, IDs: []string{"333"}, Started: t0}))
+	require.NoError(t, j.Begin(zohoterritory.JournalRun{Op: run.Changes[0].Op, Owner: run.Changes[0].Owner, IDs: []string{"333"}, Started: t0}))
 	require.NoError(t, j.Close())
 	again, err := Read(p)
 	require.NoError(t, err)
@@ -271,7 +389,7 @@ func TestPendingRules(t *testing.T) {
 			t.Parallel()
 			run, err := parse("j", []byte(hdr+tt.body))
 			require.NoError(t, err)
-			ids, maybe := run.Pending()
+			ids, maybe := run.Changes[0].Pending()
 			assert.Equal(t, tt.pending, len(ids) == 1, "pending")
 			assert.Equal(t, tt.maybe, len(maybe) == 1, "maybe done")
 		})
@@ -327,7 +445,7 @@ func TestWithClient(t *testing.T) {
 	run, err := Read(p)
 	require.NoError(t, err)
 	assert.True(t, run.Complete())
-	assert.Equal(t, ids, run.Done())
+	assert.Equal(t, ids, run.Changes[0].Done())
 	assert.Equal(t, srv.URL, run.APIDomain)
 	types := []string{}
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {

@@ -7,8 +7,8 @@ import (
 // Outcome returns the last outcome the journal records for id, and whether
 // it records one. Err is never set: the journal keeps what a person needs
 // (code, reason, message), not the error values.
-func (r *Run) Outcome(id string) (zohoterritory.ItemResult, bool) {
-	st, ok := r.states[id]
+func (c *ChangeLog) Outcome(id string) (zohoterritory.ItemResult, bool) {
+	st, ok := c.states[id]
 	if !ok || st.last == nil {
 		return zohoterritory.ItemResult{}, false
 	}
@@ -20,92 +20,148 @@ func (r *Run) Outcome(id string) (zohoterritory.ItemResult, bool) {
 // Settled reports whether id's outcome is known for good: done (removed,
 // added, present already), or refused by Zoho for a reason of the id's
 // own. Resume sends every other id again.
-func (r *Run) Settled(id string) bool {
-	st, ok := r.states[id]
+func (c *ChangeLog) Settled(id string) bool {
+	st, ok := c.states[id]
 	return ok && st.last != nil && final(*st.last)
 }
 
-// Pending returns, in the run's order, the ids a resume sends (those not
-// settled) and, among them, those an attempt may have done without its
+// Pending returns, in the change's order, the ids a resume sends (those
+// not settled) and, among them, those an attempt may have done without its
 // answer being recorded ([zohoterritory.Change.MaybeDone]).
-func (r *Run) Pending() (ids, maybeDone []string) {
-	for _, id := range r.IDs {
-		if r.Settled(id) {
+func (c *ChangeLog) Pending() (ids, maybeDone []string) {
+	for _, id := range c.IDs {
+		if c.Settled(id) {
 			continue
 		}
 		ids = append(ids, id)
-		if r.states[id].maybe() {
+		if c.states[id].maybe() {
 			maybeDone = append(maybeDone, id)
 		}
 	}
 	return ids, maybeDone
 }
 
-// Done returns, in the run's order, the ids the run changed: removed (or,
-// for an add, added), Zoho's word or inferred. Present-already ids are
+// Done returns, in the change's order, the ids the run changed: removed
+// (or, for an add, added), Zoho's word or inferred. Present-already ids are
 // not among them: the run did not change them.
-func (r *Run) Done() []string {
+func (c *ChangeLog) Done() []string {
 	var out []string
-	for _, id := range r.IDs {
-		if it, ok := r.Outcome(id); ok && (it.Outcome == zohoterritory.Removed || it.Outcome == zohoterritory.Added) {
+	for _, id := range c.IDs {
+		if it, ok := c.Outcome(id); ok && (it.Outcome == zohoterritory.Removed || it.Outcome == zohoterritory.Added) {
 			out = append(out, id)
 		}
 	}
 	return out
 }
 
-// Undo returns the change that puts back what the run changed: for a
-// removal, an add of every id it removed and of every id it may have
-// removed without the answer being recorded (adding a member again is
-// harmless: Zoho says "already present"). It returns false when there is
-// nothing to put back.
-func (r *Run) Undo() (zohoterritory.Change, bool) {
-	ch := zohoterritory.Change{Op: r.Op.Undo(), Owner: r.Owner}
-	for _, id := range r.IDs {
-		st := r.states[id]
-		it, ok := r.Outcome(id)
-		done := ok && (it.Outcome == zohoterritory.Removed || it.Outcome == zohoterritory.Added)
-		if done || (!r.Settled(id) && st.maybe()) {
-			ch.IDs = append(ch.IDs, id)
+// Counts counts the change's ids.
+func (c *ChangeLog) Counts() Counts {
+	n := Counts{Total: len(c.IDs)}
+	for _, id := range c.IDs {
+		it, ok := c.Outcome(id)
+		switch {
+		case !c.Settled(id):
+			n.Pending++
+			if c.states[id].maybe() {
+				n.Maybe++
+			}
+		case it.Outcome == zohoterritory.AlreadyPresent:
+			n.Present++
+		case ok && it.Outcome == zohoterritory.Failed:
+			n.Failed++
+		default:
+			n.Done++
 		}
 	}
-	return ch, len(ch.IDs) > 0
+	return n
+}
+
+// undo returns the change that puts back what this change did, and the
+// ids it may have done that the undo leaves alone. A removal's undo adds
+// back every id it removed and every id it may have removed without the
+// answer being recorded (adding a member again is harmless: Zoho says
+// "already present"). An add's undo removes the ids it added, but not
+// those it may have added: one may have been a member before, and removing
+// it would take away what the run never gave.
+func (c *ChangeLog) undo() (ch zohoterritory.Change, doubtful []string) {
+	ch = zohoterritory.Change{Op: c.Op.Undo(), Owner: c.Owner}
+	for _, id := range c.IDs {
+		it, ok := c.Outcome(id)
+		done := ok && (it.Outcome == zohoterritory.Removed || it.Outcome == zohoterritory.Added)
+		maybe := !c.Settled(id) && c.states[id].maybe()
+		switch {
+		case done || (maybe && !c.Op.Adds()):
+			ch.IDs = append(ch.IDs, id)
+		case maybe:
+			doubtful = append(doubtful, id)
+		}
+	}
+	return ch, doubtful
 }
 
 // Counts are a run's ids by what the journal says of them.
 type Counts struct {
 	Total int
 	// Done: removed (or added); Present: an add found them members;
-	// Failed: refused for good; Pending: to be sent again by a resume,
-	// of which Maybe may have been done already.
+	// Failed: refused for good (or kept by a set); Pending: to be sent
+	// again by a resume, of which Maybe may have been done already.
 	Done, Present, Failed, Pending, Maybe int
 }
 
-// Counts counts the run's ids.
+// Counts counts the ids of every change of the run.
 func (r *Run) Counts() Counts {
-	c := Counts{Total: len(r.IDs)}
-	for _, id := range r.IDs {
-		it, ok := r.Outcome(id)
-		switch {
-		case !r.Settled(id):
-			c.Pending++
-			if r.states[id].maybe() {
-				c.Maybe++
-			}
-		case it.Outcome == zohoterritory.AlreadyPresent:
-			c.Present++
-		case ok && it.Outcome == zohoterritory.Failed:
-			c.Failed++
-		default:
-			c.Done++
-		}
+	var n Counts
+	for _, c := range r.Changes {
+		cc := c.Counts()
+		n.Total += cc.Total
+		n.Done += cc.Done
+		n.Present += cc.Present
+		n.Failed += cc.Failed
+		n.Pending += cc.Pending
+		n.Maybe += cc.Maybe
 	}
-	return c
+	return n
 }
 
-// Complete reports whether every id is settled: a resume has nothing to
-// send.
-func (r *Run) Complete() bool {
-	ids, _ := r.Pending()
-	return len(ids) == 0
+// Complete reports whether every id of every change is settled: a resume
+// has nothing to send.
+func (r *Run) Complete() bool { return r.Counts().Pending == 0 }
+
+// Resume returns the set that finishes the run: every change with every
+// id, those the journal settled as [zohoterritory.Change.Settled] (not
+// sent again), those an attempt may have done as MaybeDone. Give it a
+// journal opened with [Open] and apply it with
+// [zohoterritory.Client.ApplySet].
+func (r *Run) Resume() zohoterritory.ChangeSet {
+	var set zohoterritory.ChangeSet
+	for _, c := range r.Changes {
+		ch := zohoterritory.Change{Op: c.Op, Owner: c.Owner, IDs: c.IDs}
+		for _, id := range c.IDs {
+			if c.Settled(id) {
+				it, _ := c.Outcome(id)
+				ch.Settled = append(ch.Settled, it)
+			}
+		}
+		_, ch.MaybeDone = c.Pending()
+		set.Changes = append(set.Changes, ch)
+	}
+	return set
+}
+
+// Undo returns the set that puts back what the run did: each change's
+// undo (see [ChangeLog]), the changes with nothing to undo left out, and
+// the ids an add may have added that the undo leaves alone (resume the
+// run first to settle them). ok is false when there is nothing to put back.
+// Applied as a set, the undo adds back before it removes, and removes a
+// user from what the run gave them only once what the run took from them
+// is back.
+func (r *Run) Undo() (set zohoterritory.ChangeSet, doubtful []string, ok bool) {
+	for _, c := range r.Changes {
+		ch, d := c.undo()
+		doubtful = append(doubtful, d...)
+		if len(ch.IDs) > 0 {
+			set.Changes = append(set.Changes, ch)
+		}
+	}
+	return set, doubtful, len(set.Changes) > 0
 }
