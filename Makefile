@@ -22,12 +22,15 @@ unit:
 ## modules), every test again with the race detector, every benchmark once, fuzzing, vulncheck, interop
 check: test lint race bench-once fuzz vulncheck-ci interop
 
+## vet: go vet, also over the one package that a build tag changes (internal/contractcheck)
 vet:
 	$(GO) vet ./...
+	$(GO) vet -tags contract ./internal/contractcheck
 
-## race: every test with the race detector (vet already ran in make test)
+## race: every test with the race detector, built with the tag contract: the sandbox in the tests of the
+## client, the CLI and the sandbox checks every exchange against api/openapi.yaml (internal/contractcheck)
 race:
-	$(GO) test -race -vet=off -count=1 ./...
+	$(GO) test -race -tags contract -vet=off -count=1 ./...
 
 ## bench-once: every benchmark of every package, one iteration each, so that a broken one fails CI
 bench-once:
