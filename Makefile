@@ -3,7 +3,7 @@
 
 GO ?= go
 
-.PHONY: all demo test vet unit check-generated generate lint fmt bench interop fuzz vulncheck image
+.PHONY: all demo test check vet unit race bench-once check-generated generate lint fmt bench interop fuzz vulncheck vulncheck-ci image
 
 all: test
 
@@ -11,14 +11,30 @@ all: test
 demo:
 	$(GO) run ./cmd/zohoterritory demo
 
-## test: vet, the whole test suite with the race detector, and the gen/ drift check
-test: vet unit check-generated
-
-vet:
-	$(GO) vet ./...
+## test: every test, and the gen/ drift check; the race detector, go vet (make lint) and the rest of
+## CI are in make check. The README's table says what each target costs.
+test: unit check-generated
 
 unit:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -vet=off -count=1 ./...
+
+## check: everything CI runs (.ci/run): make test, lint (gofmt, the full go vet, golangci-lint, tidy
+## modules), every test again with the race detector, every benchmark once, fuzzing, vulncheck, interop
+check: test lint race bench-once fuzz vulncheck-ci interop
+
+## vet: go vet, also over the one package that a build tag changes (internal/contractcheck)
+vet:
+	$(GO) vet ./...
+	$(GO) vet -tags contract ./internal/contractcheck
+
+## race: every test with the race detector, built with the tag contract: the sandbox in the tests of the
+## client, the CLI and the sandbox checks every exchange against api/openapi.yaml (internal/contractcheck)
+race:
+	$(GO) test -race -tags contract -vet=off -count=1 ./...
+
+## bench-once: every benchmark of every package, one iteration each, so that a broken one fails CI
+bench-once:
+	$(GO) test -vet=off -run '^$$' -bench . -benchtime 1x ./...
 
 ## check-generated: regenerate gen/ from api/openapi.yaml and fail if it differs from what is committed
 check-generated:
@@ -60,6 +76,11 @@ fuzz:
 VULNDB ?= https://vuln.go.dev
 vulncheck:
 	$(GO) run golang.org/x/vuln/cmd/govulncheck -db $(VULNDB) ./...
+
+## vulncheck-ci: vulncheck against ../shared/vulndb when there is one (its date printed), else
+## vuln.go.dev, skipped loudly only when that is unreachable (.ci/vulncheck)
+vulncheck-ci:
+	bash .ci/vulncheck
 
 ## image: the sandbox as a container image (Containerfile), with podman or docker, whichever works
 IMAGE ?= zohoterritory-sandbox

@@ -525,54 +525,6 @@ func TestAddAnonymousItems(t *testing.T) {
 	assert.Empty(t, srv.Violations())
 }
 
-// TestAddOwnContract: the adds' answers, right and wrong requests alike,
-// obey api/openapi.yaml; the wrong requests are recorded as such.
-func TestAddOwnContract(t *testing.T) {
-	t.Parallel()
-	srv := newServer(t, WithContractCheck(checker(t)), WithTerritoryUserLimit(5))
-	tok := srv.AccessToken()
-	weak := srv.IssueToken(ScopeUsersAll)
-	valid := []struct{ url, body, token string }{
-		{usersURL(srv, "v8", west, "", ""), refs("users", eve), tok},                          // 200
-		{usersURL(srv, "v2.1", eu, "", ""), refs("users", dev, eve, gus, ben, ava), tok},      // 207, LIMIT_EXCEEDED
-		{usersURL(srv, "v3", na, "", ""), refs("users", ben, "999"), tok},                     // 400 envelope
-		{usersURL(srv, "v4", unknownID, "", ""), refs("users", ben), tok},                     // 400 error object
-		{usersURL(srv, "v5", na, ava, ""), "", tok},                                           // 200 single
-		{usersURL(srv, "v5", na, ava, ""), "", tok},                                           // 400 DUPLICATE_DATA by path
-		{usersURL(srv, "v6", na, gus, ""), "", tok},                                           // 400 owner_status by path
-		{usersURL(srv, "v6", na, unknownID, ""), "", tok},                                     // 400 error object
-		{territoriesURL(srv, "v7", "users", eve, "", ""), refs("territories", na, eu), tok},   // 207
-		{territoriesURL(srv, "v8", "Users", eve, "", ""), refs("territories", "999"), tok},    // 400 envelope
-		{territoriesURL(srv, "v8", "Users", gus, "", ""), refs("territories", na), tok},       // owner_status
-		{territoriesURL(srv, "v8", "Users", unknownID, "", ""), refs("territories", na), tok}, // invalid user
-		{territoriesURL(srv, "v8", "users", ava, "", ""), refs("territories", na), tok},       // 403 NOT_ALLOWED
-		{territoriesURL(srv, "v8", "users", dev, "", ""), refs("territories", eu), weak},      // OAUTH_SCOPE_MISMATCH
-		{usersURL(srv, "v8", na, "", ""), refs("users", shortIDs(100)...), tok},               // 100 items
-	}
-	for _, c := range valid {
-		put(t, c.url, c.token, c.body)
-	}
-	assert.Empty(t, srv.RequestViolations(), "requests the spec allows")
-
-	wrong := []struct{ url, body string }{
-		{usersURL(srv, "v8", na, "", ""), ""},                                        // no body
-		{usersURL(srv, "v8", na, "", ""), `{"users":[]}`},                            // empty
-		{usersURL(srv, "v8", na, "", ""), refs("users", manyIDs(101)...)},            // 101 items
-		{usersURL(srv, "v8", na, "", ""), `{"users":[{"name":"x"}]}`},                // no id
-		{territoriesURL(srv, "v8", "users", dev, "", ""), refs("territories", "x1")}, // not digits
-		{territoriesURL(srv, "v8", "users", dev, "", ""), `not json`},                // not JSON
-	}
-	for _, c := range wrong {
-		put(t, c.url, tok, c.body)
-	}
-	assert.Empty(t, srv.Violations(), "the sandbox's responses must obey api/openapi.yaml")
-	got := srv.RequestViolations()
-	assert.Len(t, got, len(wrong), "each wrong request is recorded:\n%s", strings.Join(got, "\n"))
-	for _, v := range got {
-		assert.Regexp(t, `^PUT /\S*: .+: kin-openapi: .+; libopenapi-validator: .+$`, v)
-	}
-}
-
 // TestAddHooksAndFaults: the hooks see a PUT, faults hit it as any other
 // request, and a PUT the client gave up on under FaultHang is done all the
 // same, its body read before the hang.

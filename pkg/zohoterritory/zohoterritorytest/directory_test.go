@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contractcheck"
 )
 
 // orgUsersURL is the users API's URL with the given spelling of `users`:
@@ -111,6 +113,9 @@ func dirSeed() Seed {
 // answers them as Zoho would, the spec refuses them.
 func assertOnlyBadRequests(t *testing.T, srv *Server, prefixes ...string) {
 	t.Helper()
+	if !contractcheck.On {
+		return // no validator in this build: make race checks it
+	}
 	got := srv.RequestViolations()
 	if assert.Len(t, got, len(prefixes), "%q", got) {
 		for i, p := range prefixes {
@@ -265,7 +270,9 @@ func TestDirectoryBadParams(t *testing.T) {
 		})
 	}
 	assert.Empty(t, srv.Violations(), "the refusals obey api/openapi.yaml")
-	assert.NotEmpty(t, srv.RequestViolations(), "and the requests break its rules")
+	if contractcheck.On {
+		assert.NotEmpty(t, srv.RequestViolations(), "and the requests break its rules")
+	}
 }
 
 // TestDirectoryIDs: `ids` narrows a list to the ids given (in the list's

@@ -151,8 +151,9 @@ func TestReadPagingBounds(t *testing.T) {
 			}
 		})
 	}
+	// That out-of-range paging breaks the spec's request rules is
+	// contracttests' TestSandboxOwnContract.
 	assert.Empty(t, srv.Violations(), "even the answers to out-of-range requests obey the spec")
-	assert.NotEmpty(t, srv.RequestViolations(), "out-of-range paging breaks the spec's request rules")
 }
 
 func TestReadScopes(t *testing.T) {
