@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -298,4 +299,116 @@ func sortedIDs(ids []string) []string {
 	out := slices.Clone(ids)
 	slices.Sort(out)
 	return out
+}
+
+// TestKilledMoveIsResumedAndRestored kills move-users with SIGKILL at
+// several points of a move of 60 users into a territory with room for 50
+// (Zoho's limit of 100 users, 50 there already):
+// before the add is sent, with the add carried out and its answer lost,
+// with a removal carried out, with half a removal's answer read, before
+// the last removal, and with the resume killed too. After every kill every
+// user is in the territory they left or the one they joined (never in
+// neither); `resume` finishes the move (50 moved, 10 kept where they were,
+// exit 2), and `restore` puts every user back.
+func TestKilledMoveIsResumedAndRestored(t *testing.T) {
+	t.Parallel()
+	const caller, org, from, to = "5725767000000400001", "5725767000000500001", "5725767000000500002", "5725767000000500003"
+	seed := zohoterritorytest.Seed{CallerID: caller, DefaultTerritoryID: org,
+		Users: []zohoterritorytest.User{{ID: caller, FullName: "Caller", Email: "caller@acme.com"}},
+		Territories: []zohoterritorytest.Territory{
+			{ID: org, Name: "Org", ManagerID: caller},
+			{ID: from, Name: "From", ManagerID: caller, ReportingTo: org},
+			{ID: to, Name: "To", ManagerID: caller, ReportingTo: org},
+		}}
+	var users []string
+	for i := range 60 {
+		id := fmt.Sprintf("57257670000004%05d", 10+i)
+		users = append(users, id)
+		seed.Users = append(seed.Users, zohoterritorytest.User{ID: id, FullName: "Rep " + id, Email: "rep" + id + "@acme.com"})
+		seed.Territories[1].Members = append(seed.Territories[1].Members, id)
+	}
+	var stayers []string // the 49 users in the territory joined, and its manager
+	for i := range 49 {
+		id := fmt.Sprintf("57257670000004%05d", 100+i)
+		stayers = append(stayers, id)
+		seed.Users = append(seed.Users, zohoterritorytest.User{ID: id, FullName: "Stayer " + id, Email: "stayer" + id + "@acme.com"})
+		seed.Territories[2].Members = append(seed.Territories[2].Members, id)
+	}
+	type kill struct {
+		at   int
+		mode killMode
+	}
+	tests := []struct {
+		name  string
+		kills []kill // the first kills the move, the next ones each a resume
+	}{
+		{"before the add is sent", []kill{{1, killBeforeSent}}},
+		{"with the add carried out, its answer lost", []kill{{1, killAfterWork}}},
+		{"with a removal carried out", []kill{{2, killAfterWork}}},
+		{"while a removal's answer is read", []kill{{2, killMidAnswer}}},
+		{"before the last removal", []kill{{3, killBeforeSent}}},
+		{"and the resume killed too", []kill{{1, killAfterWork}, {2, killAfterWork}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed), zohoterritorytest.WithTerritoryUserLimit(100),
+				zohoterritorytest.WithContractCheck(validator(t)))
+			require.NoError(t, err)
+			t.Cleanup(func() {
+				srv.Close()
+				assert.Empty(t, srv.Violations(), "sandbox answers match the spec")
+			})
+			everyoneSomewhere := func(when string) {
+				for _, u := range users {
+					if !slices.Contains(srv.Members(from), u) && !slices.Contains(srv.Members(to), u) {
+						t.Errorf("%s: user %s is in neither territory", when, u)
+					}
+				}
+			}
+			state := t.TempDir()
+			journalPath := filepath.Join(state, "move.jsonl")
+			env := func(apiDomain string) []string {
+				return []string{"PATH=" + os.Getenv("PATH"), "XDG_STATE_HOME=" + state,
+					"ZOHO_API_DOMAIN=" + apiDomain, "ZOHO_ACCESS_TOKEN=" + srv.AccessToken()}
+			}
+			g := newGate(t, srv.URL(), tt.kills[0].at, tt.kills[0].mode)
+			startKilled(t, g, env(g.srv.URL), strings.Join(users, "\n"),
+				"move-users", "--from", from, "--to", to, "--concurrency", "1", "--journal", journalPath, "-o", "json")
+			require.NoError(t, srv.WaitIdle(t.Context()))
+			everyoneSomewhere("after the kill")
+			for _, k := range tt.kills[1:] {
+				g := newGate(t, srv.URL(), k.at, k.mode)
+				startKilled(t, g, env(g.srv.URL), "", "resume", journalPath, "--concurrency", "1")
+				require.NoError(t, srv.WaitIdle(t.Context()))
+				everyoneSomewhere("after the resume's kill")
+			}
+
+			stdout, stderr, code := runBinary(t, env(srv.URL()), "resume", journalPath, "-o", "json")
+			assert.Equal(t, 2, code, "ten users are kept: %s", stderr)
+			var res jsonSet
+			require.NoError(t, json.Unmarshal([]byte(stdout), &res), stdout)
+			assert.Equal(t, 50, res.Counts.Removed, stdout)
+			assert.Equal(t, 10, res.Counts.Kept)
+			assert.Zero(t, res.Counts.Unknown)
+			assert.Zero(t, res.Counts.NotSent)
+			everyoneSomewhere("after the resume")
+			moved := missing(users, srv.Members(from))
+			assert.Len(t, moved, 50)
+			for _, u := range moved {
+				assert.Contains(t, srv.Members(to), u)
+			}
+			for _, m := range res.Memberships {
+				if m.Outcome == "failed" && m.Op == "remove" {
+					assert.Equal(t, "kept", m.Reason)
+					assert.Contains(t, m.Message, "limit_exceeded")
+				}
+			}
+
+			_, stderr, code = runBinary(t, env(srv.URL()), "restore", journalPath, "-o", "json")
+			require.Equal(t, 0, code, "restore: %s", stderr)
+			assert.ElementsMatch(t, append([]string{caller}, users...), srv.Members(from), "everyone back where they were")
+			assert.ElementsMatch(t, append([]string{caller}, stayers...), srv.Members(to))
+		})
+	}
 }

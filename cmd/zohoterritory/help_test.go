@@ -27,6 +27,11 @@ func TestHelp(t *testing.T) {
 		{"help_demo", [][]string{{"demo", "--help"}}},
 		{"help_resume", [][]string{{"resume", "--help"}, {"help", "resume"}}},
 		{"help_restore", [][]string{{"restore", "--help"}, {"help", "restore"}}},
+		{"help_add_users", [][]string{{"add-users", "--help"}}},
+		{"help_add_territories", [][]string{{"add-territories", "--help"}}},
+		{"help_move_users", [][]string{{"move-users", "--help"}}},
+		{"help_territories", [][]string{{"territories", "--help"}}},
+		{"help_users", [][]string{{"users", "--help"}}},
 		{"help_runs", [][]string{{"runs", "--help"}}},
 	} {
 		t.Run(tt.golden, func(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
-	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
 )
 
@@ -17,10 +16,11 @@ import (
 const journalHelp = `Every run is journaled: before each call is sent and after each answer is
 read, a line goes into a file under $XDG_STATE_HOME/zohoterritory/ (or
 ~/.local/state/zohoterritory/), whose path is printed on stderr. If the run
-is killed or interrupted, "zohoterritory resume FILE" finishes it; a
-removal is undone with "zohoterritory restore FILE"; "zohoterritory runs"
-lists the journals. --journal FILE writes it elsewhere, --no-journal not at
-all. A journal holds ids, never a token.`
+is killed or interrupted, "zohoterritory resume FILE" finishes it; a run
+is undone with "zohoterritory restore FILE"; "zohoterritory runs" lists
+the journals. One process at a time runs a journal: another resume or
+restore of it exits 1 at once. --journal FILE writes it elsewhere,
+--no-journal not at all. A journal holds ids, never a token.`
 
 // journalFlags are --journal and --no-journal.
 type journalFlags struct {
@@ -40,11 +40,12 @@ func (jf *journalFlags) check() error {
 	return nil
 }
 
-// create creates the journal of a new run of ch, prints its path on stderr
-// and returns it; nil with --no-journal. The commands check every id before
+// create creates the journal of a new run, named what (the op or the
+// command) on owner, prints its path on stderr and returns it; nil with
+// --no-journal. The commands check every id before
 // they get here; a journal whose run never began is removed by
 // closeJournal.
-func (jf *journalFlags) create(a *app, command string, ch zohoterritory.Change) (*journal.File, error) {
+func (jf *journalFlags) create(a *app, command, what, owner string) (*journal.File, error) {
 	if jf.off {
 		return nil, nil
 	}
@@ -54,7 +55,7 @@ func (jf *journalFlags) create(a *app, command string, ch zohoterritory.Change) 
 		if err != nil {
 			return nil, cmdutil.Usagef("%s (or --no-journal)", cmdutil.Message(err))
 		}
-		if path, err = journal.NewPath(dir, ch.Op, ch.Owner, time.Now()); err != nil {
+		if path, err = journal.NewPath(dir, what, owner, time.Now()); err != nil {
 			return nil, cmdutil.Usagef("%s", cmdutil.Message(err))
 		}
 	}

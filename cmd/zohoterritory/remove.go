@@ -194,7 +194,7 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 	var j *journal.File
 	if len(ids) > 0 {
 		ch := zohoterritory.Change{Op: k.op, Owner: owner.id(), IDs: ids, Stop: a.stop}
-		if j, err = f.journal.create(a, strings.Fields(k.use)[0], ch); err != nil {
+		if j, err = f.journal.create(a, strings.Fields(k.use)[0], string(ch.Op), ch.Owner); err != nil {
 			return err
 		}
 		defer closeJournal(j)
@@ -288,7 +288,11 @@ func changeExit(ctx context.Context, a *app, t tally, res *zohoterritory.Result,
 		}
 		return cmdutil.Exit(code, fmt.Errorf("%s; %s", callFailures(res), t))
 	case !t.done():
-		msg := fmt.Sprintf("%d of %d ids were not %s (%s)", t.notDone(), len(res.Items), t.verb(), t)
+		what := "ids"
+		if t.kind == changing {
+			what = "memberships"
+		}
+		msg := fmt.Sprintf("%d of %d %s were not %s (%s)", t.notDone(), len(res.Items), what, t.verb(), t)
 		if journalPath != "" && (t.unknown > 0 || t.notSent > 0) {
 			msg += "; to settle the unknown and unsent ones, run: zohoterritory resume " + shellQuote(journalPath)
 		}

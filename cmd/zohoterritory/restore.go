@@ -95,7 +95,7 @@ func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, d
 		}
 		return printPlan(a.io.Out, f.output.format, planned, []jsonSkipped{}, false)
 	}
-	j, err := jf.create(a, "restore", undo.Changes[0])
+	j, err := jf.create(a, "restore", string(undo.Changes[0].Op), undo.Changes[0].Owner)
 	if err != nil {
 		return err
 	}

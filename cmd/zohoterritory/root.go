@@ -31,14 +31,14 @@ func run(ctx context.Context, args []string, io *cmdutil.IOStreams, getenv func(
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "zohoterritory",
-		Short: "List and remove territory membership in Zoho CRM, safely",
-		Long: `zohoterritory lists and removes territory membership in Zoho CRM: the users of
-a territory, the territories of a user. People are given by id or e-mail
+		Short: "List, add, move and remove territory membership in Zoho CRM, safely",
+		Long: `zohoterritory lists, adds, moves and removes territory membership in Zoho
+CRM: the users of a territory, the territories of a user. People are given by id or e-mail
 address, territories by id, name or path ("North America/West Coast"),
 resolved with one read of the org's directory. It checks every one before
 anything is sent, batches as Zoho's limits say, retries what may pass, and accounts
 for every id: removed, failed (with Zoho's reason), skipped on purpose, or
-unknown when an answer was lost. Every removal is journaled: "resume"
+unknown when an answer was lost. Every change is journaled: "resume"
 finishes a run that was killed, "restore" undoes one.
 
 Try it with no Zoho account at all:
@@ -76,6 +76,7 @@ only, and are never printed.
 		&cobra.Group{ID: "sandbox", Title: "Trying it out:"})
 	for _, c := range []*cobra.Command{
 		newRemoveCmd(a, removeUsers), newRemoveCmd(a, removeTerritories),
+		newAddCmd(a, addUsers), newAddCmd(a, addTerritories), newMoveCmd(a),
 		newListCmd(a, listUsers), newListCmd(a, listTerritories),
 	} {
 		c.GroupID = "membership"

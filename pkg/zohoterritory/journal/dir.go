@@ -9,8 +9,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
 // Ext is the extension of journal files.
@@ -31,12 +29,14 @@ func StateDir(getenv func(string) string) (string, error) {
 	return filepath.Join(home, ".local", "state", "zohoterritory"), nil
 }
 
-// NewPath returns a path in dir for a new journal of op on owner, started
-// at t, that no file has yet: "20261202T034512.123Z-remove-users-5725767000000583004.jsonl",
+// NewPath returns a path in dir for a new journal of a run named what
+// (an op such as "remove-users", or a command such as "move-users") on
+// owner, started at t, that no file has yet:
+// "20261202T034512.123Z-remove-users-5725767000000583004.jsonl",
 // with "-2", "-3"... before the extension if need be. It creates dir with
 // mode 0700 if missing, and narrows an existing dir of this package's
 // naming that others may read to 0700.
-func NewPath(dir string, op zohoterritory.Op, owner string, t time.Time) (string, error) {
+func NewPath(dir, what, owner string, t time.Time) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("journal: %w", err)
 	}
@@ -45,7 +45,7 @@ func NewPath(dir string, op zohoterritory.Op, owner string, t time.Time) (string
 			return "", fmt.Errorf("journal: %s may be read by others and cannot be narrowed to 0700: %w", dir, err)
 		}
 	}
-	base := strings.ReplaceAll(t.UTC().Format("20060102T150405.000Z"), ".", "") + "-" + string(op) + "-" + owner
+	base := strings.ReplaceAll(t.UTC().Format("20060102T150405.000Z"), ".", "") + "-" + what + "-" + owner
 	for n := 1; n < 1000; n++ {
 		name := base + Ext
 		if n > 1 {

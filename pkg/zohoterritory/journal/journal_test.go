@@ -207,7 +207,7 @@ func TestUndoOfAnUnsettledAdd(t *testing.T) {
 func TestFilesArePrivate(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "state", "zohoterritory")
-	p, err := NewPath(dir, zohoterritory.OpRemoveUsers, "77", t0)
+	p, err := NewPath(dir, string(zohoterritory.OpRemoveUsers), "77", t0)
 	require.NoError(t, err)
 	assert.Equal(t, "20261202T093000000Z-remove-users-77.jsonl", filepath.Base(p))
 	j, err := Create(p, Options{})
@@ -223,13 +223,13 @@ func TestFilesArePrivate(t *testing.T) {
 	_, err = Create(p, Options{})
 	require.Error(t, err, "never overwritten")
 	assert.Contains(t, err.Error(), "never overwritten")
-	p2, err := NewPath(dir, zohoterritory.OpRemoveUsers, "77", t0)
+	p2, err := NewPath(dir, string(zohoterritory.OpRemoveUsers), "77", t0)
 	require.NoError(t, err)
 	assert.Equal(t, "20261202T093000000Z-remove-users-77-2.jsonl", filepath.Base(p2))
 
 	// A state directory that others may read is narrowed.
 	require.NoError(t, os.Chmod(dir, 0o755))
-	_, err = NewPath(dir, zohoterritory.OpRemoveUsers, "77", t0)
+	_, err = NewPath(dir, string(zohoterritory.OpRemoveUsers), "77", t0)
 	require.NoError(t, err)
 	di, err = os.Stat(dir)
 	require.NoError(t, err)
