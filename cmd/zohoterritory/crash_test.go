@@ -412,3 +412,76 @@ func TestKilledMoveIsResumedAndRestored(t *testing.T) {
 		})
 	}
 }
+
+// TestKilledApplyIsResumedAndRestored kills apply with SIGKILL at several
+// points of a reorganisation (a 2,000-row file over 40 territories: 43
+// reads, then 40 add calls, then 40 removal calls, one at a time): before
+// the first add, with an add carried out and its answer lost, with a
+// removal carried out, with half a removal's answer read, before the last
+// removal, and with the resume killed too. `resume` finishes each (the org
+// holds the file), and `restore` returns the org to its state before the
+// apply.
+func TestKilledApplyIsResumedAndRestored(t *testing.T) {
+	t.Parallel()
+	type kill struct {
+		at   int
+		mode killMode
+	}
+	tests := []struct {
+		name  string
+		kills []kill
+	}{
+		{"before the first add", []kill{{44, killBeforeSent}}},
+		{"with an add carried out, its answer lost", []kill{{50, killAfterWork}}},
+		{"with a removal carried out", []kill{{84, killAfterWork}}},
+		{"while a removal's answer is read", []kill{{90, killMidAnswer}}},
+		{"before the last removal", []kill{{123, killBeforeSent}}},
+		{"and the resume killed too", []kill{{60, killAfterWork}, {30, killAfterWork}}},
+	}
+	seed, file, want := reorgOrg(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithSeed(seed), zohoterritorytest.WithContractCheck(validator(t)))
+			require.NoError(t, err)
+			t.Cleanup(func() {
+				srv.Close()
+				assert.Empty(t, srv.Violations(), "sandbox answers match the spec")
+			})
+			before := map[string][]string{}
+			for id := range want {
+				before[id] = srv.Members(id)
+			}
+			state := t.TempDir()
+			journalPath := filepath.Join(state, "apply.jsonl")
+			env := func(apiDomain string) []string {
+				return []string{"PATH=" + os.Getenv("PATH"), "XDG_STATE_HOME=" + state,
+					"ZOHO_API_DOMAIN=" + apiDomain, "ZOHO_ACCESS_TOKEN=" + srv.AccessToken()}
+			}
+			g := newGate(t, srv.URL(), tt.kills[0].at, tt.kills[0].mode)
+			startKilled(t, g, env(g.srv.URL), "", "apply", file, "--yes", "--concurrency", "1", "--journal", journalPath, "-o", "json")
+			require.NoError(t, srv.WaitIdle(t.Context()))
+			for _, k := range tt.kills[1:] {
+				g := newGate(t, srv.URL(), k.at, k.mode)
+				startKilled(t, g, env(g.srv.URL), "", "resume", journalPath, "--concurrency", "1")
+				require.NoError(t, srv.WaitIdle(t.Context()))
+			}
+
+			stdout, stderr, code := runBinary(t, env(srv.URL()), "resume", journalPath, "-o", "json")
+			require.Equal(t, 0, code, "resume: %s", stderr)
+			var res jsonSet
+			require.NoError(t, json.Unmarshal([]byte(stdout), &res), stdout)
+			assert.Equal(t, 800, res.Counts.Added+res.Counts.AlreadyPresent)
+			assert.Equal(t, 400, res.Counts.Removed+res.Counts.Absent)
+			for id, users := range want {
+				assert.ElementsMatch(t, users, srv.Members(id), "territory %s holds the file", id)
+			}
+
+			_, stderr, code = runBinary(t, env(srv.URL()), "restore", journalPath, "-o", "json")
+			require.Equal(t, 0, code, "restore: %s", stderr)
+			for id, members := range before {
+				assert.ElementsMatch(t, members, srv.Members(id), "territory %s is back as it was", id)
+			}
+		})
+	}
+}

@@ -250,7 +250,14 @@ func (l *lookup) resolve(ctx context.Context, c *zohoterritory.Client) error {
 		code, msg := failure(err)
 		return cmdutil.Exit(code, fmt.Errorf("reading the org's users and territories failed, so nothing was sent: %s", msg))
 	}
+	return l.resolveWith(dir)
+}
+
+// resolveWith resolves every reference from dir, which holds what they
+// need.
+func (l *lookup) resolveWith(dir *zohoterritory.Directory) error {
 	l.dir = dir
+	var err error
 	for _, r := range l.refs {
 		if r.isUser {
 			r.User, err = dir.User(r.user)

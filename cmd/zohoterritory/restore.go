@@ -16,15 +16,20 @@ func newRestoreCmd(a *app) *cobra.Command {
 	var jf journalFlags
 	cmd := &cobra.Command{
 		Use:   "restore JOURNAL [--dry-run]",
-		Short: "Undo a removal: add back every membership its journal shows removed",
-		Long: `Undo a removal: add back every membership the journal shows removed, with
-Zoho's associate operations (users to the territory, or territories to the
-user), in batches of at most 100. The ids removed by Zoho's word and those
-inferred are added back, and so are the ids the run sent without a recorded
-answer (it may have removed them; adding a member again changes nothing).
-An id that is a member already counts as restored ("already_present").
-Ids the removal never removed (Zoho refused them, or they were not sent)
-are left alone. --dry-run prints the calls and sends nothing.
+		Short: "Undo a run: add back what its journal shows removed, remove what it added",
+		Long: `Undo a run (a removal, an add, a move, an apply) from its journal: add back
+every membership it shows removed, and remove every membership it shows
+added. Adds back are made with Zoho's associate operations, in batches of
+at most 100: the ids removed by Zoho's word and those inferred, and the ids
+the run sent without a recorded answer (it may have removed them; adding a
+member again changes nothing). Removals take back only what the run added:
+not what was there already, nor what an unanswered add may have made (it
+may have been there before: resume the run first to settle those). Adds
+back go first, and a user loses what the run gave them only once what it
+took is back. "Already present" and "already not a member" count as
+restored. Ids the run never changed are left alone. --dry-run prints the
+calls and sends nothing. The journal restored is held while the restore
+runs: a resume of it meanwhile is refused.
 
 The restore is a run of its own, with its own journal (see "zohoterritory
 resume"). The API domain and version are the journal's, unless

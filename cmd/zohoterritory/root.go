@@ -71,6 +71,7 @@ only, and are never printed.
 	}
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log every request, retry and wait to stderr (never a token)")
 	root.AddGroup(&cobra.Group{ID: "membership", Title: "Membership commands:"},
+		&cobra.Group{ID: "reorg", Title: "Reorganise from a file:"},
 		&cobra.Group{ID: "directory", Title: "The org's directory:"},
 		&cobra.Group{ID: "journal", Title: "Journals (finish, undo, list runs):"},
 		&cobra.Group{ID: "sandbox", Title: "Trying it out:"})
@@ -80,6 +81,10 @@ only, and are never printed.
 		newListCmd(a, listUsers), newListCmd(a, listTerritories),
 	} {
 		c.GroupID = "membership"
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{newPlanCmd(a), newApplyCmd(a)} {
+		c.GroupID = "reorg"
 		root.AddCommand(c)
 	}
 	for _, c := range []*cobra.Command{newTerritoriesCmd(a), newUsersCmd(a)} {

@@ -1,0 +1,513 @@
+package zohoterritory
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// This file is a reorganisation as a value, as Terraform makes a plan: the
+// desired memberships (a file of territory and user), the org's memberships
+// as read, and Zoho's rules give, by a pure function ([Diff]), a [Plan]
+// that lists every add, every removal and every membership left alone with
+// its reason; [Plan.ChangeSet] is what [Client.ApplySet] then makes. A plan
+// saved as versioned JSON carries what the org looked like, so that a stale
+// one is refused ([Client.CheckPlan]).
+
+// PlanFormat is the value of every saved plan's "format".
+const PlanFormat = "zohoterritory-plan"
+
+// PlanVersion is the saved plan format this package writes and reads.
+const PlanVersion = 1
+
+// DefaultTerritoryUserLimit is how many users, its manager counted, a
+// territory holds at most: Zoho's LIMIT_EXCEEDED example says 100.
+const DefaultTerritoryUserLimit = 100
+
+// MembershipRow is one row of a membership file, as written: a territory
+// (id, name or path) and a user (id or e-mail address).
+type MembershipRow struct {
+	// Line is the row's line in the file, for errors.
+	Line      int
+	Territory string
+	User      string
+}
+
+// FileError is a membership file or a saved plan that cannot be read,
+// naming the file and, when it is about one row, its line.
+type FileError struct {
+	Name string
+	Line int
+	Err  error
+}
+
+func (e *FileError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %v", e.Name, e.Err)
+	}
+	return fmt.Sprintf("%s, line %d: %v", e.Name, e.Line, e.Err)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// ReadMemberships reads a membership file: CSV with a header naming its
+// columns `territory` and `user` (in any order, other columns ignored),
+// one membership a row. A UTF-8 byte order mark and blank lines are fine;
+// a row without a territory or a user, a malformed row or a header without
+// both columns is a [*FileError] naming name and the line. Repeated rows
+// are kept (the plan counts each membership once).
+func ReadMemberships(r io.Reader, name string) ([]MembershipRow, error) {
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	fail := func(line int, format string, args ...any) error {
+		return &FileError{Name: name, Line: line, Err: fmt.Errorf(format, args...)}
+	}
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, &FileError{Name: name, Err: errors.New("empty: want a header `territory,user` and a row a membership")}
+	}
+	if err != nil {
+		return nil, csvError(name, err)
+	}
+	tcol, ucol := -1, -1
+	for i, h := range header {
+		switch strings.ToLower(strings.TrimSpace(h)) {
+		case "territory", "territory_id", "territory_name", "territory_path":
+			if tcol < 0 {
+				tcol = i
+			}
+		case "user", "user_id", "user_email", "email":
+			if ucol < 0 {
+				ucol = i
+			}
+		}
+	}
+	line, _ := cr.FieldPos(0)
+	if tcol < 0 || ucol < 0 {
+		return nil, fail(line, "the header %q names no %s column: want `territory,user`", strings.Join(header, ","), missingColumn(tcol, ucol))
+	}
+	var out []MembershipRow
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, csvError(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a line of spaces
+		}
+		get := func(i int) string {
+			if i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		row := MembershipRow{Line: line, Territory: get(tcol), User: get(ucol)}
+		switch {
+		case row.Territory == "" && row.User == "":
+			continue
+		case row.Territory == "":
+			return nil, fail(line, "no territory for user %q", row.User)
+		case row.User == "":
+			return nil, fail(line, "no user for territory %q", row.Territory)
+		}
+		out = append(out, row)
+	}
+}
+
+func missingColumn(tcol, ucol int) string {
+	switch {
+	case tcol < 0 && ucol < 0:
+		return "territory and no user"
+	case tcol < 0:
+		return "territory"
+	}
+	return "user"
+}
+
+func csvError(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &FileError{Name: name, Line: pe.Line, Err: pe.Err}
+	}
+	return &FileError{Name: name, Err: err}
+}
+
+// Membership is one user in one territory, by id.
+type Membership struct {
+	TerritoryID string
+	UserID      string
+}
+
+// PlanBy says what a [Plan] makes exact: each territory's users, or each
+// user's territories.
+type PlanBy string
+
+// The two ways a plan reads its file.
+const (
+	// ByTerritory: each territory of the file ends with exactly the users
+	// listed for it, and its manager; territories not in the file are not
+	// touched.
+	ByTerritory PlanBy = "territory"
+	// ByUser: each user of the file ends with exactly the territories
+	// listed for them, and the default territory and those they manage;
+	// users not in the file are not touched.
+	ByUser PlanBy = "user"
+)
+
+// PlanOptions say how a plan is made.
+type PlanOptions struct {
+	// By is ByTerritory (the default, for "") or ByUser.
+	By PlanBy
+	// AddOnly keeps the adds, RemoveOnly the removals; at most one.
+	AddOnly, RemoveOnly bool
+	// TerritoryUserLimit is the most users a territory holds
+	// (DefaultTerritoryUserLimit for 0). By territory, adds that would
+	// take a territory past it, the removals not yet made, are skipped.
+	TerritoryUserLimit int
+}
+
+func (o PlanOptions) check() (PlanOptions, error) {
+	switch o.By {
+	case "":
+		o.By = ByTerritory
+	case ByTerritory, ByUser:
+	default:
+		return o, fmt.Errorf("zohoterritory: PlanOptions.By %q: want %q or %q", o.By, ByTerritory, ByUser)
+	}
+	if o.AddOnly && o.RemoveOnly {
+		return o, errors.New("zohoterritory: PlanOptions: AddOnly and RemoveOnly: give one of them")
+	}
+	if o.TerritoryUserLimit < 0 {
+		return o, fmt.Errorf("zohoterritory: PlanOptions.TerritoryUserLimit %d: must not be negative", o.TerritoryUserLimit)
+	}
+	if o.TerritoryUserLimit == 0 {
+		o.TerritoryUserLimit = DefaultTerritoryUserLimit
+	}
+	return o, nil
+}
+
+// OwnerState is what the org holds for one owner of a plan, as read: a
+// territory's users (by territory), or a user's territories (by user); and
+// those of them Zoho refuses to remove, with the reason: a territory's
+// manager; a user's default territory and the territories they manage
+// (every user of the default territory, by territory).
+type OwnerState struct {
+	Owner     string
+	Members   []string
+	Protected map[string]Reason
+}
+
+// Plan is a reorganisation computed, not yet made: for each owner (a
+// territory, or a user) the memberships to add and to remove, those
+// already as the file wants them, those left alone and why, and what the
+// org held when the plan was made. Build one with [Client.PlanMemberships]
+// or [Diff]; make it with [Plan.ChangeSet] and [Client.ApplySet]. It saves
+// as versioned JSON ([Plan.WriteTo], [ReadPlan]).
+type Plan struct {
+	Format     string    `json:"format"`
+	Version    int       `json:"version"`
+	Created    time.Time `json:"created"`
+	APIDomain  string    `json:"api_domain,omitempty"`
+	APIVersion string    `json:"api_version,omitempty"`
+	By         PlanBy    `json:"by"`
+	AddOnly    bool      `json:"add_only,omitempty"`
+	RemoveOnly bool      `json:"remove_only,omitempty"`
+	// Groups are the owners, in the file's order.
+	Groups []PlanGroup `json:"groups"`
+}
+
+// PlanGroup is one owner of a [Plan]: a territory by territory, a user by
+// user. Add, Remove and Unchanged hold the other side's ids (users of a
+// territory, territories of a user), each in the file's order, then the
+// org's.
+type PlanGroup struct {
+	Owner     string     `json:"owner"`
+	Add       []string   `json:"add"`
+	Remove    []string   `json:"remove"`
+	Unchanged []string   `json:"unchanged"`
+	Skipped   []PlanSkip `json:"skipped"`
+	// Before is the owner's members when the plan was made: what a saved
+	// plan assumes of the org.
+	Before []string `json:"before"`
+}
+
+// PlanSkip is a membership a plan leaves alone, and why.
+type PlanSkip struct {
+	ID string `json:"id"`
+	// Op is "add" or "remove": what the file asked for.
+	Op      string `json:"op"`
+	Reason  Reason `json:"reason"`
+	Message string `json:"message"`
+}
+
+// PlanTotals counts a plan's memberships.
+type PlanTotals struct {
+	Add, Remove, Unchanged, Skipped int
+}
+
+// String is the line a person reads first: "Plan: 12 to add, 7 to remove,
+// 3 unchanged, 2 skipped".
+func (t PlanTotals) String() string {
+	return fmt.Sprintf("Plan: %d to add, %d to remove, %d unchanged, %d skipped", t.Add, t.Remove, t.Unchanged, t.Skipped)
+}
+
+// Totals counts the plan's memberships.
+func (p *Plan) Totals() PlanTotals {
+	var t PlanTotals
+	for _, g := range p.Groups {
+		t.Add += len(g.Add)
+		t.Remove += len(g.Remove)
+		t.Unchanged += len(g.Unchanged)
+		t.Skipped += len(g.Skipped)
+	}
+	return t
+}
+
+// HasChanges reports whether applying the plan would send anything.
+func (p *Plan) HasChanges() bool {
+	t := p.Totals()
+	return t.Add+t.Remove > 0
+}
+
+// ChangeSet returns the changes that make the plan: for each owner its
+// adds and its removals, the set adding before it removes (see
+// [ChangeSet]); owners with nothing to do are left out.
+func (p *Plan) ChangeSet() ChangeSet {
+	add, remove := OpAddUsers, OpRemoveUsers
+	if p.By == ByUser {
+		add, remove = OpAddTerritories, OpRemoveTerritories
+	}
+	var set ChangeSet
+	for _, g := range p.Groups {
+		if len(g.Add) > 0 {
+			set.Changes = append(set.Changes, Change{Op: add, Owner: g.Owner, IDs: slices.Clone(g.Add)})
+		}
+	}
+	for _, g := range p.Groups {
+		if len(g.Remove) > 0 {
+			set.Changes = append(set.Changes, Change{Op: remove, Owner: g.Owner, IDs: slices.Clone(g.Remove)})
+		}
+	}
+	return set
+}
+
+// Diff computes the plan that makes the org hold desired, from the
+// owners' state as read (one [OwnerState] for each owner of desired: a
+// territory by territory, a user by user) and Zoho's rules: a manager, the
+// default territory, and (by territory) the territory's user limit are
+// skipped with their reasons, never planned. It reads and sends nothing.
+// A desired membership repeated counts once.
+func Diff(desired []Membership, state []OwnerState, opts PlanOptions) (*Plan, error) {
+	opts, err := opts.check()
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Format: PlanFormat, Version: PlanVersion, By: opts.By, AddOnly: opts.AddOnly, RemoveOnly: opts.RemoveOnly, Groups: []PlanGroup{}}
+	byOwner := map[string]*OwnerState{}
+	for i := range state {
+		byOwner[state[i].Owner] = &state[i]
+	}
+	// The owners and what they should hold, in the file's order.
+	var owners []string
+	want := map[string][]string{}
+	for i, m := range desired {
+		if err := checkID(fmt.Sprintf("desired[%d].TerritoryID", i), m.TerritoryID); err != nil {
+			return nil, err
+		}
+		if err := checkID(fmt.Sprintf("desired[%d].UserID", i), m.UserID); err != nil {
+			return nil, err
+		}
+		owner, member := m.TerritoryID, m.UserID
+		if opts.By == ByUser {
+			owner, member = m.UserID, m.TerritoryID
+		}
+		if _, seen := want[owner]; !seen {
+			owners = append(owners, owner)
+		}
+		if !slices.Contains(want[owner], member) {
+			want[owner] = append(want[owner], member)
+		}
+	}
+	for _, owner := range owners {
+		st, ok := byOwner[owner]
+		if !ok {
+			return nil, fmt.Errorf("zohoterritory: Diff: no state for %s %s", ownerKind(opts.By), owner)
+		}
+		g := diffOwner(owner, want[owner], st, opts)
+		p.Groups = append(p.Groups, g)
+	}
+	return p, nil
+}
+
+func ownerKind(by PlanBy) string {
+	if by == ByUser {
+		return "user"
+	}
+	return "territory"
+}
+
+func diffOwner(owner string, want []string, st *OwnerState, opts PlanOptions) PlanGroup {
+	g := PlanGroup{Owner: owner, Add: []string{}, Remove: []string{}, Unchanged: []string{}, Skipped: []PlanSkip{}, Before: slices.Clone(st.Members)}
+	if g.Before == nil {
+		g.Before = []string{}
+	}
+	has := make(map[string]bool, len(st.Members))
+	for _, m := range st.Members {
+		has[m] = true
+	}
+	wanted := make(map[string]bool, len(want))
+	for _, w := range want {
+		wanted[w] = true
+		switch {
+		case has[w]:
+			g.Unchanged = append(g.Unchanged, w)
+		case opts.RemoveOnly:
+			g.Skipped = append(g.Skipped, PlanSkip{ID: w, Op: "add", Reason: ReasonExcepted, Message: "--remove-only: no add"})
+		default:
+			g.Add = append(g.Add, w)
+		}
+	}
+	for _, m := range st.Members {
+		if wanted[m] {
+			continue
+		}
+		reason, protected := st.Protected[m]
+		switch {
+		case protected && reason == ReasonManager && opts.By == ByTerritory,
+			protected && reason == ReasonDefaultTerritory && opts.By == ByUser:
+			// The file need not list a territory's manager, nor a
+			// user's default territory: kept, as Zoho insists.
+			g.Unchanged = append(g.Unchanged, m)
+		case protected:
+			g.Skipped = append(g.Skipped, PlanSkip{ID: m, Op: "remove", Reason: reason, Message: protectedMessage(reason, opts.By)})
+		case opts.AddOnly:
+			g.Skipped = append(g.Skipped, PlanSkip{ID: m, Op: "remove", Reason: ReasonExcepted, Message: "--add-only: no removal"})
+		default:
+			g.Remove = append(g.Remove, m)
+		}
+	}
+	if opts.By == ByTerritory && len(st.Members)+len(g.Add) > opts.TerritoryUserLimit {
+		room := max(opts.TerritoryUserLimit-len(st.Members), 0)
+		for _, id := range g.Add[room:] {
+			g.Skipped = append(g.Skipped, PlanSkip{ID: id, Op: "add", Reason: ReasonLimitExceeded,
+				Message: fmt.Sprintf("the territory would hold more than Zoho's %d users: adds go before removals; plan again once this plan's removals are made", opts.TerritoryUserLimit)})
+		}
+		g.Add = g.Add[:room]
+	}
+	return g
+}
+
+func protectedMessage(r Reason, by PlanBy) string {
+	switch {
+	case r == ReasonDefaultTerritory && by == ByTerritory:
+		return "the organization's default territory: Zoho removes no user from it"
+	case r == ReasonDefaultTerritory:
+		return "the organization's default territory cannot be removed"
+	case r == ReasonManager:
+		return "the user manages the territory"
+	}
+	return string(r)
+}
+
+// WriteTo writes the plan as indented JSON, the saved plan's form.
+func (p *Plan) WriteTo(w io.Writer) (int64, error) {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return 0, err
+	}
+	n, err := w.Write(append(b, '\n'))
+	return int64(n), err
+}
+
+// ReadPlan reads a saved plan, refusing one that is not a plan, of
+// another format version, or malformed, with a [*FileError] naming name.
+func ReadPlan(r io.Reader, name string) (*Plan, error) {
+	dec := json.NewDecoder(io.LimitReader(r, 256<<20))
+	dec.DisallowUnknownFields()
+	var p Plan
+	if err := dec.Decode(&p); err != nil {
+		return nil, &FileError{Name: name, Err: fmt.Errorf("not a saved plan: %w", err)}
+	}
+	switch {
+	case p.Format != PlanFormat:
+		return nil, &FileError{Name: name, Err: errors.New("not a saved plan (its format is not " + PlanFormat + ")")}
+	case p.Version != PlanVersion:
+		return nil, &FileError{Name: name, Err: fmt.Errorf("plan format version %d is not one this zohoterritory reads (it reads version %d)", p.Version, PlanVersion)}
+	}
+	if _, err := (PlanOptions{By: p.By, AddOnly: p.AddOnly, RemoveOnly: p.RemoveOnly}).check(); err != nil {
+		return nil, &FileError{Name: name, Err: err}
+	}
+	for i, g := range p.Groups {
+		for _, ids := range [][]string{{g.Owner}, g.Add, g.Remove, g.Unchanged, g.Before} {
+			for _, id := range ids {
+				if err := CheckID(id); err != nil {
+					return nil, &FileError{Name: name, Err: fmt.Errorf("groups[%d]: id %q: %w", i, id, err)}
+				}
+			}
+		}
+	}
+	return &p, nil
+}
+
+// Drift is a membership a saved plan assumed that the org no longer
+// holds as it did: what [Client.CheckPlan] reports.
+type Drift struct {
+	// Owner and ID name the membership: a territory and a user by
+	// territory, a user and a territory by user.
+	Owner, ID string
+	// Planned is what the plan would do: "add" or "remove".
+	Planned string
+	// Was says whether the membership was there when the plan was made;
+	// Now whether it is there now.
+	Was, Now bool
+}
+
+// String describes the drift: "5725767000000411003 in 5725767000000452004:
+// a member now, not when the plan was made (the plan adds it)".
+func (d Drift) String() string {
+	state := func(b bool) string {
+		if b {
+			return "a member"
+		}
+		return "not a member"
+	}
+	return fmt.Sprintf("%s in %s: %s now, %s when the plan was made (the plan would %s it)", d.ID, d.Owner, state(d.Now), state(d.Was), d.Planned)
+}
+
+// Drifts compares the memberships a plan touches (its adds, its removals)
+// with the owners' members now, and returns those that changed since the
+// plan was made. now holds each owner's members as read now. It reads
+// nothing.
+func (p *Plan) Drifts(now map[string][]string) []Drift {
+	var out []Drift
+	for _, g := range p.Groups {
+		cur := now[g.Owner]
+		for _, id := range g.Add {
+			if slices.Contains(cur, id) {
+				out = append(out, Drift{Owner: g.Owner, ID: id, Planned: "add", Was: false, Now: true})
+			}
+		}
+		for _, id := range g.Remove {
+			if !slices.Contains(cur, id) {
+				out = append(out, Drift{Owner: g.Owner, ID: id, Planned: "remove", Was: true, Now: false})
+			}
+		}
+	}
+	return out
+}
