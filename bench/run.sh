@@ -47,3 +47,11 @@ go test -run '^$' -bench '^(BenchmarkValidateResponse|BenchmarkSpecLoad)$' -benc
 echo "== CLI start-up to first request"
 go test -run '^$' -bench '^BenchmarkStartupToFirstRequest$' -benchtime 30x -count "$count" ./cmd/zohoterritory/ | tee "$out/startup.txt" >/dev/null
 "${benchstat[@]}" "$out/startup.txt"
+
+echo "== resolving references: 10,000 users and 2,000 territories, read and indexed"
+go test -run '^$' -bench '^BenchmarkResolveDirectory$' -benchtime 3x -benchmem -count "$count" ./pkg/zohoterritory/ | tee "$out/directory.txt" >/dev/null
+"${benchstat[@]}" "$out/directory.txt"
+
+echo "== planning 2,000 territories of 50 users: sandbox latency 40 ms, limit 20"
+go test -run '^$' -bench '^BenchmarkPlanAtScale$' -benchtime 1x -count "$count" -timeout 30m ./pkg/zohoterritory/ | tee "$out/plan.txt" >/dev/null
+"${benchstat[@]}" "$out/plan.txt"
