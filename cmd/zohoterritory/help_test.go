@@ -35,6 +35,9 @@ func TestHelp(t *testing.T) {
 		{"help_plan", [][]string{{"plan", "--help"}}},
 		{"help_apply", [][]string{{"apply", "--help"}}},
 		{"help_runs", [][]string{{"runs", "--help"}}},
+		{"help_auth", [][]string{{"auth", "--help"}, {"help", "auth"}, {"auth"}}},
+		{"help_auth_token", [][]string{{"auth", "token", "--help"}, {"help", "auth", "token"}}},
+		{"help_auth_status", [][]string{{"auth", "status", "--help"}, {"help", "auth", "status"}}},
 	} {
 		t.Run(tt.golden, func(t *testing.T) {
 			t.Parallel()

@@ -45,8 +45,11 @@ type cli struct {
 	env                   map[string]string
 	stdin                 string
 	inTTY, outTTY, errTTY bool
-	stop                  <-chan struct{}
-	ctx                   context.Context
+	// readPassword stands for the terminal a secret is typed on, without
+	// echo; nil for none.
+	readPassword func() ([]byte, error)
+	stop         <-chan struct{}
+	ctx          context.Context
 }
 
 // run runs the command in-process, as main would, with only c's
@@ -55,7 +58,7 @@ func (c cli) run(t *testing.T, args ...string) result {
 	t.Helper()
 	var out, errb testkit.SyncBuffer
 	io := &cmdutil.IOStreams{In: strings.NewReader(c.stdin), Out: &out, Err: &errb,
-		InTTY: c.inTTY, OutTTY: c.outTTY, ErrTTY: c.errTTY}
+		InTTY: c.inTTY, OutTTY: c.outTTY, ErrTTY: c.errTTY, ReadPassword: c.readPassword}
 	ctx := c.ctx
 	if ctx == nil {
 		ctx = t.Context()

@@ -89,13 +89,3 @@ func shellQuote(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
-
-// readJournal reads a journal named on the command line, as a usage error
-// when it cannot be taken whole.
-func readJournal(path string) (*journal.Run, error) {
-	run, err := journal.Read(path)
-	if err != nil {
-		return nil, cmdutil.Usagef("%s; nothing was sent", cmdutil.Message(err))
-	}
-	return run, nil
-}

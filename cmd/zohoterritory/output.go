@@ -111,14 +111,6 @@ type tally struct {
 	kind     kind
 }
 
-func count(outs []outcome, skipped int, k kind) tally {
-	t := tally{skipped: skipped, kind: k}
-	for _, o := range outs {
-		t.add(o)
-	}
-	return t
-}
-
 func (t *tally) add(o outcome) {
 	switch {
 	case o.absent:

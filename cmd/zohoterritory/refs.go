@@ -279,13 +279,3 @@ func refIDs(rs []*ref) []string {
 	}
 	return out
 }
-
-// checkID returns the rule an id breaks, as the library states it, or nil.
-func checkID(id string) error {
-	err := zohoterritory.CheckID(id)
-	var ie *zohoterritory.InvalidIDError
-	if errors.As(err, &ie) {
-		return errors.New(ie.Rule)
-	}
-	return err
-}

@@ -80,10 +80,10 @@ func TestPlanAndApplyAtScale(t *testing.T) {
 	reads := map[string]int{}
 	for _, r := range srv.Requests() {
 		require.Equal(t, http.MethodGet, r.Method, "plan sends no change")
-		switch {
-		case r.Path == "/crm/v7/users":
+		switch r.Path {
+		case "/crm/v7/users":
 			reads["users"]++
-		case r.Path == "/crm/v7/settings/territories":
+		case "/crm/v7/settings/territories":
 			reads["territories"]++
 		default:
 			reads["members"]++

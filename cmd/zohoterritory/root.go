@@ -45,11 +45,14 @@ Try it with no Zoho account at all:
 
   zohoterritory demo
 
-Against a real org, give a token and the data centre (see "Environment"):
+Against a real org, exchange a Self Client's grant code for the variables
+the commands read (see "Environment" and "auth token --help"), check them,
+and look before changing anything:
 
-  export ZOHO_DC=EU ZOHO_ACCESS_TOKEN=1000.xxxx
+  zohoterritory auth token --code 1000.xxxx --dc EU --env-file zoho.env
+  . ./zoho.env
+  zohoterritory auth status
   zohoterritory list-territories --user chloe@acme.com
-  zohoterritory territories
 
 Environment:
   ZOHO_ACCESS_TOKEN                 an access token (such as one from Zoho's self client), or
@@ -74,6 +77,7 @@ only, and are never printed.
 		&cobra.Group{ID: "reorg", Title: "Reorganise from a file:"},
 		&cobra.Group{ID: "directory", Title: "The org's directory:"},
 		&cobra.Group{ID: "journal", Title: "Journals (finish, undo, list runs):"},
+		&cobra.Group{ID: "auth", Title: "Connecting to an org:"},
 		&cobra.Group{ID: "sandbox", Title: "Trying it out:"})
 	for _, c := range []*cobra.Command{
 		newRemoveCmd(a, removeUsers), newRemoveCmd(a, removeTerritories),
@@ -95,6 +99,9 @@ only, and are never printed.
 		c.GroupID = "journal"
 		root.AddCommand(c)
 	}
+	auth := newAuthCmd(a)
+	auth.GroupID = "auth"
+	root.AddCommand(auth)
 	sandbox := cmdutil.NewSandboxCmd(a.io, cmdutil.SandboxOptions{Stop: a.stop})
 	demo := newDemoCmd(a)
 	sandbox.GroupID, demo.GroupID = "sandbox", "sandbox"

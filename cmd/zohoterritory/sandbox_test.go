@@ -88,9 +88,10 @@ func TestSandboxServe(t *testing.T) {
 	assert.Contains(t, s.stderr.String(), "sandbox stopped after 2 requests: 2 API calls, 0 answered 429 over the concurrency limit, at most 1 in flight\n")
 
 	r := serve(t, "--refresh-flow")
-	require.Len(t, r.lines, 6)
+	require.Len(t, r.lines, 7)
 	assert.Equal(t, "unset ZOHO_ACCESS_TOKEN", r.lines[1])
-	for _, k := range []string{"ZOHO_API_DOMAIN", "ZOHO_ACCOUNTS_URL", "ZOHO_CLIENT_ID", "ZOHO_CLIENT_SECRET", "ZOHO_REFRESH_TOKEN"} {
+	assert.Regexp(t, `^export ZOHO_REFRESH_TOKEN=`, r.lines[6], "last, so that a reader knows the server is ready")
+	for _, k := range []string{"ZOHO_API_DOMAIN", "ZOHO_ACCOUNTS_URL", "ZOHO_CLIENT_ID", "ZOHO_CLIENT_SECRET", "ZOHO_GRANT_CODE", "ZOHO_REFRESH_TOKEN"} {
 		assert.NotEmpty(t, r.env[k], k)
 	}
 	out = runCLI(t, r.env, "", "remove-territories", "-u", chloe, westCoast)

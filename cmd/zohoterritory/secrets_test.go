@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +16,8 @@ import (
 
 // TestNoSecretInOutput runs the command on its success and error paths with
 // known credentials in the environment and checks that none of them shows
-// on stdout or stderr. (`sandbox serve` is left out: it prints the
+// on stdout or stderr; auth token's grant codes and the refresh tokens it
+// writes included, on a terminal and not. (`sandbox serve` is left out: it prints the
 // sandbox's own made-up credentials on purpose.)
 func TestNoSecretInOutput(t *testing.T) {
 	t.Parallel()
@@ -85,6 +89,20 @@ func TestNoSecretInOutput(t *testing.T) {
 	for _, r := range runs {
 		check(r, "")
 	}
+	// checked keeps the output of the runs whose secrets are known only
+	// afterwards (the refresh tokens auth token writes).
+	type output struct{ name, stdout, stderr string }
+	var checked []output
+	checkRun := func(name string, c cli, args ...string) {
+		t.Helper()
+		out := c.run(t, args...)
+		checked = append(checked, output{name, out.stdout, out.stderr})
+		for stream, text := range map[string]string{"stdout": out.stdout, "stderr": out.stderr} {
+			if leaks := zohoterritorytest.FindSecrets(text, secrets...); len(leaks) > 0 {
+				t.Errorf("%s: %s shows the %s", name, stream, strings.Join(leaks, ", "))
+			}
+		}
+	}
 
 	// Every fault, with each way to authenticate.
 	var faults []zohoterritorytest.Fault
@@ -115,6 +133,80 @@ func TestNoSecretInOutput(t *testing.T) {
 			assert.True(t, struck[f.Kind], "fault %s struck", f.Kind)
 		}
 	}
+
+	// auth status, every way to authenticate, on a terminal and not.
+	for _, e := range []struct {
+		name string
+		env  map[string]string
+	}{
+		{"static token", static}, {"refresh flow", refreshEnv}, {"no scope", with(static, "ZOHO_ACCESS_TOKEN", weak)},
+		{"wrong client secret", with(refreshEnv, "ZOHO_CLIENT_SECRET", wrongSecret)},
+		{"revoked refresh token", with(refreshEnv, "ZOHO_REFRESH_TOKEN", wrongRT)},
+		{"both credentials", with(static, "ZOHO_CLIENT_SECRET", clientSecret, "ZOHO_REFRESH_TOKEN", refresh)},
+	} {
+		check(run{"auth status " + e.name, e.env, []string{"auth", "status", "-o", "json"}}, "")
+		check(run{"auth status -v " + e.name, e.env, []string{"-v", "auth", "status", "-o", "table"}}, "")
+		checkRun("auth status on a terminal "+e.name, cli{env: e.env, inTTY: true, outTTY: true, errTTY: true}, "auth", "status")
+	}
+
+	// auth token: the grant codes, and the refresh tokens they give, are
+	// secrets too. Standard output carries the variables only when it is
+	// not a terminal and no --env-file is given, which is its job.
+	self := map[string]string{"ZOHO_ACCOUNTS_URL": srv.URL(), "ZOHO_CLIENT_ID": clientID, "ZOHO_CLIENT_SECRET": clientSecret}
+	dir := t.TempDir()
+	var files []string
+	for i, r := range []struct {
+		name string
+		run  cli
+		args []string
+	}{
+		{"to a file", cli{env: self, outTTY: true, errTTY: true}, []string{"--env-file", "a.env"}},
+		{"to a file, -v", cli{env: self}, []string{"-v", "--env-file", "b.env"}},
+		{"the secret typed", cli{env: with(self, "ZOHO_CLIENT_SECRET", ""), inTTY: true, outTTY: true, errTTY: true,
+			readPassword: func() ([]byte, error) { return []byte(clientSecret), nil }}, []string{"--env-file", "c.env"}},
+		{"a terminal without --env-file", cli{env: self, inTTY: true, outTTY: true, errTTY: true}, nil},
+		{"a wrong secret", cli{env: with(self, "ZOHO_CLIENT_SECRET", wrongSecret), outTTY: true}, []string{"--env-file", "d.env"}},
+		{"a wrong secret typed", cli{env: with(self, "ZOHO_CLIENT_SECRET", ""), inTTY: true, outTTY: true,
+			readPassword: func() ([]byte, error) { return []byte(wrongSecret), nil }}, []string{"--env-file", "e.env"}},
+		{"an unknown client", cli{env: with(self, "ZOHO_CLIENT_ID", "1000.NOSUCH"), outTTY: true}, []string{"--env-file", "f.env"}},
+		{"the accounts server down", cli{env: with(self, "ZOHO_ACCOUNTS_URL", "http://127.0.0.1:1"), outTTY: true}, []string{"--env-file", "g.env"}},
+	} {
+		code := srv.IssueGrantCode(zohoterritorytest.AllScopes()...)
+		secrets = append(secrets, zohoterritorytest.Secret{Name: fmt.Sprintf("grant code %d", i), Value: code})
+		args := append([]string{"auth", "token", "--code", code}, r.args...)
+		for j, a := range args {
+			if strings.HasSuffix(a, ".env") {
+				args[j] = filepath.Join(dir, a)
+				files = append(files, args[j])
+			}
+		}
+		checkRun("auth token "+r.name, r.run, args...)
+		if r.name == "to a file" {
+			// The same code again: refused.
+			checkRun("auth token, the code again", cli{env: self, outTTY: true}, "auth", "token", "--code", code, "--env-file", filepath.Join(dir, "again.env"))
+		}
+	}
+	for _, f := range files {
+		if b, err := os.ReadFile(f); err == nil {
+			for _, l := range strings.Split(string(b), "\n") {
+				if v, ok := strings.CutPrefix(l, "export ZOHO_REFRESH_TOKEN="); ok {
+					secrets = append(secrets, zohoterritorytest.Secret{Name: "refresh token of " + filepath.Base(f), Value: strings.Trim(v, "'")})
+				}
+			}
+		}
+	}
+	require.Len(t, secrets, 6+8+3, "three files were written, with a refresh token each")
+	for _, r := range checked {
+		for stream, text := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
+			if leaks := zohoterritorytest.FindSecrets(text, secrets...); len(leaks) > 0 {
+				t.Errorf("%s: %s shows the %s", r.name, stream, strings.Join(leaks, ", "))
+			}
+		}
+	}
+	out := runCLI(t, self, "", "auth", "token", "--code", srv.IssueGrantCode(zohoterritorytest.AllScopes()...))
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.Contains(t, out.stdout, "export ZOHO_CLIENT_SECRET='"+clientSecret+"'", "to a pipe, the variables are the output")
+	assert.Empty(t, zohoterritorytest.FindSecrets(out.stderr, secrets...))
 
 	// An expired token: the static one fails, the refresh flow refreshes.
 	require.NoError(t, srv.SetFaults())

@@ -79,8 +79,11 @@ characters of the users' ids).
 
 By default that is ZOHO_API_DOMAIN and a static ZOHO_ACCESS_TOKEN with every
 scope; with --refresh-flow it is ZOHO_API_DOMAIN, ZOHO_ACCOUNTS_URL and the
-client id, secret and refresh token of the refresh-token flow instead. The
-credentials are made up, random per run, and work only against this sandbox.
+client id, secret and refresh token of the refresh-token flow instead, and
+ZOHO_GRANT_CODE, a Self Client's grant code with every scope for
+"zohoterritory auth token --code", which works once within three minutes
+(as Zoho's do by default). The credentials are made up, random per run, and
+work only against this sandbox.
 ` + checked + `
 Fault flags make the sandbox misbehave on CRM API requests (never on the
 token endpoint), to test a client's retries and its account of outcomes.
@@ -100,7 +103,7 @@ below: with --fail-429 3 --fail-5xx 2, API requests 1 to 3 get 429, 4 and
 	fl := cmd.Flags()
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (loopback unless --allow-remote)")
 	fl.StringVar(&f.seed, "seed", "", "JSON or YAML seed file (default: the built-in demo org)")
-	fl.BoolVar(&f.refreshFlow, "refresh-flow", false, "print the refresh-token flow's variables instead of an access token")
+	fl.BoolVar(&f.refreshFlow, "refresh-flow", false, "print the refresh-token flow's variables (and a grant code) instead of an access token")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "let --addr be an address other machines reach, such as 0.0.0.0:8080")
 	fl.BoolVar(&f.anonymousItems, "anonymous-error-items", false, `answer error items with "details": {}, as Zoho's documentation pages show them, instead of naming their ids`)
 	fl.BoolVar(&f.requestLevelInvalidIDs, "invalid-ids-request-level", false, "refuse a bulk removal of territories that names an unknown one as a whole, nothing removed")
@@ -206,6 +209,7 @@ func printEnv(w io.Writer, srv *zohoterritorytest.Server, refresh bool) {
 	line("ZOHO_ACCOUNTS_URL", srv.URL())
 	line("ZOHO_CLIENT_ID", oc.ClientID)
 	line("ZOHO_CLIENT_SECRET", oc.ClientSecret)
+	line("ZOHO_GRANT_CODE", srv.IssueGrantCode(zohoterritorytest.AllScopes()...))
 	line("ZOHO_REFRESH_TOKEN", oc.RefreshToken)
 }
 

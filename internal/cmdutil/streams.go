@@ -6,6 +6,8 @@ package cmdutil
 import (
 	"io"
 	"os"
+
+	"golang.org/x/term"
 )
 
 // IOStreams are a command's standard input, output and error, with
@@ -16,14 +18,22 @@ type IOStreams struct {
 	Out, Err io.Writer
 	// InTTY, OutTTY and ErrTTY say whether In, Out and Err are terminals.
 	InTTY, OutTTY, ErrTTY bool
+	// ReadPassword reads a line from the terminal without echo, for a
+	// secret a person types; nil when standard input is not a terminal,
+	// since a secret is never read from piped input.
+	ReadPassword func() ([]byte, error)
 }
 
 // System returns the process's own streams.
 func System() *IOStreams {
-	return &IOStreams{
+	s := &IOStreams{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		InTTY: isTerminal(os.Stdin), OutTTY: isTerminal(os.Stdout), ErrTTY: isTerminal(os.Stderr),
 	}
+	if s.InTTY {
+		s.ReadPassword = func() ([]byte, error) { return term.ReadPassword(int(os.Stdin.Fd())) } //nolint:gosec // G115: a file descriptor fits an int
+	}
+	return s
 }
 
 func isTerminal(f *os.File) bool {

@@ -131,7 +131,8 @@ func TestListUsersTypes(t *testing.T) {
 
 	// A range that stops early reads no further page.
 	before := len(srv.Requests())
-	for range c.ListUsers(t.Context(), zohoterritory.AllUsers) {
+	for _, err := range c.ListUsers(t.Context(), zohoterritory.AllUsers) {
+		require.NoError(t, err)
 		break
 	}
 	assert.Len(t, srv.Requests(), before+1)

@@ -108,14 +108,20 @@ func (e *InvalidIDError) Error() string {
 }
 
 // AuthError reports a failure to obtain an access token from the accounts
-// server. It never contains a secret.
+// server: refreshing one, or exchanging a grant code ([ExchangeGrantCode]).
+// It never contains a secret, a token or a grant code.
 type AuthError struct {
 	// AccountsURL is the accounts server that was asked; "" when the
 	// token came from a caller's oauth2.TokenSource.
 	AccountsURL string
-	// Code is the OAuth error the server named, such as "invalid_code" (bad
-	// or revoked refresh token) or "invalid_client" (wrong client, or the
-	// client belongs to another data centre); "" for a transport failure.
+	// Grant is the grant that was asked for: [GrantAuthorizationCode] for
+	// a grant code's exchange; "" for the refresh-token flow and a token
+	// source.
+	Grant string
+	// Code is the OAuth error the server named, such as "invalid_code" (a
+	// bad or revoked refresh token; a wrong, used or expired grant code)
+	// or "invalid_client" (wrong client, or the client belongs to another
+	// data centre); "" for a transport failure.
 	Code string
 	// Err is the underlying failure.
 	Err error
@@ -126,22 +132,53 @@ func (e *AuthError) Error() string {
 		return "zohoterritory: " + e.Err.Error()
 	}
 	msg := "zohoterritory: get access token from the token source"
-	if e.AccountsURL != "" {
+	switch {
+	case e.Grant == GrantAuthorizationCode:
+		msg = "zohoterritory: exchange the grant code at " + e.AccountsURL
+	case e.AccountsURL != "":
 		msg = "zohoterritory: refresh access token at " + e.AccountsURL
 	}
 	if e.Code != "" {
 		msg += ": " + e.Code
-		switch e.Code {
-		case "invalid_code":
-			msg += " (the refresh token is wrong or revoked)"
-		case "invalid_client":
-			msg += " (wrong client id or secret, or the client belongs to another data centre)"
+		if why := e.explain(); why != "" {
+			msg += " (" + why + ")"
 		}
 	}
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}
 	return msg
+}
+
+// explain says what Zoho's error code means and what to do, as Zoho's
+// accounts documentation lists the codes of its token endpoints.
+func (e *AuthError) explain() string {
+	if e.Grant == GrantAuthorizationCode {
+		switch e.Code {
+		case "invalid_code":
+			return "the grant code is wrong, was used already, has expired (a code lives a few minutes: three unless " +
+				"chosen otherwise), or was generated in another data centre than this accounts server's: generate a new " +
+				"one in the API console of the org's data centre and exchange it at once"
+		case "invalid_client":
+			return "the client id is wrong, or the Self Client was made in another data centre's API console than " +
+				"this accounts server's: check the client id and the data centre"
+		case "invalid_client_secret":
+			return "the client secret is wrong: copy it again from the Self Client's Client Secret tab"
+		case "invalid_redirect_uri":
+			return "the client is not a Self Client: a server-based client's code is exchanged with its redirect URI; " +
+				"create a Self Client in the API console and generate the code there"
+		}
+		return ""
+	}
+	switch e.Code {
+	case "invalid_code":
+		return "the refresh token is wrong or revoked"
+	case "invalid_client":
+		return "wrong client id or secret, or the client belongs to another data centre"
+	case "invalid_client_secret":
+		return "the client secret is wrong"
+	}
+	return ""
 }
 
 // Unwrap returns the underlying failure.

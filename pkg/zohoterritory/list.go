@@ -417,7 +417,7 @@ func getByID[T any](ctx context.Context, c *Client, op, arg, id, key string, dec
 	if err := checkID(arg, id); err != nil {
 		return v, false, err
 	}
-	resp, body, err := c.read(ctx, op, newBudget(c.retry.Budget), send)
+	resp, body, err := c.read(ctx, op, newBudget(c.retry.Budget), send) //nolint:bodyclose // c.read reads and closes the body; it hands back the bytes
 	if err != nil {
 		return v, false, err
 	}

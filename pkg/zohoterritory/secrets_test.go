@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,14 +57,15 @@ func secretSeed() zohoterritorytest.Seed {
 // leakCheck collects everything a scenario printed or returned, and fails
 // the test when any known secret is in it.
 type leakCheck struct {
-	t      *testing.T
-	logs   bytes.Buffer
-	logger *slog.Logger
-	runs   int
+	t       *testing.T
+	logs    bytes.Buffer
+	logger  *slog.Logger
+	runs    int
+	secrets []zohoterritorytest.Secret
 }
 
 func newLeakCheck(t *testing.T) *leakCheck {
-	lc := &leakCheck{t: t}
+	lc := &leakCheck{t: t, secrets: slices.Clone(knownSecrets)}
 	opts := &slog.HandlerOptions{Level: slog.LevelDebug}
 	lc.logger = slog.New(slog.NewMultiHandler(slog.NewTextHandler(&lc.logs, opts), slog.NewJSONHandler(&lc.logs, opts)))
 	t.Cleanup(func() {
@@ -76,9 +78,15 @@ func newLeakCheck(t *testing.T) *leakCheck {
 
 func (lc *leakCheck) assertClean(where, text string) {
 	lc.t.Helper()
-	if leaks := zohoterritorytest.FindSecrets(text, knownSecrets...); len(leaks) > 0 {
+	if leaks := zohoterritorytest.FindSecrets(text, lc.secrets...); len(leaks) > 0 {
 		lc.t.Errorf("%s shows the %s", where, strings.Join(leaks, ", "))
 	}
+}
+
+// add makes values known only at run time (the sandbox's grant codes and
+// the tokens it issues for them) secrets too.
+func (lc *leakCheck) add(secrets ...zohoterritorytest.Secret) {
+	lc.secrets = append(lc.secrets, secrets...)
 }
 
 // check looks at an error and whatever else a scenario produced, printed
@@ -250,6 +258,42 @@ func TestNoSecretIsEverPrinted(t *testing.T) {
 	t.Cleanup(huge.Close)
 	every("body too large", newClient(zohoterritory.WithAPIDomain(huge.URL), zohoterritory.WithAccessToken(secAccess),
 		zohoterritory.WithMaxResponseBytes(1024)))
+
+	// Grant codes: exchanged, reused, refused, echoed back; and the
+	// refresh token one gave, at work.
+	grants := newSandbox()
+	exchange := func(name, clientID, clientSecret, code, accounts string) *zohoterritory.Tokens {
+		tok, err := zohoterritory.ExchangeGrantCode(ctx, clientID, clientSecret, code, zohoterritory.WithAccountsURL(accounts), fast)
+		if tok != nil {
+			lc.add(zohoterritorytest.Secret{Name: name + " access token", Value: tok.AccessToken.Reveal()},
+				zohoterritorytest.Secret{Name: name + " refresh token", Value: tok.RefreshToken.Reveal()})
+			lc.check(name, err, tok, *tok, tok.AccessToken, tok.RefreshToken)
+			return tok
+		}
+		lc.check(name, err)
+		return nil
+	}
+	code := grants.IssueGrantCode(zohoterritorytest.AllScopes()...)
+	lc.add(zohoterritorytest.Secret{Name: "grant code", Value: code})
+	for _, bad := range []struct{ name, id, secret string }{
+		{"grant code, unknown client", "1000.NOSUCHCLIENT", secClientSecret},
+		{"grant code, wrong secret", secClientID, secWrongSecret},
+	} {
+		require.Nil(t, exchange(bad.name, bad.id, bad.secret, code, grants.URL()))
+	}
+	tok := exchange("grant code", secClientID, secClientSecret, code, grants.URL())
+	require.NotNil(t, tok)
+	require.Nil(t, exchange("grant code used again", secClientID, secClientSecret, code, grants.URL()))
+	every("refresh token from a grant code", newClient(zohoterritory.WithAccountsURL(grants.URL()),
+		zohoterritory.WithRefreshToken(secClientID, secClientSecret, tok.RefreshToken.Reveal())))
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"error":"invalid_code","error_description":%q}`, r.Form.Encode())
+	}))
+	t.Cleanup(echo.Close)
+	require.Nil(t, exchange("grant code echoed back", secClientID, secClientSecret, code, echo.URL))
+	require.Nil(t, exchange("grant code, accounts server down", secClientID, secClientSecret, code, down.URL))
 
 	// Options that are refused.
 	for name, opts := range map[string][]zohoterritory.Option{

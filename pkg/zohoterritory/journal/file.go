@@ -153,7 +153,8 @@ func (j *File) Close() error {
 	if j.f == nil {
 		return nil
 	}
-	err := j.f.Close() // closing the file releases its lock
+	_ = unlock(j.f) // at once, whoever else has the descriptor; closing would release it too
+	err := j.f.Close()
 	j.f = nil
 	return err
 }

@@ -18,3 +18,10 @@ func lock(f *os.File) error {
 	}
 	return err
 }
+
+// unlock releases f's lock before f is closed. Closing f alone would leave
+// it held while a copy of the descriptor lives on: a process forked (to
+// exec another program) in that moment holds one until it execs.
+func unlock(f *os.File) error {
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+}

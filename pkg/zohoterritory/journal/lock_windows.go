@@ -19,3 +19,8 @@ func lock(f *os.File) error {
 	}
 	return err
 }
+
+// unlock releases f's lock before f is closed.
+func unlock(f *os.File) error {
+	return windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, new(windows.Overlapped))
+}

@@ -214,7 +214,8 @@ func TestTokenEndpoint(t *testing.T) {
 		{name: "another client's secret", form: with("client_secret", "other"), wantError: "invalid_client"},
 		{name: "wrong refresh token", form: with("refresh_token", "1000.stale"), wantError: "invalid_code"},
 		{name: "another client's refresh token", form: with("refresh_token", "1000.other"), wantError: "invalid_code"},
-		{name: "other grant", form: with("grant_type", "authorization_code"), wantError: "unsupported_grant_type"},
+		{name: "other grant", form: with("grant_type", "password"), wantError: "unsupported_grant_type"},
+		{name: "a grant code's grant without a code", form: with("grant_type", "authorization_code"), wantError: "invalid_code"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,6 +242,85 @@ func TestTokenEndpoint(t *testing.T) {
 			assert.JSONEq(t, topError("OAUTH_SCOPE_MISMATCH", msgScopeMismatch, ""), body)
 		})
 	}
+}
+
+// TestGrantCodeExchange: a Self Client's grant code is exchanged once, within
+// its three minutes, by its own client, for an access token and a refresh
+// token with the code's scopes; the refresh token then works as a seeded
+// one does. Every refusal is HTTP 200 with Zoho's error and leaves the code
+// usable.
+func TestGrantCodeExchange(t *testing.T) {
+	t.Parallel()
+	seed := DefaultSeed()
+	seed.OAuthClients = []OAuthClient{
+		{ClientID: "1000.CLIENT", ClientSecret: "s3cret", RefreshToken: "1000.refresh", Scopes: AllScopes()},
+		{ClientID: "1000.OTHER", ClientSecret: "other", RefreshToken: "1000.other", Scopes: AllScopes()},
+	}
+	clock := &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	srv := newServer(t, WithSeed(seed), withClock(clock.Now))
+	code := srv.IssueGrantCode(ScopeTerritoriesAll)
+	assert.Regexp(t, `^1000\.[0-9a-f]{32}\.[0-9a-f]{32}$`, code)
+	exchange := func(clientID, secret, code string) map[string]any {
+		t.Helper()
+		status, reply := postToken(t, srv, url.Values{"grant_type": {"authorization_code"}, "client_id": {clientID},
+			"client_secret": {secret}, "code": {code}})
+		assert.Equal(t, http.StatusOK, status, "Zoho answers token failures with 200")
+		return reply
+	}
+
+	for _, tt := range []struct {
+		name, clientID, secret, code, want string
+	}{
+		{"unknown client", "1000.NOPE", "s3cret", code, "invalid_client"},
+		{"wrong secret", "1000.CLIENT", "guess", code, "invalid_client_secret"},
+		{"another client's secret", "1000.CLIENT", "other", code, "invalid_client_secret"},
+		{"another client's code", "1000.OTHER", "other", code, "invalid_code"},
+		{"unknown code", "1000.CLIENT", "s3cret", "1000.nope", "invalid_code"},
+		{"a refresh token as the code", "1000.CLIENT", "s3cret", "1000.refresh", "invalid_code"},
+	} {
+		assert.Equal(t, map[string]any{"error": tt.want}, exchange(tt.clientID, tt.secret, tt.code), tt.name)
+	}
+	assert.Equal(t, 0, srv.RefreshCount())
+
+	clock.Add(GrantCodeLifetime - time.Second)
+	reply := exchange("1000.CLIENT", "s3cret", code)
+	access, ok := reply["access_token"].(string)
+	require.True(t, ok, "reply %v", reply)
+	refresh, ok := reply["refresh_token"].(string)
+	require.True(t, ok, "reply %v", reply)
+	assert.Equal(t, map[string]any{"access_token": access, "refresh_token": refresh, "scope": ScopeTerritoriesAll,
+		"api_domain": srv.URL(), "token_type": "Bearer", "expires_in": float64(3600)}, reply)
+	assert.NotEqual(t, "1000.refresh", refresh)
+	assert.Equal(t, 1, srv.RefreshCount())
+	assert.Equal(t, map[string]any{"error": "invalid_code"}, exchange("1000.CLIENT", "s3cret", code), "a code works once")
+
+	// The token has the code's scopes: enough to remove users, not territories.
+	status, _ := call(t, http.MethodDelete, usersURL(srv, "v8", na, dev, ""), access)
+	assert.Equal(t, http.StatusOK, status)
+	status, body := call(t, http.MethodDelete, territoriesURL(srv, "v8", "Users", chloe, eu, ""), access)
+	assert.Equal(t, http.StatusUnauthorized, status)
+	assert.JSONEq(t, topError("OAUTH_SCOPE_MISMATCH", msgScopeMismatch, ""), body)
+
+	// The refresh token works for its client only, with the code's scopes.
+	_, reply = postToken(t, srv, url.Values{"grant_type": {"refresh_token"}, "client_id": {"1000.OTHER"},
+		"client_secret": {"other"}, "refresh_token": {refresh}})
+	assert.Equal(t, map[string]any{"error": "invalid_code"}, reply)
+	_, reply = postToken(t, srv, url.Values{"grant_type": {"refresh_token"}, "client_id": {"1000.CLIENT"},
+		"client_secret": {"s3cret"}, "refresh_token": {refresh}})
+	fresh, ok := reply["access_token"].(string)
+	require.True(t, ok, "reply %v", reply)
+	assert.Equal(t, map[string]any{"access_token": fresh, "api_domain": srv.URL(), "token_type": "Bearer", "expires_in": float64(3600)}, reply)
+	status, _ = call(t, http.MethodDelete, usersURL(srv, "v8", na, ben, ""), fresh)
+	assert.Equal(t, http.StatusBadRequest, status, "allowed; Ben manages North America")
+	status, _ = call(t, http.MethodDelete, territoriesURL(srv, "v8", "Users", chloe, eu, ""), fresh)
+	assert.Equal(t, http.StatusUnauthorized, status)
+	assert.Equal(t, 2, srv.RefreshCount())
+
+	// A code expires after its three minutes.
+	late := srv.IssueGrantCode(AllScopes()...)
+	clock.Add(GrantCodeLifetime)
+	assert.Equal(t, map[string]any{"error": "invalid_code"}, exchange("1000.CLIENT", "s3cret", late), "expired")
+	assert.Equal(t, 2, srv.RefreshCount())
 }
 
 func TestTokenEndpointQueryAndMethod(t *testing.T) {

@@ -58,8 +58,10 @@
 //     territory management off the territories API answers 400
 //     FEATURE_NOT_ENABLED; the users API does not depend on it.
 //
-// and POST /oauth/v2/token with the refresh-token grant, whose `api_domain`
-// is the server as the client reached it.
+// and POST /oauth/v2/token with the refresh-token grant and a Self Client's
+// authorization-code grant (a code from [Server.IssueGrantCode], once,
+// within [GrantCodeLifetime]), whose `api_domain` is the server as the
+// client reached it.
 //
 // Answers follow api/openapi.yaml, and Zoho's own OpenAPI examples
 // (zoho/crm-oas v8.0) where its documentation is silent: a request is

@@ -41,20 +41,24 @@ type Server struct {
 	userOrder      []string
 	territoryOrder []string
 	// roleIDs and profileIDs give each role and profile name its id.
-	roleIDs      map[string]string
-	profileIDs   map[string]string
-	defaultTerr  string
-	caller       string
-	tokens       map[string]tokenState
-	clients      []OAuthClient
-	accessToken  string
-	requests     []Request
-	faults       faultState
-	refreshes    int
-	violations   []string
-	reqViolation []string
-	feature      TerritoryFeature
-	callerDenied bool
+	roleIDs     map[string]string
+	profileIDs  map[string]string
+	defaultTerr string
+	caller      string
+	tokens      map[string]tokenState
+	clients     []OAuthClient
+	grantCodes  map[string]*grantCode
+	// refreshTokens are those issued for grant codes; the seeded
+	// clients' own are in clients.
+	refreshTokens map[string]issuedRefresh
+	accessToken   string
+	requests      []Request
+	faults        faultState
+	refreshes     int
+	violations    []string
+	reqViolation  []string
+	feature       TerritoryFeature
+	callerDenied  bool
 	// apiInflight counts the CRM API requests admitted and not yet
 	// answered, for the concurrency limit.
 	apiInflight int
@@ -368,18 +372,20 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 
 	s := &Server{
-		cfg:          cfg,
-		users:        make(map[string]User, len(seed.Users)),
-		territories:  make(map[string]*territoryState, len(seed.Territories)),
-		defaultTerr:  seed.DefaultTerritoryID,
-		caller:       seed.CallerID,
-		feature:      seed.TerritoryFeature,
-		callerDenied: seed.CallerWithoutPermission,
-		tokens:       make(map[string]tokenState),
-		clients:      seed.OAuthClients,
-		faults:       faultState{faults: cfg.faults, hits: make([]int, len(cfg.faults))},
-		closing:      make(chan struct{}),
-		idle:         make(chan struct{}),
+		cfg:           cfg,
+		users:         make(map[string]User, len(seed.Users)),
+		territories:   make(map[string]*territoryState, len(seed.Territories)),
+		defaultTerr:   seed.DefaultTerritoryID,
+		caller:        seed.CallerID,
+		feature:       seed.TerritoryFeature,
+		callerDenied:  seed.CallerWithoutPermission,
+		tokens:        make(map[string]tokenState),
+		clients:       seed.OAuthClients,
+		grantCodes:    make(map[string]*grantCode),
+		refreshTokens: make(map[string]issuedRefresh),
+		faults:        faultState{faults: cfg.faults, hits: make([]int, len(cfg.faults))},
+		closing:       make(chan struct{}),
+		idle:          make(chan struct{}),
 	}
 	close(s.idle)
 	s.roleIDs = map[string]string{roleCEO: ceoRoleID, roleRep: repRoleID}
@@ -519,8 +525,9 @@ func (s *Server) OAuthClient() OAuthClient {
 	return c
 }
 
-// RefreshCount returns how many access tokens the token endpoint has issued.
-// Failed refreshes do not count; [Server.Requests] shows them.
+// RefreshCount returns how many access tokens the token endpoint has issued,
+// by refresh or for a grant code. Failed requests do not count;
+// [Server.Requests] shows them.
 func (s *Server) RefreshCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
