@@ -313,12 +313,23 @@ func nullable(s string) *string {
 // accounts, but each user needs one, and always the same.
 func zuid(id string) string { return "6" + id[max(0, len(id)-10):] }
 
-// apiName makes a territory's api_name from its name, as Zoho does from a
-// name without one: each run of characters other than ASCII letters and
-// digits becomes "_". Zoho keeps api names unique, so a name met again is
+// apiNames gives territories their api_name, as Zoho does from a name
+// without one: each run of characters other than ASCII letters and digits
+// becomes "_". Zoho keeps api names unique, so a name met again is
 // numbered (Key_Accounts, Key_Accounts_2); how Zoho numbers them is
-// unverified.
-func apiName(name string, taken map[string]bool) string {
+// unverified. It remembers the last number of each name, so that an org
+// of 100,000 territories of one name is numbered in linear time.
+type apiNames struct {
+	taken map[string]bool
+	last  map[string]int // the last number given to a base name
+}
+
+func newAPINames(n int) *apiNames {
+	return &apiNames{taken: make(map[string]bool, n), last: map[string]int{}}
+}
+
+// of returns the api_name of a territory named name.
+func (a *apiNames) of(name string) string {
 	var b strings.Builder
 	under := false
 	for _, c := range name {
@@ -338,9 +349,10 @@ func apiName(name string, taken map[string]bool) string {
 	}
 	base = base[:min(len(base), 90)]
 	name = base
-	for n := 2; taken[name]; n++ {
+	for n := max(2, a.last[base]+1); a.taken[name]; n++ {
 		name = fmt.Sprintf("%s_%d", base, n)
+		a.last[base] = n
 	}
-	taken[name] = true
+	a.taken[name] = true
 	return name
 }

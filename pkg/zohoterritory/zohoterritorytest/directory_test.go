@@ -762,7 +762,7 @@ func TestDirectorySeedValidation(t *testing.T) {
 // a name comes again.
 func TestAPINames(t *testing.T) {
 	t.Parallel()
-	taken := map[string]bool{}
+	names := newAPINames(0)
 	for _, tt := range []struct{ name, want string }{
 		{"West Coast", "West_Coast"},
 		{"Key Accounts", "Key_Accounts"},
@@ -772,8 +772,28 @@ func TestAPINames(t *testing.T) {
 		{"---", "Territory"},
 		{"", "Territory_2"},
 		{strings.Repeat("a", 120), strings.Repeat("a", 90)},
+		{"Key_Accounts_5", "Key_Accounts_5"},
+		{"Key Accounts", "Key_Accounts_4"},
+		{"Key Accounts", "Key_Accounts_6"},
 	} {
-		assert.Equal(t, tt.want, apiName(tt.name, taken), tt.name)
+		assert.Equal(t, tt.want, names.of(tt.name), tt.name)
+	}
+}
+
+// TestAPINamesOfOneName: 100,000 territories of one name are numbered
+// each once (the sandbox of BenchmarkUnderZohosLimit); numbering from 2
+// each time took minutes.
+func TestAPINamesOfOneName(t *testing.T) {
+	t.Parallel()
+	names := newAPINames(0)
+	seen := map[string]bool{}
+	for i := range 100000 {
+		n := names.of("Territory")
+		require.False(t, seen[n], "%s given twice", n)
+		seen[n] = true
+		if i == 99999 {
+			assert.Equal(t, "Territory_100000", n)
+		}
 	}
 }
 

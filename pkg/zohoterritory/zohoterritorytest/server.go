@@ -402,9 +402,9 @@ func NewServer(opts ...Option) (*Server, error) {
 		number(s.roleIDs, u.Role, firstRoleID)
 		number(s.profileIDs, u.Profile, firstProfileID)
 	}
-	apiNames := make(map[string]bool, len(seed.Territories))
+	apiNames := newAPINames(len(seed.Territories))
 	for _, t := range seed.Territories {
-		ts := &territoryState{Territory: t, members: make(map[string]bool, len(t.Members)+1), apiName: apiName(t.Name, apiNames)}
+		ts := &territoryState{Territory: t, members: make(map[string]bool, len(t.Members)+1), apiName: apiNames.of(t.Name)}
 		ts.Members = nil // the map is the truth from here on
 		for _, m := range t.Members {
 			ts.members[m] = true
