@@ -34,7 +34,7 @@ race:
 
 ## bench-once: every benchmark of every package, one iteration each, so that a broken one fails CI
 bench-once:
-	$(GO) test -vet=off -run '^$$' -bench . -benchtime 1x ./...
+	$(GO) test -vet=off -timeout 10m -run '^$$' -bench . -benchtime 1x ./...
 
 ## check-generated: regenerate gen/ from api/openapi.yaml and fail if it differs from what is committed
 check-generated:
