@@ -10,7 +10,8 @@
 #          interop/seed.yaml`) and checks every request and response against
 #          the spec: TestProxy drives the Go client through it, then the CLI's
 #          remove-users and remove-territories run through it (single and bulk,
-#          partial failures included).
+#          partial failures included, users by e-mail and territories by name
+#          and path), and its territories and users commands.
 #
 # Fails when a test or a CLI run fails, when Prism logs a violation or answers
 # in the server's place (problem+json), or when the sandbox reports a contract
@@ -120,12 +121,29 @@ cli() { # WANT_EXIT WANT_SUMMARY ARGS...
 M=4876543000000200001 X=4876543000000200002 Y=4876543000000200003 Z=4876543000000200004
 P=4876543000000520001 Q=4876543000000520002 R=4876543000000520003 S=4876543000000520004 T=4876543000000520005
 ORG=4876543000000500001
-cli 2 "removed=$X,$Y failed=$M:manager unknown=" remove-users --territory "$P" "$X" "$Y" "$M"
-cli 0 "removed=$X failed= unknown=" remove-users --territory "$Q" "$X"
+# By name, e-mail and path too: the directory's reads (listUsers,
+# listTerritories) go through the proxy as well.
+cli 2 "removed=$X,$Y failed=$M:manager unknown=" remove-users --territory P2 X2@interop.example "$Y" m2@interop.example
+cli 0 "removed=$X failed= unknown=" remove-users --territory "Organization/Q2" "$X"
 cli 2 "removed= failed=$X:not_member unknown=" remove-users --territory "$Q" "$X"
 cli 2 "removed=$R,$S failed=$ORG:default_territory unknown=" remove-territories --api-version v8 --user "$Z" "$R" "$S" "$ORG"
 cli 0 "removed=$T failed= unknown=" remove-territories --user "$Z" "$T"
 cli 2 "removed= failed=$R:not_member,$T:not_member unknown=" remove-territories --api-version v2.1 --user "$Z" "$R" "$T"
+
+# The directory's own commands through the proxy: the tree and the users.
+read_cli() { # WHAT ARGS...
+	local what="$1"
+	shift
+	if ZOHO_API_DOMAIN="$proxy_url" ZOHO_ACCESS_TOKEN="$token" "$tmp/zohoterritory" "$@" >"$tmp/cli.out" 2>"$tmp/cli.err" &&
+		grep -q "$what" "$tmp/cli.out"; then
+		echo "ok    zohoterritory $* -> exit 0, names $what"
+	else
+		cat "$tmp/cli.err"
+		fail "zohoterritory $*: want exit 0 and $what in the output"
+	fi
+}
+read_cli "T2" territories -o json
+read_cli "z2@interop.example" users --status all -o json
 
 # What Prism logged: a violation it reported (with --errors, those of
 # responses also became 500 answers), or an answer it made up itself.

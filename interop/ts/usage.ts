@@ -1,8 +1,11 @@
 // usage.ts shows that the TypeScript types openapi-typescript generates from
 // api/openapi.yaml (zoho.d.ts, made by interop/lint.sh, not committed) are
-// enough to call both endpoints: it builds typed requests for all eleven
-// operations (four reads, four removals, three adds) and reads every answer
-// the spec describes. It is type-checked
+// enough to call both endpoints: it builds typed requests for all fifteen
+// operations (four reads of memberships, four removals, three adds, four
+// reads of the directory), checks that each of the seven twins (the same
+// operation on a user under the other spelling, `users` or `Users`) is the
+// same operation as the one it mirrors, and reads every answer the spec
+// describes. It is type-checked
 // with `tsc --noEmit` and never run; if the spec changes in a way that breaks
 // a TypeScript client, this file stops compiling.
 
@@ -17,6 +20,8 @@ export type ZohoError = Schemas["Error"];
 export type UserTerritory = Schemas["UserTerritory"];
 export type TerritoryUser = Schemas["TerritoryUser"];
 export type NamedRef = Schemas["NamedRef"];
+export type User = Schemas["User"];
+export type Territory = Schemas["Territory"];
 export type PageInfo = Schemas["PageInfo"];
 
 export type OperationId = keyof operations;
@@ -39,6 +44,20 @@ const templates = {
   addUserToTerritory: "/crm/{version}/settings/territories/{territory_id}/users/{user_id}",
   addUsersToTerritory: "/crm/{version}/settings/territories/{territory_id}/users",
   addTerritoriesToUser: "/crm/{version}/Users/{user_id}/territories",
+  listUsers: "/crm/{version}/users",
+  getUser: "/crm/{version}/users/{user_id}",
+  listTerritories: "/crm/{version}/settings/territories",
+  getTerritory: "/crm/{version}/settings/territories/{territory_id}",
+  // The twins: the operations on a user under the spelling their canonical
+  // operation does not use (Zoho's SDKs send `users`; its pages write
+  // `Users` for the removals).
+  getTerritoryOfUser_users: "/crm/{version}/users/{user_id}/territories/{territory_id}",
+  removeTerritoryFromUser_users: "/crm/{version}/users/{user_id}/territories/{territory_id}",
+  listTerritoriesOfUser_users: "/crm/{version}/users/{user_id}/territories",
+  removeTerritoriesFromUser_users: "/crm/{version}/users/{user_id}/territories",
+  addTerritoriesToUser_users: "/crm/{version}/users/{user_id}/territories",
+  listUsers_Users: "/crm/{version}/Users",
+  getUser_Users: "/crm/{version}/Users/{user_id}",
 } as const satisfies Record<OperationId, keyof paths>;
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -58,6 +77,31 @@ export type PathMatchesOperation = [
   Assert<AddMatches<"addUserToTerritory">>,
   Assert<AddMatches<"addUsersToTerritory">>,
   Assert<AddMatches<"addTerritoriesToUser">>,
+  Assert<ReadMatches<"listUsers">>,
+  Assert<ReadMatches<"getUser">>,
+  Assert<ReadMatches<"listTerritories">>,
+  Assert<ReadMatches<"getTerritory">>,
+  Assert<ReadMatches<"getTerritoryOfUser_users">>,
+  Assert<Matches<"removeTerritoryFromUser_users">>,
+  Assert<ReadMatches<"listTerritoriesOfUser_users">>,
+  Assert<Matches<"removeTerritoriesFromUser_users">>,
+  Assert<AddMatches<"addTerritoriesToUser_users">>,
+  Assert<ReadMatches<"listUsers_Users">>,
+  Assert<ReadMatches<"getUser_Users">>,
+];
+
+// A twin is its canonical operation under another path: the same
+// parameters, body and answers, so a client written against one spelling
+// works against the other.
+type TwinOf<Twin extends OperationId, Op extends OperationId> = Equal<operations[Twin], operations[Op]>;
+export type TwinsMatch = [
+  Assert<TwinOf<"getTerritoryOfUser_users", "getTerritoryOfUser">>,
+  Assert<TwinOf<"removeTerritoryFromUser_users", "removeTerritoryFromUser">>,
+  Assert<TwinOf<"listTerritoriesOfUser_users", "listTerritoriesOfUser">>,
+  Assert<TwinOf<"removeTerritoriesFromUser_users", "removeTerritoriesFromUser">>,
+  Assert<TwinOf<"addTerritoriesToUser_users", "addTerritoriesToUser">>,
+  Assert<TwinOf<"listUsers_Users", "listUsers">>,
+  Assert<TwinOf<"getUser_Users", "getUser">>,
 ];
 
 type Params<Op extends OperationId> = operations[Op]["parameters"];
@@ -166,6 +210,27 @@ export function listTerritoriesOfUser(params: Params<"listTerritoriesOfUser">): 
 
 export function getTerritoryOfUser(params: Params<"getTerritoryOfUser">): GetRequest {
   return { method: "GET", path: fillPath("getTerritoryOfUser", params.path), query: "" };
+}
+
+export function listUsers(params: Params<"listUsers">): GetRequest {
+  const parts: string[] = [];
+  if (params.query?.type !== undefined) parts.push(`type=${params.query.type}`);
+  const page = pageQuery(params.query);
+  if (page !== "") parts.push(page);
+  if (params.query?.ids !== undefined) parts.push(idsQuery(params.query.ids));
+  return { method: "GET", path: fillPath("listUsers", params.path), query: parts.join("&") };
+}
+
+export function getUser(params: Params<"getUser">): GetRequest {
+  return { method: "GET", path: fillPath("getUser", params.path), query: "" };
+}
+
+export function listTerritories(params: Params<"listTerritories">): GetRequest {
+  return { method: "GET", path: fillPath("listTerritories", params.path), query: pageQuery(params.query) };
+}
+
+export function getTerritory(params: Params<"getTerritory">): GetRequest {
+  return { method: "GET", path: fillPath("getTerritory", params.path), query: "" };
 }
 
 // ---------------------------------------------------------------------------
@@ -467,6 +532,127 @@ export function userRead(resp: TypedResponse<"getUserOfTerritory">): Listed<Terr
       return assertNever(resp);
   }
 }
+
+/** usersListed reads an answer of listUsers; 304 (asked with If-Modified-Since) has no body. */
+export function usersListed(resp: TypedResponse<"listUsers">): Listed<User> {
+  switch (resp.status) {
+    case 200:
+      return { kind: "page", records: resp.body.users, more: resp.body.info.more_records };
+    case 204:
+    case 304:
+      return { kind: "none" };
+    case 400:
+    case 401:
+    case 403:
+    case 404:
+    case 429:
+    case 500:
+      return { kind: "error", httpStatus: resp.status, error: resp.body };
+    default:
+      return assertNever(resp);
+  }
+}
+
+/** orgTerritoriesListed reads an answer of listTerritories: a page asked by `ids` may have no `info`. */
+export function orgTerritoriesListed(resp: TypedResponse<"listTerritories">): Listed<Territory> {
+  switch (resp.status) {
+    case 200:
+      return { kind: "page", records: resp.body.territories, more: resp.body.info?.more_records ?? false };
+    case 204:
+      return { kind: "none" };
+    case 400:
+    case 401:
+    case 403:
+    case 404:
+    case 429:
+    case 500:
+      return { kind: "error", httpStatus: resp.status, error: resp.body };
+    default:
+      return assertNever(resp);
+  }
+}
+
+/** userByEmail finds a user as an administrator names them: the e-mail, whatever its case. */
+export function userByEmail(users: readonly User[], email: string): User | undefined {
+  const want = email.trim().toLowerCase();
+  return users.find((u) => u.email?.toLowerCase() === want);
+}
+
+/** territoryPath is a territory's path of names from the root, `Zylker/North America/West Coast`. */
+export function territoryPath(territories: readonly Territory[], id: string): string {
+  const byId = new Map(territories.map((t) => [t.id, t]));
+  const names: string[] = [];
+  for (let t = byId.get(id); t !== undefined; ) {
+    names.unshift(t.name);
+    const parent = t.reporting_to;
+    t = parent === null ? undefined : byId.get(parent.id);
+  }
+  return names.join("/");
+}
+
+export const directory: readonly GetRequest[] = [
+  listUsers({ path: { version: "v8" }, query: { type: "AllUsers", page: 1, per_page: 200 } }),
+  listUsers({ path: { version: "v7" }, query: { ids: "5725767000000411001,5725767000000411003" } }),
+  getUser({ path: { version: "v8", user_id: "5725767000000411001" } }),
+  listTerritories({ path: { version: "v8" }, query: { per_page: 200 } }),
+  getTerritory({ path: { version: "v8", territory_id: "5725767000000452004" } }),
+];
+
+export const refusedDirectory = [
+  // @ts-expect-error `type` is one of Zoho's user types.
+  listUsers({ path: { version: "v8" }, query: { type: "EveryUser" } }),
+  // @ts-expect-error a read by id needs the user's id.
+  getUser({ path: { version: "v8" } }),
+] as const;
+
+// The spec's TerritoriesFirstPage, shortened: the root reports to no
+// territory (null), lower-case keys throughout.
+const orgTerritories: Listed<Territory> = orgTerritoriesListed({
+  status: 200,
+  body: {
+    territories: [
+      {
+        id: "5725767000000452001",
+        name: "Zylker",
+        manager: null,
+        reporting_to: null,
+      },
+      {
+        id: "5725767000000452004",
+        name: "West Coast",
+        manager: { id: "5725767000000411001", name: "Patricia Boyle" },
+        reporting_to: { id: "5725767000000452001", name: "Zylker" },
+      },
+    ],
+    info: { per_page: 200, count: 2, page: 1, more_records: false },
+  },
+});
+
+export const westCoastPath: string =
+  orgTerritories.kind === "page" ? territoryPath(orgTerritories.records, "5725767000000452004") : "";
+
+export const chloe: User | undefined = (() => {
+  const listed = usersListed({
+    status: 200,
+    body: {
+      users: [{ id: "5725767000000411003", full_name: "Chloe Marsh", email: "Chloe@Acme.com", status: "inactive" }],
+      info: { per_page: 200, count: 1, page: 1, more_records: false },
+    },
+  });
+  return listed.kind === "page" ? userByEmail(listed.records, "chloe@acme.com") : undefined;
+})();
+
+export const notModified: Listed<User> = usersListed({ status: 304 });
+
+export const refusedOrgTerritories: readonly Listed<Territory>[] = [
+  orgTerritoriesListed({
+    status: 200,
+    body: {
+      // @ts-expect-error the Territories API spells the name `name`, lower case.
+      territories: [{ id: "1", Name: "T", manager: null, reporting_to: null }],
+    },
+  }),
+];
 
 export const reads: readonly GetRequest[] = [
   listUsersOfTerritory({ path: { version: "v8", territory_id: "431581000000744113" }, query: { page: 2, per_page: 200 } }),
