@@ -174,40 +174,51 @@ func (s *Server) serveDirectory(w http.ResponseWriter, r *http.Request, rt crmRo
 		}
 	}
 
+	// Only the page asked for is turned into answers: a listing of 10,000
+	// users is 50 pages, and each page costs its 200 users, not the org.
 	s.mu.Lock()
-	var items []any
+	var matched []string
 	if rt.op == opUsers {
-		items = s.orgUsersLocked(match, ids)
+		matched = s.orgUserIDsLocked(match, ids)
 	} else {
-		items = s.orgTerritoriesLocked(ids)
+		matched = s.orgTerritoryIDsLocked(ids)
+	}
+	whole := rt.op == opTerritories && ids != nil // Zoho answers a read by ids in one, without info
+	start, end := 0, len(matched)
+	if !whole {
+		start, end = pageWindow(len(matched), page, perPage)
+	}
+	items := make([]any, 0, end-start)
+	for _, id := range matched[start:end] {
+		item, _ := s.directoryItemLocked(rt.op, id)
+		items = append(items, item)
 	}
 	s.mu.Unlock()
 
 	switch {
 	case len(items) == 0:
+		// Nothing matched, or a page past the end.
 		w.WriteHeader(http.StatusNoContent)
-	case rt.op == opTerritories && ids != nil:
+	case whole:
 		writeJSON(w, http.StatusOK, map[string]any{key: items})
 	default:
-		writePage(w, key, items, page, perPage)
+		writeJSON(w, http.StatusOK, map[string]any{
+			key:    items,
+			"info": pageInfo{PerPage: perPage, Count: len(items), Page: page, MoreRecords: end < len(matched)},
+		})
 	}
 }
 
-// writePage answers one page of a list, or 204 for a page past its end.
-// Pages are counted before start is computed, so that a huge page number
-// cannot overflow.
-func writePage(w http.ResponseWriter, key string, items []any, page, perPage int) {
-	pages := (len(items) + perPage - 1) / perPage
-	if page > pages {
-		w.WriteHeader(http.StatusNoContent)
-		return
+// pageWindow is where page (counted from 1) of n items, perPage a page,
+// starts and ends; start == end for a page past the end. Pages are
+// counted before start is computed, so that a huge page number cannot
+// overflow.
+func pageWindow(n, page, perPage int) (start, end int) {
+	if pages := (n + perPage - 1) / perPage; page > pages {
+		return n, n
 	}
-	start := (page - 1) * perPage
-	end := min(start+perPage, len(items))
-	writeJSON(w, http.StatusOK, map[string]any{
-		key:    items[start:end],
-		"info": pageInfo{PerPage: perPage, Count: end - start, Page: page, MoreRecords: end < len(items)},
-	})
+	start = (page - 1) * perPage
+	return start, min(start+perPage, n)
 }
 
 // parseUserType reads the first `type`: absent or empty is AllUsers, a
@@ -243,29 +254,31 @@ func (s *Server) directoryItemLocked(op operation, id string) (any, bool) {
 	return s.wireOrgTerritoryLocked(t), true
 }
 
-// orgUsersLocked lists the users that match, in the seed's order, and only
-// those of ids when ids is not nil.
-func (s *Server) orgUsersLocked(match userType, ids []string) []any {
-	var items []any
+// orgUserIDsLocked lists the ids of the users that match, in the seed's
+// order, and only those of ids when ids is not nil.
+func (s *Server) orgUserIDsLocked(match userType, ids []string) []string {
+	var out []string
 	for _, id := range s.userOrder {
-		u := s.users[id]
-		if match(s, u) && (ids == nil || slices.Contains(ids, id)) {
-			items = append(items, s.wireOrgUserOf(u))
+		if match(s, s.users[id]) && (ids == nil || slices.Contains(ids, id)) {
+			out = append(out, id)
 		}
 	}
-	return items
+	return out
 }
 
-// orgTerritoriesLocked lists the territories in the seed's order, and only
-// those of ids when ids is not nil.
-func (s *Server) orgTerritoriesLocked(ids []string) []any {
-	var items []any
+// orgTerritoryIDsLocked lists the ids of the territories in the seed's
+// order, and only those of ids when ids is not nil.
+func (s *Server) orgTerritoryIDsLocked(ids []string) []string {
+	if ids == nil {
+		return s.territoryOrder
+	}
+	var out []string
 	for _, id := range s.territoryOrder {
-		if ids == nil || slices.Contains(ids, id) {
-			items = append(items, s.wireOrgTerritoryLocked(s.territories[id]))
+		if slices.Contains(ids, id) {
+			out = append(out, id)
 		}
 	}
-	return items
+	return out
 }
 
 // callerRef is the org's administrator, who created and last changed
