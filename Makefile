@@ -32,9 +32,12 @@ vet:
 race:
 	$(GO) test -race -tags contract -vet=off -count=1 ./...
 
-## bench-once: every benchmark of every package, one iteration each, so that a broken one fails CI
+## bench-once: every benchmark of every package, one iteration each, so that a broken one fails CI.
+## go test's -timeout does not cover benchmarks (testing stops its alarm before they run), so
+## timeout(1) bounds the whole run: past 15 minutes every process gets SIGQUIT, which prints each
+## goroutine's stack, and a hung benchmark fails CI with the place it hung instead of running out its clock.
 bench-once:
-	$(GO) test -vet=off -timeout 10m -run '^$$' -bench . -benchtime 1x ./...
+	timeout -s QUIT -k 30s 15m $(GO) test -vet=off -run '^$$' -bench . -benchtime 1x ./...
 
 ## check-generated: regenerate gen/ from api/openapi.yaml and fail if it differs from what is committed
 check-generated:
