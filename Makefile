@@ -36,8 +36,10 @@ race:
 ## go test's -timeout does not cover benchmarks (testing stops its alarm before they run), so
 ## timeout(1) bounds the whole run: past 15 minutes every process gets SIGQUIT, which prints each
 ## goroutine's stack, and a hung benchmark fails CI with the place it hung instead of running out its clock.
+## (Where there is no timeout(1), as on a stock macOS, the run is not bounded.)
+BENCH_TIMEOUT = $(if $(shell command -v timeout 2>/dev/null),timeout -s QUIT -k 30s 15m)
 bench-once:
-	timeout -s QUIT -k 30s 15m $(GO) test -vet=off -run '^$$' -bench . -benchtime 1x ./...
+	$(BENCH_TIMEOUT) $(GO) test -vet=off -run '^$$' -bench . -benchtime 1x ./...
 
 ## check-generated: regenerate gen/ from api/openapi.yaml and fail if it differs from what is committed
 check-generated:
