@@ -18,7 +18,7 @@ import (
 // The sandbox's own contract: tests that need the two validators whatever
 // the build tags, because they expect the sandbox's check to find
 // something. The sandbox's other tests, and the client's and the CLI's,
-// check their traffic only when built with -tags contract (make race;
+// check their traffic only when built with -tags contract (make contract;
 // internal/contractcheck), so that they link no validator in make test.
 
 // Ids of zohoterritorytest.DefaultSeed.

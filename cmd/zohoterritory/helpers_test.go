@@ -85,7 +85,7 @@ func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) r
 }
 
 // validator returns the sandbox's check of api/openapi.yaml: the two
-// validators when the tests are built with -tags contract (make race, in
+// validators when the tests are built with -tags contract (make contract, in
 // CI), a check that accepts everything otherwise (internal/contractcheck).
 func validator(t *testing.T) zohoterritorytest.ContractChecker {
 	t.Helper()

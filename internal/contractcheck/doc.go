@@ -2,7 +2,7 @@
 // client, the CLI and the sandbox give the sandbox
 // (zohoterritorytest.WithContractCheck), chosen when the tests are built:
 //
-//   - with the build tag `contract` (make race, which make check and CI
+//   - with the build tag `contract` (make contract, which make check and CI
 //     run), it is internal/contract's two validators of api/openapi.yaml:
 //     every request those tests send the sandbox and every answer is
 //     checked, and a test that asserts no violation means it;

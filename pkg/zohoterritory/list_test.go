@@ -48,7 +48,7 @@ func (w *recordingWriter) Write(b []byte) (int, error) {
 // against api/openapi.yaml by both validators of internal/contract and, when
 // responses is true, every answer h gives too (for handlers that answer
 // within the spec on purpose). The validators are there when the tests are
-// built with -tags contract (make race, in CI; internal/contractcheck).
+// built with -tags contract (make contract, in CI; internal/contractcheck).
 func specChecked(t *testing.T, responses bool, h http.HandlerFunc) http.HandlerFunc {
 	t.Helper()
 	v, err := contractcheck.New()

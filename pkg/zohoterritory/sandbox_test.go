@@ -16,7 +16,7 @@ import (
 )
 
 // validator returns the sandbox's check of api/openapi.yaml: the two
-// validators when the tests are built with -tags contract (make race, in
+// validators when the tests are built with -tags contract (make contract, in
 // CI), a check that accepts everything otherwise (internal/contractcheck).
 func validator(t *testing.T) zohoterritorytest.ContractChecker {
 	t.Helper()

@@ -114,7 +114,7 @@ func dirSeed() Seed {
 func assertOnlyBadRequests(t *testing.T, srv *Server, prefixes ...string) {
 	t.Helper()
 	if !contractcheck.On {
-		return // no validator in this build: make race checks it
+		return // no validator in this build: make contract checks it
 	}
 	got := srv.RequestViolations()
 	if assert.Len(t, got, len(prefixes), "%q", got) {

@@ -36,7 +36,7 @@ const (
 )
 
 // checker returns the contract check of api/openapi.yaml: the two
-// validators when the tests are built with -tags contract (make race, in
+// validators when the tests are built with -tags contract (make contract, in
 // CI), a check that accepts everything otherwise (internal/contractcheck).
 // A test that expects a violation needs the real check whatever the tags:
 // it belongs in contracttests.
