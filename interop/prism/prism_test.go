@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"os"
 	"slices"
@@ -134,14 +135,7 @@ type readOperation struct {
 var readOperations = map[string]readOperation{
 	"listUsers": {list: true, key: "users", lastPage: "UsersLastPage",
 		call: func(c *zohoterritory.Client, t *testing.T, _, _ string) ([]string, bool, error) {
-			var ids []string
-			for u, err := range c.ListUsers(t.Context(), zohoterritory.AllUsers) {
-				if err != nil {
-					return ids, false, err
-				}
-				ids = append(ids, u.ID)
-			}
-			return ids, true, nil
+			return listedIDs(c.ListUsers(t.Context(), zohoterritory.AllUsers), func(u zohoterritory.User) string { return u.ID })
 		}},
 	"getUser": {key: "users",
 		call: func(c *zohoterritory.Client, t *testing.T, _, userID string) ([]string, bool, error) {
@@ -153,14 +147,7 @@ var readOperations = map[string]readOperation{
 		}},
 	"listTerritories": {list: true, key: "territories", lastPage: "TerritoriesLastPage",
 		call: func(c *zohoterritory.Client, t *testing.T, _, _ string) ([]string, bool, error) {
-			var ids []string
-			for tr, err := range c.ListTerritories(t.Context()) {
-				if err != nil {
-					return ids, false, err
-				}
-				ids = append(ids, tr.ID)
-			}
-			return ids, true, nil
+			return listedIDs(c.ListTerritories(t.Context()), func(tr zohoterritory.Territory) string { return tr.ID })
 		}},
 	"getTerritory": {key: "territories",
 		call: func(c *zohoterritory.Client, t *testing.T, _, territoryID string) ([]string, bool, error) {
@@ -204,6 +191,19 @@ var readOperations = map[string]readOperation{
 			}
 			return []string{u.ID}, ok, err
 		}},
+}
+
+// listedIDs ranges over a directory listing: the ids it yielded, and
+// whether it ended without an error.
+func listedIDs[T any](seq iter.Seq2[T, error], id func(T) string) ([]string, bool, error) {
+	var ids []string
+	for v, err := range seq {
+		if err != nil {
+			return ids, false, err
+		}
+		ids = append(ids, id(v))
+	}
+	return ids, true, nil
 }
 
 // sentinels are the errors an *APIError with a code of the catalog matches.
