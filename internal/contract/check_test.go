@@ -69,3 +69,35 @@ func TestCheckRequestAndResponse(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, strings.HasPrefix(err.Error(), "DELETE "+path+" -> 200: removeUserFromTerritory: kin-openapi: "), err.Error())
 }
+
+// TestBodyWithoutContentType: a request body sent without a Content-Type
+// header, as Zoho's SDKs send their bodies, is validated as JSON; a body
+// of another declared type is not.
+func TestBodyWithoutContentType(t *testing.T) {
+	t.Parallel()
+	v, err := New()
+	require.NoError(t, err)
+	const body = `{"territories":[{"name":"Pacific","reporting_to":{"id":"5725767000000452002"},"permission_type":"read_only"}]}`
+	for _, tt := range []struct {
+		name, contentType string
+		ok                bool
+	}{
+		{"none", "", true},
+		{"json", "application/json", true},
+		{"text", "text/plain", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, "http://127.0.0.1:8080/crm/v8/settings/territories", strings.NewReader(body))
+			require.NoError(t, err)
+			req.Header.Set("Authorization", "Zoho-oauthtoken 1000.test")
+			if tt.contentType != "" {
+				req.Header.Set("Content-Type", tt.contentType)
+			}
+			vd := v.ValidateRequest(req)
+			assert.Equal(t, "createTerritories", vd.Operation)
+			assert.Equal(t, tt.ok, vd.OK(), "kin: %v; lib: %v", vd.Kin, vd.Lib)
+			assert.Equal(t, tt.contentType, req.Header.Get("Content-Type"), "the caller's request is left as it was")
+		})
+	}
+}

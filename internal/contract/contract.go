@@ -200,6 +200,12 @@ func prepare(req *http.Request) *http.Request {
 		b, _ := io.ReadAll(req.Body)
 		req.Body = io.NopCloser(bytes.NewReader(b))
 		r.Body = io.NopCloser(bytes.NewReader(b))
+		if len(b) > 0 && r.Header.Get("Content-Type") == "" {
+			// A body without a Content-Type is read as JSON, as Zoho
+			// reads the bodies its SDKs send without one (api/openapi.yaml's
+			// description).
+			r.Header.Set("Content-Type", "application/json")
+		}
 	}
 	return r
 }
