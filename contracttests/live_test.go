@@ -224,7 +224,7 @@ func runLive(ctx context.Context, cfg liveConfig, hc *http.Client) []liveResult 
 			return c.AddTerritoriesToUser(ctx, cfg.version, cfg.userID, zohoapi.TerritoriesToAdd{Territories: refsOf(cfg.territoryIDs)}, capture)
 		}},
 	}
-	calls = append(calls, liveLifecycle(c, cfg)...)
+	calls = append(calls, liveLifecycle(c, cfg)...) //nolint:bodyclose // liveCall reads and closes every answer
 	results := make([]liveResult, 0, len(calls))
 	for _, call := range calls {
 		results = append(results, liveCall(ctx, call.op, call.call))

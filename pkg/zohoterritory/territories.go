@@ -632,7 +632,9 @@ var errAllFound = errors.New("zohoterritory: every territory was found created")
 // A create whose answer is lost is never sent blindly again: before a
 // retry the client lists the org's territories, and one of that name under
 // that parent counts as created (Inferred set); only the others are sent
-// again. A request-level failure that every call would meet (a refused
+// again. Names are unique in the org, so such a territory is the one asked
+// for even if it was there before the call (which then could only have
+// failed on it): either way, the territory asked for exists. A request-level failure that every call would meet (a refused
 // token, a missing scope) keeps the calls not yet sent from being sent,
 // and is returned as the error beside the result, which still accounts
 // for every territory.
