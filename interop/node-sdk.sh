@@ -8,7 +8,9 @@
 #   2. runs interop/node-sdk/run.mjs twice, with the static access token and
 #      with the refresh-token flow against the sandbox's token endpoint; each
 #      run calls the four operations, checks the SDK's parsed answers and the
-#      sandbox's state, and records the calls as HAR;
+#      sandbox's state, and records the calls as HAR; then
+#      interop/node-sdk/territories.mjs, the territories' lifecycle through the
+#      SDK's TerritoriesOperations, likewise;
 #   3. validates the recorded requests and responses with both validators
 #      (`zohoterritory-contract validate --requests`);
 #   4. stops the sandbox with SIGINT, which makes it report the contract
@@ -56,8 +58,15 @@ for mode in static refresh; do
 	fi
 done
 
+# The territories' lifecycle (interop/node-sdk/territories.mjs), with the static token.
+mkdir -p "$tmp/territories"
+if ! (cd "$tmp/territories" && NODE_SDK_WORKDIR="$tmp/territories" NODE_SDK_HAR="$tmp/territories.har" \
+	node "$root/interop/node-sdk/territories.mjs"); then
+	fail "node interop/node-sdk/territories.mjs"
+fi
+
 hars=()
-for mode in static refresh; do
+for mode in static refresh territories; do
 	[ -s "$tmp/$mode.har" ] && hars+=("$tmp/$mode.har")
 done
 if [ "${#hars[@]}" -eq 0 ]; then

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -186,9 +187,12 @@ type har struct {
 	Log *struct {
 		Entries []struct {
 			Request struct {
-				Method  string    `json:"method"`
-				URL     string    `json:"url"`
-				Headers []harPair `json:"headers"`
+				Method   string    `json:"method"`
+				URL      string    `json:"url"`
+				Headers  []harPair `json:"headers"`
+				PostData *struct {
+					Text string `json:"text"`
+				} `json:"postData"`
 			} `json:"request"`
 			Response struct {
 				Status  int       `json:"status"`
@@ -243,6 +247,13 @@ func readExchanges(path string) ([]exchange, error) {
 			// exchange to check.
 			out = append(out, exchange{name: name, har: true})
 			continue
+		}
+		if e.Request.PostData != nil && e.Request.PostData.Text != "" {
+			// The body sent (a create's, an add's), validated with the
+			// request.
+			text := []byte(e.Request.PostData.Text)
+			req.Body = io.NopCloser(bytes.NewReader(text))
+			req.ContentLength = int64(len(text))
 		}
 		respHeader := http.Header{}
 		for _, p := range e.Response.Headers {
