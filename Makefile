@@ -12,7 +12,7 @@ demo:
 	$(GO) run ./cmd/zohoterritory demo
 
 ## test: every test, and the gen/ drift check; the race detector, go vet (make lint) and the rest of
-## CI are in make check. The README's table says what each target costs.
+## CI are in make check. CONTRIBUTING.md's table says what each target costs.
 test: unit check-generated
 
 unit:
