@@ -245,6 +245,17 @@ func TestDiffFields(t *testing.T) {
 	assert.Nil(t, u.Name)
 	assert.Nil(t, u.Manager)
 
+	p, err := Order(in, org, OrderOptions{})
+	require.NoError(t, err)
+	fields := p.Changes()[0].Fields
+	require.Len(t, fields, 4)
+	assert.Equal(t, FieldChange{Field: "description", New: "Pacific states"}, fields[1])
+	assert.Equal(t, "rules.leads", fields[3].Field)
+	assert.Equal(t, "", fields[3].Old)
+	assert.Equal(t, `{"comparator":"equal","value":"x"}`, fields[3].New)
+	assert.Contains(t, fields[2].Old, `"value":100000}`)
+	assert.Contains(t, fields[2].New, `"value":200000}`)
+
 	// Giving the inactive manager to another territory is refused.
 	f = edit(t, org, "          - name: West Coast\n            id: \"5725767000000452003\"\n            manager: Chloe@acme.com\n",
 		"          - name: West Coast\n            id: \"5725767000000452003\"\n            manager: eve@acme.com\n")

@@ -26,6 +26,10 @@ func TestExportGolden(t *testing.T) {
 	in, err := Diff(f, org, Options{})
 	require.NoError(t, err)
 	assert.Equal(t, &Intents{}, in, "a fresh export changes nothing")
+	plan, err := Order(in, org, OrderOptions{Created: t0})
+	require.NoError(t, err)
+	assert.False(t, plan.HasChanges())
+	assert.Equal(t, "Plan: 0 to create, 0 to update, 0 to delete; 0 memberships to add, 0 to remove", plan.Totals().String())
 }
 
 // TestRoundTripValues: names, descriptions and criteria that YAML would
