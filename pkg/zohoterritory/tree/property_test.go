@@ -14,13 +14,14 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
-// This file checks Order as a property: random orgs, random
+// This file checks Order and Undo as properties: random orgs, random
 // target trees, every plan applied step by step to an in-memory model of
 // Zoho that refuses what Zoho refuses. No step may make a cycle, give two
 // territories one name (ignoring case), take the org past its territory
 // limit or a territory past its user limit, create under a parent that
 // does not exist yet, or delete a territory with children; the plan must
-// end exactly at the target.
+// end exactly at the target, and the undo of any prefix of it exactly
+// where it began.
 
 const propertyCases = 3000
 
@@ -41,7 +42,7 @@ func TestOrderProperty(t *testing.T) {
 	t.Logf("%d cases: %+v", n, st)
 	// The cases reach what they are for.
 	for what, got := range map[string]int{"frees": st.Frees, "moves": st.Moves, "early deletes": st.EarlyDeletes, "creates under creates": st.NestedCreates,
-		"deletes": st.Deletes} {
+		"deletes": st.Deletes, "undone creates": st.UndoDeletes, "undone deletes": st.UndoCreates, "undone updates": st.UndoUpdates} {
 		require.Greater(t, got, n/50, what)
 	}
 	require.Less(t, st.Refused, n/10, "refused for the limit")
@@ -50,22 +51,29 @@ func TestOrderProperty(t *testing.T) {
 // stats counts what the cases exercised.
 type stats struct {
 	Frees, Moves, EarlyDeletes, NestedCreates, Deletes, Refused int
+	UndoCreates, UndoDeletes, UndoUpdates                       int
 }
 
-func (st *stats) count(p *Plan) {
+func (st *stats) count(p *Plan, undo bool) {
 	for i, s := range p.Steps {
 		switch {
-		case s.Kind == StepFreeName:
+		case s.Kind == StepFreeName && !undo:
 			st.Frees++
-		case s.Kind == StepDelete && slices.ContainsFunc(p.Steps[i:], func(s Step) bool { return s.Kind == StepCreate }):
+		case s.Kind == StepDelete && !undo && slices.ContainsFunc(p.Steps[i:], func(s Step) bool { return s.Kind == StepCreate }):
 			st.EarlyDeletes++
-		case s.Kind == StepDelete:
+		case s.Kind == StepDelete && !undo:
 			st.Deletes++
-		case s.Kind == StepCreate && s.Creates[0].Parent.Key != "":
+		case s.Kind == StepCreate && !undo && s.Creates[0].Parent.Key != "":
 			st.NestedCreates++
+		case s.Kind == StepCreate && undo:
+			st.UndoCreates++
+		case s.Kind == StepDelete && undo:
+			st.UndoDeletes++
+		case s.Kind == StepUpdate && undo:
+			st.UndoUpdates++
 		}
 		for _, u := range s.Updates {
-			if u.Parent != nil {
+			if u.Parent != nil && !undo {
 				st.Moves++
 			}
 		}
@@ -328,8 +336,9 @@ func (c *propCase) file() *File {
 	return &File{Name: "tree.yaml", Root: node(c.root)}
 }
 
-// run plans the case, applies the plan to the model and checks it ends
-// at the target. It reports whether the case passed.
+// run plans the case, applies the plan to the model, checks it ends at
+// the target, then undoes a prefix of it and checks it ends where it
+// began. It reports whether the case passed.
 func (c *propCase) run(t *testing.T, seed uint64, st *stats) bool {
 	t.Helper()
 	org := c.org
@@ -350,7 +359,7 @@ func (c *propCase) run(t *testing.T, seed uint64, st *stats) bool {
 		}
 		return fail("Order: %v", err)
 	}
-	st.count(plan)
+	st.count(plan, false)
 	if d := Drifts(plan, org); len(d) > 0 {
 		return fail("drifts against the org it was made on: %v", d)
 	}
@@ -364,6 +373,36 @@ func (c *propCase) run(t *testing.T, seed uint64, st *stats) bool {
 		return fail("the plan does not end at the target: %v", err)
 	}
 
+	// Undo what a run killed after k steps made.
+	k := c.r.IntN(len(plan.Steps) + 1)
+	s = newSim(org)
+	var done Done
+	for _, st := range plan.Steps[:k] {
+		require.NoError(t, s.apply(st))
+		done.record(st, s)
+	}
+	now := s.org(org)
+	undoIn, err := UndoIntents(plan, done, now, Rules{})
+	if err != nil {
+		return fail("UndoIntents after %d steps: %v", k, err)
+	}
+	undo, err := Order(undoIn, now, OrderOptions{Created: t0})
+	if err != nil {
+		if limitRefusal(err, undoIn, now) {
+			st.Refused++
+			return true
+		}
+		return fail("Order of the undo after %d steps: %v", k, err)
+	}
+	st.count(undo, true)
+	for i, st := range undo.Steps {
+		if err := s.apply(st); err != nil {
+			return fail("undo after %d steps: step %d (%s): %v", k, i, st.Kind, err)
+		}
+	}
+	if err := s.restored(org, undo, done); err != nil {
+		return fail("the undo after %d steps does not end where the plan began: %v", k, err)
+	}
 	return true
 }
 
@@ -401,6 +440,32 @@ func limitRefusal(err error, in *Intents, org *Org) bool {
 	whole("")
 	need := len(org.Territories) + len(in.Creates) - max(org.Limit, len(org.Territories))
 	return eligible < need
+}
+
+// record adds what the step made to d.
+func (d *Done) record(st Step, s *sim) {
+	for _, c := range st.Creates {
+		if d.Created == nil {
+			d.Created = map[string]string{}
+		}
+		d.Created[c.Key] = s.keys[c.Key]
+	}
+	for _, u := range st.Updates {
+		if st.Kind == StepFreeName {
+			d.Freed = append(d.Freed, u.ID)
+		} else {
+			d.Updated = append(d.Updated, u.ID)
+		}
+	}
+	if st.Kind == StepAdd {
+		d.Added = append(d.Added, *st.Members)
+	}
+	if st.Kind == StepRemove {
+		d.Removed = append(d.Removed, *st.Members)
+	}
+	for _, del := range st.Deletes {
+		d.Deleted = append(d.Deleted, del.ID)
+	}
 }
 
 // sim is an in-memory Zoho: it makes steps as Zoho would, and refuses
@@ -634,6 +699,20 @@ func (s *sim) invariants() error {
 	return nil
 }
 
+// org returns the model as an org snapshot.
+func (s *sim) org(was *Org) *Org {
+	o := &Org{APIDomain: was.APIDomain, APIVersion: was.APIVersion, Users: was.Users, Limit: was.Limit, Members: map[string][]string{}}
+	for _, id := range s.order {
+		o.Territories = append(o.Territories, *s.terr[id])
+		for _, u := range was.Users {
+			if s.members[id][u.ID] {
+				o.Members[id] = append(o.Members[id], u.ID)
+			}
+		}
+	}
+	return o
+}
+
 func (s *sim) childNamed(parent, name string) *Territory {
 	for _, t := range s.terr {
 		if t.ParentID == parent && t.Name == name {
@@ -692,6 +771,74 @@ func (s *sim) matches(root *tnode, org *Org) error {
 	}
 	if count != len(s.terr) {
 		return fmt.Errorf("the org holds %d territories, the target %d", len(s.terr), count)
+	}
+	return nil
+}
+
+// restored checks the model holds the org again: the territories a run
+// deleted under new ids (the undo's creates say which), members but
+// those Zoho no longer adds (inactive users the run removed).
+func (s *sim) restored(org *Org, undo *Plan, done Done) error {
+	newID := map[string]string{}
+	for _, st := range undo.Steps {
+		for _, c := range st.Creates {
+			if c.Restores != "" {
+				newID[c.Restores] = s.keys[c.Key]
+			}
+		}
+	}
+	id := func(old string) string {
+		if n, ok := newID[old]; ok {
+			return n
+		}
+		return old
+	}
+	lost := map[string]map[string]bool{} // territory → inactive users the run removed
+	for _, m := range done.Removed {
+		for _, u := range m.Users {
+			if !s.active[u] {
+				if lost[m.Territory.ID] == nil {
+					lost[m.Territory.ID] = map[string]bool{}
+				}
+				lost[m.Territory.ID][u] = true
+			}
+		}
+	}
+	for _, d := range done.Deleted {
+		lost[d] = map[string]bool{}
+		for _, u := range org.Members[d] {
+			lost[d][u] = !s.active[u]
+		}
+	}
+	if len(s.terr) != len(org.Territories) {
+		return fmt.Errorf("the org holds %d territories, not %d", len(s.terr), len(org.Territories))
+	}
+	for _, was := range org.Territories {
+		t := s.terr[id(was.ID)]
+		if t == nil {
+			return fmt.Errorf("territory %s (%q) is gone", was.ID, was.Name)
+		}
+		want := was
+		want.ID, want.ParentID = t.ID, id(was.ParentID)
+		if fmt.Sprint(*t) != fmt.Sprint(want) {
+			return fmt.Errorf("territory %s: got %+v, want %+v", was.ID, *t, want)
+		}
+		var members []string
+		for _, u := range org.Members[was.ID] {
+			if !lost[was.ID][u] {
+				members = append(members, u)
+			}
+		}
+		var got []string
+		for _, u := range org.Users {
+			if s.members[t.ID][u.ID] {
+				got = append(got, u.ID)
+			}
+		}
+		slices.Sort(members)
+		if !slices.Equal(got, members) {
+			return fmt.Errorf("territory %s (%q): members %v, want %v", was.ID, was.Name, got, members)
+		}
 	}
 	return nil
 }
