@@ -23,7 +23,7 @@ type Criteria struct {
 	Deals    json.RawMessage `json:"deals,omitempty"`
 }
 
-// Modules are the keys of a file's `rules`, in the order they are
+// modules are the keys of a file's `rules`, in the order they are
 // written.
 var modules = []string{"accounts", "leads", "deals"}
 
