@@ -225,11 +225,12 @@ func clientCalls() []clientCall {
 	}
 }
 
-// refsOf names ids as an add's body does.
+// refsOf names ids as an add's body does: as strings (RecordIdInput's
+// first form), which is what the generated client sends when built so.
 func refsOf(ids []string) []zohoapi.RecordRef {
 	refs := make([]zohoapi.RecordRef, len(ids))
 	for i, id := range ids {
-		refs[i] = zohoapi.RecordRef{Id: id}
+		_ = refs[i].Id.FromRecordId(id) // marshalling a string cannot fail
 	}
 	return refs
 }

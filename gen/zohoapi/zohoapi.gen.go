@@ -304,12 +304,22 @@ type PageInfo struct {
 // Example: 5725767000000583004
 type RecordId = string
 
+// RecordIdInput A record id in a request body: a string of 1 to 19 decimal digits (what Zoho's documentation, its Node and TypeScript SDKs and this project's client send), or the same digits as a JSON number (what Zoho's Python SDK sends; Zoho accepts both). Ids exceed 2^53: read the digits, never a float.
+//
+// Example: 5725767000000411004
+type RecordIdInput struct {
+	union json.RawMessage
+}
+
+// RecordIdInput1 defines model for RecordIdInput.1.
+type RecordIdInput1 = int64
+
 // RecordRef A record named by its id, as the associate operations' bodies name users and territories.
 type RecordRef struct {
-	// Id A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
+	// Id A record id in a request body: a string of 1 to 19 decimal digits (what Zoho's documentation, its Node and TypeScript SDKs and this project's client send), or the same digits as a JSON number (what Zoho's Python SDK sends; Zoho accepts both). Ids exceed 2^53: read the digits, never a float.
 	//
-	// Example: 5725767000000583004
-	Id RecordId `json:"id"`
+	// Example: 5725767000000411004
+	Id RecordIdInput `json:"id"`
 }
 
 // ResultItem The outcome for one id, told apart by `status`.
@@ -885,6 +895,68 @@ func (a NamedRef) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(object)
+}
+
+// AsRecordId returns the union data inside the RecordIdInput as a RecordId
+func (t RecordIdInput) AsRecordId() (RecordId, error) {
+	var body RecordId
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRecordId overwrites any union data inside the RecordIdInput as the provided RecordId
+func (t *RecordIdInput) FromRecordId(v RecordId) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRecordId performs a merge with any union data inside the RecordIdInput, using the provided RecordId
+func (t *RecordIdInput) MergeRecordId(v RecordId) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsRecordIdInput1 returns the union data inside the RecordIdInput as a RecordIdInput1
+func (t RecordIdInput) AsRecordIdInput1() (RecordIdInput1, error) {
+	var body RecordIdInput1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRecordIdInput1 overwrites any union data inside the RecordIdInput as the provided RecordIdInput1
+func (t *RecordIdInput) FromRecordIdInput1(v RecordIdInput1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRecordIdInput1 performs a merge with any union data inside the RecordIdInput, using the provided RecordIdInput1
+func (t *RecordIdInput) MergeRecordIdInput1(v RecordIdInput1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t RecordIdInput) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *RecordIdInput) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
 
 // AsSuccessItem returns the union data inside the ResultItem as a SuccessItem
