@@ -29,8 +29,10 @@
 //   - PUT settings/territories/{territory_id}/users/{user_id} (no body),
 //     settings/territories/{territory_id}/users with `{"users":[{"id":...}]}`
 //     and Users/{user_id}/territories with `{"territories":[{"id":...}]}`
-//     (1 to 100 records): the adds, the way back from a removal, answered
-//     in the same envelopes. One item per record, in the body's order, each
+//     (1 to 100 records; an id a string or the same digits as a JSON
+//     number, as Zoho's Python SDK sends it; the body read as JSON whatever
+//     its Content-Type, none included, as Zoho's SDKs send it): the adds,
+//     the way back from a removal, answered in the same envelopes. One item per record, in the body's order, each
 //     worked through against the state as it stands: a record already
 //     there is DUPLICATE_DATA (so a record named twice is added once, its
 //     later mentions duplicates), an unknown one INVALID_DATA, a deleted or
