@@ -109,6 +109,13 @@ func clientCalls() []clientCall {
 	filters := `{"field":{"api_name":"name"},"comparator":"equal","value":"West Coast"}`
 	return []clientCall{
 		{
+			op: opGetOrganization,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.GetOrganization(ctx, zohoapi.V8)
+			},
+			path: "/crm/v8/org",
+		},
+		{
 			op: opListUsers,
 			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
 				return c.ListUsers(ctx, zohoapi.V8, &zohoapi.ListUsersParams{Type: &deleted, Page: &page, PerPage: &perPage, IfModifiedSince: &since})

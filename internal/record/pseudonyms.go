@@ -110,11 +110,11 @@ func idKey(key string) bool {
 	return k == "id" || k == "ids" || k == "zuid" || strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "_ids")
 }
 
-// nameKey reports whether a JSON member of this name holds a person's or a
-// territory's name.
+// nameKey reports whether a JSON member of this name holds a person's, a
+// territory's or the organization's name (GET org's `company_name`).
 func nameKey(key string) bool {
 	switch strings.ToLower(key) {
-	case "name", "full_name", "first_name", "last_name":
+	case "name", "full_name", "first_name", "last_name", "company_name":
 		return true
 	}
 	return false

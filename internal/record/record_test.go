@@ -152,6 +152,16 @@ func TestPseudonymize(t *testing.T) {
 	assert.True(t, vd.OK(), vd.String())
 	assert.Equal(t, "removeUsersFromTerritory", vd.Operation)
 
+	// The organization's name and its administrator's address too.
+	org := s.Case(Exchange{Method: http.MethodGet, URL: &url.URL{Scheme: "http", Host: "127.0.0.1:1234", Path: "/crm/v8/org"},
+		Status: http.StatusOK, ResponseHeader: http.Header{"Content-Type": {"application/json"}},
+		ResponseBody: []byte(`{"org":[{"id":"` + terr + `","company_name":"Acme Widgets","primary_email":"` + mail + `","zgid":"808232144"}]}`)}, "d", "s")
+	b, err = s.Encode(org)
+	require.NoError(t, err)
+	for _, real := range []string{terr, "Acme Widgets", mail} {
+		assert.NotContains(t, string(b), real)
+	}
+
 	// Another run, another key: other stand-ins.
 	assert.NotEqual(t, stand, NewScrubber(true).pseudo.ID(user))
 }

@@ -60,6 +60,13 @@
 //     matched, a page past the end and an unknown id are 204. With
 //     territory management off the territories API answers 400
 //     FEATURE_NOT_ENABLED; the users API does not depend on it.
+//   - GET org: the organization, as `{"org":[{...}]}` with the keys of
+//     Zoho's OpenAPI file that its documentation's samples and its SDKs'
+//     models share (id, company_name, primary_email, time_zone, currency,
+//     type, zgid, license_details with the edition, ...), from the seed's
+//     [Org] or from its caller and default territory; it takes the
+//     ZohoCRM.org scopes and does not depend on territory management.
+//     Zoho's SDKs read it while they start.
 //
 // and POST /oauth/v2/token with the refresh-token grant and a Self Client's
 // authorization-code grant (a code from [Server.IssueGrantCode], once,

@@ -45,6 +45,7 @@ type Server struct {
 	profileIDs  map[string]string
 	defaultTerr string
 	caller      string
+	org         Org // with its defaults filled in
 	tokens      map[string]tokenState
 	clients     []OAuthClient
 	grantCodes  map[string]*grantCode
@@ -404,6 +405,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		territories:   make(map[string]*territoryState, len(seed.Territories)),
 		defaultTerr:   seed.DefaultTerritoryID,
 		caller:        seed.CallerID,
+		org:           seed.Org.withDefaults(seed),
 		feature:       seed.TerritoryFeature,
 		callerDenied:  seed.CallerWithoutPermission,
 		tokens:        make(map[string]tokenState),
@@ -589,6 +591,14 @@ func (s *Server) TerritoriesOf(userID string) []string {
 		}
 	}
 	return sortIDs(ids)
+}
+
+// Org returns the organization as GET org answers it: the seed's [Org]
+// with its defaults filled in.
+func (s *Server) Org() Org {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.org
 }
 
 // Users returns the org's users in the seed's order, as the reads give
