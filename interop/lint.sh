@@ -4,6 +4,9 @@
 #   spectral    @stoplight/spectral-cli lint, rules in .spectral.yaml; any warning fails
 #   typescript  openapi-typescript generates interop/ts/zoho.d.ts, and
 #               tsc --noEmit type-checks interop/ts/usage.ts against it
+#   sdk keys    the key maps of Zoho's Node and TypeScript SDKs that the sandbox's
+#               tests read (pkg/zohoterritory/zohoterritorytest/testdata/zoho-sdk)
+#               still equal what the pinned packages ship (interop/zoho-sdk-keys.mjs)
 #   oasdiff     no unacknowledged breaking change against api/baseline/openapi.yaml
 #   node-sdk    Zoho's official Node.js SDK runs the four operations against the
 #               sandbox (interop/node-sdk.sh)
@@ -76,6 +79,8 @@ check() {
 	fi
 }
 
+check "Zoho SDKs' key maps = testdata/zoho-sdk (interop/zoho-sdk-keys.mjs)" \
+	node interop/zoho-sdk-keys.mjs --check
 check "redocly lint api/openapi.yaml (redocly.yaml)" \
 	"$bin/redocly" lint api/openapi.yaml --config redocly.yaml --lint-config error --format stylish
 check "spectral lint api/openapi.yaml (.spectral.yaml, warn fails)" \
