@@ -127,11 +127,15 @@ func (p *pseudonyms) Text(s string) string {
 	return longDigits.ReplaceAllStringFunc(s, p.ID)
 }
 
-// JSONString replaces a JSON string value held by member key: a whole id
-// under an id-like key, a name under a name key, and ids and e-mail
-// addresses in any other text.
-func (p *pseudonyms) JSONString(key, v string) string {
+// JSONString replaces a JSON string value held by member key of an object
+// held by holder: a whole id under an id-like key, a name under a name key
+// (and a record's `api_name`, made from its name, but not an error's
+// `details.api_name`, which names a field), and ids and e-mail addresses in
+// any other text.
+func (p *pseudonyms) JSONString(holder, key, v string) string {
 	switch {
+	case key == "api_name" && holder != "details" && v != "":
+		return p.Name(v)
 	case idKey(key) && allDigits.MatchString(v):
 		return p.ID(v)
 	case idKey(key) && strings.Contains(v, ","):
