@@ -137,6 +137,21 @@ func TestContractSandbox(t *testing.T) {
 		}
 	}
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	// What Zoho's SDKs send keeps the contract: a bulk add whose body has
+	// no Content-Type (and, from the Python SDK, ids as JSON numbers), and
+	// the read of the org they make as they start.
+	for _, c := range []struct{ method, path, body string }{
+		{http.MethodPut, "/crm/v8/settings/territories/5725767000000452004/users", `{"users":[{"id":5725767000000411005}]}`},
+		{http.MethodGet, "/crm/v8/org", ""},
+	} {
+		req, err := http.NewRequestWithContext(t.Context(), c.method, env["ZOHO_API_DOMAIN"]+c.path, strings.NewReader(c.body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Zoho-oauthtoken "+env["ZOHO_ACCESS_TOKEN"])
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode, c.path)
+	}
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodDelete, env["ZOHO_API_DOMAIN"]+"/crm/v7/settings/territories/5725767000000452002/users?ids=abc", nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Zoho-oauthtoken "+env["ZOHO_ACCESS_TOKEN"])
