@@ -237,7 +237,7 @@ func clientCalls() []clientCall {
 func refsOf(ids []string) []zohoapi.RecordRef {
 	refs := make([]zohoapi.RecordRef, len(ids))
 	for i, id := range ids {
-		_ = refs[i].Id.FromRecordId(id) // marshalling a string cannot fail
+		_ = refs[i].Id.FromRecordId(id) // encoding a string cannot fail
 	}
 	return refs
 }

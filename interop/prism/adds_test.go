@@ -42,7 +42,7 @@ var addOperations = map[string]addCall{
 func recordRefs(ids ...string) []zohoapi.RecordRef {
 	out := make([]zohoapi.RecordRef, len(ids))
 	for i, id := range ids {
-		_ = out[i].Id.FromRecordId(id) // marshalling a string cannot fail
+		_ = out[i].Id.FromRecordId(id) // encoding a string cannot fail
 	}
 	return out
 }

@@ -161,12 +161,6 @@ func errItem(about, message string) string {
 	return fmt.Sprintf(`{"code":"INVALID_DATA","details":{},"message":%q,"status":"error"}`, message)
 }
 
-// namedErrItem is a removal's error item naming its id, as the sandbox
-// answers under WithNamedErrorItems and Zoho's OpenAPI examples show it.
-func namedErrItem(id, message string) string {
-	return fmt.Sprintf(`{"code":"INVALID_DATA","details":{"id":%q},"message":%q,"status":"error"}`, id, message)
-}
-
 func envelope(key string, items ...string) string {
 	return fmt.Sprintf(`{%q:[%s]}`, key, strings.Join(items, ","))
 }
