@@ -10,15 +10,14 @@ import (
 // same digits as a JSON number (Zoho's Python SDK writes ids so). The
 // digits are kept as written: ids exceed 2^53, so a float would change
 // them. null reads as "".
-//
-// A string is kept whatever it holds: whether it is a well-formed id is
-// for the reader to check (checkID), as it was before numbers were read.
 type wireID string
 
 // UnmarshalJSON reads a string, a whole number (its literal digits) or
 // null. A number with a sign, a fraction or an exponent, and any other
 // JSON value, is an error: it cannot be a record id, and reading it as one
-// would guess.
+// would guess. A string is kept whatever it holds: whether it is a
+// well-formed id is for the reader to check (checkID), as it was before
+// numbers were read.
 func (w *wireID) UnmarshalJSON(b []byte) error {
 	if len(b) == 0 {
 		return errors.New("record id: empty JSON value")
