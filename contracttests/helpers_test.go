@@ -15,12 +15,13 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 )
 
-// The fifteen operations of api/openapi.yaml: four reads of the directory
-// (users and territories), four reads of memberships, four removals and the
-// three adds that undo them. The spec's twins (the same operations under
+// The sixteen operations of api/openapi.yaml: the read of the organization,
+// four reads of the directory (users and territories), four reads of
+// memberships, four removals and the three adds that undo them. The spec's twins (the same operations under
 // the other spelling of `users`) are reported by the validator under these
 // names.
 const (
+	opGetOrganization           = "getOrganization"
 	opListUsers                 = "listUsers"
 	opGetUser                   = "getUser"
 	opListTerritories           = "listTerritories"
@@ -42,6 +43,7 @@ const (
 // order live mode calls them in: it reads the memberships, removes them and
 // adds them back).
 var operations = []string{
+	opGetOrganization,
 	opListUsers,
 	opGetUser,
 	opListTerritories,
@@ -78,7 +80,7 @@ var (
 // opMethod is the HTTP method of each operation.
 func opMethod(op string) string {
 	switch {
-	case readOps[op]:
+	case readOps[op], op == opGetOrganization:
 		return http.MethodGet
 	case addOps[op]:
 		return http.MethodPut
@@ -119,6 +121,7 @@ func readKey(op string) string {
 // samplePaths are a valid path and query for each operation, used where a
 // test needs a request and the ids do not matter.
 var samplePaths = map[string]string{
+	opGetOrganization:           "/crm/v8/org",
 	opListUsers:                 "/crm/v8/users?type=AllUsers&page=1&per_page=200",
 	opGetUser:                   "/crm/v8/users/5725767000000411001",
 	opListTerritories:           "/crm/v8/settings/territories?page=1&per_page=200",
@@ -145,6 +148,7 @@ var operationPatterns = []struct {
 	re     *regexp.Regexp
 	op     string
 }{
+	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/org$`), opGetOrganization},
 	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers$`), opListUsers},
 	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+$`), opGetUser},
 	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/settings/territories$`), opListTerritories},

@@ -179,7 +179,7 @@ var userReads = reads[User]{
 // name key. The generated zohoapi.NamedRef keeps `Name` among its
 // additional properties; this reads both in one pass.
 type wireRef struct {
-	ID    string  `json:"id"`
+	ID    wireID  `json:"id"`
 	Lower *string `json:"name"`
 	Upper *string `json:"Name"`
 }
@@ -188,7 +188,7 @@ func (w *wireRef) ref() *Ref {
 	if w == nil {
 		return nil
 	}
-	r := &Ref{ID: w.ID}
+	r := &Ref{ID: string(w.ID)}
 	switch {
 	case w.Lower != nil:
 		r.Name = *w.Lower
@@ -200,7 +200,7 @@ func (w *wireRef) ref() *Ref {
 
 func decodeTerritory(raw json.RawMessage) (Territory, string, error) {
 	var w struct {
-		ID          string   `json:"id"`
+		ID          wireID   `json:"id"`
 		Name        string   `json:"Name"`
 		Manager     *wireRef `json:"Manager"`
 		ReportingTo *wireRef `json:"Reporting_To"`
@@ -208,12 +208,12 @@ func decodeTerritory(raw json.RawMessage) (Territory, string, error) {
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return Territory{}, "", err
 	}
-	return Territory{ID: w.ID, Name: w.Name, Manager: w.Manager.ref(), ReportingTo: w.ReportingTo.ref(), Raw: raw}, w.ID, nil
+	return Territory{ID: string(w.ID), Name: w.Name, Manager: w.Manager.ref(), ReportingTo: w.ReportingTo.ref(), Raw: raw}, string(w.ID), nil
 }
 
 func decodeUser(raw json.RawMessage) (User, string, error) {
 	var w struct {
-		ID        string   `json:"id"`
+		ID        wireID   `json:"id"`
 		FullName  string   `json:"full_name"`
 		FirstName *string  `json:"first_name"`
 		LastName  *string  `json:"last_name"`
@@ -231,8 +231,8 @@ func decodeUser(raw json.RawMessage) (User, string, error) {
 		}
 		return *s
 	}
-	return User{ID: w.ID, FullName: w.FullName, FirstName: deref(w.FirstName), LastName: deref(w.LastName),
-		Email: w.Email, Status: w.Status, Role: w.Role.ref(), Profile: w.Profile.ref(), Raw: raw}, w.ID, nil
+	return User{ID: string(w.ID), FullName: w.FullName, FirstName: deref(w.FirstName), LastName: deref(w.LastName),
+		Email: w.Email, Status: w.Status, Role: w.Role.ref(), Profile: w.Profile.ref(), Raw: raw}, string(w.ID), nil
 }
 
 // wireInfo is Zoho's `info` object of a page.

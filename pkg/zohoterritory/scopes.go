@@ -10,6 +10,7 @@ func Scopes(operation string) [][]string {
 		terrAll, terrDelete, terrRead    = "ZohoCRM.settings.territories.ALL", "ZohoCRM.settings.territories.DELETE", "ZohoCRM.settings.territories.READ"
 		usersAll, usersDelete, usersRead = "ZohoCRM.users.ALL", "ZohoCRM.users.DELETE", "ZohoCRM.users.READ"
 		terrUpdate, usersUpdate          = "ZohoCRM.settings.territories.UPDATE", "ZohoCRM.users.UPDATE"
+		orgRead, orgAll                  = "ZohoCRM.org.READ", "ZohoCRM.org.ALL"
 	)
 	switch operation {
 	case "removeUserFromTerritory", "removeUsersFromTerritory":
@@ -28,6 +29,8 @@ func Scopes(operation string) [][]string {
 		return [][]string{{usersRead}, {usersAll}}
 	case "listTerritories", "getTerritory":
 		return [][]string{{terrRead}, {terrAll}}
+	case "getOrganization":
+		return [][]string{{orgRead}, {orgAll}}
 	}
 	return nil
 }

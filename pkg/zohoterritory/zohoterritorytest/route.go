@@ -17,6 +17,7 @@ const (
 	opUserTerritories                  // users/{user_id}/territories
 	opUsers                            // users, users/{user_id}
 	opTerritories                      // settings/territories, settings/territories/{territory_id}
+	opOrg                              // org
 )
 
 // directory reports whether op is a read of the org's users or
@@ -43,6 +44,10 @@ func matchCRM(path string) (crmRoute, bool) {
 		return crmRoute{}, false
 	}
 	rt := crmRoute{version: seg[1]}
+	if len(seg) == 3 && seg[2] == "org" {
+		rt.op = opOrg
+		return rt, true
+	}
 	var list, member operation // the route of the collection, and of its members' memberships
 	var members string         // the segment naming the memberships
 	switch rest := seg[2:]; {
@@ -90,6 +95,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case rt.op == opOrg:
+		s.serveOrg(w)
+		return
 	case rt.op.directory():
 		s.serveDirectory(w, r, rt)
 		return
@@ -166,7 +174,7 @@ func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 		return newError(http.StatusUnauthorized, "OAUTH_SCOPE_MISMATCH", msgScopeMismatch, nil), true
 	}
 	switch {
-	case rt.op == opUsers:
+	case rt.op == opUsers, rt.op == opOrg:
 	case rt.op == opTerritories && s.feature == TerritoriesNotEnabled:
 		return newError(http.StatusBadRequest, "FEATURE_NOT_ENABLED", msgFeatureNotEnabled, nil), true
 	case rt.op == opTerritories && s.feature == TerritoriesDisabled:
@@ -189,7 +197,7 @@ func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 // there (creating, changing and deleting users and territories) are not
 // served.
 func methodAllowed(method string, rt crmRoute) bool {
-	if rt.op.directory() {
+	if rt.op.directory() || rt.op == opOrg {
 		return method == http.MethodGet
 	}
 	switch method {
@@ -210,6 +218,8 @@ func allowed(op operation, method string, scopes []string) bool {
 	}
 	read := method == http.MethodGet
 	switch {
+	case op == opOrg:
+		return has(ScopeOrgRead) || has(ScopeOrgAll)
 	case op == opUsers:
 		return has(ScopeUsersRead) || has(ScopeUsersAll)
 	case op == opTerritories:

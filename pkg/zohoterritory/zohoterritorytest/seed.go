@@ -60,6 +60,9 @@ type Seed struct {
 	// CallerWithoutPermission makes every CRM call a 403 NO_PERMISSION: the
 	// caller's profile may not manage territories.
 	CallerWithoutPermission bool `json:"caller_without_permission,omitempty" yaml:"caller_without_permission,omitempty"`
+	// Org is the organization GET org answers with; what it leaves out
+	// is filled in from the rest of the seed (see [Org]).
+	Org Org `json:"org,omitzero" yaml:"org,omitempty"`
 }
 
 // TerritoryFeature is the state of an org's territory management.
@@ -161,9 +164,9 @@ func (c OAuthClient) LogValue() slog.Value {
 }
 
 // Scopes Zoho defines for the operations the sandbox serves. The removals
-// need an ALL or DELETE scope; the reads accept a READ or an ALL scope;
-// the adds need ALL scopes, and adding territories to a user also takes
-// the UPDATE ones.
+// need an ALL or DELETE scope; the reads accept a READ or an ALL scope
+// (the organization's read its own, ZohoCRM.org); the adds need ALL
+// scopes, and adding territories to a user also takes the UPDATE ones.
 const (
 	ScopeTerritoriesAll    = "ZohoCRM.settings.territories.ALL"
 	ScopeTerritoriesDelete = "ZohoCRM.settings.territories.DELETE"
@@ -173,13 +176,15 @@ const (
 	ScopeUsersDelete       = "ZohoCRM.users.DELETE"
 	ScopeUsersRead         = "ZohoCRM.users.READ"
 	ScopeUsersUpdate       = "ZohoCRM.users.UPDATE"
+	ScopeOrgAll            = "ZohoCRM.org.ALL"
+	ScopeOrgRead           = "ZohoCRM.org.READ"
 )
 
 // AllScopes returns every scope the sandbox knows, as [Server.AccessToken]
 // and the generated OAuth client have them.
 func AllScopes() []string {
 	return []string{ScopeTerritoriesAll, ScopeTerritoriesDelete, ScopeUsersAll, ScopeUsersDelete,
-		ScopeTerritoriesRead, ScopeUsersRead, ScopeTerritoriesUpdate, ScopeUsersUpdate}
+		ScopeTerritoriesRead, ScopeUsersRead, ScopeTerritoriesUpdate, ScopeUsersUpdate, ScopeOrgRead, ScopeOrgAll}
 }
 
 // DefaultSeed returns the small org a [Server] starts with when no seed is
@@ -361,6 +366,7 @@ func (s Seed) Validate() error {
 	default:
 		bad("territory_feature", "%q is not one of enabled, not_enabled, disabled", s.TerritoryFeature)
 	}
+	s.Org.validate(bad)
 	if s.CallerID == "" {
 		bad("caller_id", "required: the user the access tokens belong to")
 	} else {
