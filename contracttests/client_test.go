@@ -110,6 +110,13 @@ func clientCalls() []clientCall {
 	filters := `{"field":{"api_name":"name"},"comparator":"equal","value":"West Coast"}`
 	return []clientCall{
 		{
+			op: opGetOrganization,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.GetOrganization(ctx, zohoapi.V8)
+			},
+			path: "/crm/v8/org",
+		},
+		{
 			op: opListUsers,
 			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
 				return c.ListUsers(ctx, zohoapi.V8, &zohoapi.ListUsersParams{Type: &deleted, Page: &page, PerPage: &perPage, IfModifiedSince: &since})
@@ -315,11 +322,12 @@ func clientCalls() []clientCall {
 	}
 }
 
-// refsOf names ids as an add's body does.
+// refsOf names ids as an add's body does: as strings (RecordIdInput's
+// first form), which is what the generated client sends when built so.
 func refsOf(ids []string) []zohoapi.RecordRef {
 	refs := make([]zohoapi.RecordRef, len(ids))
 	for i, id := range ids {
-		refs[i] = zohoapi.RecordRef{Id: id}
+		_ = refs[i].Id.FromRecordId(id) // encoding a string cannot fail
 	}
 	return refs
 }

@@ -303,6 +303,25 @@ func checkReadSemantics(t *testing.T, what, op string, status int, body any) {
 	}
 }
 
+// checkOrgSemantics checks what the schema cannot about getOrganization's
+// answer: a 200 holds the one organization, with a record id; anything
+// else is an error object with an error status.
+func checkOrgSemantics(t *testing.T, what string, status int, body any) {
+	t.Helper()
+	if status != http.StatusOK {
+		entries, envelope := entriesOf(body)
+		assert.Falsef(t, envelope, "%s: the organization answered with an envelope", what)
+		checkStatusSemantics(t, what, status, entries, envelope)
+		return
+	}
+	m, _ := body.(map[string]any)
+	orgs, ok := m["org"].([]any)
+	require.Truef(t, ok, "%s: no org array", what)
+	require.Lenf(t, orgs, 1, "%s: the org array holds the one organization", what)
+	id, _ := orgs[0].(map[string]any)["id"].(string)
+	assert.Regexpf(t, `^[0-9]{1,19}$`, id, "%s: the organization has no record id", what)
+}
+
 // TestStatusSemantics applies checkStatusSemantics (checkReadSemantics for
 // the reads) to every recorded case and every example of the spec under
 // each status it is listed under.
@@ -310,7 +329,12 @@ func TestStatusSemantics(t *testing.T) {
 	t.Parallel()
 	for _, c := range loadCases(t) {
 		what := "case " + c.Name
-		if op := expectedOperation(t, c.Request.Method, c.Request.URL); readOps[op] {
+		op := expectedOperation(t, c.Request.Method, c.Request.URL)
+		if op == opGetOrganization {
+			checkOrgSemantics(t, what, c.Response.Status, decodeOrNil(c.Response.Body))
+			continue
+		}
+		if readOps[op] {
 			var body any
 			if len(c.Response.Body) > 0 {
 				require.NoErrorf(t, json.Unmarshal(c.Response.Body, &body), "%s", what)
@@ -328,6 +352,10 @@ func TestStatusSemantics(t *testing.T) {
 			continue
 		}
 		what := "example " + u.Name + " as " + u.Operation + " " + strconv.Itoa(u.Status)
+		if u.Operation == opGetOrganization {
+			checkOrgSemantics(t, what, u.Status, u.Value)
+			continue
+		}
 		if readOps[u.Operation] {
 			checkReadSemantics(t, what, u.Operation, u.Status, u.Value)
 			continue

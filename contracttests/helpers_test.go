@@ -15,14 +15,15 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 )
 
-// The twenty-four operations of api/openapi.yaml: four reads of the
-// directory (users and territories), four reads of memberships, four
-// removals and the three adds that undo them, and the nine of the
-// territories' lifecycle (create, update and delete territories, transfer
-// and delete, a territory's children, the users' counts). The spec's twins
-// (the same operations under the other spelling of `users`) are reported by
-// the validator under these names.
+// The twenty-five operations of api/openapi.yaml: the read of the
+// organization, four reads of the directory (users and territories), four
+// reads of memberships, four removals and the three adds that undo them,
+// and the nine of the territories' lifecycle (create, update and delete
+// territories, transfer and delete, a territory's children, the users'
+// counts). The spec's twins (the same operations under the other spelling
+// of `users`) are reported by the validator under these names.
 const (
+	opGetOrganization           = "getOrganization"
 	opListUsers                 = "listUsers"
 	opGetUser                   = "getUser"
 	opListTerritories           = "listTerritories"
@@ -55,6 +56,7 @@ const (
 // the memberships, removes them and adds them back, then creates territories,
 // changes them, reads them and deletes them).
 var operations = []string{
+	opGetOrganization,
 	opListUsers,
 	opGetUser,
 	opListTerritories,
@@ -105,7 +107,7 @@ var (
 // opMethod is the HTTP method of each operation.
 func opMethod(op string) string {
 	switch {
-	case readOps[op]:
+	case readOps[op], op == opGetOrganization:
 		return http.MethodGet
 	case addOps[op]:
 		return http.MethodPut
@@ -158,6 +160,7 @@ func readKey(op string) string {
 // samplePaths are a valid path and query for each operation, used where a
 // test needs a request and the ids do not matter.
 var samplePaths = map[string]string{
+	opGetOrganization:           "/crm/v8/org",
 	opListUsers:                 "/crm/v8/users?type=AllUsers&page=1&per_page=200",
 	opGetUser:                   "/crm/v8/users/5725767000000411001",
 	opListTerritories:           "/crm/v8/settings/territories?page=1&per_page=200",
@@ -194,6 +197,7 @@ var operationPatterns = []struct {
 	re     *regexp.Regexp
 	op     string
 }{
+	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/org$`), opGetOrganization},
 	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers$`), opListUsers},
 	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+$`), opGetUser},
 	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/settings/territories$`), opListTerritories},

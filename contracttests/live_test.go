@@ -1,22 +1,22 @@
 package contracttests
 
-// Live mode sends the twenty-four operations to a real Zoho CRM organisation
+// Live mode sends the twenty-five operations to a real Zoho CRM organisation
 // with the generated client and validates each real request and response
-// with both validators: first the eight reads (the directory's, then the
-// memberships'), then the four removals, then the three adds, which put the
-// removed memberships back; then the territories' lifecycle: it creates four
-// territories under ZOHO_LIVE_TERRITORY_ID (named zohoterritory-live-<time>-a
-// to -d), updates two, lists the children of ZOHO_LIVE_TERRITORY_ID, counts
-// the users of every territory, and deletes the four again, two of them
-// with transfer_and_delete (their children, none, going to
-// ZOHO_LIVE_TERRITORY_ID). It is skipped
+// with both validators: first the nine reads (the organization's, the
+// directory's, then the memberships'), then the four removals, then the
+// three adds, which put the removed memberships back; then the territories'
+// lifecycle: it creates four territories under ZOHO_LIVE_TERRITORY_ID (named
+// zohoterritory-live-<time>-a to -d), updates two, lists the children of
+// ZOHO_LIVE_TERRITORY_ID, counts the users of every territory, and deletes
+// the four again, two of them with transfer_and_delete (their children,
+// none, going to ZOHO_LIVE_TERRITORY_ID). It is skipped
 // unless every variable below is set:
 //
 //	ZOHO_LIVE=1                 opt in; the calls REALLY REMOVE memberships,
 //	                            so use a sandbox or developer org
-//	ZOHO_ACCESS_TOKEN           an access token with ZohoCRM.settings.territories.ALL
-//	                            and ZohoCRM.users.ALL (never printed); the org needs room
-//	                            for four more territories
+//	ZOHO_ACCESS_TOKEN           an access token with ZohoCRM.settings.territories.ALL,
+//	                            ZohoCRM.users.ALL and ZohoCRM.org.READ (never printed);
+//	                            the org needs room for four more territories
 //	ZOHO_API_DOMAIN             the token reply's api_domain, e.g. https://sandbox.zohoapis.eu
 //	ZOHO_LIVE_TERRITORY_ID      territory for getTerritory, the reads of users, removeUserFromTerritory,
 //	                            removeTerritoryFromUser and addUserToTerritory, and the parent of the
@@ -161,7 +161,7 @@ func (r liveResult) report(token string) string {
 	return redact(fmt.Sprintf("%s: %d %s\n\trequest: %s\n\tresponse: %s", r.op, r.status, r.summary, describe(r.request), describe(r.response)), token)
 }
 
-// runLive sends the twenty-four operations with the generated client through hc
+// runLive sends the twenty-five operations with the generated client through hc
 // and validates each request as sent and each response as received.
 func runLive(ctx context.Context, cfg liveConfig, hc *http.Client) []liveResult {
 	c, err := zohoapi.NewClient(cfg.apiDomain,
@@ -177,6 +177,9 @@ func runLive(ctx context.Context, cfg liveConfig, hc *http.Client) []liveResult 
 		op   string
 		call func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error)
 	}{
+		{opGetOrganization, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.GetOrganization(ctx, cfg.version, capture)
+		}},
 		{opListUsers, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
 			allUsers := zohoapi.AllUsers
 			return c.ListUsers(ctx, cfg.version, &zohoapi.ListUsersParams{Type: &allUsers}, capture)

@@ -450,8 +450,23 @@ func negativeCases() []negativeCase {
 			mutate: setReqBody(`{"users":[{"id":"patricia"}]}`)},
 		{name: "add_request_territory_id_not_digits", base: baseAddTerritories, request: true, caughtBy: byBoth,
 			mutate: setReqBody(`{"territories":[{"id":"5725767000000452115x"}]}`)},
-		{name: "add_request_id_number", base: baseAddTerritories, request: true, caughtBy: byBoth,
-			mutate: setReqBody(`{"territories":[{"id":5725767000000452115}]}`)},
+		// A whole number is an id (RecordIdInput: Zoho's Python SDK sends
+		// numbers; TestPythonSDKShapes); a number that cannot be one is not.
+		{name: "add_request_id_negative_number", base: baseAddTerritories, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"id":-5725767000000452115}]}`)},
+		{name: "add_request_id_zero", base: baseAddTerritories, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"id":0}]}`)},
+		// Both validators read numbers as float64, so a fraction on a
+		// 19-digit number is lost before they look (the sandbox refuses it:
+		// it reads the digits); one they can see is caught.
+		{name: "add_request_id_fraction", base: baseAddUsers, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"users":[{"id":4315810.5}]}`)},
+		// Past int64: kin-openapi checks format int64, libopenapi-validator
+		// does not.
+		{name: "add_request_id_number_20_digits", base: baseAddUsers, request: true, caughtBy: byKin,
+			mutate: setReqBody(`{"users":[{"id":99999999999999999999}]}`)},
+		{name: "add_request_id_boolean", base: baseAddUsers, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"users":[{"id":true}]}`)},
 		{name: "add_request_users_on_territories_operation", base: baseAddTerritories, request: true, caughtBy: byBoth,
 			mutate: setReqBody(`{"users":[{"id":"5725767000000452115"}]}`)},
 		{name: "add_request_body_an_array", base: baseAddUsers, request: true, caughtBy: byBoth,

@@ -16,6 +16,7 @@ import (
 
 // okBodies are valid 200 bodies for each operation.
 var okBodies = map[string]string{
+	opGetOrganization:           `{"org":[{"id":"5725767000000020005","company_name":"Zylker","primary_email":"patricia@zylker.com","time_zone":"America/Los_Angeles","currency":"US Dollar - USD","iso_code":"USD","type":"production","zgid":"808232144","license_details":{"paid":true,"paid_type":"enterprise","users_license_purchased":10}}]}`,
 	opListUsers:                 `{"users":[{"id":"5725767000000411001","full_name":"Patricia Boyle","email":"patricia@zylker.com","status":"active"},{"id":"5725767000000411003","email":"chloe@zylker.com","status":"inactive"}],"info":{"per_page":200,"count":2,"page":1,"more_records":false}}`,
 	opGetUser:                   `{"users":[{"id":"5725767000000411001","full_name":"Patricia Boyle","email":"patricia@zylker.com","status":"active"}]}`,
 	opListTerritories:           `{"territories":[{"id":"5725767000000452001","name":"Zylker","manager":{"id":"5725767000000411001","name":"Patricia Boyle"},"reporting_to":null},{"id":"5725767000002709047","name":"West Coast","manager":null,"reporting_to":{"id":"5725767000000452001","name":"Zylker"}}],"info":{"per_page":200,"count":2,"page":1,"more_records":false}}`,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # container.sh checks the sandbox's container image (Containerfile): builds
 # it with `make image`, runs it with interop/seed.yaml mounted, waits for its
-# port, runs Zoho's Node SDK check (interop/node-sdk/run.mjs static) against
+# port, runs Zoho's Node SDK check (interop/zoho-sdk/run.mjs static node) against
 # it, and stops it with SIGTERM.
 #
 # Where no container engine works (none installed, or one that cannot run
@@ -78,8 +78,8 @@ echo "ok    the container listens on 127.0.0.1:$port"
 failed=0
 mkdir -p "$tmp/sdk"
 if ! (cd "$tmp/sdk" && ZOHO_API_DOMAIN="http://127.0.0.1:$port" ZOHO_ACCESS_TOKEN="$token" NODE_SDK_WORKDIR="$tmp/sdk" \
-	node "$root/interop/node-sdk/run.mjs" static); then
-	echo "FAIL  node interop/node-sdk/run.mjs static against the container"
+	node "$root/interop/zoho-sdk/run.mjs" static node); then
+	echo "FAIL  node interop/zoho-sdk/run.mjs static node against the container"
 	failed=1
 fi
 uid=$("$engine" inspect --format '{{.Config.User}}' "$name")

@@ -4,9 +4,14 @@
 #   spectral    @stoplight/spectral-cli lint, rules in .spectral.yaml; any warning fails
 #   typescript  openapi-typescript generates interop/ts/zoho.d.ts, and
 #               tsc --noEmit type-checks interop/ts/usage.ts against it
+#   sdk keys    the key maps of Zoho's Node and TypeScript SDKs that the sandbox's
+#               tests read (pkg/zohoterritory/zohoterritorytest/testdata/zoho-sdk)
+#               still equal what the pinned packages ship (interop/zoho-sdk-keys.mjs)
 #   oasdiff     no unacknowledged breaking change against api/baseline/openapi.yaml
-#   node-sdk    Zoho's official Node.js SDK runs the four operations against the
-#               sandbox (interop/node-sdk.sh)
+#   zoho sdks   Zoho's official Node.js and TypeScript SDKs, with their default
+#               initialisation, run every operation they have for what the
+#               sandbox serves, each mode against a fresh sandbox that checks
+#               its traffic (interop/zoho-sdk.sh node, interop/zoho-sdk.sh typescript)
 #   proxy       the SDK and the CLI through `zohoterritory-contract proxy` in front
 #               of the sandbox: every exchange ok, recorded, valid, without a
 #               secret or a real id (interop/proxy.sh)
@@ -76,6 +81,8 @@ check() {
 	fi
 }
 
+check "Zoho SDKs' key maps = testdata/zoho-sdk (interop/zoho-sdk-keys.mjs)" \
+	node interop/zoho-sdk-keys.mjs --check
 check "redocly lint api/openapi.yaml (redocly.yaml)" \
 	"$bin/redocly" lint api/openapi.yaml --config redocly.yaml --lint-config error --format stylish
 check "spectral lint api/openapi.yaml (.spectral.yaml, warn fails)" \
@@ -90,8 +97,10 @@ check "zohoterritory-contract validate contracttests/testdata" \
 	go run ./cmd/zohoterritory-contract validate contracttests/testdata
 check "openapi-fetch + openapi-typescript client -> sandbox (interop/ts-client.sh)" \
 	interop/ts-client.sh
-check "zoho nodejs-sdk-8.0 -> sandbox (interop/node-sdk.sh)" \
-	interop/node-sdk.sh
+check "zoho nodejs-sdk-8.0 -> sandbox (interop/zoho-sdk.sh node)" \
+	interop/zoho-sdk.sh node
+check "zoho typescript-sdk-8.0 -> sandbox (interop/zoho-sdk.sh typescript)" \
+	interop/zoho-sdk.sh typescript
 check "node sdk + CLI through the recording proxy (interop/proxy.sh)" \
 	interop/proxy.sh
 check "prism mock + prism proxy --errors (interop/prism.sh)" \

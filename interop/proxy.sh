@@ -8,9 +8,10 @@
 #      --refresh-flow --seed interop/seed.yaml` (which checks its own traffic);
 #   2. starts `zohoterritory-contract proxy --target SANDBOX --accounts-target
 #      SANDBOX --record DIR --pseudonymize --fail-on-violation` on a free port;
-#   3. runs interop/node-sdk/run.mjs (static token, then the refresh-token
-#      flow, whose token request goes through the proxy too) and three CLI
-#      commands with the refresh-token flow, all pointed at the proxy;
+#   3. runs interop/zoho-sdk/run.mjs with Zoho's Node SDK, initialised with
+#      its defaults (static token, then the refresh-token flow, whose token
+#      request goes through the proxy too), and four CLI commands with the
+#      refresh-token flow, all pointed at the proxy;
 #   4. stops the proxy with SIGINT: it must exit 0 (no exchange broke the
 #      contract) and have logged ok for every API exchange;
 #   5. checks the recordings: `zohoterritory-contract validate --requests DIR`
@@ -68,21 +69,23 @@ echo "proxy: $ZOHO_API_DOMAIN in front of the sandbox at $sandbox"
 
 for mode in static refresh; do
 	mkdir -p "$tmp/$mode"
-	if ! (cd "$tmp/$mode" && NODE_SDK_WORKDIR="$tmp/$mode" node "$root/interop/node-sdk/run.mjs" "$mode" >"$tmp/$mode.out" 2>&1); then
+	if ! (cd "$tmp/$mode" && NODE_SDK_WORKDIR="$tmp/$mode" node "$root/interop/zoho-sdk/run.mjs" "$mode" node >"$tmp/$mode.out" 2>&1); then
 		cat "$tmp/$mode.out"
-		fail "node interop/node-sdk/run.mjs $mode through the proxy"
+		fail "node interop/zoho-sdk/run.mjs $mode node through the proxy"
 	else
 		echo "ok    zoho nodejs-sdk-8.0 ($mode) through the proxy: $(tail -n 1 "$tmp/$mode.out")"
 	fi
 done
 
-# The CLI, with the refresh-token flow, after the SDK's runs: the reads of
-# slice 2 and a removal of a user the SDK already removed (exit 2: not a member).
+# The CLI, with the refresh-token flow, after the SDK's runs (which put back
+# every membership they removed): the reads of slice 2, a removal, and the
+# same removal again (exit 2: not a member).
 cli() {
 	env -u ZOHO_ACCESS_TOKEN "$tmp/zohoterritory" "$@" -o json --max-delay 1ms >>"$tmp/cli.out" 2>&1
 }
 cli list-territories --user 4876543000000200004 || fail "zohoterritory list-territories through the proxy"
 cli list-users -t 4876543000000520001 || fail "zohoterritory list-users through the proxy"
+cli remove-users -t 4876543000000520001 4876543000000200002 || fail "zohoterritory remove-users of a member through the proxy"
 cli remove-users -t 4876543000000520001 4876543000000200002
 rc=$?
 if [ "$rc" -ne 2 ]; then
@@ -105,9 +108,9 @@ if [ "$api" -eq 0 ] || [ "$api" -ne "$okl" ]; then
 	grep -vE ' ok$' "$tmp/proxy.log"
 	fail "the proxy logged $api API exchanges, $okl of them ok"
 fi
-# One refresh by the SDK, one by the CLI's each of three runs.
-if [ "$tokens" -ne 4 ]; then
-	fail "the proxy recorded $tokens token requests, want 4"
+# One refresh by the SDK, one by the CLI's each of four runs.
+if [ "$tokens" -ne 5 ]; then
+	fail "the proxy recorded $tokens token requests, want 5"
 fi
 cases=$(find "$rec" -maxdepth 1 -name '*.json' | wc -l)
 if [ "$cases" -ne "$api" ]; then
@@ -140,7 +143,7 @@ fi
 for id in $(grep -oE '[0-9]{19}' interop/seed.yaml | sort -u); do
 	scan "the real id $id" "$id"
 done
-for name in "Ada Admin" "Ivy Inactive" '"Organization"' '"P2"' '"M2"'; do
+for name in "Ada Admin" "Ivy Inactive" '"Organization"' '"P2"' '"M2"' "Interop Test Org" "ada@interop.example"; do
 	scan "the real name $name" "$name"
 done
 if [ "$leaks" -ne 0 ]; then

@@ -53,7 +53,7 @@ files that cannot be read or hold no exchange to check.`,
 			return runValidate(io, paths, requests, onlyFailures)
 		},
 	}
-	cmd.Flags().BoolVar(&requests, "requests", false, "validate the recorded requests too")
+	cmd.Flags().BoolVar(&requests, "requests", false, "validate the recorded requests too (a HAR entry's body is its request.postData.text; a body without Content-Type is read as JSON, as Zoho reads it)")
 	cmd.Flags().BoolVar(&onlyFailures, "only-failures", false, "print only the exchanges that fail (and the summary)")
 	return cmd
 }
@@ -187,9 +187,12 @@ type har struct {
 	Log *struct {
 		Entries []struct {
 			Request struct {
-				Method   string    `json:"method"`
-				URL      string    `json:"url"`
-				Headers  []harPair `json:"headers"`
+				Method  string    `json:"method"`
+				URL     string    `json:"url"`
+				Headers []harPair `json:"headers"`
+				// PostData is the body of an add; its mimeType is not
+				// made a header: the headers are checked as they were
+				// sent, a missing Content-Type too.
 				PostData *struct {
 					Text string `json:"text"`
 				} `json:"postData"`
@@ -248,12 +251,11 @@ func readExchanges(path string) ([]exchange, error) {
 			out = append(out, exchange{name: name, har: true})
 			continue
 		}
-		if e.Request.PostData != nil && e.Request.PostData.Text != "" {
-			// The body sent (a create's, an add's), validated with the
-			// request.
-			text := []byte(e.Request.PostData.Text)
-			req.Body = io.NopCloser(bytes.NewReader(text))
-			req.ContentLength = int64(len(text))
+		if pd := e.Request.PostData; pd != nil && pd.Text != "" {
+			reqBody := []byte(pd.Text)
+			req.Body = io.NopCloser(bytes.NewReader(reqBody))
+			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(reqBody)), nil }
+			req.ContentLength = int64(len(reqBody))
 		}
 		respHeader := http.Header{}
 		for _, p := range e.Response.Headers {

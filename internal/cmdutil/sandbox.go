@@ -49,7 +49,7 @@ type serveFlags struct {
 	fail429, fail5xx, resetBefore, resetDuring, truncate, html int
 	hang, stall, extraItems, concurrencyLimit                  int
 	territoryLimit                                             int
-	anonymousItems, requestLevelInvalidIDs                     bool
+	anonymousItems, namedItems, requestLevelInvalidIDs         bool
 }
 
 func newServeCmd(io *IOStreams, opts SandboxOptions) *cobra.Command {
@@ -73,11 +73,13 @@ shell runs as they are:
   zohoterritory sandbox serve > sandbox.env &
   . ./sandbox.env        # once the file is written
 
-It answers as Zoho's OpenAPI examples show (error items name their ids;
+It answers as Zoho's documentation and OpenAPI examples show: a removal's
+error items say nothing of their ids ("details": {}, Zoho's sample answer),
+an add's name their place in the body; --named-error-items,
 --anonymous-error-items and --invalid-ids-request-level give the other forms
-Zoho's documentation shows) and enforces Zoho's limits (100 ids a call, 500
-characters of the users' ids; a territory's rules: unique names, at most
---territory-limit territories).
+Zoho shows. It enforces Zoho's limits (100 ids a call, 500 characters of the
+users' ids; a territory's rules: unique names, at most --territory-limit
+territories).
 
 By default that is ZOHO_API_DOMAIN and a static ZOHO_ACCESS_TOKEN with every
 scope; with --refresh-flow it is ZOHO_API_DOMAIN, ZOHO_ACCOUNTS_URL and the
@@ -107,7 +109,8 @@ below: with --fail-429 3 --fail-5xx 2, API requests 1 to 3 get 429, 4 and
 	fl.StringVar(&f.seed, "seed", "", "JSON or YAML seed file (default: the built-in demo org)")
 	fl.BoolVar(&f.refreshFlow, "refresh-flow", false, "print the refresh-token flow's variables (and a grant code) instead of an access token")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "let --addr be an address other machines reach, such as 0.0.0.0:8080")
-	fl.BoolVar(&f.anonymousItems, "anonymous-error-items", false, `answer error items with "details": {}, as Zoho's documentation pages show them, instead of naming their ids`)
+	fl.BoolVar(&f.namedItems, "named-error-items", false, `name the ids of a removal's error items (details.id, json_path), as Zoho's OpenAPI examples do, instead of "details": {}`)
+	fl.BoolVar(&f.anonymousItems, "anonymous-error-items", false, `answer an add's error items with "details": {} too, instead of naming their place in the body`)
 	fl.BoolVar(&f.requestLevelInvalidIDs, "invalid-ids-request-level", false, "refuse a bulk removal of territories that names an unknown one as a whole, nothing removed")
 	fl.IntVar(&f.concurrencyLimit, "concurrency-limit", 0, "answer 429 TOO_MANY_REQUESTS to API requests beyond this many in flight, as Zoho does past an org's limit (0: no limit)")
 	fl.IntVar(&f.territoryLimit, "territory-limit", zohoterritorytest.DefaultTerritoryLimit,
@@ -147,8 +150,14 @@ func serve(ctx context.Context, io *IOStreams, f serveFlags, opts SandboxOptions
 	if f.allowRemote {
 		sopts = append(sopts, zohoterritorytest.WithRemoteAccess())
 	}
+	if f.anonymousItems && f.namedItems {
+		return Usagef("sandbox serve: --anonymous-error-items and --named-error-items: give one")
+	}
 	if f.anonymousItems {
 		sopts = append(sopts, zohoterritorytest.WithAnonymousErrorItems())
+	}
+	if f.namedItems {
+		sopts = append(sopts, zohoterritorytest.WithNamedErrorItems())
 	}
 	if f.requestLevelInvalidIDs {
 		sopts = append(sopts, zohoterritorytest.WithRequestLevelInvalidIDs())

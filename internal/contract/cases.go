@@ -45,7 +45,9 @@ type CaseResponse struct {
 	Body    json.RawMessage   `json:"body,omitempty"`
 }
 
-// HTTPRequest builds the case's request.
+// HTTPRequest builds the case's request, with the headers the case
+// records and no others: a case whose body comes without Content-Type is
+// sent without one, as Zoho's SDKs send their adds.
 func (c Case) HTTPRequest() (*http.Request, error) {
 	h := http.Header{}
 	for k, v := range c.Request.Headers {
@@ -59,9 +61,6 @@ func (c Case) HTTPRequest() (*http.Request, error) {
 	req.Body = io.NopCloser(bytes.NewReader(body))
 	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	req.ContentLength = int64(len(body))
-	if req.Header.Get("Content-Type") == "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
 	return req, nil
 }
 

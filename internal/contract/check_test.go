@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -70,34 +71,52 @@ func TestCheckRequestAndResponse(t *testing.T) {
 	assert.True(t, strings.HasPrefix(err.Error(), "DELETE "+path+" -> 200: removeUserFromTerritory: kin-openapi: "), err.Error())
 }
 
-// TestBodyWithoutContentType: a request body sent without a Content-Type
-// header, as Zoho's SDKs send their bodies, is validated as JSON; a body
-// of another declared type is not.
-func TestBodyWithoutContentType(t *testing.T) {
+// TestRequestBodyWithoutContentType: a body sent without Content-Type is
+// read as JSON when it parses as JSON, as Zoho reads it (its SDKs send
+// their adds so), by both validators; one that is not JSON is still
+// refused, and so is a JSON body that breaks the schema.
+func TestRequestBodyWithoutContentType(t *testing.T) {
 	t.Parallel()
 	v, err := New()
 	require.NoError(t, err)
-	const body = `{"territories":[{"name":"Pacific","reporting_to":{"id":"5725767000000452002"},"permission_type":"read_only"}]}`
-	for _, tt := range []struct {
-		name, contentType string
-		ok                bool
+	const usersURL = "http://127.0.0.1:8080/crm/v8/settings/territories/1/users"
+	const territoriesURL = "http://127.0.0.1:8080/crm/v8/users/5/territories"
+	tests := []struct {
+		name, url, contentType, body string
+		ok                           bool
 	}{
-		{"none", "", true},
-		{"json", "application/json", true},
-		{"text", "text/plain", false},
-	} {
+		{"strings, no Content-Type", usersURL, "", `{"users":[{"id":"2"},{"id":"3"}]}`, true},
+		{"numbers, no Content-Type (Zoho's Python SDK)", usersURL, "", `{"users":[{"id":5725767000000411004},{"id":5725767000000411005}]}`, true},
+		{"territories, no Content-Type", territoriesURL, "", `{"territories":[{"id":"7"}]}`, true},
+		{"JSON with its Content-Type", usersURL, "application/json", `{"users":[{"id":"2"}]}`, true},
+		{"not JSON, no Content-Type", usersURL, "", `users=2`, false},
+		{"JSON cut short, no Content-Type", usersURL, "", `{"users":[{"id":"2"}`, false},
+		{"JSON against the schema, no Content-Type", usersURL, "", `{"users":[{"id":"x"}]}`, false},
+		{"JSON under another Content-Type", usersURL, "text/plain", `{"users":[{"id":"2"}]}`, false},
+	}
+	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, "http://127.0.0.1:8080/crm/v8/settings/territories", strings.NewReader(body))
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, tt.url, strings.NewReader(tt.body))
 			require.NoError(t, err)
-			req.Header.Set("Authorization", "Zoho-oauthtoken 1000.test")
+			req.Header.Set("Authorization", "Zoho-oauthtoken 1000.x")
 			if tt.contentType != "" {
 				req.Header.Set("Content-Type", tt.contentType)
 			}
 			vd := v.ValidateRequest(req)
-			assert.Equal(t, "createTerritories", vd.Operation)
-			assert.Equal(t, tt.ok, vd.OK(), "kin: %v; lib: %v", vd.Kin, vd.Lib)
-			assert.Equal(t, tt.contentType, req.Header.Get("Content-Type"), "the caller's request is left as it was")
+			if tt.ok {
+				assert.Truef(t, vd.OK(), "%s", vd)
+				assert.NoError(t, vd.Kin)
+				assert.NoError(t, vd.Lib)
+			} else {
+				assert.Errorf(t, vd.Kin, "kin-openapi must refuse it")
+				assert.Errorf(t, vd.Lib, "libopenapi-validator must refuse it")
+			}
+			// The caller's request is left as it was sent.
+			assert.Equal(t, tt.contentType, req.Header.Get("Content-Type"))
+			b, err := io.ReadAll(req.Body)
+			require.NoError(t, err)
+			assert.Equal(t, tt.body, string(b))
 		})
 	}
 }

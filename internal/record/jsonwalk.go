@@ -9,12 +9,15 @@ import (
 )
 
 // rewriteJSON re-encodes the JSON document b compactly, keys in the order
-// they came, with every string value replaced by str(key, value): key is
-// the name of the member that holds the value, or of the array that holds
-// it ("" at the top). Numbers, booleans and nulls are kept as written.
+// they came, with every string value replaced by str(holder, key, value):
+// key is the name of the member that holds the value, or of the array that
+// holds it ("" at the top), and holder the name of the member (or array)
+// that holds the object the value is in ("" at the top), so that
+// `details.api_name` can be told from a record's `api_name`. Numbers,
+// booleans and nulls are kept as written.
 // Decoding a document into a map would sort its keys; the order is part of
 // what a recording shows.
-func rewriteJSON(b []byte, str func(key, v string) string) ([]byte, error) {
+func rewriteJSON(b []byte, str func(holder, key, v string) string) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var out bytes.Buffer
@@ -23,6 +26,7 @@ func rewriteJSON(b []byte, str func(key, v string) string) ([]byte, error) {
 
 	type frame struct {
 		object    bool
+		holder    string // the member or array holding this object or array
 		key       string // the member being read, in an object
 		expectKey bool
 		n         int // values written so far
@@ -72,7 +76,7 @@ func rewriteJSON(b []byte, str func(key, v string) string) ([]byte, error) {
 				sep(false)
 				key := valueKey()
 				out.WriteByte(byte(t))
-				stack = append(stack, frame{object: t == '{', expectKey: t == '{', key: key})
+				stack = append(stack, frame{object: t == '{', expectKey: t == '{', key: key, holder: key})
 			case '}', ']':
 				out.WriteByte(byte(t))
 				stack = stack[:len(stack)-1]
@@ -87,7 +91,11 @@ func rewriteJSON(b []byte, str func(key, v string) string) ([]byte, error) {
 				continue
 			}
 			sep(false)
-			writeString(str(valueKey(), t))
+			holder := top().holder
+			if !top().object && len(stack) > 1 {
+				holder = stack[len(stack)-2].holder
+			}
+			writeString(str(holder, valueKey(), t))
 		case json.Number:
 			sep(false)
 			out.WriteString(t.String())

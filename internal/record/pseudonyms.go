@@ -110,11 +110,11 @@ func idKey(key string) bool {
 	return k == "id" || k == "ids" || k == "zuid" || strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "_ids")
 }
 
-// nameKey reports whether a JSON member of this name holds a person's or a
-// territory's name.
+// nameKey reports whether a JSON member of this name holds a person's, a
+// territory's or the organization's name (GET org's `company_name`).
 func nameKey(key string) bool {
 	switch strings.ToLower(key) {
-	case "name", "full_name", "first_name", "last_name":
+	case "name", "full_name", "first_name", "last_name", "company_name":
 		return true
 	}
 	return false
@@ -127,11 +127,15 @@ func (p *pseudonyms) Text(s string) string {
 	return longDigits.ReplaceAllStringFunc(s, p.ID)
 }
 
-// JSONString replaces a JSON string value held by member key: a whole id
-// under an id-like key, a name under a name key, and ids and e-mail
-// addresses in any other text.
-func (p *pseudonyms) JSONString(key, v string) string {
+// JSONString replaces a JSON string value held by member key of an object
+// held by holder: a whole id under an id-like key, a name under a name key
+// (and a record's `api_name`, made from its name, but not an error's
+// `details.api_name`, which names a field), and ids and e-mail addresses in
+// any other text.
+func (p *pseudonyms) JSONString(holder, key, v string) string {
 	switch {
+	case key == "api_name" && holder != "details" && v != "":
+		return p.Name(v)
 	case idKey(key) && allDigits.MatchString(v):
 		return p.ID(v)
 	case idKey(key) && strings.Contains(v, ","):

@@ -257,13 +257,13 @@ func (s *Scrubber) Body(contentType string, b []byte, truncated bool) (json.RawM
 	return nil, fmt.Sprintf("the body (%d bytes of %q) is not text and is not recorded", len(b), mt)
 }
 
-func (s *Scrubber) jsonString(key, v string) string {
+func (s *Scrubber) jsonString(holder, key, v string) string {
 	if secretField(key, false) {
 		s.learn(v)
 		return Redacted
 	}
 	if s.pseudo != nil {
-		return s.pseudo.JSONString(key, v)
+		return s.pseudo.JSONString(holder, key, v)
 	}
 	return v
 }

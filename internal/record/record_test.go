@@ -24,23 +24,23 @@ func TestRewriteJSONKeepsOrderAndForm(t *testing.T) {
 		{`"<&>"`, `"<&>"`},
 		{`{"k":"é\u00e9"}`, `{"k":"ÉÉ"}`},
 	} {
-		got, err := rewriteJSON([]byte(tt.in), func(_, v string) string { return string(bytes.ToUpper([]byte(v))) })
+		got, err := rewriteJSON([]byte(tt.in), func(_, _, v string) string { return string(bytes.ToUpper([]byte(v))) })
 		require.NoError(t, err, tt.in)
 		assert.Equal(t, tt.want, string(got), tt.in)
 	}
-	_, err := rewriteJSON([]byte(`{"a":1} {"b":2}`), func(_, v string) string { return v })
+	_, err := rewriteJSON([]byte(`{"a":1} {"b":2}`), func(_, _, v string) string { return v })
 	assert.Error(t, err)
 }
 
 func TestRewriteJSONKeys(t *testing.T) {
 	t.Parallel()
 	var keys []string
-	_, err := rewriteJSON([]byte(`{"users":[{"id":"1","details":{"id":"2"}},"3"],"x":"4"}`), func(k, v string) string {
-		keys = append(keys, k+"="+v)
+	_, err := rewriteJSON([]byte(`{"users":[{"id":"1","details":{"id":"2"}},"3"],"x":"4"}`), func(h, k, v string) string {
+		keys = append(keys, h+"/"+k+"="+v)
 		return v
 	})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"id=1", "id=2", "users=3", "x=4"}, keys)
+	assert.Equal(t, []string{"users/id=1", "details/id=2", "/users=3", "/x=4"}, keys)
 }
 
 func TestScrubberRemovesSecrets(t *testing.T) {
@@ -151,6 +151,27 @@ func TestPseudonymize(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, vd.OK(), vd.String())
 	assert.Equal(t, "removeUsersFromTerritory", vd.Operation)
+
+	// The organization's name and its administrator's address too.
+	org := s.Case(Exchange{Method: http.MethodGet, URL: &url.URL{Scheme: "http", Host: "127.0.0.1:1234", Path: "/crm/v8/org"},
+		Status: http.StatusOK, ResponseHeader: http.Header{"Content-Type": {"application/json"}},
+		ResponseBody: []byte(`{"org":[{"id":"` + terr + `","company_name":"Acme Widgets","primary_email":"` + mail + `","zgid":"808232144"}]}`)}, "d", "s")
+	b, err = s.Encode(org)
+	require.NoError(t, err)
+	for _, real := range []string{terr, "Acme Widgets", mail} {
+		assert.NotContains(t, string(b), real)
+	}
+
+	// A territory's api_name is made from its name; an error's
+	// details.api_name names a field, and stays.
+	terrs := s.Case(Exchange{Method: http.MethodGet, URL: &url.URL{Scheme: "http", Host: "127.0.0.1:1234", Path: "/crm/v8/settings/territories"},
+		Status: http.StatusOK, ResponseHeader: http.Header{"Content-Type": {"application/json"}},
+		ResponseBody: []byte(`{"territories":[{"id":"` + terr + `","name":"West Coast","api_name":"West_Coast"}]}`)}, "d", "s")
+	assert.NotContains(t, string(terrs.Response.Body), "West")
+	item := s.Case(Exchange{Method: http.MethodPut, URL: &url.URL{Scheme: "http", Host: "127.0.0.1:1234", Path: "/crm/v8/settings/territories/" + terr + "/users"},
+		Status: http.StatusBadRequest, ResponseHeader: http.Header{"Content-Type": {"application/json"}},
+		ResponseBody: []byte(`{"users":[{"code":"DUPLICATE_DATA","details":{"api_name":"id","json_path":"$.users[0].id"},"message":"m","status":"error"}]}`)}, "d", "s")
+	assert.Contains(t, string(item.Response.Body), `"details":{"api_name":"id","json_path":"$.users[0].id"}`)
 
 	// Another run, another key: other stand-ins.
 	assert.NotEqual(t, stand, NewScrubber(true).pseudo.ID(user))

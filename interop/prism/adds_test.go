@@ -30,12 +30,21 @@ var addOperations = map[string]addCall{
 	},
 	"addUsersToTerritory": func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
 		return c.AddUsersToTerritory(ctx, zohoapi.V8, "431581000000744113",
-			zohoapi.UsersToAdd{Users: []zohoapi.RecordRef{{Id: "431581000000258001"}, {Id: "431581000000258002"}}})
+			zohoapi.UsersToAdd{Users: recordRefs("431581000000258001", "431581000000258002")})
 	},
 	"addTerritoriesToUser": func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
 		return c.AddTerritoriesToUser(ctx, zohoapi.V8, "5725767000000583004",
-			zohoapi.TerritoriesToAdd{Territories: []zohoapi.RecordRef{{Id: "5725767000000452115"}}})
+			zohoapi.TerritoriesToAdd{Territories: recordRefs("5725767000000452115")})
 	},
+}
+
+// recordRefs names ids as an add's body does, as strings.
+func recordRefs(ids ...string) []zohoapi.RecordRef {
+	out := make([]zohoapi.RecordRef, len(ids))
+	for i, id := range ids {
+		_ = out[i].Id.FromRecordId(id) // encoding a string cannot fail
+	}
+	return out
 }
 
 // genClient is the generated client at base through tr, with token.

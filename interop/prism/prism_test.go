@@ -136,11 +136,20 @@ type readOperation struct {
 	call func(c *zohoterritory.Client, t *testing.T, owner, id string) (ids []string, found bool, err error)
 }
 
-// readOperations are the spec's ten reads: four of memberships, four of
-// the directory, and a territory's children and the users' counts. The
-// owners are the spec's parameter examples; the directory's reads have
+// readOperations are the spec's eleven reads: four of memberships, four of
+// the directory, the organization's, and a territory's children and the
+// users' counts. The owners are the spec's parameter examples; the
+// directory's and the organization's reads have
 // none.
 var readOperations = map[string]readOperation{
+	"getOrganization": {key: "org",
+		call: func(c *zohoterritory.Client, t *testing.T, _, _ string) ([]string, bool, error) {
+			o, err := c.Org(t.Context())
+			if err != nil {
+				return nil, false, err
+			}
+			return []string{o.ID}, true, nil
+		}},
 	"listUsers": {list: true, key: "users", lastPage: "UsersLastPage",
 		call: func(c *zohoterritory.Client, t *testing.T, _, _ string) ([]string, bool, error) {
 			return listedIDs(c.ListUsers(t.Context(), zohoterritory.AllUsers), func(u zohoterritory.User) string { return u.ID })

@@ -124,13 +124,6 @@ func TestProxy(t *testing.T) {
 	// The adds give back what the steps above took, with the generated
 	// client (pkg/zohoterritory has no add methods yet).
 	gc := genClient(t, base, token, tr)
-	refs := func(ids ...string) []zohoapi.RecordRef {
-		out := make([]zohoapi.RecordRef, len(ids))
-		for i, id := range ids {
-			out[i] = zohoapi.RecordRef{Id: id}
-		}
-		return out
-	}
 	adds := []struct {
 		name       string
 		call       addCall
@@ -138,7 +131,7 @@ func TestProxy(t *testing.T) {
 		wantCodes  []string // the codes of the items, or of the error object
 	}{
 		{"add users back, the manager a member already", func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
-			return c.AddUsersToTerritory(ctx, zohoapi.V7, terrP, zohoapi.UsersToAdd{Users: refs(userX, userY, userM)})
+			return c.AddUsersToTerritory(ctx, zohoapi.V7, terrP, zohoapi.UsersToAdd{Users: recordRefs(userX, userY, userM)})
 		}, 207, []string{"SUCCESS", "SUCCESS", "DUPLICATE_DATA"}},
 		{"add one user back", func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
 			return c.AddUserToTerritory(ctx, zohoapi.V8, terrQ, userX)
@@ -147,13 +140,13 @@ func TestProxy(t *testing.T) {
 			return c.AddUserToTerritory(ctx, zohoapi.V8, terrQ, userX)
 		}, 400, []string{"DUPLICATE_DATA"}},
 		{"add territories back", func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
-			return c.AddTerritoriesToUser(ctx, zohoapi.V8, userZ, zohoapi.TerritoriesToAdd{Territories: refs(terrR, terrS, terrT, orgTerritory)})
+			return c.AddTerritoriesToUser(ctx, zohoapi.V8, userZ, zohoapi.TerritoriesToAdd{Territories: recordRefs(terrR, terrS, terrT, orgTerritory)})
 		}, 207, []string{"SUCCESS", "SUCCESS", "SUCCESS", "DUPLICATE_DATA"}},
 		{"add territories to the caller", func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
-			return c.AddTerritoriesToUser(ctx, zohoapi.V8, caller, zohoapi.TerritoriesToAdd{Territories: refs(terrR)})
+			return c.AddTerritoriesToUser(ctx, zohoapi.V8, caller, zohoapi.TerritoriesToAdd{Territories: recordRefs(terrR)})
 		}, 403, []string{"NOT_ALLOWED"}},
 		{"add users to an unknown territory", func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
-			return c.AddUsersToTerritory(ctx, zohoapi.V7, unknownTerritory, zohoapi.UsersToAdd{Users: refs(userX)})
+			return c.AddUsersToTerritory(ctx, zohoapi.V7, unknownTerritory, zohoapi.UsersToAdd{Users: recordRefs(userX)})
 		}, 400, []string{"INVALID_DATA"}},
 	}
 	for _, a := range adds {

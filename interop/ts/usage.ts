@@ -1,9 +1,10 @@
 // usage.ts shows that the TypeScript types openapi-typescript generates from
 // api/openapi.yaml (zoho.d.ts, made by interop/lint.sh, not committed) are
-// enough to call both endpoints: it builds typed requests for all fifteen
+// enough to call both endpoints: it builds typed requests for all sixteen
 // operations (four reads of memberships, four removals, three adds, four
-// reads of the directory), ties the nine of the territories' lifecycle to
-// their paths and types a create's body with nested rule criteria, checks that each of the seven twins (the same
+// reads of the directory, the read of the organization), ties the nine of
+// the territories' lifecycle to their paths and types a create's body with
+// nested rule criteria, checks that each of the seven twins (the same
 // operation on a user under the other spelling, `users` or `Users`) is the
 // same operation as the one it mirrors, and reads every answer the spec
 // describes. It is type-checked
@@ -24,6 +25,7 @@ export type NamedRef = Schemas["NamedRef"];
 export type User = Schemas["User"];
 export type Territory = Schemas["Territory"];
 export type PageInfo = Schemas["PageInfo"];
+export type Organization = Schemas["Organization"];
 
 export type OperationId = keyof operations;
 
@@ -58,6 +60,7 @@ const templates = {
   transferAndDeleteTerritory: "/crm/{version}/settings/territories/{territory_id}/actions/transfer_and_delete",
   getChildTerritories: "/crm/{version}/settings/territories/{territory_id}/__child_territories",
   getAssociatedUsersCount: "/crm/{version}/settings/territories/actions/associated_users_count",
+  getOrganization: "/crm/{version}/org",
   // The twins: the operations on a user under the spelling their canonical
   // operation does not use (Zoho's SDKs send `users`; its pages write
   // `Users` for the removals).
@@ -101,6 +104,7 @@ export type PathMatchesOperation = [
   Assert<PostMatches<"transferAndDeleteTerritory">>,
   Assert<ReadMatches<"getChildTerritories">>,
   Assert<ReadMatches<"getAssociatedUsersCount">>,
+  Assert<ReadMatches<"getOrganization">>,
   Assert<ReadMatches<"getTerritoryOfUser_users">>,
   Assert<Matches<"removeTerritoryFromUser_users">>,
   Assert<ReadMatches<"listTerritoriesOfUser_users">>,
@@ -253,6 +257,24 @@ export function getTerritory(params: Params<"getTerritory">): GetRequest {
   return { method: "GET", path: fillPath("getTerritory", params.path), query: "" };
 }
 
+export function getOrganization(params: Params<"getOrganization">): GetRequest {
+  return { method: "GET", path: fillPath("getOrganization", params.path), query: "" };
+}
+
+// The organization's answer: the one org, whose id is a record id and whose
+// zia_portal_id may be a string (Zoho's page) or a number (its OpenAPI file).
+export function orgOf(body: JsonBody<operations["getOrganization"]["responses"][200]>): Organization {
+  const org = body.org[0];
+  if (org === undefined) {
+    throw new Error("getOrganization: an empty org array");
+  }
+  return org;
+}
+export const orgForms: readonly Organization[] = [
+  { id: "5725767000000020005", zia_portal_id: "814461734", company_name: null },
+  { id: "1234567890", zia_portal_id: 12345, license_details: { paid: false, paid_type: "free", users_license_purchased: 3 } },
+];
+
 // ---------------------------------------------------------------------------
 // Responses
 
@@ -397,6 +419,11 @@ export const refused: readonly DeleteRequest[] = [
     path: { version: "v8", user_id: "1" },
   }),
 ];
+
+// An id in an add's body may be a string or a number (RecordIdInput: Zoho's
+// Python SDK sends numbers); the answers' ids are strings. A JavaScript
+// number holds 15 or 16 digits exactly, not Zoho's 19: send strings.
+export const numericAdd = addUsersToTerritory({ path: { version: "v8", territory_id: "431581000000744113" } }, { users: [{ id: 42 }] });
 
 export const adds = [
   addUserToTerritory({ path: { version: "v8", territory_id: "431581000000744113", user_id: "431581000000258001" } }),

@@ -25,7 +25,11 @@ var addUsers = endpoint{
 		if len(ids) == 1 {
 			return zohoapi.NewAddUserToTerritoryRequest(server, v, territoryID, ids[0])
 		}
-		return zohoapi.NewAddUsersToTerritoryRequest(server, v, territoryID, zohoapi.AddUsersToTerritoryJSONRequestBody{Users: refs(ids)})
+		users, err := refs(ids)
+		if err != nil {
+			return nil, err
+		}
+		return zohoapi.NewAddUsersToTerritoryRequest(server, v, territoryID, zohoapi.AddUsersToTerritoryJSONRequestBody{Users: users})
 	},
 }
 
@@ -38,7 +42,11 @@ var addTerritories = endpoint{
 	idsArg:         "territoryIDs",
 	key:            "territories",
 	newRequest: func(server string, v zohoapi.Version, userID string, ids []string) (*http.Request, error) {
-		req, err := zohoapi.NewAddTerritoriesToUserRequest(server, v, userID, zohoapi.AddTerritoriesToUserJSONRequestBody{Territories: refs(ids)})
+		territories, err := refs(ids)
+		if err != nil {
+			return nil, err
+		}
+		req, err := zohoapi.NewAddTerritoriesToUserRequest(server, v, userID, zohoapi.AddTerritoriesToUserJSONRequestBody{Territories: territories})
 		if err != nil {
 			return nil, err
 		}
@@ -50,12 +58,18 @@ var addTerritories = endpoint{
 	},
 }
 
-func refs(ids []string) []zohoapi.RecordRef {
+// refs names each id in an add's body. The spec lets a body give an id as
+// a string or as a JSON number (RecordIdInput, for what Zoho's Python SDK
+// sends); the client sends the string, as Zoho's documentation and both
+// forms' readers allow.
+func refs(ids []string) ([]zohoapi.RecordRef, error) {
 	out := make([]zohoapi.RecordRef, len(ids))
 	for i, id := range ids {
-		out[i] = zohoapi.RecordRef{Id: id}
+		if err := out[i].Id.FromRecordId(id); err != nil {
+			return nil, err
+		}
 	}
-	return out
+	return out, nil
 }
 
 // AddUsersToTerritory adds users to a territory: the way back from

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -222,4 +224,44 @@ func TestAlreadyExists(t *testing.T) {
 			assert.ErrorIs(t, &APIError{Code: "ALREADY_EXISTS", StatusCode: http.StatusBadRequest}, ErrDuplicateData)
 		})
 	}
+}
+
+// TestAddsSendIDsAsStrings: the spec lets a body give an id as a string or
+// as a JSON number (RecordIdInput); the client sends strings, byte for byte
+// the documented body, through the generated builders.
+func TestAddsSendIDsAsStrings(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var bodies []string
+	c, _, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		assert.NoError(t, err)
+		key := "users"
+		if strings.Contains(r.URL.Path, "/territories") && !strings.Contains(r.URL.Path, "/settings/") {
+			key = "territories"
+		}
+		var ids []struct {
+			ID string `json:"id"`
+		}
+		var env map[string]json.RawMessage
+		assert.NoError(t, json.Unmarshal(b, &env))
+		assert.NoError(t, json.Unmarshal(env[key], &ids))
+		items := make([]any, len(ids))
+		for i, ref := range ids {
+			items[i] = success(ref.ID)
+		}
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]any{key: items})
+	})
+	const a, b = "5725767000000411004", "5725767000000411005"
+	_, err := c.AddUsersToTerritory(t.Context(), "77", a, b)
+	require.NoError(t, err)
+	_, err = c.AddTerritoriesToUser(t.Context(), "5", a)
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		`{"users":[{"id":"` + a + `"},{"id":"` + b + `"}]}`,
+		`{"territories":[{"id":"` + a + `"}]}`,
+	}, bodies)
 }

@@ -77,7 +77,7 @@ func (a answer) refused() bool {
 type wireItem struct {
 	Code    string `json:"code"`
 	Details struct {
-		ID       string `json:"id"`
+		ID       wireID `json:"id"`
 		JSONPath string `json:"json_path"`
 		// ResourcePathIndex marks an error about the request's URL,
 		// which Zoho sometimes puts in the envelope.

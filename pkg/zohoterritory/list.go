@@ -193,7 +193,7 @@ var userReads = reads[User]{
 // name key. The generated zohoapi.NamedRef keeps `Name` among its
 // additional properties; this reads both in one pass.
 type wireRef struct {
-	ID    string  `json:"id"`
+	ID    wireID  `json:"id"`
 	Lower *string `json:"name"`
 	Upper *string `json:"Name"`
 }
@@ -202,7 +202,7 @@ func (w *wireRef) ref() *Ref {
 	if w == nil {
 		return nil
 	}
-	r := &Ref{ID: w.ID}
+	r := &Ref{ID: string(w.ID)}
 	switch {
 	case w.Lower != nil:
 		r.Name = *w.Lower
@@ -214,7 +214,7 @@ func (w *wireRef) ref() *Ref {
 
 func decodeTerritory(raw json.RawMessage) (Territory, string, error) {
 	var w struct {
-		ID          string   `json:"id"`
+		ID          wireID   `json:"id"`
 		Name        string   `json:"Name"`
 		Manager     *wireRef `json:"Manager"`
 		ReportingTo *wireRef `json:"Reporting_To"`
@@ -229,17 +229,17 @@ func decodeTerritory(raw json.RawMessage) (Territory, string, error) {
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return Territory{}, "", err
 	}
-	t := Territory{ID: w.ID, Name: w.Name, Manager: w.Manager.ref(), ReportingTo: w.ReportingTo.ref(),
+	t := Territory{ID: string(w.ID), Name: w.Name, Manager: w.Manager.ref(), ReportingTo: w.ReportingTo.ref(),
 		PermissionType: w.PermissionType, AccountRuleCriteria: w.Account, LeadRuleCriteria: w.Lead, DealRuleCriteria: w.Deal, Raw: raw}
 	if w.Description != nil {
 		t.Description = *w.Description
 	}
-	return t, w.ID, nil
+	return t, string(w.ID), nil
 }
 
 func decodeUser(raw json.RawMessage) (User, string, error) {
 	var w struct {
-		ID        string   `json:"id"`
+		ID        wireID   `json:"id"`
 		FullName  string   `json:"full_name"`
 		FirstName *string  `json:"first_name"`
 		LastName  *string  `json:"last_name"`
@@ -257,8 +257,8 @@ func decodeUser(raw json.RawMessage) (User, string, error) {
 		}
 		return *s
 	}
-	return User{ID: w.ID, FullName: w.FullName, FirstName: deref(w.FirstName), LastName: deref(w.LastName),
-		Email: w.Email, Status: w.Status, Role: w.Role.ref(), Profile: w.Profile.ref(), Raw: raw}, w.ID, nil
+	return User{ID: string(w.ID), FullName: w.FullName, FirstName: deref(w.FirstName), LastName: deref(w.LastName),
+		Email: w.Email, Status: w.Status, Role: w.Role.ref(), Profile: w.Profile.ref(), Raw: raw}, string(w.ID), nil
 }
 
 // wireInfo is Zoho's `info` object of a page.

@@ -52,7 +52,7 @@ func decodeItem(i int, w wireItem, key string, ids []string, adds bool) item {
 	switch {
 	case w.Details.ID != "":
 		it.named = true
-		it.id = validOrEmpty(w.Details.ID)
+		it.id = validOrEmpty(string(w.Details.ID))
 	case w.Details.JSONPath != "":
 		if n, ok := placeIn(w.Details.JSONPath, key); ok {
 			it.named = true

@@ -3,6 +3,7 @@ package zohoterritory
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -406,14 +407,31 @@ func TestBodyLimit(t *testing.T) {
 func TestUnreadableEnvelopeIsUnknown(t *testing.T) {
 	t.Parallel()
 	c, _, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+		// 2.5 cannot be an id (a whole number can: TestNumericIDsInAnswers).
 		writeJSON(w, http.StatusOK, map[string]any{"territories": []any{
-			success("1"), map[string]any{"code": "SUCCESS", "details": map[string]any{"id": 2}, "message": "ok", "status": "success"},
+			success("1"), map[string]any{"code": "SUCCESS", "details": map[string]any{"id": 2.5}, "message": "ok", "status": "success"},
 		}})
 	})
 	res, err := c.RemoveTerritoriesFromUser(t.Context(), "5", "1", "2")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "removeTerritoriesFromUser: 200: decode body: ")
 	assert.Equal(t, []string{"1", "2"}, res.Unknown(), "an answer that breaks the contract is not guessed at")
+}
+
+// TestNumericIDsInAnswers: ids Zoho's Python SDK's way, as JSON numbers,
+// are read digit for digit, beyond 2^53 too.
+func TestNumericIDsInAnswers(t *testing.T) {
+	t.Parallel()
+	const a, b = "5725767000000411004", "5725767000000411005"
+	c, _, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = fmt.Fprintf(w, `{"territories":[{"code":"SUCCESS","details":{"id":%s},"message":"ok","status":"success"},`+
+			`{"code":"SUCCESS","details":{"id":%s},"message":"ok","status":"success"}]}`, a, b)
+	})
+	res, err := c.RemoveTerritoriesFromUser(t.Context(), "5", a, b)
+	require.NoError(t, err)
+	assert.Equal(t, []string{a, b}, res.Removed())
 }
 
 func TestSuccessStatusWithoutEnvelopeIsUnknown(t *testing.T) {

@@ -11,6 +11,7 @@ func Scopes(operation string) [][]string {
 		usersAll, usersDelete, usersRead = "ZohoCRM.users.ALL", "ZohoCRM.users.DELETE", "ZohoCRM.users.READ"
 		terrUpdate, usersUpdate          = "ZohoCRM.settings.territories.UPDATE", "ZohoCRM.users.UPDATE"
 		terrCreate                       = "ZohoCRM.settings.territories.CREATE"
+		orgRead, orgAll                  = "ZohoCRM.org.READ", "ZohoCRM.org.ALL"
 	)
 	switch operation {
 	case "removeUserFromTerritory", "removeUsersFromTerritory":
@@ -35,6 +36,8 @@ func Scopes(operation string) [][]string {
 		return [][]string{{terrUpdate}, {terrAll}}
 	case "deleteTerritories", "deleteTerritory", "transferAndDeleteTerritories", "transferAndDeleteTerritory":
 		return [][]string{{terrDelete}, {terrAll}}
+	case "getOrganization":
+		return [][]string{{orgRead}, {orgAll}}
 	}
 	return nil
 }

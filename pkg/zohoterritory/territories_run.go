@@ -739,7 +739,7 @@ func (tb *territoryBatch) fromItems(sent []int, a answer) []TerritoryItem {
 				continue
 			}
 			for k, i := range sent {
-				if got[k] < 0 && r.idOf(i) == it.Details.ID {
+				if got[k] < 0 && r.idOf(i) == string(it.Details.ID) {
 					got[k], used[j] = j, true
 					break
 				}
@@ -781,7 +781,7 @@ func (tb *territoryBatch) fromItems(sent []int, a answer) []TerritoryItem {
 		case w.Status == "success":
 			it.Outcome, it.Code, it.Message = done, w.Code, w.Message
 			if r.ch.Op == OpCreateTerritories {
-				it.ID = w.Details.ID
+				it.ID = string(w.Details.ID)
 			}
 		case w.Status != "error" && w.Status != "failure":
 			it.Outcome, it.Message = Unknown, fmt.Sprintf("Zoho's item has the unknown status %q", w.Status)
@@ -797,7 +797,7 @@ func (tb *territoryBatch) fromItems(sent []int, a answer) []TerritoryItem {
 	var unmatched []TerritoryItem
 	for j, w := range a.items {
 		if !used[j] {
-			u := TerritoryItem{Index: -1, ID: w.Details.ID, Code: w.Code, Message: w.Message, Outcome: Unknown}
+			u := TerritoryItem{Index: -1, ID: string(w.Details.ID), Code: w.Code, Message: w.Message, Outcome: Unknown}
 			if j < len(details) {
 				u.Details = details[j]
 			}

@@ -1,8 +1,8 @@
 package zohoterritory
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -12,30 +12,58 @@ import (
 // them. null reads as "".
 type wireID string
 
-// UnmarshalJSON reads a string as it is and a number as its literal
-// digits, refusing a sign, a fraction or an exponent.
+// UnmarshalJSON reads a string, a whole number (its literal digits) or
+// null. A number with a sign, a fraction or an exponent, and any other
+// JSON value, is an error: it cannot be a record id, and reading it as one
+// would guess. A string is kept whatever it holds: whether it is a
+// well-formed id is for the reader to check (checkID), as it was before
+// numbers were read.
 func (w *wireID) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case string(b) == "null":
+	if len(b) == 0 {
+		return errors.New("record id: empty JSON value")
+	}
+	switch c := b[0]; {
+	case c == 'n' && string(b) == "null":
 		*w = ""
 		return nil
-	case len(b) > 0 && b[0] == '"':
+	case c == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
 		*w = wireID(s)
 		return nil
-	}
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return fmt.Errorf("id %s: a number must be written with decimal digits only", b)
+	case c == '-' || (c >= '0' && c <= '9'):
+		for _, d := range b {
+			if d < '0' || d > '9' {
+				return fmt.Errorf("record id %s: a number must be written as its digits alone, without sign, fraction or exponent", truncateJSON(b))
+			}
 		}
+		*w = wireID(b)
+		return nil
 	}
-	if len(b) == 0 {
-		return fmt.Errorf("id: empty")
+	return fmt.Errorf("record id: want a string or a number, got %s", jsonKind(b[0]))
+}
+
+// jsonKind names the kind of JSON value that starts with c.
+func jsonKind(c byte) string {
+	switch c {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
 	}
-	*w = wireID(b)
-	return nil
+	return "something else"
+}
+
+// truncateJSON keeps an error about a value short: a number cannot be an
+// id past a few dozen characters anyway.
+func truncateJSON(b []byte) string {
+	const limit = 40
+	if len(b) > limit {
+		return string(b[:limit]) + "..."
+	}
+	return string(b)
 }

@@ -16,14 +16,6 @@ import (
 // stands, so a record named twice is added by its first mention and the
 // later ones are DUPLICATE_DATA, as a second call would be.
 
-// bodyRef is one record of an add's body, as far as it could be read: id is
-// "" when the record has no string `id`, and named tells a missing id from
-// one that is not a string.
-type bodyRef struct {
-	id    string
-	named bool
-}
-
 // serveAdd answers the PUTs: addUserToTerritory (no body),
 // addUsersToTerritory and addTerritoriesToUser.
 func (s *Server) serveAdd(w http.ResponseWriter, r *http.Request, rt crmRoute) {
@@ -31,7 +23,7 @@ func (s *Server) serveAdd(w http.ResponseWriter, r *http.Request, rt crmRoute) {
 	if rt.op == opUserTerritories {
 		key = "territories"
 	}
-	var refs []bodyRef
+	var refs []bodyID
 	if rt.bulk {
 		var e *apiError
 		if refs, e = readRefs(r.Body, key); e != nil {
@@ -60,14 +52,17 @@ func (s *Server) serveAdd(w http.ResponseWriter, r *http.Request, rt crmRoute) {
 }
 
 // readRefs reads an add's body, `{"users": [{"id": "..."}, ...]}` (key is
-// `users` or `territories`). An empty body, or one without the array or with
+// `users` or `territories`), as JSON whatever its Content-Type, none
+// included (Zoho's SDKs send none). An id is a string or the same digits
+// as a JSON number (Zoho's Python SDK), read through [bodyID]. An empty
+// body, or one without the array or with
 // an empty one, is 400 MANDATORY_NOT_FOUND naming the array (Zoho-wide, as
 // api/openapi.yaml's UsersMissing shows it); a body that is not a JSON
 // object, or whose array is not one, is INVALID_DATA (wording unverified);
 // more than 100 records is LIMIT_EXCEEDED with `details.limit` (unverified:
 // Zoho documents the cap, not its answer). A record that is not an object or
 // has no `id` is read as a record without an id, answered by its own item.
-func readRefs(body io.Reader, key string) ([]bodyRef, *apiError) {
+func readRefs(body io.Reader, key string) ([]bodyID, *apiError) {
 	b, err := io.ReadAll(body) // bounded by serveHTTP's MaxBytesReader
 	if err != nil {
 		e := newError(http.StatusBadRequest, "INVALID_DATA", msgBodyNotJSON, nil)
@@ -103,18 +98,17 @@ func readRefs(body io.Reader, key string) ([]bodyRef, *apiError) {
 			map[string]any{"api_name": key, "limit": maxAddRecords})
 		return nil, &e
 	}
-	refs := make([]bodyRef, len(records))
+	refs := make([]bodyID, len(records))
 	for i, rec := range records {
+		// A map, not a struct, so that only the key `id` is the id
+		// (encoding/json matches struct fields ignoring case).
 		var fields map[string]json.RawMessage
 		if json.Unmarshal(rec, &fields) != nil {
 			continue
 		}
-		idRaw, ok := fields["id"]
-		if !ok || string(idRaw) == "null" {
-			continue
+		if idRaw, ok := fields["id"]; ok {
+			_ = refs[i].UnmarshalJSON(idRaw) // never fails
 		}
-		refs[i].named = true
-		_ = json.Unmarshal(idRaw, &refs[i].id) // not a string: id stays ""
 	}
 	return refs, nil
 }
@@ -160,16 +154,17 @@ func unknownTerritoryInPath() *apiError {
 }
 
 // addUsersLocked adds the users of the body to a territory.
-func (s *Server) addUsersLocked(territoryID string, refs []bodyRef) ([]item, *apiError) {
+func (s *Server) addUsersLocked(territoryID string, refs []bodyID) ([]item, *apiError) {
 	t, ok := s.territories[territoryID]
 	if !ok {
 		return nil, unknownTerritoryInPath()
 	}
 	items := make([]item, 0, len(refs))
 	for i, ref := range refs {
-		u, known := s.users[ref.id]
+		id := ref.id()
+		u, known := s.users[id]
 		switch {
-		case !ref.named:
+		case !ref.present:
 			items = append(items, s.missingID("users", i))
 		case !known:
 			items = append(items, s.addItem("INVALID_DATA", "users", i, msgGivenUserIDInvalid))
@@ -179,13 +174,13 @@ func (s *Server) addUsersLocked(territoryID string, refs []bodyRef) ([]item, *ap
 				it.Details.OwnerStatus = string(u.Status)
 			}
 			items = append(items, it)
-		case t.members[ref.id]:
+		case t.members[id]:
 			items = append(items, s.addItem("DUPLICATE_DATA", "users", i, msgUserExists))
 		case s.full(t):
 			items = append(items, s.limitItem("users", i))
 		default:
-			t.members[ref.id] = true
-			items = append(items, s.success(ref.id, msgUserAdded))
+			t.members[id] = true
+			items = append(items, s.success(id, msgUserAdded))
 		}
 	}
 	return items, nil
@@ -232,7 +227,7 @@ func (s *Server) addUserLocked(territoryID, userID string) ([]item, *apiError) {
 // is checked as by the removals (unknown, not active), except that the
 // caller's own territories are Zoho's 403 NOT_ALLOWED of its OpenAPI file
 // rather than the removals' 400.
-func (s *Server) addTerritoriesLocked(userID string, refs []bodyRef) ([]item, *apiError) {
+func (s *Server) addTerritoriesLocked(userID string, refs []bodyID) ([]item, *apiError) {
 	if e := s.ownerRefusalLocked(userID); e != nil {
 		return nil, e
 	}
@@ -242,9 +237,10 @@ func (s *Server) addTerritoriesLocked(userID string, refs []bodyRef) ([]item, *a
 	}
 	items := make([]item, 0, len(refs))
 	for i, ref := range refs {
-		t, known := s.territories[ref.id]
+		id := ref.id()
+		t, known := s.territories[id]
 		switch {
-		case !ref.named:
+		case !ref.present:
 			items = append(items, s.missingID("territories", i))
 		case !known:
 			items = append(items, s.addItem("INVALID_DATA", "territories", i, msgInvalidTerritoryID))
@@ -254,7 +250,7 @@ func (s *Server) addTerritoriesLocked(userID string, refs []bodyRef) ([]item, *a
 			items = append(items, s.limitItem("territories", i))
 		default:
 			t.members[userID] = true
-			items = append(items, s.success(ref.id, msgTerritoryAdded))
+			items = append(items, s.success(id, msgTerritoryAdded))
 		}
 	}
 	return items, nil

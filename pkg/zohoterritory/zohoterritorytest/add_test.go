@@ -21,14 +21,25 @@ func put(t *testing.T, rawURL, token, body string) (int, string) {
 
 func putCtx(t *testing.T, ctx context.Context, rawURL, token, body string) (int, string) {
 	t.Helper()
+	contentType := ""
+	if body != "" {
+		contentType = "application/json"
+	}
+	return putAs(t, ctx, rawURL, token, body, contentType)
+}
+
+// putAs is putCtx with the Content-Type given: "" sends none, as Zoho's
+// SDKs send their adds.
+func putAs(t *testing.T, ctx context.Context, rawURL, token, body, contentType string) (int, string) {
+	t.Helper()
 	var rd io.Reader = http.NoBody
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, rawURL, rd)
 	require.NoError(t, err)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Authorization", "Zoho-oauthtoken "+token)
 	resp, err := http.DefaultClient.Do(req)
@@ -126,8 +137,15 @@ func TestAddUsersToTerritory(t *testing.T) {
 			wantBody:   envelope("users", `{"code":"INVALID_DATA","details":{"resource_path_index":4,"owner_status":"deleted"},"message":"`+msgAddDeletedUser+`","status":"error"}`),
 		},
 		{
+			name: "ids as JSON numbers, as Zoho's Python SDK sends them", territory: west,
+			body:        `{"users":[{"id":5725767000000411005},{"id":5725767000000411002}]}`,
+			wantStatus:  http.StatusOK,
+			wantBody:    envelope("users", okItem(eve, msgUserAdded), okItem(ben, msgUserAdded)),
+			wantMembers: map[string][]string{west: {ben, chloe, dev, eve}},
+		},
+		{
 			name: "unknown, non-numeric and missing ids are items", territory: west,
-			body:       `{"users":[{"id":"999"},{"id":"abc"},{"id":5725767000000411005},{},"x",{"id":null}]}`,
+			body:       `{"users":[{"id":"999"},{"id":"abc"},{"id":5.725767000000411e18},{},"x",{"id":null}]}`,
 			wantStatus: http.StatusBadRequest,
 			wantBody: envelope("users",
 				atPath("INVALID_DATA", "users", 0, msgGivenUserIDInvalid, ""), atPath("INVALID_DATA", "users", 1, msgGivenUserIDInvalid, ""),
@@ -251,6 +269,13 @@ func TestAddTerritoriesToUser(t *testing.T) {
 		},
 		{
 			name: "lower-case users, two added", users: "users", user: eve, body: refs("territories", west, na),
+			wantStatus: http.StatusOK,
+			wantBody:   envelope("territories", okItem(west, msgTerritoryAdded), okItem(na, msgTerritoryAdded)),
+			wantTerrs:  map[string][]string{eve: {org, na, eu, west, keyEU}},
+		},
+		{
+			name: "ids as JSON numbers, as Zoho's Python SDK sends them", users: "users", user: eve,
+			body:       `{"territories":[{"id":5725767000000452004},{"id":5725767000000452002}]}`,
 			wantStatus: http.StatusOK,
 			wantBody:   envelope("territories", okItem(west, msgTerritoryAdded), okItem(na, msgTerritoryAdded)),
 			wantTerrs:  map[string][]string{eve: {org, na, eu, west, keyEU}},
@@ -594,4 +619,41 @@ func TestAddBodyLimit(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.JSONEq(t, topError("INVALID_DATA", msgBodyNotJSON, ""), body)
 	assert.Equal(t, []string{chloe, dev}, srv.Members(west))
+}
+
+// TestAddsWithoutContentType: every body the sandbox reads (the two bulk
+// adds) is read as JSON without a Content-Type, as Zoho reads it and as
+// Zoho's SDKs send it, ids as strings or numbers; under the contract check
+// none of these requests breaks the spec. A body that is not JSON is still
+// refused, and is a request violation.
+func TestAddsWithoutContentType(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, WithContractCheck(checker(t)))
+	tok := srv.AccessToken()
+	bodies := []struct {
+		url, body, want string
+	}{
+		{usersURL(srv, "v8", west, "", ""), refs("users", eve), envelope("users", okItem(eve, msgUserAdded))},
+		{usersURL(srv, "v8", eu, "", ""), `{"users":[{"id":5725767000000411004},{"id":5725767000000411002}]}`,
+			envelope("users", okItem(dev, msgUserAdded), okItem(ben, msgUserAdded))},
+		{territoriesURL(srv, "v8", "users", dev, "", ""), refs("territories", keyEU), envelope("territories", okItem(keyEU, msgTerritoryAdded))},
+		{territoriesURL(srv, "v8", "Users", eve, "", ""), `{"territories":[{"id":5725767000000452005}]}`,
+			envelope("territories", okItem(keyNA, msgTerritoryAdded))},
+	}
+	for _, b := range bodies {
+		status, body := putAs(t, t.Context(), b.url, tok, b.body, "")
+		assert.Equal(t, http.StatusOK, status, b.body)
+		assert.JSONEq(t, b.want, body)
+	}
+	assert.Equal(t, []string{chloe, dev, eve}, srv.Members(west))
+	assert.Equal(t, []string{ben, chloe, dev, eve, finn}, srv.Members(eu))
+	assert.Equal(t, []string{chloe, dev, eve}, srv.Members(keyEU))
+	assert.Equal(t, []string{ben, chloe, eve}, srv.Members(keyNA))
+	assert.Empty(t, srv.RequestViolations(), "a JSON body without Content-Type keeps the contract")
+	assert.Empty(t, srv.Violations())
+
+	status, body := putAs(t, t.Context(), usersURL(srv, "v8", na, "", ""), tok, "users="+eve, "")
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.JSONEq(t, topError("INVALID_DATA", msgBodyNotJSON, ""), body)
+	assert.Equal(t, []string{ben, chloe, dev}, srv.Members(na))
 }

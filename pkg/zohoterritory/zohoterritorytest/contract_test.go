@@ -29,7 +29,7 @@ func TestMessagesMatchSpec(t *testing.T) {
 		msgNotLinked, msgTerritoryManager, msgRequestMethod, msgParamMissing, msgTooManyIDs, msgScopeMismatch,
 		msgAuthFailure, msgInvalidToken, msgURLPattern, msgTooManyRequests, msgInternalError, msgInvalidUserOrTerritory,
 		msgUserAdded, msgTerritoryAdded, msgUserExists, msgTerritoryExists, msgTerritoryUserLimit, msgAddDeletedUser,
-		msgNotAllowedToAdd, msgMandatoryNotFound, msgFeatureNotEnabled, msgFeatureDisabled,
+		msgNotAllowedToAdd, msgMandatoryNotFound, msgFeatureNotEnabled, msgFeatureDisabled, msgAPINotSupported,
 	} {
 		assert.True(t, slices.Contains(inSpec, m), "message %q is not among the spec's examples", m)
 	}

@@ -84,7 +84,8 @@ type wireNamed struct {
 
 // wireOrgUser is a user as the users API sends it: the keys of Zoho's
 // example (crm-oas getUsers) that the seed fills, not the sixty the
-// schema allows.
+// schema allows, and that Zoho's SDKs read (their `users/users` model):
+// the example's `type__s` is left out, which they do not know.
 type wireOrgUser struct {
 	ID           string     `json:"id"`
 	FirstName    *string    `json:"first_name"`
@@ -103,7 +104,6 @@ type wireOrgUser struct {
 	ModifiedTime string     `json:"Modified_Time"`
 	Language     string     `json:"language"`
 	Locale       string     `json:"locale"`
-	TypeS        string     `json:"type__s"`
 }
 
 // wireOrgTerritory is a territory as the territories API sends it
@@ -300,7 +300,7 @@ func (s *Server) wireOrgUserOf(u User) wireOrgUser {
 		Role:    wireNamed{ID: s.roleIDs[u.Role], Name: u.Role},
 		Profile: wireNamed{ID: s.profileIDs[u.Profile], Name: u.Profile},
 		ZUID:    zuid(u.ID), CreatedBy: by, CreatedTime: seededAt, ModifiedBy: by, ModifiedTime: seededAt,
-		Language: "en_US", Locale: "en_US", TypeS: "Regular User",
+		Language: "en_US", Locale: "en_US",
 	}
 }
 

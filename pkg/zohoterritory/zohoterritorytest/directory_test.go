@@ -137,10 +137,10 @@ func TestDirectoryShapes(t *testing.T) {
 	authors := `"created_by":` + ana + `,"created_time":` + at + `,"Modified_By":` + ana + `,"Modified_Time":` + at
 	wantBo := `{"id":"102","first_name":"Bo","last_name":"Brand","full_name":"Bo Brand","email":"Bo@Corp.example","status":"active",` +
 		`"confirm":true,"role":{"id":"5725767000000032001","name":"Manager"},"profile":{"id":"5725767000000031157","name":"Administrator"},` +
-		`"zuid":"6102","Reporting_To":null,` + authors + `,"language":"en_US","locale":"en_US","type__s":"Regular User"}`
+		`"zuid":"6102","Reporting_To":null,` + authors + `,"language":"en_US","locale":"en_US"}`
 	wantEd := `{"id":"105","first_name":null,"last_name":"Ed","full_name":"Ed","status":"active",` +
 		`"confirm":false,"role":{"id":"5725767000000031155","name":"Sales Representative"},"profile":{"id":"5725767000000031159","name":"Standard"},` +
-		`"zuid":"6105","Reporting_To":null,` + authors + `,"language":"en_US","locale":"en_US","type__s":"Regular User"}`
+		`"zuid":"6105","Reporting_To":null,` + authors + `,"language":"en_US","locale":"en_US"}`
 	wantGil := strings.NewReplacer(`"105"`, `"107"`, `"6105"`, `"6107"`, `"first_name":null,"last_name":"Ed","full_name":"Ed","status":"active"`,
 		`"first_name":"Gil","last_name":"Gray","full_name":"Gil Gray","status":"deleted"`, `"confirm":false`, `"confirm":true`,
 		`"id":"5725767000000031159","name":"Standard"`, `"id":"5725767000000031157","name":"Administrator"`).Replace(wantEd)

@@ -24,13 +24,16 @@
 //     the membership are 204 with no body; an unknown id in the path is
 //     INVALID_DATA with `details.resource_path_index`. A territory's
 //     `Reporting_To` is null at the root (the default territory), its
-//     `Manager` null when it has none ([WithManagerNameKey] chooses the
-//     manager's name key).
+//     `Manager` null when it has none; names under `Name`, where Zoho's
+//     OpenAPI file and its SDKs read them ([WithManagerNameKey] gives the
+//     manager's under `name`).
 //   - PUT settings/territories/{territory_id}/users/{user_id} (no body),
 //     settings/territories/{territory_id}/users with `{"users":[{"id":...}]}`
 //     and Users/{user_id}/territories with `{"territories":[{"id":...}]}`
-//     (1 to 100 records): the adds, the way back from a removal, answered
-//     in the same envelopes. One item per record, in the body's order, each
+//     (1 to 100 records; an id a string or the same digits as a JSON
+//     number, as Zoho's Python SDK sends it; the body read as JSON whatever
+//     its Content-Type, none included, as Zoho's SDKs send it): the adds,
+//     the way back from a removal, answered in the same envelopes. One item per record, in the body's order, each
 //     worked through against the state as it stands: a record already
 //     there is DUPLICATE_DATA (so a record named twice is added once, its
 //     later mentions duplicates), an unknown one INVALID_DATA, a deleted or
@@ -72,6 +75,13 @@
 //     manager, [WithTerritoryLimit], INVALID_REQUEST past a call's cap, and
 //     the scopes (CREATE, UPDATE, DELETE, READ, or ALL). Every read reflects
 //     every change; a deleted territory's members lose it.
+//   - GET org: the organization, as `{"org":[{...}]}` with the keys of
+//     Zoho's OpenAPI file that its documentation's samples and its SDKs'
+//     models share (id, company_name, primary_email, time_zone, currency,
+//     type, zgid, license_details with the edition, ...), from the seed's
+//     [Org] or from its caller and default territory; it takes the
+//     ZohoCRM.org scopes and does not depend on territory management.
+//     Zoho's SDKs read it while they start.
 //
 // and POST /oauth/v2/token with the refresh-token grant and a Self Client's
 // authorization-code grant (a code from [Server.IssueGrantCode], once,
@@ -90,12 +100,14 @@
 // 100 ids, over 500 characters of the users' `ids` or 2,000 of the
 // territories', for an empty entry such as a trailing comma, or for `page`
 // / `per_page` out of range), in that order, then against the org's state.
-// The envelope has one item per distinct id, in the order given. Error
-// items name their id as Zoho's examples do: `details.id`, or `api_name`
-// and `json_path` for an unknown territory among several;
-// [WithAnonymousErrorItems] gives the `"details": {}` of Zoho's
-// documentation pages, and [WithRequestLevelInvalidIDs] its request-level
-// refusal of a batch with an unknown territory. An unknown territory of the
+// The envelope has one item per distinct id, in the order given. A
+// removal's error items say nothing of their id (`"details": {}`), as
+// Zoho's documentation shows them (its sample answer of removing
+// territories from a user); [WithNamedErrorItems] names it as Zoho's
+// OpenAPI examples do (`details.id`, or `api_name` and `json_path` for an
+// unknown territory among several), [WithAnonymousErrorItems] leaves the
+// adds' items anonymous too, and [WithRequestLevelInvalidIDs] gives Zoho's
+// request-level refusal of a batch with an unknown territory. An unknown territory of the
 // bulk users DELETE is one item about the URL inside the envelope, as in
 // Zoho's example. The status is 200 when every id succeeded, 207 when some
 // did and 400 when none did.

@@ -82,7 +82,7 @@ func deleteAndGiveUp(t *testing.T, srv *Server, rawURL, when string, arrived <-c
 
 const (
 	okDevFromNA  = `{"users":[{"code":"SUCCESS","details":{"id":"` + dev + `"},"message":"` + msgUserRemoved + `","status":"success"}]}`
-	notMemberDev = `{"users":[{"code":"INVALID_DATA","details":{"id":"` + dev + `"},"message":"` + msgUserNotAMember + `","status":"error"}]}`
+	notMemberDev = `{"users":[{"code":"INVALID_DATA","details":{},"message":"` + msgUserNotAMember + `","status":"error"}]}`
 )
 
 // TestFaultKinds sends one request under each fault and checks what the

@@ -153,10 +153,12 @@ func okItem(id, message string) string {
 	return fmt.Sprintf(`{"code":"SUCCESS","details":{"id":%q},"message":%q,"status":"success"}`, id, message)
 }
 
-// errItem is an error item naming its id, as the sandbox answers by
-// default.
-func errItem(id, message string) string {
-	return fmt.Sprintf(`{"code":"INVALID_DATA","details":{"id":%q},"message":%q,"status":"error"}`, id, message)
+// errItem is a removal's error item as the sandbox answers by default:
+// `"details": {}`, as Zoho's documentation shows it (the sample answer of
+// removing territories from a user). about is the id the item is about,
+// for the reader of the test: the answer does not name it.
+func errItem(about, message string) string {
+	return fmt.Sprintf(`{"code":"INVALID_DATA","details":{},"message":%q,"status":"error"}`, message)
 }
 
 func envelope(key string, items ...string) string {

@@ -26,6 +26,7 @@ const (
 	msgTooManyRequests        = "You have made too many requests. Please try again later."
 	msgInternalError          = "Internal Server Error"
 	msgInvalidUserOrTerritory = "You have specified an invalid ID for either the user, territory or both."
+	msgAPINotSupported        = "The requested API version is not supported"
 	// Zoho's own OpenAPI files (zoho/crm-oas v8.0) word these so, odd
 	// repetitions included.
 	msgGivenIDInvalid     = "the given id given seems to be invalid"      // a territory in the users' envelope
@@ -54,7 +55,6 @@ const (
 	msgBodyNotJSON        = "the request body is not a valid JSON object"
 	msgInvalidDataType    = "invalid data"
 	msgTooManyRecords     = "Maximum number of records exceeded"
-	msgAPINotSupported    = "The requested API version is not supported"
 	msgUnavailable        = "Service Unavailable"
 	msgInvalidParamFormat = "The value of %s is invalid"
 )

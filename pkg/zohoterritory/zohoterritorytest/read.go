@@ -236,10 +236,10 @@ func (s *Server) wireTerritoryLocked(t *territoryState) wireTerritory {
 	if t.ManagerID != "" {
 		wt.Manager = &wireRef{ID: t.ManagerID}
 		name := s.users[t.ManagerID].FullName
-		if s.cfg.managerNameKey == "Name" {
-			wt.Manager.Upper = name
-		} else {
+		if s.cfg.managerNameKey == "name" {
 			wt.Manager.Lower = name
+		} else {
+			wt.Manager.Upper = name
 		}
 	}
 	if t.ReportingTo != "" {

@@ -38,9 +38,9 @@ func get(t *testing.T, rawURL, token string) (int, string) {
 
 // Expected territories of DefaultSeed, as the reads send them.
 var (
-	wireOrg  = `{"id":"` + org + `","Name":"Acme Org","Manager":{"id":"` + ava + `","name":"Ava Admin"},"Reporting_To":null}`
-	wireNA   = `{"id":"` + na + `","Name":"North America","Manager":{"id":"` + ben + `","name":"Ben Brooks"},"Reporting_To":{"id":"` + org + `","Name":"Acme Org"}}`
-	wireWest = `{"id":"` + west + `","Name":"West Coast","Manager":{"id":"` + dev + `","name":"Dev Patel"},"Reporting_To":{"id":"` + na + `","Name":"North America"}}`
+	wireOrg  = `{"id":"` + org + `","Name":"Acme Org","Manager":{"id":"` + ava + `","Name":"Ava Admin"},"Reporting_To":null}`
+	wireNA   = `{"id":"` + na + `","Name":"North America","Manager":{"id":"` + ben + `","Name":"Ben Brooks"},"Reporting_To":{"id":"` + org + `","Name":"Acme Org"}}`
+	wireWest = `{"id":"` + west + `","Name":"West Coast","Manager":{"id":"` + dev + `","Name":"Dev Patel"},"Reporting_To":{"id":"` + na + `","Name":"North America"}}`
 	wireBen  = wireRep(ben, "Ben Brooks", "Ben", "Brooks", "ben@acme.com")
 	wireChl  = wireRep(chloe, "Chloe Chen", "Chloe", "Chen", "chloe@acme.com")
 	wireDev  = wireRep(dev, "Dev Patel", "Dev", "Patel", "dev@acme.com")
@@ -289,12 +289,28 @@ func TestOwnContractReads(t *testing.T) {
 	}
 }
 
+// TestWithManagerNameKey: the manager's name comes under `Name` by default,
+// where Zoho's OpenAPI file and its SDKs read it, and under `name` when
+// asked; the parent's under `Name` either way.
 func TestWithManagerNameKey(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, WithManagerNameKey("Name"))
-	status, body := get(t, territoriesURL(srv, "v8", "users", dev, na, ""), srv.AccessToken())
-	assert.Equal(t, http.StatusOK, status)
-	assert.JSONEq(t, `{"territories":[{"id":"`+na+`","Name":"North America","Manager":{"id":"`+ben+`","Name":"Ben Brooks"},"Reporting_To":{"id":"`+org+`","Name":"Acme Org"}}],`+info(200, 1, 1, false)+`}`, body)
+	for _, tt := range []struct {
+		name string
+		opts []Option
+		key  string
+	}{
+		{"default", nil, "Name"},
+		{"lower-case", []Option{WithManagerNameKey("name")}, "name"},
+		{"upper-case, asked for", []Option{WithManagerNameKey("Name")}, "Name"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t, tt.opts...)
+			status, body := get(t, territoriesURL(srv, "v8", "users", dev, na, ""), srv.AccessToken())
+			assert.Equal(t, http.StatusOK, status)
+			assert.JSONEq(t, `{"territories":[{"id":"`+na+`","Name":"North America","Manager":{"id":"`+ben+`","`+tt.key+`":"Ben Brooks"},"Reporting_To":{"id":"`+org+`","Name":"Acme Org"}}],`+info(200, 1, 1, false)+`}`, body)
+		})
+	}
 
 	_, err := NewServer(WithManagerNameKey("NAME"))
 	assert.EqualError(t, err, `zohoterritorytest: manager name key "NAME": want name or Name`)

@@ -45,21 +45,23 @@ func (s *Server) success(id, message string) item {
 	return item{Code: "SUCCESS", Details: itemDetails{ID: id}, Message: message, Status: "success"}
 }
 
-// failure is an error item naming its id in details.id, as Zoho's examples
-// do, unless the server answers anonymously ([WithAnonymousErrorItems]).
+// failure is a removal's error item: `"details": {}`, as Zoho's
+// documentation shows it, or under [WithNamedErrorItems] naming its id in
+// details.id, as Zoho's OpenAPI examples do.
 func (s *Server) failure(id, message string) item {
 	var details itemDetails
-	if !s.cfg.anonymousItems && isRecordID(id) {
+	if s.cfg.namedItems && isRecordID(id) {
 		details.ID = id
 	}
 	return item{Code: "INVALID_DATA", Details: details, Message: message, Status: "error"}
 }
 
-// atPlace is an error item naming its id by its place in the request, as
-// Zoho's example of an unknown territory among several does.
+// atPlace is a removal's error item about an unknown territory among
+// several: `"details": {}`, or under [WithNamedErrorItems] naming it by its
+// place in the request, as Zoho's OpenAPI example does.
 func (s *Server) atPlace(key string, place int, message string) item {
 	var details itemDetails
-	if !s.cfg.anonymousItems {
+	if s.cfg.namedItems {
 		details.APIName, details.JSONPath = "id", fmt.Sprintf("$.%s[%d].id", key, place)
 	}
 	return item{Code: "INVALID_DATA", Details: details, Message: message, Status: "error"}

@@ -248,10 +248,10 @@ func TestRemoveTerritoriesFromUser(t *testing.T) {
 			wantTerrs:  map[string][]string{ava: {org}},
 		},
 		{
-			name: "an unknown territory fails alone, named by its place", user: chloe, query: "ids=" + west + "," + unknownID,
+			name: "an unknown territory fails alone", user: chloe, query: "ids=" + west + "," + unknownID,
 			wantStatus: http.StatusMultiStatus,
 			wantBody: envelope("territories", okItem(west, msgTerritoryRemoved),
-				`{"code":"INVALID_DATA","details":{"api_name":"id","json_path":"$.territories[1].id"},"message":"`+msgInvalidTerritoryID+`","status":"error"}`),
+				`{"code":"INVALID_DATA","details":{},"message":"`+msgInvalidTerritoryID+`","status":"error"}`),
 			wantTerrs: map[string][]string{chloe: {org, na, eu, keyNA, keyEU}},
 		},
 		{
@@ -365,16 +365,18 @@ func TestMethodsAndURLs(t *testing.T) {
 	assert.Equal(t, []string{org, na, west}, srv.TerritoriesOf(dev), "nothing was removed")
 }
 
-// TestAnswersAsZohosExamples: the sandbox answers as Zoho's OpenAPI
-// examples (zoho/crm-oas v8.0) show: error items name their id (details.id,
-// or api_name and json_path for an unknown territory), an unknown
+// TestAnswersAsZohosExamples: the sandbox answers as Zoho's documentation
+// and OpenAPI examples (zoho/crm-oas v8.0) show: a removal's error items
+// say nothing of their id by default (`"details": {}`, the documentation's
+// sample), and name it under WithNamedErrorItems (details.id, or api_name
+// and json_path for an unknown territory, the OpenAPI examples); an unknown
 // territory of the bulk users DELETE is an item of the envelope, an
-// unknown user of the single-user DELETE a top-level error; the anonymous
-// and the request-level forms are options.
+// unknown user of the single-user DELETE a top-level error; the
+// request-level form is an option.
 func TestAnswersAsZohosExamples(t *testing.T) {
 	t.Parallel()
-	named := newServer(t, WithContractCheck(checker(t)))
-	anonymous := newServer(t, WithContractCheck(checker(t)), WithAnonymousErrorItems())
+	named := newServer(t, WithContractCheck(checker(t)), WithNamedErrorItems())
+	anonymous := newServer(t, WithContractCheck(checker(t)))
 	requestLevel := newServer(t, WithContractCheck(checker(t)), WithRequestLevelInvalidIDs())
 	tests := []struct {
 		name   string
@@ -387,7 +389,7 @@ func TestAnswersAsZohosExamples(t *testing.T) {
 			{"code":"INVALID_DATA","details":{"id":"` + eve + `"},"message":"` + msgUserNotAMember + `","status":"error"},
 			{"code":"INVALID_DATA","details":{"id":"999"},"message":"` + msgGivenUserIDInvalid + `","status":"error"},
 			{"code":"SUCCESS","details":{"id":"` + dev + `"},"message":"` + msgUserRemoved + `","status":"success"}]}`},
-		{"users: anonymous items", anonymous, func(s *Server) string { return usersURL(s, "v8", na, "", "ids="+eve+",999,"+dev) }, http.StatusMultiStatus, `{"users":[
+		{"users: anonymous items, the default", anonymous, func(s *Server) string { return usersURL(s, "v8", na, "", "ids="+eve+",999,"+dev) }, http.StatusMultiStatus, `{"users":[
 			{"code":"INVALID_DATA","details":{},"message":"` + msgUserNotAMember + `","status":"error"},
 			{"code":"INVALID_DATA","details":{},"message":"` + msgGivenUserIDInvalid + `","status":"error"},
 			{"code":"SUCCESS","details":{"id":"` + dev + `"},"message":"` + msgUserRemoved + `","status":"success"}]}`},
@@ -400,6 +402,12 @@ func TestAnswersAsZohosExamples(t *testing.T) {
 		}, http.StatusMultiStatus, `{"territories":[
 			{"code":"SUCCESS","details":{"id":"` + na + `"},"message":"` + msgTerritoryRemoved + `","status":"success"},
 			{"code":"INVALID_DATA","details":{"api_name":"id","json_path":"$.territories[1].id"},"message":"` + msgInvalidTerritoryID + `","status":"error"},
+			{"code":"SUCCESS","details":{"id":"` + eu + `"},"message":"` + msgTerritoryRemoved + `","status":"success"}]}`},
+		{"territories: an unknown one, anonymous by default", anonymous, func(s *Server) string {
+			return territoriesURL(s, "v8", "users", chloe, "", "ids="+na+",999,"+eu)
+		}, http.StatusMultiStatus, `{"territories":[
+			{"code":"SUCCESS","details":{"id":"` + na + `"},"message":"` + msgTerritoryRemoved + `","status":"success"},
+			{"code":"INVALID_DATA","details":{},"message":"` + msgInvalidTerritoryID + `","status":"error"},
 			{"code":"SUCCESS","details":{"id":"` + eu + `"},"message":"` + msgTerritoryRemoved + `","status":"success"}]}`},
 		{"territories: request-level form", requestLevel, func(s *Server) string {
 			return territoriesURL(s, "v8", "users", chloe, "", "ids="+na+",999")
@@ -475,4 +483,14 @@ func TestRequestsRecorded(t *testing.T) {
 
 	got[0].Status = 0
 	assert.Equal(t, 200, srv.Requests()[0].Status, "Requests returns a copy")
+}
+
+// TestErrorItemOptionsConflict: the removals' items are either named or
+// anonymous; asking for both is refused, whatever the order.
+func TestErrorItemOptionsConflict(t *testing.T) {
+	t.Parallel()
+	_, err := NewServer(WithNamedErrorItems(), WithAnonymousErrorItems())
+	assert.EqualError(t, err, "zohoterritorytest: WithAnonymousErrorItems after WithNamedErrorItems: give one")
+	_, err = NewServer(WithAnonymousErrorItems(), WithNamedErrorItems())
+	assert.EqualError(t, err, "zohoterritorytest: WithNamedErrorItems after WithAnonymousErrorItems: give one")
 }

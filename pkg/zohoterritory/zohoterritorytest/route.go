@@ -20,6 +20,7 @@ const (
 	opChildTerritories                  // settings/territories/{territory_id}/__child_territories
 	opUsersCount                        // settings/territories/actions/associated_users_count
 	opTransfer                          // settings/territories[/{territory_id}]/actions/transfer_and_delete
+	opOrg                               // org
 )
 
 // directory reports whether op is a read of the org's users or
@@ -46,6 +47,10 @@ func matchCRM(path string) (crmRoute, bool) {
 		return crmRoute{}, false
 	}
 	rt := crmRoute{version: seg[1]}
+	if len(seg) == 3 && seg[2] == "org" {
+		rt.op = opOrg
+		return rt, true
+	}
 	var list, member operation // the route of the collection, and of its members' memberships
 	var members string         // the segment naming the memberships
 	switch rest := seg[2:]; {
@@ -101,6 +106,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case rt.op.lifecycle() || (rt.op == opTerritories && r.Method != http.MethodGet):
 		s.serveLifecycle(w, r, rt)
+		return
+	case rt.op == opOrg:
+		s.serveOrg(w)
 		return
 	case rt.op.directory():
 		s.serveDirectory(w, r, rt)
@@ -178,7 +186,7 @@ func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 		return newError(http.StatusUnauthorized, "OAUTH_SCOPE_MISMATCH", msgScopeMismatch, nil), true
 	}
 	switch {
-	case rt.op == opUsers:
+	case rt.op == opUsers, rt.op == opOrg:
 	case rt.op.territoriesAPI() && s.feature == TerritoriesNotEnabled:
 		return newError(http.StatusBadRequest, "FEATURE_NOT_ENABLED", msgFeatureNotEnabled, nil), true
 	case rt.op.territoriesAPI() && s.feature == TerritoriesDisabled:
@@ -203,7 +211,7 @@ func methodAllowed(method string, rt crmRoute) bool {
 	if rt.op.territoriesAPI() {
 		return lifecycleMethodAllowed(method, rt)
 	}
-	if rt.op.directory() {
+	if rt.op.directory() || rt.op == opOrg {
 		return method == http.MethodGet
 	}
 	switch method {
@@ -227,6 +235,8 @@ func allowed(op operation, method string, scopes []string) bool {
 		return lifecycleAllowed(op, method, has)
 	}
 	switch {
+	case op == opOrg:
+		return has(ScopeOrgRead) || has(ScopeOrgAll)
 	case op == opUsers:
 		return has(ScopeUsersRead) || has(ScopeUsersAll)
 	case op == opTerritories:

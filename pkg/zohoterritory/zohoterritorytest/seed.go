@@ -60,6 +60,9 @@ type Seed struct {
 	// CallerWithoutPermission makes every CRM call a 403 NO_PERMISSION: the
 	// caller's profile may not manage territories.
 	CallerWithoutPermission bool `json:"caller_without_permission,omitempty" yaml:"caller_without_permission,omitempty"`
+	// Org is the organization GET org answers with; what it leaves out
+	// is filled in from the rest of the seed (see [Org]).
+	Org Org `json:"org,omitzero" yaml:"org,omitempty"`
 }
 
 // TerritoryFeature is the state of an org's territory management.
@@ -174,11 +177,11 @@ func (c OAuthClient) LogValue() slog.Value {
 }
 
 // Scopes Zoho defines for the operations the sandbox serves. The removals
-// need an ALL or DELETE scope; the reads accept a READ or an ALL scope;
-// the adds need ALL scopes, and adding territories to a user also takes
-// the UPDATE ones. Of the territories' lifecycle, a create takes the
-// territories' CREATE scope, an update UPDATE, a delete or a transfer
-// DELETE, each or ALL.
+// need an ALL or DELETE scope; the reads accept a READ or an ALL scope
+// (the organization's read its own, ZohoCRM.org); the adds need ALL
+// scopes, and adding territories to a user also takes the UPDATE ones. Of
+// the territories' lifecycle, a create takes the territories' CREATE
+// scope, an update UPDATE, a delete or a transfer DELETE, each or ALL.
 const (
 	ScopeTerritoriesAll    = "ZohoCRM.settings.territories.ALL"
 	ScopeTerritoriesDelete = "ZohoCRM.settings.territories.DELETE"
@@ -189,13 +192,16 @@ const (
 	ScopeUsersDelete       = "ZohoCRM.users.DELETE"
 	ScopeUsersRead         = "ZohoCRM.users.READ"
 	ScopeUsersUpdate       = "ZohoCRM.users.UPDATE"
+	ScopeOrgAll            = "ZohoCRM.org.ALL"
+	ScopeOrgRead           = "ZohoCRM.org.READ"
 )
 
 // AllScopes returns every scope the sandbox knows, as [Server.AccessToken]
 // and the generated OAuth client have them.
 func AllScopes() []string {
 	return []string{ScopeTerritoriesAll, ScopeTerritoriesDelete, ScopeUsersAll, ScopeUsersDelete,
-		ScopeTerritoriesRead, ScopeUsersRead, ScopeTerritoriesUpdate, ScopeUsersUpdate, ScopeTerritoriesCreate}
+		ScopeTerritoriesRead, ScopeUsersRead, ScopeTerritoriesUpdate, ScopeUsersUpdate, ScopeOrgRead, ScopeOrgAll,
+		ScopeTerritoriesCreate}
 }
 
 // DefaultSeed returns the small org a [Server] starts with when no seed is
@@ -382,6 +388,7 @@ func (s Seed) Validate() error {
 	default:
 		bad("territory_feature", "%q is not one of enabled, not_enabled, disabled", s.TerritoryFeature)
 	}
+	s.Org.validate(bad)
 	if s.CallerID == "" {
 		bad("caller_id", "required: the user the access tokens belong to")
 	} else {

@@ -34,6 +34,9 @@ func TestSeedFiles(t *testing.T) {
 				Status: StatusActive, Role: "Manager", Profile: ProfileAdministrator}, users[0])
 			assert.True(t, users[1].NotConfirmed)
 			assert.Equal(t, "Organization Parent Territory", srv.Territories()[0].Description)
+			assert.Equal(t, Org{ID: "3001", CompanyName: "Iberia Widgets", PrimaryEmail: "sam@example.com", TimeZone: "Europe/Madrid",
+				Currency: "Euro - EUR", ISOCode: "EUR", CurrencySymbol: "€", CountryCode: "ES", Type: "sandbox", Edition: "ultimate",
+				ZGID: "83001"}, srv.Org(), "the seeded org, the caller's address and a zgid filled in")
 			assert.Equal(t, OAuthClient{ClientID: tc.clientID, ClientSecret: tc.secret, RefreshToken: tc.refresh,
 				Scopes: []string{ScopeTerritoriesAll}}, srv.OAuthClient())
 

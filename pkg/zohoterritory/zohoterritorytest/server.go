@@ -51,6 +51,7 @@ type Server struct {
 	profileIDs  map[string]string
 	defaultTerr string
 	caller      string
+	org         Org // with its defaults filled in
 	tokens      map[string]tokenState
 	clients     []OAuthClient
 	grantCodes  map[string]*grantCode
@@ -134,13 +135,17 @@ type config struct {
 	seed     *Seed
 	seedFrom string // the option that set seed, to refuse a second one
 	contract ContractChecker
-	// anonymousItems answers error items with `"details": {}`.
+	// anonymousItems answers the adds' error items with `"details": {}`
+	// too (the removals' say nothing of their id unless namedItems).
 	anonymousItems bool
+	// namedItems names the id of the removals' error items
+	// (`details.id`, or `api_name` and `json_path`).
+	namedItems bool
 	// requestLevelInvalidIDs answers an unknown territory among several
 	// with one top-level error.
 	requestLevelInvalidIDs bool
 	// managerNameKey is the key of a territory manager's name in the
-	// reads: "name" (the default) or "Name".
+	// reads of a user's territories: "Name" (the default) or "name".
 	managerNameKey string
 	now            func() time.Time
 	tokenLifetime  time.Duration
@@ -292,13 +297,35 @@ func WithContractCheck(c ContractChecker) Option {
 	}
 }
 
-// WithAnonymousErrorItems makes error items say nothing of their id
-// (`"details": {}`), as Zoho's documentation pages show them, instead of
-// naming it (`details.id`, or `api_name` and `json_path` for an unknown
-// territory), as Zoho's OpenAPI examples do; a client must cope with both.
+// WithAnonymousErrorItems makes every error item say nothing of its record
+// (`"details": {}`), the adds' too, which by default name theirs by its
+// place in the body (`api_name` and `json_path`) or in the path
+// (`resource_path_index`), as Zoho's documentation and OpenAPI examples of
+// the adds do. The removals' error items say nothing of their id by
+// default. A client must cope with both forms. It cannot be given with
+// [WithNamedErrorItems].
 func WithAnonymousErrorItems() Option {
 	return func(c *config) error {
+		if c.namedItems {
+			return errors.New("zohoterritorytest: WithAnonymousErrorItems after WithNamedErrorItems: give one")
+		}
 		c.anonymousItems = true
+		return nil
+	}
+}
+
+// WithNamedErrorItems makes the removals' error items name their id
+// (`details.id`, or `api_name` and `json_path` for an unknown territory
+// among several), as Zoho's OpenAPI examples do, instead of the
+// `"details": {}` of Zoho's documentation pages (its sample answer of
+// removing territories from a user), the default. A client must cope with
+// both. It cannot be given with [WithAnonymousErrorItems].
+func WithNamedErrorItems() Option {
+	return func(c *config) error {
+		if c.anonymousItems {
+			return errors.New("zohoterritorytest: WithNamedErrorItems after WithAnonymousErrorItems: give one")
+		}
+		c.namedItems = true
 		return nil
 	}
 }
@@ -316,10 +343,11 @@ func WithRequestLevelInvalidIDs() Option {
 }
 
 // WithManagerNameKey sets the key under which the reads of a user's
-// territories give a manager's name: "name" (the default) or "Name". Zoho
-// sends both spellings (api/openapi.yaml's NamedRef); turn this on to test
-// that a client reads either. The parent in `Reporting_To` always uses
-// `Name`, as in Zoho's samples.
+// territories give a manager's name: "Name" (the default: the key Zoho's
+// OpenAPI file and its SDKs read, `Manager.Name`) or "name". Zoho's answers
+// are documented with both spellings (api/openapi.yaml's NamedRef); "name"
+// tests that a client reads either. The parent in `Reporting_To` always
+// uses `Name`, as in Zoho's samples.
 func WithManagerNameKey(key string) Option {
 	return func(c *config) error {
 		if key != "name" && key != "Name" {
@@ -368,7 +396,7 @@ func withClock(now func() time.Time) Option {
 // NewServer starts a server listening on loopback and returns it once it
 // accepts connections. Call [Server.Close] when done.
 func NewServer(opts ...Option) (*Server, error) {
-	cfg := config{addr: "127.0.0.1:0", now: time.Now, tokenLifetime: time.Hour, territoryLimit: DefaultTerritoryLimit}
+	cfg := config{addr: "127.0.0.1:0", now: time.Now, tokenLifetime: time.Hour, managerNameKey: "Name", territoryLimit: DefaultTerritoryLimit}
 	for _, opt := range opts {
 		if opt == nil {
 			return nil, errors.New("zohoterritorytest: nil option")
@@ -391,6 +419,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		territories:   make(map[string]*territoryState, len(seed.Territories)),
 		defaultTerr:   seed.DefaultTerritoryID,
 		caller:        seed.CallerID,
+		org:           seed.Org.withDefaults(seed),
 		feature:       seed.TerritoryFeature,
 		callerDenied:  seed.CallerWithoutPermission,
 		tokens:        make(map[string]tokenState),
@@ -580,6 +609,14 @@ func (s *Server) TerritoriesOf(userID string) []string {
 		}
 	}
 	return sortIDs(ids)
+}
+
+// Org returns the organization as GET org answers it: the seed's [Org]
+// with its defaults filled in.
+func (s *Server) Org() Org {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.org
 }
 
 // Users returns the org's users in the seed's order, as the reads give

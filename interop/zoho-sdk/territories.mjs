@@ -1,32 +1,43 @@
-// territories.mjs points Zoho's official Node.js SDK for CRM v8
-// (@zohocrm/nodejs-sdk-8.0, pinned in interop/package.json) at the
-// zohoterritory sandbox and runs the territories' lifecycle through the
-// SDK's TerritoriesOperations: createTerritories, updateTerritories,
-// updateTerritory, getChildTerritory, getAssociatedUserCount,
-// transferAndDeleteTerritories, transferAndDeleteTerritory,
-// deleteTerritories and deleteTerritory. It checks what the SDK makes of
-// every answer (status, classes, codes, messages, ids) and that the
-// sandbox's state changed as documented, read back through the SDK's
-// getTerritory.
+// territories.mjs points one of Zoho's official JavaScript SDKs for CRM v8
+// (@zohocrm/nodejs-sdk-8.0 or @zohocrm/typescript-sdk-8.0, pinned in
+// interop/package.json) at the zohoterritory sandbox, initialised with the
+// SDK's defaults as run.mjs does, and runs the territories' lifecycle
+// through the SDK's TerritoriesOperations: createTerritories,
+// updateTerritories, updateTerritory, getChildTerritory,
+// getAssociatedUserCount, transferAndDeleteTerritories,
+// transferAndDeleteTerritory, deleteTerritories and deleteTerritory. It
+// checks what the SDK makes of every answer (status, classes, codes,
+// messages, ids) and that the sandbox's state changed as documented, read
+// back through the SDK's getTerritory.
 //
-// Usage: node interop/node-sdk/territories.mjs
+// Usage: node interop/zoho-sdk/territories.mjs [node|typescript]
 //
 // It authenticates with ZOHO_ACCESS_TOKEN against ZOHO_API_DOMAIN (the
-// sandbox's URL, as `zohoterritory sandbox serve` prints it), initialising
-// the SDK as run.mjs does. The sandbox must run with interop/seed.yaml: the
-// territories made here are new ones under its organization territory,
-// named "SDK ...", and all are deleted again, so the slices run.mjs uses are
-// left alone. NODE_SDK_WORKDIR is a directory for the SDK's token store, log
-// and resource files (default: a new temporary directory, removed
-// afterwards). NODE_SDK_HAR, when set, is where the CRM calls are written as
-// HAR 1.2, as the SDK sent them, for `zohoterritory validate --requests`.
+// sandbox's URL, as `zohoterritory sandbox serve` prints it). The sandbox
+// must run with interop/seed.yaml: the territories made here are new ones
+// under its organization territory, named "SDK ...", and all are deleted
+// again, so the slices run.mjs uses are left as they were. NODE_SDK_WORKDIR
+// is a directory for the SDK's token store, log and resource files
+// (default: a new temporary directory, removed afterwards). NODE_SDK_HAR,
+// when set, is where the CRM calls are written as HAR 1.2, as the SDK sent
+// them, for `zohoterritory-contract validate --requests`.
 //
 // Exit status 0 when every check passed, 1 otherwise.
-import * as ZOHOCRMSDK from "@zohocrm/nodejs-sdk-8.0";
 import http from "node:http";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+const sdkName = process.argv[2] ?? "node";
+const packages = { node: "@zohocrm/nodejs-sdk-8.0", typescript: "@zohocrm/typescript-sdk-8.0" };
+if (!packages[sdkName] || process.argv.length > 3) {
+  console.error("usage: node interop/zoho-sdk/territories.mjs [node|typescript]");
+  process.exit(2);
+}
+const require = createRequire(import.meta.url);
+// The Node SDK is ES modules; the TypeScript SDK ships CommonJS.
+const ZOHOCRMSDK = sdkName === "node" ? await import(packages[sdkName]) : require(packages[sdkName]);
 
 const env = (name) => {
   const v = process.env[name];
@@ -104,12 +115,12 @@ const base = `http://127.0.0.1:${relay.address().port}`;
 // ---- the SDK -----------------------------------------------------------
 
 const ownWorkDir = !process.env.NODE_SDK_WORKDIR;
-const workDir = process.env.NODE_SDK_WORKDIR || mkdtempSync(join(tmpdir(), "zoho-node-sdk-territories-"));
+const workDir = process.env.NODE_SDK_WORKDIR || mkdtempSync(join(tmpdir(), "zoho-sdk-territories-"));
 
 let failures = 0;
 const fail = (what) => {
   failures++;
-  console.log(`FAIL  ${what}`);
+  console.log(`FAIL  ${sdkName}: ${what}`);
 };
 
 function describe(err) {
@@ -120,7 +131,7 @@ function describe(err) {
 try {
   await (await new ZOHOCRMSDK.InitializeBuilder())
     .environment(new ZOHOCRMSDK.Environment(base, base + "/oauth/v2/token", base))
-    .token(new ZOHOCRMSDK.OAuthBuilder().findUser(false).accessToken(env("ZOHO_ACCESS_TOKEN")).build())
+    .token(new ZOHOCRMSDK.OAuthBuilder().accessToken(env("ZOHO_ACCESS_TOKEN")).build())
     .store(new ZOHOCRMSDK.FileStore(join(workDir, "sdk_tokens.txt")))
     .SDKConfig(new ZOHOCRMSDK.SDKConfigBuilder().autoRefreshFields(false).pickListValidation(false).build())
     .resourcePath(workDir)
@@ -255,7 +266,7 @@ async function check(name, call, want) {
     problems.push(`object ${obj?.constructor?.name}, want none`);
   }
   if (problems.length) fail(`${name}: ${sent}: ${problems.join("; ")}`);
-  else console.log(`ok    ${name}: ${sent} -> ${resp.getStatusCode()}`);
+  else console.log(`ok    ${sdkName}: ${name}: ${sent} -> ${resp.getStatusCode()}`);
   return got;
 }
 
@@ -283,7 +294,7 @@ async function expectState(name, id, want) {
     for (const [k, v] of Object.entries(want)) if (got[k] !== v) problems.push(`${k} ${JSON.stringify(got[k])}, want ${JSON.stringify(v)}`);
   }
   if (problems.length) fail(`${name}: ${problems.join("; ")}`);
-  else console.log(`ok    ${name}`);
+  else console.log(`ok    ${sdkName}: ${name}`);
 }
 
 // ---- the lifecycle -------------------------------------------------------
@@ -391,7 +402,7 @@ async function finish() {
     const har = {
       log: {
         version: "1.2",
-        creator: { name: "interop/node-sdk/territories.mjs", version: "1" },
+        creator: { name: "interop/zoho-sdk/territories.mjs", version: "1" },
         entries: exchanges.map((x) => {
           const request = { method: x.method, url: `${sandbox.origin}${x.url}`, headers: pairs(x.reqHeaders) };
           if (x.reqBody.length > 0) request.postData = { mimeType: header(x.reqHeaders, "content-type") ?? "", text: x.reqBody };
@@ -406,6 +417,6 @@ async function finish() {
   }
   relay.close();
   if (ownWorkDir) rmSync(workDir, { recursive: true, force: true });
-  console.log(`territories: ${failures === 0 ? "all checks passed" : `${failures} checks failed`}`);
+  console.log(`territories ${sdkName}: ${failures === 0 ? "all checks passed" : `${failures} checks failed`}`);
   process.exit(failures === 0 ? 0 : 1);
 }
