@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -443,7 +442,12 @@ func runAuthStatus(ctx context.Context, a *app, conn *connFlags, c *zohoterritor
 		st.Token = "accepted"
 		st.Problems = append(st.Problems, "the token lacks ZohoCRM.users.READ (or .ALL): whose it is cannot be read, nor users by e-mail address")
 		worse(cmdutil.ExitAuth)
-	case tokenRefused(err):
+	case errors.Is(err, zohoterritory.ErrNoPermission):
+		st.Token = "accepted"
+		_, msg := failure(err)
+		st.Problems = append(st.Problems, "reading the current user: "+msg)
+		worse(cmdutil.ExitAuth)
+	case zohoterritory.IsAuthFailure(err):
 		st.Token = "refused"
 		_, msg := failure(err)
 		st.Problems = append(st.Problems, msg)
@@ -472,7 +476,7 @@ func runAuthStatus(ctx context.Context, a *app, conn *connFlags, c *zohoterritor
 		case errors.Is(terr, zohoterritory.ErrOAuthScopeMismatch):
 			st.Problems = append(st.Problems, "the token lacks ZohoCRM.settings.territories.READ (or .ALL): whether territory management is on cannot be read, nor territories by name")
 			worse(cmdutil.ExitAuth)
-		case tokenRefused(terr):
+		case zohoterritory.IsAuthFailure(terr) && !errors.Is(terr, zohoterritory.ErrNoPermission):
 			st.Token = "refused"
 			_, msg := failure(terr)
 			st.Problems = append(st.Problems, msg)
@@ -506,21 +510,6 @@ func runAuthStatus(ctx context.Context, a *app, conn *connFlags, c *zohoterritor
 		return nil
 	}
 	return cmdutil.Exit(code, errors.New(strings.Join(st.Problems, "\n")))
-}
-
-// tokenRefused reports whether err says Zoho refused the credentials: the
-// accounts server refused to refresh (or could not be reached to), or the
-// API rejected the token.
-func tokenRefused(err error) bool {
-	var ae *zohoterritory.AuthError
-	var apiErr *zohoterritory.APIError
-	switch {
-	case errors.As(err, &ae), errors.Is(err, zohoterritory.ErrInvalidToken):
-		return true
-	case errors.As(err, &apiErr):
-		return apiErr.StatusCode == http.StatusUnauthorized && !errors.Is(err, zohoterritory.ErrOAuthScopeMismatch)
-	}
-	return false
 }
 
 func printAuthStatus(w io.Writer, st authStatus) error {

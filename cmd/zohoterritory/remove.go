@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -304,27 +303,29 @@ func changeExit(ctx context.Context, a *app, t tally, res *zohoterritory.Result,
 }
 
 // failure describes a request-level error for a person, and picks the exit
-// code: 4 when the credentials were refused or lack a scope (naming the
-// scopes the operation needs), 2 otherwise.
+// code: 4 when the credentials failed ([zohoterritory.IsAuthFailure]; a
+// missing scope named with the scopes the operation needs), 2 otherwise.
 func failure(err error) (code int, msg string) {
-	var authErr *zohoterritory.AuthError
-	if errors.As(err, &authErr) {
-		return cmdutil.ExitAuth, cmdutil.Message(authErr)
+	code = cmdutil.ExitPartial
+	if zohoterritory.IsAuthFailure(err) {
+		code = cmdutil.ExitAuth
 	}
+	var authErr *zohoterritory.AuthError
 	var apiErr *zohoterritory.APIError
-	if !errors.As(err, &apiErr) {
-		return cmdutil.ExitPartial, cmdutil.Message(err)
+	switch {
+	case errors.As(err, &authErr):
+		return code, cmdutil.Message(authErr)
+	case !errors.As(err, &apiErr):
+		return code, cmdutil.Message(err)
 	}
 	msg = cmdutil.Message(apiErr)
 	switch {
 	case errors.Is(apiErr, zohoterritory.ErrOAuthScopeMismatch):
-		return cmdutil.ExitAuth, fmt.Sprintf("%s: the token lacks a scope %s needs: %s", msg, apiErr.Operation, scopeText(zohoterritory.Scopes(apiErr.Operation)))
+		msg = fmt.Sprintf("%s: the token lacks a scope %s needs: %s", msg, apiErr.Operation, scopeText(zohoterritory.Scopes(apiErr.Operation)))
 	case errors.Is(apiErr, zohoterritory.ErrInvalidToken):
-		return cmdutil.ExitAuth, msg + ": the token was rejected (expired, revoked, or issued in another data centre than --dc / ZOHO_DC)"
-	case apiErr.StatusCode == http.StatusUnauthorized || errors.Is(apiErr, zohoterritory.ErrNoPermission):
-		return cmdutil.ExitAuth, msg
+		msg += ": the token was rejected (expired, revoked, or issued in another data centre than --dc / ZOHO_DC)"
 	}
-	return cmdutil.ExitPartial, msg
+	return code, msg
 }
 
 // scopeText reads Zoho's scope sets as a person would: "A, or B and C".

@@ -184,6 +184,36 @@ func (e *AuthError) explain() string {
 // Unwrap returns the underlying failure.
 func (e *AuthError) Unwrap() error { return e.Err }
 
+// IsAuthFailure reports whether err means that the credentials failed, so
+// that every later call made with them would fail the same way: no access
+// token could be had (an [*AuthError]: the accounts server refused the
+// refresh token or the client, or could not be reached; or the client has
+// no credentials), Zoho rejected the token (a 401: INVALID_TOKEN,
+// AUTHENTICATION_FAILURE, or OAUTH_SCOPE_MISMATCH for a token without the
+// operation's scope), or the user behind it lacks the permission
+// (NO_PERMISSION, PERMISSION_DENIED). A change stops sending once one of
+// its calls meets such a failure (the ids not sent come out
+// [ReasonNotSent]); zohoterritory exits 4 on one.
+func IsAuthFailure(err error) bool {
+	var authErr *AuthError
+	if errors.As(err, &authErr) {
+		return true
+	}
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	return apiErr.StatusCode == http.StatusUnauthorized || errors.Is(apiErr, ErrNoPermission) ||
+		errors.Is(apiErr, ErrInvalidToken) || errors.Is(apiErr, ErrOAuthScopeMismatch) || errors.Is(apiErr, ErrAuthenticationFailure)
+}
+
+// failsEveryCall reports whether every later call of a run would meet err
+// too: the credentials failed ([IsAuthFailure]), or the org has territory
+// management turned off.
+func failsEveryCall(err error) bool {
+	return IsAuthFailure(err) || errors.Is(err, ErrTerritoryDisabled)
+}
+
 // ErrNoCredentials is the failure, wrapped in an [*AuthError], of a call
 // that needs a token on a [Client] built without WithAccessToken,
 // WithRefreshToken or WithTokenSource. Nothing was sent.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -342,21 +341,10 @@ func (s *setRun) run(ctx context.Context, i int, sc *setChange) (*Result, error)
 		// Only a check could fail so, and checkSet has made them all.
 		return &Result{}, err
 	}
-	if err != nil && everyCallFails(err) {
+	if err != nil && failsEveryCall(err) {
 		s.fail(err)
 	}
 	return res, err
-}
-
-// everyCallFails reports whether err is one every later call would meet:
-// no token, a refused one, a missing scope or permission.
-func everyCallFails(err error) bool {
-	var authErr *AuthError
-	if errors.As(err, &authErr) {
-		return true
-	}
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden)
 }
 
 // gate decides, once the adds are over, which removals may be sent: for
