@@ -290,7 +290,7 @@ func printPlanned(w io.Writer, format string, plan *zohoterritory.Plan, dir *zoh
 			jg := jsonPlanGroup{Owner: named(dir, g.Owner, ownersAreUsers), Add: names(g.Add), Remove: names(g.Remove),
 				Unchanged: names(g.Unchanged), Skipped: []jsonPlanSkip{}}
 			for _, s := range g.Skipped {
-				jg.Skipped = append(jg.Skipped, jsonPlanSkip{jsonRefNamed: named(dir, s.ID, !ownersAreUsers), Op: s.Op, Reason: string(s.Reason), Message: s.Message})
+				jg.Skipped = append(jg.Skipped, jsonPlanSkip{jsonRefNamed: named(dir, s.ID, !ownersAreUsers), Op: opWord(s.Op), Reason: string(s.Reason), Message: s.Message})
 			}
 			out.Groups = append(out.Groups, jg)
 		}
@@ -311,7 +311,7 @@ func printPlanned(w io.Writer, format string, plan *zohoterritory.Plan, dir *zoh
 		}
 		for _, s := range g.Skipped {
 			n := named(dir, s.ID, !ownersAreUsers)
-			fmt.Fprintf(tw, "  ! %s\t%s\tskipped, not %s (%s): %s\n", label(n), n.ID, map[string]string{"add": "added", "remove": "removed"}[s.Op], s.Reason, s.Message)
+			fmt.Fprintf(tw, "  ! %s\t%s\tskipped, not %s (%s): %s\n", label(n), n.ID, opWord(s.Op)+"d", s.Reason, s.Message)
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -322,6 +322,15 @@ func printPlanned(w io.Writer, format string, plan *zohoterritory.Plan, dir *zoh
 	}
 	_, err := fmt.Fprintln(w, t)
 	return err
+}
+
+// opWord is how an output names what an op does to a membership: "add"
+// or "remove".
+func opWord(op zohoterritory.Op) string {
+	if op.Adds() {
+		return "add"
+	}
+	return "remove"
 }
 
 // applyFlags are apply's flags.

@@ -24,8 +24,10 @@ import (
 // PlanFormat is the value of every saved plan's "format".
 const PlanFormat = "zohoterritory-plan"
 
-// PlanVersion is the saved plan format this package writes and reads.
-const PlanVersion = 1
+// PlanVersion is the saved plan format this package writes. It reads
+// this one and version 1, whose skips name their op "add" or "remove"
+// rather than an [Op].
+const PlanVersion = 2
 
 // DefaultTerritoryUserLimit is how many users, its manager counted, a
 // territory holds at most: Zoho's LIMIT_EXCEEDED example says 100.
@@ -170,6 +172,15 @@ const (
 	ByUser PlanBy = "user"
 )
 
+// Ops returns the ops of a plan by by: the add and the removal of an
+// owner's members (users of a territory, territories of a user).
+func (by PlanBy) Ops() (add, remove Op) {
+	if by == ByUser {
+		return OpAddTerritories, OpRemoveTerritories
+	}
+	return OpAddUsers, OpRemoveUsers
+}
+
 // PlanOptions say how a plan is made.
 type PlanOptions struct {
 	// By is ByTerritory (the default, for "") or ByUser.
@@ -250,8 +261,9 @@ type PlanGroup struct {
 // PlanSkip is a membership a plan leaves alone, and why.
 type PlanSkip struct {
 	ID string `json:"id"`
-	// Op is "add" or "remove": what the file asked for.
-	Op      string `json:"op"`
+	// Op is what the file asked for: the plan's add or its removal (see
+	// [PlanBy.Ops]).
+	Op      Op     `json:"op"`
 	Reason  Reason `json:"reason"`
 	Message string `json:"message"`
 }
@@ -289,10 +301,7 @@ func (p *Plan) HasChanges() bool {
 // adds and its removals, the set adding before it removes (see
 // [ChangeSet]); owners with nothing to do are left out.
 func (p *Plan) ChangeSet() ChangeSet {
-	add, remove := OpAddUsers, OpRemoveUsers
-	if p.By == ByUser {
-		add, remove = OpAddTerritories, OpRemoveTerritories
-	}
+	add, remove := p.By.Ops()
 	var set ChangeSet
 	for _, g := range p.Groups {
 		if len(g.Add) > 0 {
@@ -363,6 +372,7 @@ func ownerKind(by PlanBy) string {
 }
 
 func diffOwner(owner string, want []string, st *OwnerState, opts PlanOptions) PlanGroup {
+	addOp, removeOp := opts.By.Ops()
 	g := PlanGroup{Owner: owner, Add: []string{}, Remove: []string{}, Unchanged: []string{}, Skipped: []PlanSkip{}, Before: slices.Clone(st.Members)}
 	if g.Before == nil {
 		g.Before = []string{}
@@ -378,7 +388,7 @@ func diffOwner(owner string, want []string, st *OwnerState, opts PlanOptions) Pl
 		case has[w]:
 			g.Unchanged = append(g.Unchanged, w)
 		case opts.RemoveOnly:
-			g.Skipped = append(g.Skipped, PlanSkip{ID: w, Op: "add", Reason: ReasonExcepted, Message: "--remove-only: no add"})
+			g.Skipped = append(g.Skipped, PlanSkip{ID: w, Op: addOp, Reason: ReasonExcepted, Message: "the plan makes removals only"})
 		default:
 			g.Add = append(g.Add, w)
 		}
@@ -395,9 +405,9 @@ func diffOwner(owner string, want []string, st *OwnerState, opts PlanOptions) Pl
 			// user's default territory: kept, as Zoho insists.
 			g.Unchanged = append(g.Unchanged, m)
 		case protected:
-			g.Skipped = append(g.Skipped, PlanSkip{ID: m, Op: "remove", Reason: reason, Message: protectedMessage(reason, opts.By)})
+			g.Skipped = append(g.Skipped, PlanSkip{ID: m, Op: removeOp, Reason: reason, Message: protectedMessage(reason, opts.By)})
 		case opts.AddOnly:
-			g.Skipped = append(g.Skipped, PlanSkip{ID: m, Op: "remove", Reason: ReasonExcepted, Message: "--add-only: no removal"})
+			g.Skipped = append(g.Skipped, PlanSkip{ID: m, Op: removeOp, Reason: ReasonExcepted, Message: "the plan makes adds only"})
 		default:
 			g.Remove = append(g.Remove, m)
 		}
@@ -405,7 +415,7 @@ func diffOwner(owner string, want []string, st *OwnerState, opts PlanOptions) Pl
 	if opts.By == ByTerritory && len(st.Members)+len(g.Add) > opts.TerritoryUserLimit {
 		room := max(opts.TerritoryUserLimit-len(st.Members), 0)
 		for _, id := range g.Add[room:] {
-			g.Skipped = append(g.Skipped, PlanSkip{ID: id, Op: "add", Reason: ReasonLimitExceeded,
+			g.Skipped = append(g.Skipped, PlanSkip{ID: id, Op: addOp, Reason: ReasonLimitExceeded,
 				Message: fmt.Sprintf("the territory would hold more than Zoho's %d users: adds go before removals; plan again once this plan's removals are made", opts.TerritoryUserLimit)})
 		}
 		g.Add = g.Add[:room]
@@ -435,8 +445,9 @@ func (p *Plan) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-// ReadPlan reads a saved plan, refusing one that is not a plan, of
-// another format version, or malformed, with a [*FileError] naming name.
+// ReadPlan reads a saved plan, refusing one that is not a plan, of a
+// format version it does not read, or malformed, with a [*FileError]
+// naming name. A plan of format version 1 comes back as this version's.
 func ReadPlan(r io.Reader, name string) (*Plan, error) {
 	dec := json.NewDecoder(io.LimitReader(r, 256<<20))
 	dec.DisallowUnknownFields()
@@ -447,13 +458,29 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 	switch {
 	case p.Format != PlanFormat:
 		return nil, &FileError{Name: name, Err: errors.New("not a saved plan (its format is not " + PlanFormat + ")")}
-	case p.Version != PlanVersion:
-		return nil, &FileError{Name: name, Err: fmt.Errorf("plan format version %d is not one this zohoterritory reads (it reads version %d)", p.Version, PlanVersion)}
+	case p.Version != PlanVersion && p.Version != 1:
+		return nil, &FileError{Name: name, Err: fmt.Errorf("plan format version %d is not one this zohoterritory reads (it reads versions 1 and %d)", p.Version, PlanVersion)}
 	}
 	if _, err := (PlanOptions{By: p.By, AddOnly: p.AddOnly, RemoveOnly: p.RemoveOnly}).check(); err != nil {
 		return nil, &FileError{Name: name, Err: err}
 	}
+	add, remove := p.By.Ops()
 	for i, g := range p.Groups {
+		for j, sk := range g.Skipped {
+			if p.Version == 1 {
+				// Version 1 named the op "add" or "remove".
+				switch sk.Op {
+				case "add":
+					sk.Op = add
+				case "remove":
+					sk.Op = remove
+				}
+				p.Groups[i].Skipped[j].Op = sk.Op
+			}
+			if sk.Op != add && sk.Op != remove {
+				return nil, &FileError{Name: name, Err: fmt.Errorf("groups[%d].skipped[%d]: op %q: want %q or %q", i, j, sk.Op, add, remove)}
+			}
+		}
 		for _, ids := range [][]string{{g.Owner}, g.Add, g.Remove, g.Unchanged, g.Before} {
 			for _, id := range ids {
 				if err := CheckID(id); err != nil {
@@ -462,6 +489,7 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 			}
 		}
 	}
+	p.Version = PlanVersion
 	return &p, nil
 }
 
@@ -471,8 +499,8 @@ type Drift struct {
 	// Owner and ID name the membership: a territory and a user by
 	// territory, a user and a territory by user.
 	Owner, ID string
-	// Planned is what the plan would do: "add" or "remove".
-	Planned string
+	// Planned is what the plan would do: its add or its removal.
+	Planned Op
 	// Was says whether the membership was there when the plan was made;
 	// Now whether it is there now.
 	Was, Now bool
@@ -487,7 +515,11 @@ func (d Drift) String() string {
 		}
 		return "not a member"
 	}
-	return fmt.Sprintf("%s in %s: %s now, %s when the plan was made (the plan would %s it)", d.ID, d.Owner, state(d.Now), state(d.Was), d.Planned)
+	verb := "remove"
+	if d.Planned.Adds() {
+		verb = "add"
+	}
+	return fmt.Sprintf("%s in %s: %s now, %s when the plan was made (the plan would %s it)", d.ID, d.Owner, state(d.Now), state(d.Was), verb)
 }
 
 // Drifts compares the memberships a plan touches (its adds, its removals)
@@ -495,17 +527,18 @@ func (d Drift) String() string {
 // plan was made. now holds each owner's members as read now. It reads
 // nothing.
 func (p *Plan) Drifts(now map[string][]string) []Drift {
+	add, remove := p.By.Ops()
 	var out []Drift
 	for _, g := range p.Groups {
 		cur := now[g.Owner]
 		for _, id := range g.Add {
 			if slices.Contains(cur, id) {
-				out = append(out, Drift{Owner: g.Owner, ID: id, Planned: "add", Was: false, Now: true})
+				out = append(out, Drift{Owner: g.Owner, ID: id, Planned: add, Was: false, Now: true})
 			}
 		}
 		for _, id := range g.Remove {
 			if !slices.Contains(cur, id) {
-				out = append(out, Drift{Owner: g.Owner, ID: id, Planned: "remove", Was: true, Now: false})
+				out = append(out, Drift{Owner: g.Owner, ID: id, Planned: remove, Was: true, Now: false})
 			}
 		}
 	}
