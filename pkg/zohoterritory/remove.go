@@ -155,7 +155,7 @@ func (c *Client) change(ctx context.Context, e endpoint, ch Change, tracker *pro
 		}
 	}
 	if len(ids) == 0 {
-		return withSettled(all, settled, &Result{}), nil
+		return withSettled(all, settled, &Result{Op: e.op}), nil
 	}
 	var jh *journalHook
 	if ch.Journal != nil {
@@ -176,7 +176,7 @@ func (c *Client) change(ctx context.Context, e endpoint, ch Change, tracker *pro
 		tracker = &progressTracker{p: Progress{Total: len(ids)}, fn: c.progress}
 	}
 	bs := batches(ids, c.limits[e.op])
-	res := &Result{Items: make([]ItemResult, 0, len(ids))}
+	res := &Result{Op: e.op, Items: make([]ItemResult, 0, len(ids))}
 	outcomes := make([]batchOutcome, len(bs))
 
 	// Per-id failures of one batch never stop the others; a failure that

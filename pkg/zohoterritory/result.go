@@ -156,6 +156,8 @@ func (c Call) String() string {
 // Result holds the per-id outcomes of a removal, one [ItemResult] per
 // distinct id, in the order the ids were given (repeats dropped).
 type Result struct {
+	// Op is the change made: what the ids were removed from or added to.
+	Op    Op
 	Items []ItemResult
 	// Calls are the HTTP calls made, in batch order.
 	Calls []Call
@@ -213,16 +215,12 @@ func (r *Result) AllRemoved() bool {
 	return true
 }
 
-// String summarises the result on one line, such as
-// "3 removed, 1 failed, 0 unknown (2 calls)", or for an add
+// String summarises the result on one line, as [Counts.String] counts it,
+// such as "3 removed, 1 failed, 0 unknown (2 calls)", or for an add
 // "2 added, 1 already present, 0 failed, 0 unknown (1 call)".
 func (r *Result) String() string {
-	if added, present := r.Added(), r.AlreadyPresent(); len(added)+len(present) > 0 {
-		return fmt.Sprintf("%d added, %d already present, %d failed, %d unknown (%s)",
-			len(added), len(present), len(r.Failed()), len(r.Unknown()), plural(len(r.Calls), "call"))
-	}
-	return fmt.Sprintf("%d removed, %d failed, %d unknown (%s)",
-		len(r.Removed()), len(r.Failed()), len(r.Unknown()), plural(len(r.Calls), "call"))
+	c := r.Count(CountOptions{})
+	return fmt.Sprintf("%s (%s)", c, c.CallsString())
 }
 
 func (r *Result) ids(o Outcome) []string {

@@ -78,30 +78,12 @@ func (r *SetResult) Calls() []Call {
 	return out
 }
 
-// String summarises the set on one line, such as
-// "2 added, 0 already present, 2 removed, 1 kept, 0 failed, 0 unknown (2 calls)".
+// String summarises the set on one line, as [Counts.String] counts it,
+// such as "2 added, 0 already present, 2 removed, 1 kept, 0 failed, 0
+// unknown (2 calls)".
 func (r *SetResult) String() string {
-	var added, present, removed, kept, failed, unknown int
-	for _, res := range r.Results {
-		for _, it := range res.Items {
-			switch {
-			case it.Outcome == Added:
-				added++
-			case it.Outcome == AlreadyPresent:
-				present++
-			case it.Outcome == Removed:
-				removed++
-			case it.Outcome == Unknown:
-				unknown++
-			case it.Reason == ReasonKept:
-				kept++
-			default:
-				failed++
-			}
-		}
-	}
-	return fmt.Sprintf("%d added, %d already present, %d removed, %d kept, %d failed, %d unknown (%s)",
-		added, present, removed, kept, failed, unknown, plural(len(r.Calls()), "call"))
+	c := r.Count(CountOptions{})
+	return fmt.Sprintf("%s (%s)", c, c.CallsString())
 }
 
 // Move returns the set that moves users from one territory to another:
@@ -339,7 +321,7 @@ func (s *setRun) run(ctx context.Context, i int, sc *setChange) (*Result, error)
 	res, err := s.c.change(ctx, sc.e, ch, s.tracker)
 	if res == nil {
 		// Only a check could fail so, and checkSet has made them all.
-		return &Result{}, err
+		return &Result{Op: sc.e.op}, err
 	}
 	if err != nil && failsEveryCall(err) {
 		s.fail(err)
