@@ -220,13 +220,18 @@ func failsEveryCall(err error) bool {
 var ErrNoCredentials = errors.New("no credentials: build the client with WithAccessToken, WithRefreshToken or WithTokenSource")
 
 // OptionError reports an option that [New] refuses: a bad value, or a
-// combination of options that cannot work together.
+// combination of options that cannot work together; and a bad field of
+// [PlanOptions].
 //
 //	var oe *zohoterritory.OptionError
 //	if errors.As(err, &oe) && oe.Option == "WithAPIDomain" { ... }
 type OptionError struct {
-	// Option is the option's name, such as "WithAPIDomain".
+	// Option is the option's name, such as "WithAPIDomain", or
+	// "PlanOptions".
 	Option string
+	// Field is, for an option that takes a struct (WithRetryPolicy,
+	// PlanOptions), the field refused, such as "MaxAttempts"; "" otherwise.
+	Field string
 	// Value is the refused value as it may be shown, such as 0 for
 	// WithConcurrency(0) or a URL without its user info or query; nil
 	// when the value is a secret, nil, or not worth repeating.
@@ -236,10 +241,24 @@ type OptionError struct {
 }
 
 func (e *OptionError) Error() string {
-	if e.Value == nil {
+	switch {
+	case e.Field != "" && e.Value != nil:
+		return fmt.Sprintf("zohoterritory: %s: %s %s: %v", e.Option, e.Field, showValue(e.Value), e.Err)
+	case e.Field != "":
+		return fmt.Sprintf("zohoterritory: %s: %s: %v", e.Option, e.Field, e.Err)
+	case e.Value == nil:
 		return fmt.Sprintf("zohoterritory: %s: %v", e.Option, e.Err)
 	}
 	return fmt.Sprintf("zohoterritory: %s(%#v): %v", e.Option, e.Value, e.Err)
+}
+
+// showValue shows a refused value: a string quoted, anything else as
+// fmt's %v does (a duration as 1.5s).
+func showValue(v any) string {
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprint(v)
 }
 
 // Unwrap returns the rule.

@@ -95,7 +95,7 @@ func WithAPIDomain(baseURL string) Option {
 		for seg := range strings.SplitSeq(u.Path, "/") {
 			if strings.EqualFold(seg, "crm") {
 				bare := url.URL{Scheme: u.Scheme, Host: u.Host}
-				return optErr("WithAPIDomain", u.String(), "the path holds the API's own /crm/ part, which the client adds: give the domain alone, such as %s", bare.String())
+				return optErr("WithAPIDomain", baseURL, "the path holds the API's own /crm/ part, which the client adds: give the domain alone, such as %s", bare.String())
 			}
 		}
 		s.apiDomain = u
@@ -150,7 +150,7 @@ func WithUserAgent(ua string) Option {
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(s *settings) error {
 		if err := p.validate(); err != nil {
-			return &OptionError{Option: "WithRetryPolicy", Err: err}
+			return err
 		}
 		s.retry = p
 		return nil
@@ -346,8 +346,9 @@ func checkBaseURL(what, raw string) (*url.URL, error) {
 		return nil, optErr(what, u.Redacted(), "must not have user info")
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		bare := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
-		return nil, optErr(what, bare.String()+"?…", "must not have a query or a fragment")
+		shown := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+		bare := url.URL{Scheme: u.Scheme, Host: u.Host, Path: strings.TrimSuffix(u.Path, "/")}
+		return nil, optErr(what, shown.String()+"?…", "must not have a query or a fragment: give the URL alone, such as %s", bare.String())
 	}
 	if u.Host == "" {
 		return nil, optErr(what, raw, "must be an absolute URL such as https://www.zohoapis.com")

@@ -36,7 +36,9 @@ const DefaultTerritoryUserLimit = 100
 // MembershipRow is one row of a membership file, as written: a territory
 // (id, name or path) and a user (id or e-mail address).
 type MembershipRow struct {
-	// Line is the row's line in the file, for errors.
+	// File and Line are the row's file (the name [ReadMemberships] was
+	// given) and line, for errors.
+	File      string
 	Line      int
 	Territory string
 	User      string
@@ -62,9 +64,9 @@ func (e *FileError) Unwrap() error { return e.Err }
 // ReadMemberships reads a membership file: CSV with a header naming its
 // columns `territory` and `user` (in any order, other columns ignored),
 // one membership a row. A UTF-8 byte order mark and blank lines are fine;
-// a row without a territory or a user, a malformed row or a header without
-// both columns is a [*FileError] naming name and the line. Repeated rows
-// are kept (the plan counts each membership once).
+// a row without a territory or a user, a malformed row, a header without
+// both columns, or no row at all is a [*FileError] naming name and the
+// line. Repeated rows are kept (the plan counts each membership once).
 func ReadMemberships(r io.Reader, name string) ([]MembershipRow, error) {
 	br := bufio.NewReader(r)
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
@@ -104,6 +106,9 @@ func ReadMemberships(r io.Reader, name string) ([]MembershipRow, error) {
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
+			if len(out) == 0 {
+				return nil, &FileError{Name: name, Err: errors.New("no membership: want a row a membership after the header `territory,user`")}
+			}
 			return out, nil
 		}
 		if err != nil {
@@ -119,7 +124,7 @@ func ReadMemberships(r io.Reader, name string) ([]MembershipRow, error) {
 			}
 			return ""
 		}
-		row := MembershipRow{Line: line, Territory: get(tcol), User: get(ucol)}
+		row := MembershipRow{File: name, Line: line, Territory: get(tcol), User: get(ucol)}
 		switch {
 		case row.Territory == "" && row.User == "":
 			continue
@@ -193,19 +198,24 @@ type PlanOptions struct {
 	TerritoryUserLimit int
 }
 
+// check returns the options with their defaults, or an [*OptionError] of
+// PlanOptions naming the field refused.
 func (o PlanOptions) check() (PlanOptions, error) {
+	bad := func(field string, value any, format string, args ...any) error {
+		return &OptionError{Option: "PlanOptions", Field: field, Value: value, Err: fmt.Errorf(format, args...)}
+	}
 	switch o.By {
 	case "":
 		o.By = ByTerritory
 	case ByTerritory, ByUser:
 	default:
-		return o, fmt.Errorf("zohoterritory: PlanOptions.By %q: want %q or %q", o.By, ByTerritory, ByUser)
+		return o, bad("By", string(o.By), "want %q or %q", ByTerritory, ByUser)
 	}
 	if o.AddOnly && o.RemoveOnly {
-		return o, errors.New("zohoterritory: PlanOptions: AddOnly and RemoveOnly: give one of them")
+		return o, bad("AddOnly and RemoveOnly", nil, "give one of them")
 	}
 	if o.TerritoryUserLimit < 0 {
-		return o, fmt.Errorf("zohoterritory: PlanOptions.TerritoryUserLimit %d: must not be negative", o.TerritoryUserLimit)
+		return o, bad("TerritoryUserLimit", o.TerritoryUserLimit, "must not be negative")
 	}
 	if o.TerritoryUserLimit == 0 {
 		o.TerritoryUserLimit = DefaultTerritoryUserLimit

@@ -18,13 +18,14 @@ func TestReadMemberships(t *testing.T) {
 		"5725767000000411002,5725767000000452002\n"), "reps.csv")
 	require.NoError(t, err)
 	assert.Equal(t, []MembershipRow{
-		{Line: 2, Territory: "West Coast", User: "chloe@acme.com"},
-		{Line: 5, Territory: "North America/Key Accounts", User: "dev@acme.com"},
-		{Line: 6, Territory: "5725767000000452002", User: "5725767000000411002"},
+		{File: "reps.csv", Line: 2, Territory: "West Coast", User: "chloe@acme.com"},
+		{File: "reps.csv", Line: 5, Territory: "North America/Key Accounts", User: "dev@acme.com"},
+		{File: "reps.csv", Line: 6, Territory: "5725767000000452002", User: "5725767000000411002"},
 	}, rows)
 
 	for _, tc := range []struct{ body, want string }{
 		{"", "reps.csv: empty"},
+		{"territory,user\n\n", "reps.csv: no membership"},
 		{"name,email\nx,y\n", "reps.csv, line 1: the header \"name,email\" names no territory column"},
 		{"territory\nx\n", "names no user column"},
 		{"territory,user\nWest Coast,\n", "reps.csv, line 2: no user for territory \"West Coast\""},
