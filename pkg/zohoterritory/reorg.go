@@ -232,6 +232,12 @@ type OwnerState struct {
 	Owner     string
 	Members   []string
 	Protected map[string]Reason
+	// Unaddable holds, of the members the file asks to add, those Zoho
+	// would refuse to add, with the reason: by territory, users who are
+	// not active ([ReasonUserInactive]); by user, every territory of a
+	// user who is not. Their adds are skipped, and so are the removals of
+	// those users elsewhere in the plan ([ReasonKept]).
+	Unaddable map[string]Reason
 }
 
 // Plan is a reorganisation computed, not yet made: for each owner (a
@@ -329,9 +335,12 @@ func (p *Plan) ChangeSet() ChangeSet {
 // Diff computes the plan that makes the org hold desired, from the
 // owners' state as read (one [OwnerState] for each owner of desired: a
 // territory by territory, a user by user) and Zoho's rules: a manager, the
-// default territory, and (by territory) the territory's user limit are
-// skipped with their reasons, never planned. It reads and sends nothing.
-// A desired membership repeated counts once.
+// default territory, a user who is not active ([OwnerState.Unaddable])
+// and (by territory) the territory's user limit are skipped with their
+// reasons, never planned. A user whose add is skipped by such a rule keeps
+// the memberships the plan would remove ([ReasonKept]), as [ChangeSet]
+// keeps them when an add fails: nobody is left in neither. It reads and
+// sends nothing. A desired membership repeated counts once.
 func Diff(desired []Membership, state []OwnerState, opts PlanOptions) (*Plan, error) {
 	opts, err := opts.check()
 	if err != nil {
@@ -371,7 +380,54 @@ func Diff(desired []Membership, state []OwnerState, opts PlanOptions) (*Plan, er
 		g := diffOwner(owner, want[owner], st, opts)
 		p.Groups = append(p.Groups, g)
 	}
+	p.keepCoupled()
 	return p, nil
+}
+
+// keepCoupled moves to the skips the removals of every user whose add the
+// plan skips by Zoho's rules (not active, a territory full), with the
+// reason [ReasonKept]: the set would keep them, since a user loses a
+// membership only once every add of theirs is done.
+func (p *Plan) keepCoupled() {
+	type skippedAdd struct {
+		territory string
+		reason    Reason
+	}
+	held := map[string]skippedAdd{}
+	userOf := func(owner, id string) (user, territory string) {
+		if p.By == ByUser {
+			return owner, id
+		}
+		return id, owner
+	}
+	for _, g := range p.Groups {
+		for _, sk := range g.Skipped {
+			if !sk.Op.Adds() || (sk.Reason != ReasonUserInactive && sk.Reason != ReasonLimitExceeded) {
+				continue
+			}
+			if user, territory := userOf(g.Owner, sk.ID); held[user] == (skippedAdd{}) {
+				held[user] = skippedAdd{territory, sk.Reason}
+			}
+		}
+	}
+	if len(held) == 0 {
+		return
+	}
+	_, remove := p.By.Ops()
+	for i, g := range p.Groups {
+		keep := g.Remove[:0:0]
+		for _, id := range g.Remove {
+			user, _ := userOf(g.Owner, id)
+			h, ok := held[user]
+			if !ok {
+				keep = append(keep, id)
+				continue
+			}
+			p.Groups[i].Skipped = append(p.Groups[i].Skipped, PlanSkip{ID: id, Op: remove, Reason: ReasonKept,
+				Message: fmt.Sprintf("not removed, so the user keeps it: adding the user to territory %s is skipped (%s)", h.territory, h.reason)})
+		}
+		p.Groups[i].Remove = keep
+	}
 }
 
 func ownerKind(by PlanBy) string {
@@ -397,6 +453,8 @@ func diffOwner(owner string, want []string, st *OwnerState, opts PlanOptions) Pl
 		switch {
 		case has[w]:
 			g.Unchanged = append(g.Unchanged, w)
+		case st.Unaddable[w] != "" && !opts.RemoveOnly:
+			g.Skipped = append(g.Skipped, PlanSkip{ID: w, Op: addOp, Reason: st.Unaddable[w], Message: unaddableMessage(st.Unaddable[w])})
 		case opts.RemoveOnly:
 			g.Skipped = append(g.Skipped, PlanSkip{ID: w, Op: addOp, Reason: ReasonExcepted, Message: "the plan makes removals only"})
 		default:
@@ -431,6 +489,13 @@ func diffOwner(owner string, want []string, st *OwnerState, opts PlanOptions) Pl
 		g.Add = g.Add[:room]
 	}
 	return g
+}
+
+func unaddableMessage(r Reason) string {
+	if r == ReasonUserInactive {
+		return "the user is not active (deactivated or deleted): Zoho adds no such user to a territory"
+	}
+	return string(r)
 }
 
 func protectedMessage(r Reason, by PlanBy) string {

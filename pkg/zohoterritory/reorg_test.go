@@ -82,6 +82,16 @@ func TestDiff(t *testing.T) {
 					{ID: "4", Op: OpAddUsers, Reason: ReasonLimitExceeded, Message: "the territory would hold more than Zoho's 4 users: adds go before removals; plan again once this plan's removals are made"},
 					{ID: "5", Op: OpAddUsers, Reason: ReasonLimitExceeded, Message: "the territory would hold more than Zoho's 4 users: adds go before removals; plan again once this plan's removals are made"}}}},
 			PlanTotals{Add: 1, Remove: 1, Unchanged: 2, Skipped: 2}},
+		{"a user not active, and what they would lose", []Membership{m(t1, u1), m(t1, u2), m(t2, u3)}, []OwnerState{
+			{Owner: t1, Members: []string{boss, u1, u3}, Protected: map[string]Reason{boss: ReasonManager}, Unaddable: map[string]Reason{u2: ReasonUserInactive}},
+			{Owner: t2, Members: []string{u2}, Unaddable: map[string]Reason{}},
+		}, PlanOptions{},
+			[]PlanGroup{
+				{Owner: t1, Add: []string{}, Remove: []string{u3}, Unchanged: []string{u1, boss}, Before: []string{boss, u1, u3},
+					Skipped: []PlanSkip{{ID: u2, Op: OpAddUsers, Reason: ReasonUserInactive, Message: "the user is not active (deactivated or deleted): Zoho adds no such user to a territory"}}},
+				{Owner: t2, Add: []string{u3}, Remove: []string{}, Unchanged: []string{}, Before: []string{u2},
+					Skipped: []PlanSkip{{ID: u2, Op: OpRemoveUsers, Reason: ReasonKept, Message: "not removed, so the user keeps it: adding the user to territory 101 is skipped (user_inactive)"}}},
+			}, PlanTotals{Add: 1, Remove: 1, Unchanged: 2, Skipped: 2}},
 		{"by user", []Membership{m(t1, u1), m(t2, u1)}, []OwnerState{
 			{Owner: u1, Members: []string{root, t1, "103", "104"}, Protected: map[string]Reason{root: ReasonDefaultTerritory, "104": ReasonManager}},
 		}, PlanOptions{By: ByUser},

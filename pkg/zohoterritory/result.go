@@ -70,7 +70,7 @@ const (
 	ReasonLimitExceeded    Reason = "limit_exceeded"    // LIMIT_EXCEEDED: the territory holds as many users as it may, or the call carried too many ids
 	ReasonRateLimited      Reason = "rate_limited"      // Zoho answered 429 and nothing was done
 	ReasonNotSent          Reason = "not_sent"          // the request was never sent (cancelled, stopped, an earlier batch failed for good, or held back by a [ChangeSet] until an add is settled)
-	ReasonKept             Reason = "kept"              // a [ChangeSet] did not remove it: an add of the same user failed, so the user keeps what they have
+	ReasonKept             Reason = "kept"              // a [ChangeSet] did not remove it, or a [Plan] does not: an add of the same user failed, or is skipped, so the user keeps what they have
 	ReasonRejected         Reason = "rejected"          // the whole request was rejected for another documented reason
 	ReasonOther            Reason = "other"             // an error the client does not recognise; see Code and Message
 )

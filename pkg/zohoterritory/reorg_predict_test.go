@@ -1,0 +1,79 @@
+package zohoterritory_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
+)
+
+const (
+	seedEurope, seedDev, seedGus = "5725767000000452003", "5725767000000411004", "5725767000000411007"
+)
+
+// TestPlanSkipsWhatZohoWouldRefuse: the plan predicts what the directory
+// tells: an inactive or deleted user's add is a skip with its reason, not
+// a failure found by sending, and the user's coupled removal is kept (a
+// user loses a membership only once their adds are made). Applied, the
+// plan sends neither.
+func TestPlanSkipsWhatZohoWouldRefuse(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, file string
+		by         zohoterritory.PlanBy
+		userReads  int // GET /users: the directory's, or by id
+	}{
+		{"by territory, by e-mail", "territory,user\nWest Coast,chloe@acme.com\nWest Coast,finn@acme.com\nEurope,eve@acme.com\nEurope,chloe@acme.com\n", zohoterritory.ByTerritory, 1},
+		{"by territory, by id", "territory,user\n" + seedWestCoast + "," + seedChloe + "\n" + seedWestCoast + "," + seedFinn + "\n" + seedWestCoast + "," + seedGus + "\n" +
+			seedEurope + "," + seedEve + "\n" + seedEurope + "," + seedChloe + "\n", zohoterritory.ByTerritory, 1},
+		{"by user", "territory,user\nWest Coast,finn@acme.com\n", zohoterritory.ByUser, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := directorySandbox(t, zohoterritorytest.DefaultSeed())
+			rows, err := zohoterritory.ReadMemberships(strings.NewReader(tt.file), "reorg.csv")
+			require.NoError(t, err)
+			plan, _, err := c.PlanRows(t.Context(), rows, zohoterritory.PlanOptions{By: tt.by})
+			require.NoError(t, err)
+			assert.Equal(t, tt.userReads, gets(srv)["/crm/v7/users"], "the statuses come from what was read, or one read by id")
+
+			skips := map[string]zohoterritory.PlanSkip{}
+			for _, g := range plan.Groups {
+				assert.NotContains(t, g.Add, seedFinn)
+				for _, sk := range g.Skipped {
+					skips[g.Owner+"/"+sk.ID] = sk
+				}
+			}
+			add, remove := tt.by.Ops()
+			finnAdd, finnKept := seedWestCoast+"/"+seedFinn, seedEurope+"/"+seedFinn
+			if tt.by == zohoterritory.ByUser {
+				finnAdd, finnKept = seedFinn+"/"+seedWestCoast, seedFinn+"/"+seedEurope
+			}
+			assert.Equal(t, zohoterritory.PlanSkip{ID: strings.Split(finnAdd, "/")[1], Op: add, Reason: zohoterritory.ReasonUserInactive,
+				Message: "the user is not active (deactivated or deleted): Zoho adds no such user to a territory"}, skips[finnAdd])
+			assert.Equal(t, zohoterritory.PlanSkip{ID: strings.Split(finnKept, "/")[1], Op: remove, Reason: zohoterritory.ReasonKept,
+				Message: "not removed, so the user keeps it: adding the user to territory " + seedWestCoast + " is skipped (user_inactive)"}, skips[finnKept])
+			if strings.Contains(tt.file, seedGus) {
+				assert.Equal(t, zohoterritory.ReasonUserInactive, skips[seedWestCoast+"/"+seedGus].Reason, "a deleted user, whom no read returns")
+			}
+
+			before := len(srv.Requests())
+			res, err := c.ApplySet(t.Context(), plan.ChangeSet())
+			if plan.HasChanges() {
+				require.NoError(t, err)
+				assert.True(t, res.Count(zohoterritory.CountOptions{PresentIsDone: true}).AllDone(), res.String())
+			}
+			for _, r := range srv.Requests()[before:] {
+				assert.NotEqual(t, http.MethodGet, r.Method)
+				assert.NotContains(t, r.Path+r.RawQuery, seedFinn, "no removal of Finn's was sent")
+			}
+			assert.Contains(t, srv.Members(seedEurope), seedFinn, "Finn keeps Europe")
+			assert.NotContains(t, srv.Members(seedWestCoast), seedFinn)
+		})
+	}
+}
