@@ -56,6 +56,9 @@ func TestDataCenters(t *testing.T) {
 	assert.Contains(t, err.Error(), `"XX"`)
 	assert.Contains(t, err.Error(), "US, EU, IN, AU, CN, JP, CA, SA, UK")
 	assert.False(t, DataCenter("XX").Valid())
+	c, err := New(WithDataCenter(" eu "))
+	require.NoError(t, err, "WithDataCenter ignores case and spaces")
+	assert.Equal(t, "https://www.zohoapis.eu", c.APIDomain())
 	assert.Equal(t, "", DataCenter("XX").APIDomain())
 }
 

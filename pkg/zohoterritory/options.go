@@ -48,16 +48,18 @@ func optErr(option string, value any, format string, args ...any) error {
 	return &OptionError{Option: option, Value: value, Err: fmt.Errorf(format, args...)}
 }
 
-// WithDataCenter selects the data centre (default [US]). It decides the
-// accounts server used for refreshing tokens and the API domain, unless
+// WithDataCenter selects the data centre (default [US]); its case and
+// surrounding spaces do not matter ("eu" is [EU]). It decides the accounts
+// server used for refreshing tokens and the API domain, unless
 // [WithAccountsURL], [WithAPIDomain] or the token reply's api_domain say
 // otherwise.
 func WithDataCenter(dc DataCenter) Option {
 	return func(s *settings) error {
-		if !dc.Valid() {
+		parsed, err := ParseDataCenter(string(dc))
+		if err != nil {
 			return optErr("WithDataCenter", string(dc), "unknown data centre: want one of %s", dataCenterList())
 		}
-		s.dc = dc
+		s.dc = parsed
 		return nil
 	}
 }

@@ -198,6 +198,14 @@ type PlanOptions struct {
 	TerritoryUserLimit int
 }
 
+// Check returns an [*OptionError] of PlanOptions naming the first field
+// that planning would refuse, before anything is read; nil when the
+// options are good.
+func (o PlanOptions) Check() error {
+	_, err := o.check()
+	return err
+}
+
 // check returns the options with their defaults, or an [*OptionError] of
 // PlanOptions naming the field refused.
 func (o PlanOptions) check() (PlanOptions, error) {

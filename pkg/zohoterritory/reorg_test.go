@@ -120,7 +120,11 @@ func TestDiff(t *testing.T) {
 	require.ErrorAs(t, err, &idErr)
 	assert.Equal(t, "desired[0].UserID", idErr.Arg)
 	_, err = Diff(nil, nil, PlanOptions{AddOnly: true, RemoveOnly: true})
-	require.Error(t, err)
+	var oe *OptionError
+	require.ErrorAs(t, err, &oe)
+	assert.Equal(t, OptionError{Option: "PlanOptions", Field: "AddOnly and RemoveOnly", Err: oe.Err}, *oe)
+	assert.EqualError(t, PlanOptions{By: "team"}.Check(), `zohoterritory: PlanOptions: By "team": want "territory" or "user"`)
+	assert.NoError(t, PlanOptions{}.Check())
 	_, err = Diff([]Membership{m("555", u1)}, byTerritory, PlanOptions{})
 	require.ErrorContains(t, err, "no state for territory 555")
 }

@@ -125,6 +125,25 @@ type Resolution struct {
 	Directory *Directory
 }
 
+// QueryFor says what of the directory refs need to be resolved: the users
+// when one is an e-mail address, the territories when one is a name or a
+// path; the zero query for ids alone (and for references that name
+// nothing at all, which [Client.Resolve] refuses before any read).
+func QueryFor(refs []Reference) DirectoryQuery {
+	var q DirectoryQuery
+	for _, r := range refs {
+		switch r.Kind {
+		case KindUser:
+			ref, err := ParseUserRef(r.Raw)
+			q.Users = q.Users || (err == nil && !ref.IsID())
+		case KindTerritory:
+			ref, err := ParseTerritoryRef(r.Raw)
+			q.Territories = q.Territories || (err == nil && !ref.IsID())
+		}
+	}
+	return q
+}
+
 // Resolve resolves every reference with at most one read of the
 // directory: the users when one is an e-mail address, the territories
 // when one is a name or a path (the two side by side), and what also asks
@@ -141,7 +160,8 @@ func (c *Client) Resolve(ctx context.Context, refs []Reference, also DirectoryQu
 	}
 	refs = slices.Clone(refs) // Where is filled in below
 	ps := make([]parsed, len(refs))
-	q := also
+	q := QueryFor(refs)
+	q.Users, q.UserIDs, q.Territories = q.Users || also.Users, also.UserIDs, q.Territories || also.Territories
 	var bad []*RefError
 	for i, r := range refs {
 		if r.Where == "" {
@@ -151,10 +171,8 @@ func (c *Client) Resolve(ctx context.Context, refs []Reference, also DirectoryQu
 		switch r.Kind {
 		case KindUser:
 			ps[i].user, err = ParseUserRef(r.Raw)
-			q.Users = q.Users || (err == nil && !ps[i].user.IsID())
 		case KindTerritory:
 			ps[i].terr, err = ParseTerritoryRef(r.Raw)
-			q.Territories = q.Territories || (err == nil && !ps[i].terr.IsID())
 		default:
 			err = &InvalidRefError{Kind: r.Kind, Ref: r.Raw, Rule: fmt.Sprintf("Reference.Kind %q: want %q or %q", r.Kind, KindUser, KindTerritory)}
 		}

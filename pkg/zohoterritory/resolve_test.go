@@ -172,3 +172,22 @@ func TestReadNames(t *testing.T) {
 	var apiErr *zohoterritory.APIError
 	assert.True(t, errors.As(err, &apiErr))
 }
+
+// TestQueryFor: what of the directory references need, the one rule the
+// CLI reads to know whether a dry run needs credentials.
+func TestQueryFor(t *testing.T) {
+	t.Parallel()
+	u, tr := zohoterritory.UserReference, zohoterritory.TerritoryReference
+	for _, tt := range []struct {
+		refs []zohoterritory.Reference
+		want zohoterritory.DirectoryQuery
+	}{
+		{nil, zohoterritory.DirectoryQuery{}},
+		{[]zohoterritory.Reference{u(seedChloe, ""), tr(seedWestCoast, "")}, zohoterritory.DirectoryQuery{}},
+		{[]zohoterritory.Reference{u("chloe@acme.com", ""), tr(seedWestCoast, "")}, zohoterritory.DirectoryQuery{Users: true}},
+		{[]zohoterritory.Reference{u(seedChloe, ""), tr("West Coast", "")}, zohoterritory.DirectoryQuery{Territories: true}},
+		{[]zohoterritory.Reference{u("12x", ""), tr(" ", "")}, zohoterritory.DirectoryQuery{}},
+	} {
+		assert.Equal(t, tt.want, zohoterritory.QueryFor(tt.refs), "%v", tt.refs)
+	}
+}
