@@ -14,7 +14,6 @@ import (
 type addKind struct {
 	use, short, long, example string
 	op                        zohoterritory.Op
-	idsAreUsers               bool
 	ownerFlag, ownerShort     string
 	ownerHelp                 string
 }
@@ -32,9 +31,8 @@ those that were members already).
 Scopes: ZohoCRM.settings.territories.ALL with ZohoCRM.users.ALL.`,
 	example: `  zohoterritory add-users --territory "West Coast" chloe@acme.com dev@acme.com
   cut -d, -f1 reps.csv | zohoterritory add-users -t "North America/Key Accounts" -o csv > added.csv`,
-	op:          zohoterritory.OpAddUsers,
-	idsAreUsers: true,
-	ownerFlag:   "territory", ownerShort: "t",
+	op:        zohoterritory.OpAddUsers,
+	ownerFlag: "territory", ownerShort: "t",
 	ownerHelp: "the territory to add the users to, by id, name or path (required)",
 }
 
@@ -95,10 +93,7 @@ func runAdd(ctx context.Context, a *app, k addKind, f *addFlags, args []string) 
 	if err := f.journal.check(); err != nil {
 		return err
 	}
-	idKind, ownerKind := zohoterritory.KindTerritory, zohoterritory.KindUser
-	if k.idsAreUsers {
-		idKind, ownerKind = ownerKind, idKind
-	}
+	idKind, ownerKind := k.op.Kinds()
 	items, err := readRefArgs(args, a.io, idKind)
 	if err != nil {
 		return err

@@ -185,7 +185,7 @@ func checkStale(ctx context.Context, c *zohoterritory.Client, plan *zohoterritor
 // came from, for the report.
 func confirmPlan(ctx context.Context, a *app, c *zohoterritory.Client, plan *zohoterritory.Plan, dir *zohoterritory.Directory, path string, saved bool) (*zohoterritory.Directory, error) {
 	if saved {
-		users, territories := planIDs(plan)
+		users, territories := plan.IDs()
 		var err error
 		if dir, err = c.ReadNames(ctx, nil, users, territories); err != nil {
 			_, msg := failure(err)
@@ -211,20 +211,4 @@ func confirmPlan(ctx context.Context, a *app, c *zohoterritory.Client, plan *zoh
 		return nil, cmdutil.Usagef("apply cancelled; nothing was sent")
 	}
 	return dir, nil
-}
-
-// planIDs are the users and the territories a plan names.
-func planIDs(plan *zohoterritory.Plan) (users, territories []string) {
-	for _, g := range plan.Groups {
-		members := append(append(append([]string{}, g.Add...), g.Remove...), g.Unchanged...)
-		for _, s := range g.Skipped {
-			members = append(members, s.ID)
-		}
-		if plan.By == zohoterritory.ByUser {
-			users, territories = append(users, g.Owner), append(territories, members...)
-		} else {
-			territories, users = append(territories, g.Owner), append(users, members...)
-		}
-	}
-	return users, territories
 }

@@ -42,7 +42,7 @@ func (jf *journalFlags) create(a *app, command, what, owner string) (*journal.Fi
 	if path == "" {
 		dir, err := journal.StateDir(a.getenv)
 		if err != nil {
-			return nil, cmdutil.Usagef("%s (or --no-journal)", cmdutil.Message(err))
+			return nil, cmdutil.Usagef("%s, or give --journal FILE (or --no-journal)", cmdutil.Message(err))
 		}
 		if path, err = journal.NewPath(dir, what, owner, time.Now()); err != nil {
 			return nil, cmdutil.Usagef("%s", cmdutil.Message(err))

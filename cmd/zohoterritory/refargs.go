@@ -80,26 +80,17 @@ func readRefList(r io.Reader, what string, kind zohoterritory.RefKind) ([]zohote
 	}
 }
 
-// splitRefs splits a field at spaces when every piece is an id or an
-// e-mail address ("1 2 3"), and otherwise keeps it whole, trimmed: a name
-// such as "West Coast".
+// splitRefs splits a field at spaces when every piece is a user's id or
+// e-mail address as the library parses them ("1 2 3"), and otherwise keeps
+// it whole, trimmed: a name such as "West Coast".
 func splitRefs(field string) []string {
 	pieces := strings.Fields(field)
 	for _, p := range pieces {
-		if !isDigits(p) && !strings.Contains(p, "@") {
+		if _, err := zohoterritory.ParseUserRef(p); err != nil {
 			return []string{strings.TrimSpace(field)}
 		}
 	}
 	return pieces
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // isHeader reports whether a CSV's first field names its column.

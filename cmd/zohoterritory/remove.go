@@ -15,13 +15,10 @@ import (
 type removeKind struct {
 	use, short, long, example string
 	op                        zohoterritory.Op
-	// idsAreUsers says the ids are users and the owner a territory
-	// (remove-users); else the other way round.
-	idsAreUsers           bool
-	ownerFlag, ownerShort string // "territory", "t"
-	ownerHelp, allHelp    string
-	plan                  func(c *zohoterritory.Client, owner string, ids ...string) ([]zohoterritory.PlannedCall, error)
-	planAll               func(c *zohoterritory.Client, ctx context.Context, owner string, except ...string) (*zohoterritory.RemovalPlan, error)
+	ownerFlag, ownerShort     string // "territory", "t"
+	ownerHelp, allHelp        string
+	plan                      func(c *zohoterritory.Client, owner string, ids ...string) ([]zohoterritory.PlannedCall, error)
+	planAll                   func(c *zohoterritory.Client, ctx context.Context, owner string, except ...string) (*zohoterritory.RemovalPlan, error)
 }
 
 var removeUsers = removeKind{
@@ -37,9 +34,8 @@ with ZohoCRM.users.ALL; --all also reads, with ZohoCRM.users.READ or .ALL.`,
   zohoterritory remove-users -t "North America/Key Accounts" 5725767000000411003
   cut -d, -f1 users.csv | zohoterritory remove-users -t 5725767000000452002 -o json
   zohoterritory remove-users -t "North America" --all --except chloe@acme.com --dry-run`,
-	op:          zohoterritory.OpRemoveUsers,
-	idsAreUsers: true,
-	ownerFlag:   "territory", ownerShort: "t",
+	op:        zohoterritory.OpRemoveUsers,
+	ownerFlag: "territory", ownerShort: "t",
 	ownerHelp: "the territory to remove the users from, by id, name or path (required)",
 	allHelp:   "remove every user of the territory but its manager (lists them first)",
 	plan:      (*zohoterritory.Client).PlanRemoveUsersFromTerritory,
@@ -106,7 +102,7 @@ func runRemove(ctx context.Context, a *app, k removeKind, f *removeFlags, args [
 	if err := f.check(k, args); err != nil {
 		return err
 	}
-	idKind, ownerKind := k.kinds()
+	idKind, ownerKind := k.op.Kinds()
 	refs := []zohoterritory.Reference{{Kind: ownerKind, Raw: f.owner, Where: "--" + k.ownerFlag}}
 	if !f.all {
 		items, err := readRefArgs(args, a.io, idKind)
@@ -169,11 +165,3 @@ func (f *removeFlags) check(k removeKind, args []string) error {
 
 // name is the command's name: "remove-users".
 func (k removeKind) name() string { return strings.Fields(k.use)[0] }
-
-// kinds are what the ids and the owner of the command are.
-func (k removeKind) kinds() (ids, owner zohoterritory.RefKind) {
-	if k.idsAreUsers {
-		return zohoterritory.KindUser, zohoterritory.KindTerritory
-	}
-	return zohoterritory.KindTerritory, zohoterritory.KindUser
-}

@@ -70,7 +70,8 @@ func (r *report) counts() zohoterritory.Counts {
 
 // idsAreUsers reports whether op's ids are users (its owner a territory).
 func idsAreUsers(op zohoterritory.Op) bool {
-	return op == zohoterritory.OpRemoveUsers || op == zohoterritory.OpAddUsers
+	ids, _ := op.Kinds()
+	return ids == zohoterritory.KindUser
 }
 
 // opWord is how an output names what an op does to a membership: "add"

@@ -315,6 +315,36 @@ func (p *Plan) Totals() PlanTotals {
 	return t
 }
 
+// IDs returns every user and every territory the plan names (owners,
+// adds, removals, memberships left as they are, skips), each once, in the
+// plan's order: what a person reads the plan by needs the names of.
+func (p *Plan) IDs() (users, territories []string) {
+	seenU, seenT := map[string]bool{}, map[string]bool{}
+	add := func(list *[]string, seen map[string]bool, id string) {
+		if !seen[id] {
+			seen[id] = true
+			*list = append(*list, id)
+		}
+	}
+	owners, members := &territories, &users
+	seenO, seenM := seenT, seenU
+	if p.By == ByUser {
+		owners, members, seenO, seenM = &users, &territories, seenU, seenT
+	}
+	for _, g := range p.Groups {
+		add(owners, seenO, g.Owner)
+		for _, list := range [][]string{g.Add, g.Remove, g.Unchanged} {
+			for _, id := range list {
+				add(members, seenM, id)
+			}
+		}
+		for _, s := range g.Skipped {
+			add(members, seenM, s.ID)
+		}
+	}
+	return users, territories
+}
+
 // HasChanges reports whether applying the plan would send anything.
 func (p *Plan) HasChanges() bool {
 	t := p.Totals()

@@ -157,6 +157,10 @@ func TestPlanChangeSetAndDrifts(t *testing.T) {
 	_, err = ReadPlan(strings.NewReader("territory,user\n"), "plan.json")
 	assert.ErrorContains(t, err, "not a saved plan")
 
+	users, territories := p.IDs()
+	assert.Equal(t, []string{"2", "7", "1", "3", "8"}, users, "adds, removals, unchanged, each once")
+	assert.Equal(t, []string{"101", "102"}, territories)
+
 	assert.Empty(t, p.Drifts(map[string][]string{"101": {"1", "7"}, "102": {"8"}}))
 	drifts := p.Drifts(map[string][]string{"101": {"1", "2", "7"}, "102": {}})
 	require.Len(t, drifts, 2)

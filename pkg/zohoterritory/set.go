@@ -128,7 +128,7 @@ type setChange struct {
 // user returns whose membership id is in this change: the id itself for a
 // territory's users, the owner for a user's territories.
 func (sc *setChange) user(id string) string {
-	if sc.e.op == OpAddUsers || sc.e.op == OpRemoveUsers {
+	if ids, _ := sc.e.op.Kinds(); ids == KindUser {
 		return id
 	}
 	return sc.ch.Owner
@@ -136,7 +136,7 @@ func (sc *setChange) user(id string) string {
 
 // territory returns which territory's membership id is in this change.
 func (sc *setChange) territory(id string) string {
-	if sc.e.op == OpAddUsers || sc.e.op == OpRemoveUsers {
+	if ids, _ := sc.e.op.Kinds(); ids == KindUser {
 		return sc.ch.Owner
 	}
 	return id
