@@ -3,7 +3,7 @@
 
 GO ?= go
 
-.PHONY: all demo test check ci-rest vet unit race race-all contract bench-once check-generated generate lint fmt bench interop fuzz vulncheck vulncheck-ci image
+.PHONY: all demo test check ci-rest vet unit race race-all contract bench-once check-generated generate docs lint fmt bench interop fuzz vulncheck vulncheck-ci image
 
 all: test
 
@@ -12,7 +12,7 @@ demo:
 	$(GO) run ./cmd/zohoterritory demo
 
 ## test: every test, and the gen/ drift check; the race detector, go vet (make lint) and the rest of
-## CI are in make check. The README's table says what each target costs.
+## CI are in make check. CONTRIBUTING.md's table says what each target costs.
 test: unit check-generated
 
 unit:
@@ -70,6 +70,11 @@ check-generated:
 ## generate: regenerate gen/ from api/openapi.yaml
 generate:
 	$(GO) generate ./...
+
+## docs: regenerate docs/cli, the command reference, from the commands' help (each command's
+## TestDocsCLI, in make test, fails when a page is missing, extra or different)
+docs:
+	$(GO) test -count=1 -run '^TestDocsCLI$$' ./cmd/zohoterritory ./cmd/zohoterritory-contract -update
 
 ## lint: formatting, vet, golangci-lint (pinned in tools/go.mod, config .golangci.yml), and tidy go.mod/go.sum
 GOLANGCI_LINT = $(GO) tool -modfile=tools/go.mod golangci-lint

@@ -24,7 +24,7 @@ func envelopeOf100(b *testing.B) []byte {
 // BenchmarkDecodeEnvelope measures the client's decoding of one 100-item
 // answer (decodeEnvelope, encoding/json). With GOEXPERIMENT=jsonv2 the
 // same decode through encoding/json/v2 runs beside it
-// (decode_v2_bench_test.go), the measurement behind the README's choice.
+// (decode_v2_bench_test.go), the measurement behind CONTRIBUTING.md's choice.
 func BenchmarkDecodeEnvelope(b *testing.B) {
 	body := envelopeOf100(b)
 	b.Run("json=v1", func(b *testing.B) {
