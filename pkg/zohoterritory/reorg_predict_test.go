@@ -12,10 +12,6 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
 
-const (
-	seedEurope, seedDev, seedGus = "5725767000000452003", "5725767000000411004", "5725767000000411007"
-)
-
 // TestPlanSkipsWhatZohoWouldRefuse: the plan predicts what the directory
 // tells: an inactive or deleted user's add is a skip with its reason, not
 // a failure found by sending, and the user's coupled removal is kept (a
@@ -29,8 +25,8 @@ func TestPlanSkipsWhatZohoWouldRefuse(t *testing.T) {
 		userReads  int // GET /users: the directory's, or by id
 	}{
 		{"by territory, by e-mail", "territory,user\nWest Coast,chloe@acme.com\nWest Coast,finn@acme.com\nEurope,eve@acme.com\nEurope,chloe@acme.com\n", zohoterritory.ByTerritory, 1},
-		{"by territory, by id", "territory,user\n" + seedWestCoast + "," + seedChloe + "\n" + seedWestCoast + "," + seedFinn + "\n" + seedWestCoast + "," + seedGus + "\n" +
-			seedEurope + "," + seedEve + "\n" + seedEurope + "," + seedChloe + "\n", zohoterritory.ByTerritory, 1},
+		{"by territory, by id", "territory,user\n" + westCoast + "," + chloe + "\n" + westCoast + "," + seedFinn + "\n" + westCoast + "," + seedGus + "\n" +
+			europe + "," + seedEve + "\n" + europe + "," + chloe + "\n", zohoterritory.ByTerritory, 1},
 		{"by user", "territory,user\nWest Coast,finn@acme.com\n", zohoterritory.ByUser, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,16 +46,16 @@ func TestPlanSkipsWhatZohoWouldRefuse(t *testing.T) {
 				}
 			}
 			add, remove := tt.by.Ops()
-			finnAdd, finnKept := seedWestCoast+"/"+seedFinn, seedEurope+"/"+seedFinn
+			finnAdd, finnKept := westCoast+"/"+seedFinn, europe+"/"+seedFinn
 			if tt.by == zohoterritory.ByUser {
-				finnAdd, finnKept = seedFinn+"/"+seedWestCoast, seedFinn+"/"+seedEurope
+				finnAdd, finnKept = seedFinn+"/"+westCoast, seedFinn+"/"+europe
 			}
 			assert.Equal(t, zohoterritory.PlanSkip{ID: strings.Split(finnAdd, "/")[1], Op: add, Reason: zohoterritory.ReasonUserInactive,
 				Message: "the user is not active (deactivated or deleted): Zoho adds no such user to a territory"}, skips[finnAdd])
 			assert.Equal(t, zohoterritory.PlanSkip{ID: strings.Split(finnKept, "/")[1], Op: remove, Reason: zohoterritory.ReasonKept,
-				Message: "not removed, so the user keeps it: adding the user to territory " + seedWestCoast + " is skipped (user_inactive)"}, skips[finnKept])
+				Message: "not removed, so the user keeps it: adding the user to territory " + westCoast + " is skipped (user_inactive)"}, skips[finnKept])
 			if strings.Contains(tt.file, seedGus) {
-				assert.Equal(t, zohoterritory.ReasonUserInactive, skips[seedWestCoast+"/"+seedGus].Reason, "a deleted user, whom no read returns")
+				assert.Equal(t, zohoterritory.ReasonUserInactive, skips[westCoast+"/"+seedGus].Reason, "a deleted user, whom no read returns")
 			}
 
 			before := len(srv.Requests())
@@ -72,8 +68,8 @@ func TestPlanSkipsWhatZohoWouldRefuse(t *testing.T) {
 				assert.NotEqual(t, http.MethodGet, r.Method)
 				assert.NotContains(t, r.Path+r.RawQuery, seedFinn, "no removal of Finn's was sent")
 			}
-			assert.Contains(t, srv.Members(seedEurope), seedFinn, "Finn keeps Europe")
-			assert.NotContains(t, srv.Members(seedWestCoast), seedFinn)
+			assert.Contains(t, srv.Members(europe), seedFinn, "Finn keeps Europe")
+			assert.NotContains(t, srv.Members(westCoast), seedFinn)
 		})
 	}
 }

@@ -12,11 +12,9 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
 
-// Ids of zohoterritorytest.DefaultSeed.
+// More ids of zohoterritorytest.DefaultSeed than example_test.go names.
 const (
-	seedNorthAmerica, seedWestCoast       = "5725767000000452002", "5725767000000452004"
-	seedKeyAccountsNA, seedKeyAccountsEU  = "5725767000000452005", "5725767000000452006"
-	seedBen, seedChloe, seedEve, seedFinn = "5725767000000411002", "5725767000000411003", "5725767000000411005", "5725767000000411006"
+	europe, seedEve, seedFinn, seedGus = "5725767000000452003", "5725767000000411005", "5725767000000411006", "5725767000000411007"
 )
 
 // TestResolve: every reference of a run answered with one read of the
@@ -26,25 +24,25 @@ func TestResolve(t *testing.T) {
 	srv, c := directorySandbox(t, zohoterritorytest.DefaultSeed())
 	u, tr := zohoterritory.UserReference, zohoterritory.TerritoryReference
 
-	res, err := c.Resolve(t.Context(), []zohoterritory.Reference{tr(seedWestCoast, "--territory"), u(seedChloe, "argument 1")}, zohoterritory.DirectoryQuery{})
+	res, err := c.Resolve(t.Context(), []zohoterritory.Reference{tr(westCoast, "--territory"), u(chloe, "argument 1")}, zohoterritory.DirectoryQuery{})
 	require.NoError(t, err)
-	assert.Equal(t, []string{seedWestCoast, seedChloe}, res.IDs)
+	assert.Equal(t, []string{westCoast, chloe}, res.IDs)
 	assert.Empty(t, srv.Requests(), "ids alone read nothing")
 	assert.False(t, res.Directory.HasUsers())
 
 	res, err = c.Resolve(t.Context(), []zohoterritory.Reference{
-		tr("north america / key accounts", "--territory"), u("CHLOE@acme.com", "argument 1"), u(seedBen, "argument 2"), u("eve@acme.com", "argument 3"),
+		tr("north america / key accounts", "--territory"), u("CHLOE@acme.com", "argument 1"), u(ben, "argument 2"), u("eve@acme.com", "argument 3"),
 	}, zohoterritory.DirectoryQuery{})
 	require.NoError(t, err)
-	assert.Equal(t, []string{seedKeyAccountsNA, seedChloe, seedBen, seedEve}, res.IDs)
+	assert.Equal(t, []string{keyAccountsNA, chloe, ben, seedEve}, res.IDs)
 	assert.Equal(t, map[string]int{"/crm/v7/users": 1, "/crm/v7/settings/territories": 1}, gets(srv), "each half once")
-	chloe, ok := res.Directory.UserByID(seedChloe)
+	found, ok := res.Directory.UserByID(chloe)
 	require.True(t, ok)
-	assert.Equal(t, "Chloe Chen", chloe.FullName)
-	assert.Equal(t, "North America/Key Accounts", res.Directory.Path(seedKeyAccountsNA))
+	assert.Equal(t, "Chloe Chen", found.FullName)
+	assert.Equal(t, "North America/Key Accounts", res.Directory.Path(keyAccountsNA))
 
 	before := len(srv.Requests())
-	res, err = c.Resolve(t.Context(), []zohoterritory.Reference{u(seedChloe, "")}, zohoterritory.DirectoryQuery{Territories: true})
+	res, err = c.Resolve(t.Context(), []zohoterritory.Reference{u(chloe, "")}, zohoterritory.DirectoryQuery{Territories: true})
 	require.NoError(t, err)
 	assert.Len(t, srv.Requests(), before+1, "what also asks for is read in the same pass")
 	assert.True(t, res.Directory.HasTerritories())
@@ -77,7 +75,7 @@ func TestResolveReportsEveryProblem(t *testing.T) {
 	require.ErrorAs(t, err, &re)
 	require.Len(t, re.Refs, 4)
 	assert.Equal(t, `--territory "Key Accounts": the territory name "Key Accounts" is ambiguous, 2 territories have it: `+
-		seedKeyAccountsNA+` (North America/Key Accounts), `+seedKeyAccountsEU+` (Europe/Key Accounts); give the id or the path of the one you mean`, re.Refs[0].Error())
+		keyAccountsNA+` (North America/Key Accounts), `+keyAccountsEU+` (Europe/Key Accounts); give the id or the path of the one you mean`, re.Refs[0].Error())
 	assert.Equal(t, `standard input, line 2: "zoe@acme.com": no user of the org has the e-mail address "zoe@acme.com" (every user was read, deactivated ones included)`, re.Refs[1].Error())
 	assert.Equal(t, `argument 2 "Europe/West Coast": no territory is named "Europe/West Coast", nor has that path`, re.Refs[2].Error())
 	assert.Equal(t, "standard input, line 7", re.Refs[3].Ref.Where)
@@ -100,11 +98,11 @@ func TestResolveReportsEveryProblem(t *testing.T) {
 func TestResolveMemberships(t *testing.T) {
 	t.Parallel()
 	srv, c := directorySandbox(t, zohoterritorytest.DefaultSeed())
-	rows, err := zohoterritory.ReadMemberships(strings.NewReader("territory,user\nWest Coast,chloe@acme.com\n"+seedWestCoast+","+seedEve+"\n"), "reorg.csv")
+	rows, err := zohoterritory.ReadMemberships(strings.NewReader("territory,user\nWest Coast,chloe@acme.com\n"+westCoast+","+seedEve+"\n"), "reorg.csv")
 	require.NoError(t, err)
 	ms, dir, err := c.ResolveMemberships(t.Context(), rows, zohoterritory.DirectoryQuery{})
 	require.NoError(t, err)
-	assert.Equal(t, []zohoterritory.Membership{{TerritoryID: seedWestCoast, UserID: seedChloe}, {TerritoryID: seedWestCoast, UserID: seedEve}}, ms)
+	assert.Equal(t, []zohoterritory.Membership{{TerritoryID: westCoast, UserID: chloe}, {TerritoryID: westCoast, UserID: seedEve}}, ms)
 	assert.True(t, dir.HasUsers())
 
 	rows, err = zohoterritory.ReadMemberships(strings.NewReader("territory,user\nKey Accounts,chloe@acme.com\nWest Coast,zoe@acme.com\nWest Coast,ben@acme.com\n"), "reorg.csv")
@@ -132,41 +130,41 @@ func TestResolveMemberships(t *testing.T) {
 func TestReadNames(t *testing.T) {
 	t.Parallel()
 	srv, c := directorySandbox(t, zohoterritorytest.DefaultSeed())
-	listed := []zohoterritory.Territory{{ID: seedWestCoast, Name: "West Coast", ReportingTo: &zohoterritory.Ref{ID: seedNorthAmerica}}}
-	known := (*zohoterritory.Directory)(nil).With([]zohoterritory.User{{ID: seedBen, FullName: "Ben Brooks"}}, listed)
+	listed := []zohoterritory.Territory{{ID: westCoast, Name: "West Coast", ReportingTo: &zohoterritory.Ref{ID: northAmerica}}}
+	known := (*zohoterritory.Directory)(nil).With([]zohoterritory.User{{ID: ben, FullName: "Ben Brooks"}}, listed)
 	assert.False(t, known.HasUsers())
 	assert.False(t, known.HasTerritories())
-	wc, ok := known.TerritoryByID(seedWestCoast)
+	wc, ok := known.TerritoryByID(westCoast)
 	require.True(t, ok)
 	assert.Equal(t, "West Coast", wc.Name)
-	assert.Empty(t, known.Path(seedWestCoast), "part of the tree gives no path")
+	assert.Empty(t, known.Path(westCoast), "part of the tree gives no path")
 
-	same, err := c.ReadNames(t.Context(), known, []string{seedBen}, nil)
+	same, err := c.ReadNames(t.Context(), known, []string{ben}, nil)
 	require.NoError(t, err)
 	assert.Same(t, known, same)
 	assert.Empty(t, srv.Requests(), "known names cost nothing")
 
-	dir, err := c.ReadNames(t.Context(), known, []string{seedBen, seedChloe, seedFinn, seedChloe}, []string{seedWestCoast})
+	dir, err := c.ReadNames(t.Context(), known, []string{ben, chloe, seedFinn, chloe}, []string{westCoast})
 	require.NoError(t, err)
 	reqs := srv.Requests()
 	require.Len(t, reqs, 2)
 	for _, r := range reqs {
 		if r.Path == "/crm/v7/users" {
-			assert.Contains(t, r.RawQuery, "ids="+seedChloe+"%2C"+seedFinn, "the missing users, once each, by id")
+			assert.Contains(t, r.RawQuery, "ids="+chloe+"%2C"+seedFinn, "the missing users, once each, by id")
 		}
 	}
-	for _, id := range []string{seedBen, seedChloe, seedFinn} {
+	for _, id := range []string{ben, chloe, seedFinn} {
 		_, ok := dir.UserByID(id)
 		assert.True(t, ok, id)
 	}
 	assert.False(t, dir.HasUsers())
 	assert.True(t, dir.HasTerritories())
-	assert.Equal(t, "North America/West Coast", dir.Path(seedWestCoast))
+	assert.Equal(t, "North America/West Coast", dir.Path(westCoast))
 
 	require.NoError(t, srv.SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultHTML502, Count: 10}))
 	c2, err := srv.Client(zohoterritory.WithRetryPolicy(zohoterritory.RetryPolicy{MaxAttempts: 1, AttemptTimeout: 10e9}))
 	require.NoError(t, err)
-	got, err := c2.ReadNames(t.Context(), known, []string{seedChloe}, nil)
+	got, err := c2.ReadNames(t.Context(), known, []string{chloe}, nil)
 	require.Error(t, err)
 	assert.Same(t, known, got)
 	var apiErr *zohoterritory.APIError
@@ -183,9 +181,9 @@ func TestQueryFor(t *testing.T) {
 		want zohoterritory.DirectoryQuery
 	}{
 		{nil, zohoterritory.DirectoryQuery{}},
-		{[]zohoterritory.Reference{u(seedChloe, ""), tr(seedWestCoast, "")}, zohoterritory.DirectoryQuery{}},
-		{[]zohoterritory.Reference{u("chloe@acme.com", ""), tr(seedWestCoast, "")}, zohoterritory.DirectoryQuery{Users: true}},
-		{[]zohoterritory.Reference{u(seedChloe, ""), tr("West Coast", "")}, zohoterritory.DirectoryQuery{Territories: true}},
+		{[]zohoterritory.Reference{u(chloe, ""), tr(westCoast, "")}, zohoterritory.DirectoryQuery{}},
+		{[]zohoterritory.Reference{u("chloe@acme.com", ""), tr(westCoast, "")}, zohoterritory.DirectoryQuery{Users: true}},
+		{[]zohoterritory.Reference{u(chloe, ""), tr("West Coast", "")}, zohoterritory.DirectoryQuery{Territories: true}},
 		{[]zohoterritory.Reference{u("12x", ""), tr(" ", "")}, zohoterritory.DirectoryQuery{}},
 	} {
 		assert.Equal(t, tt.want, zohoterritory.QueryFor(tt.refs), "%v", tt.refs)
