@@ -45,8 +45,10 @@ var journalLine = regexp.MustCompile(`(?m)^zohoterritory: writing the journal to
 // cli describes a run: its environment, standard input, whether the
 // streams are terminals, and the first-interrupt channel.
 type cli struct {
-	env                   map[string]string
-	stdin                 string
+	env   map[string]string
+	stdin string
+	// in, if set, is standard input instead of stdin.
+	in                    io.Reader
 	inTTY, outTTY, errTTY bool
 	// readPassword stands for what is typed on the terminal, without
 	// echo, when a secret is asked for; nil for no terminal.
@@ -62,7 +64,11 @@ type cli struct {
 func (c cli) run(t *testing.T, args ...string) result {
 	t.Helper()
 	var out, errb testkit.SyncBuffer
-	io := &cmdutil.IOStreams{In: strings.NewReader(c.stdin), Out: &out, Err: &errb,
+	var in io.Reader = strings.NewReader(c.stdin)
+	if c.in != nil {
+		in = c.in
+	}
+	io := &cmdutil.IOStreams{In: in, Out: &out, Err: &errb,
 		InTTY: c.inTTY, OutTTY: c.outTTY, ErrTTY: c.errTTY, Terminal: c.terminal}
 	if io.Terminal == nil && c.readPassword != nil {
 		io.Terminal = &typedTerminal{read: c.readPassword}

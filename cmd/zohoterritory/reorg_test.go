@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -300,4 +301,24 @@ func TestEveryBadReferenceIsNamed(t *testing.T) {
 	gets, deletes := calls(t, srv)
 	assert.Empty(t, deletes)
 	assert.Len(t, gets, 4, "the directory, read once a run")
+}
+
+// TestApplyQuestionInterrupted: Ctrl-C at apply's question ends it at
+// once, whatever standard input holds: exit 130, nothing sent.
+func TestApplyQuestionInterrupted(t *testing.T) {
+	t.Parallel()
+	srv, env := sandbox(t)
+	file := filepath.Join(t.TempDir(), "wc.csv")
+	require.NoError(t, os.WriteFile(file, []byte("territory,user\nWest Coast,eve@acme.com\n"), 0o600))
+	nobody, typing := io.Pipe() // a terminal no one types on
+	t.Cleanup(func() { _ = typing.Close() })
+	stop := make(chan struct{})
+	close(stop) // the first Ctrl-C
+	out := cli{env: env, in: nobody, inTTY: true, stop: stop}.run(t, "apply", file)
+	assert.Equal(t, 130, out.code)
+	assert.Contains(t, out.stderr, "Apply these changes to the org? Only \"yes\" goes on: \nzohoterritory: interrupted at the question; nothing was sent\n")
+	assert.Empty(t, out.journal)
+	for _, r := range srv.Requests() {
+		assert.Equal(t, http.MethodGet, r.Method)
+	}
 }

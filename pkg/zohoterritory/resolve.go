@@ -77,6 +77,9 @@ func (e *RefError) Error() string {
 	if errors.As(e.Err, &invalid) {
 		msg = invalid.Rule
 	}
+	if where == "" {
+		return fmt.Sprintf("%q: %s", e.Ref.Raw, msg)
+	}
 	return fmt.Sprintf("%s %q: %s", where, e.Ref.Raw, msg)
 }
 
