@@ -1,6 +1,7 @@
 package zohoterritory_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -72,4 +73,36 @@ func TestPlanSkipsWhatZohoWouldRefuse(t *testing.T) {
 			assert.NotContains(t, srv.Members(westCoast), seedFinn)
 		})
 	}
+}
+
+// TestPlanReadsUnknownStatusesByID: users the plan would add that neither
+// the directory nor a listing names are read by id, 100 a call; one
+// deactivated among 250 is skipped, one no read returns too.
+func TestPlanReadsUnknownStatusesByID(t *testing.T) {
+	t.Parallel()
+	seed := zohoterritorytest.Seed{CallerID: "1", DefaultTerritoryID: "2000000",
+		Users:       []zohoterritorytest.User{{ID: "1", FullName: "Caller"}},
+		Territories: []zohoterritorytest.Territory{{ID: "2000000", Name: "Org", ManagerID: "1"}, {ID: "2000001", Name: "Team", ReportingTo: "2000000"}}}
+	var desired []zohoterritory.Membership
+	for i := range 250 {
+		u := zohoterritorytest.User{ID: fmt.Sprint(1000000 + i), FullName: fmt.Sprint("P", i)}
+		if i == 7 {
+			u.Status = zohoterritorytest.StatusInactive
+		}
+		seed.Users = append(seed.Users, u)
+		desired = append(desired, zohoterritory.Membership{TerritoryID: "2000001", UserID: u.ID})
+	}
+	desired = append(desired, zohoterritory.Membership{TerritoryID: "2000001", UserID: "3000000"}) // no such user
+	srv, c := directorySandbox(t, seed)
+	plan, err := c.PlanMemberships(t.Context(), desired, nil, zohoterritory.PlanOptions{TerritoryUserLimit: 1000})
+	require.NoError(t, err)
+	assert.Equal(t, 3, gets(srv)["/crm/v7/users"], "251 ids, 100 a call")
+	require.Len(t, plan.Groups, 1)
+	assert.Len(t, plan.Groups[0].Add, 249)
+	var skipped []string
+	for _, s := range plan.Groups[0].Skipped {
+		assert.Equal(t, zohoterritory.ReasonUserInactive, s.Reason)
+		skipped = append(skipped, s.ID)
+	}
+	assert.Equal(t, []string{"1000007", "3000000"}, skipped)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -16,9 +17,9 @@ import (
 // it they are read too, beside the memberships. The users the plan would
 // add (by user: add territories to) must be active, or Zoho refuses: their
 // status comes from dir and the territories' users as read, and those
-// neither tells are read by id, 100 a call; a user missing from a dir that
-// holds every user, or from a read by id, is deleted or none of the org's.
-// Nothing is changed.
+// neither tells are read by id, 100 a call, side by side; a user missing
+// from a dir that holds every user, or from a read by id, is deleted or
+// none of the org's. Nothing is changed.
 func (c *Client) PlanMemberships(ctx context.Context, desired []Membership, dir *Directory, opts PlanOptions) (*Plan, error) {
 	opts, err := opts.check()
 	if err != nil {
@@ -146,17 +147,28 @@ func (c *Client) inactiveUsers(ctx context.Context, desired []Membership, member
 			unknown = append(unknown, m.UserID)
 		}
 	}
-	if len(unknown) > 0 {
-		us, err := c.UsersByID(ctx, unknown...)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range unknown {
-			status[id] = "deleted"
-		}
-		for _, u := range us {
-			status[u.ID] = u.Status
-		}
+	for _, id := range unknown {
+		status[id] = "deleted" // unless a read returns the user
+	}
+	// The reads by id, 100 ids each, side by side under the client's
+	// concurrency limit.
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.limiter.cap)
+	for start := 0; start < len(unknown); start += usersPerIDCall {
+		batch := unknown[start:min(start+usersPerIDCall, len(unknown))]
+		g.Go(func() error {
+			us, err := c.UsersByID(gctx, batch...)
+			mu.Lock()
+			defer mu.Unlock()
+			for _, u := range us {
+				status[u.ID] = u.Status
+			}
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	out := map[string]bool{}
 	for id, st := range status {
