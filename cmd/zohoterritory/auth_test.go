@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -434,4 +435,42 @@ func TestAuthStatusScopes(t *testing.T) {
 	assert.Contains(t, out.stdout, "SCOPES                ZohoCRM.users.READ ZohoCRM.settings.territories.All\n")
 	assert.Contains(t, out.stdout, "\nCOMMAND                                               THE SCOPES ALLOW IT\nlist-users  ")
 	assert.Regexp(t, `(?m)^remove-territories +no$`, out.stdout)
+}
+
+// TestAuthTokenInterruptedAtThePrompt: Ctrl-C at the secret's prompt,
+// typed (the terminal is raw, so it is read as a byte) or as a signal (the
+// first interrupt), gives the terminal its state back, leaves no
+// --env-file behind, sends nothing and exits 130.
+func TestAuthTokenInterruptedAtThePrompt(t *testing.T) {
+	t.Parallel()
+	srv, _ := sandbox(t)
+	env := with(selfClient(srv), "ZOHO_CLIENT_SECRET", "")
+	code := srv.IssueGrantCode(zohoterritorytest.AllScopes()...)
+	dir := t.TempDir()
+
+	typed := &typedTerminal{read: func() ([]byte, error) { return []byte("half a sec\x03ret\r"), nil }}
+	file := filepath.Join(dir, "typed.env")
+	out := cli{env: env, inTTY: true, errTTY: true, terminal: typed}.run(t, "auth", "token", "--code", code, "--env-file", file)
+	assert.Equal(t, 130, out.code, out.stderr)
+	assert.Contains(t, out.stderr, "zohoterritory: the client secret: interrupted at the prompt; nothing was sent\n")
+	assert.NotContains(t, out.stderr, "half a sec")
+	assert.NoFileExists(t, file, "no empty --env-file is left")
+	assert.Equal(t, int32(1), typed.restored.Load(), "the terminal has its echo back")
+
+	stop, release := make(chan struct{}), make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	waiting := &typedTerminal{read: func() ([]byte, error) {
+		close(stop) // Ctrl-C as a signal, while no key is pressed
+		<-release
+		return nil, io.EOF
+	}}
+	file = filepath.Join(dir, "signal.env")
+	out = cli{env: env, inTTY: true, errTTY: true, terminal: waiting, stop: stop}.run(t, "auth", "token", "--code", code, "--env-file", file)
+	assert.Equal(t, 130, out.code, out.stderr)
+	assert.NoFileExists(t, file)
+	assert.Equal(t, int32(1), waiting.restored.Load())
+
+	// Nothing was sent: the code still works.
+	out = runCLI(t, selfClient(srv), "", "auth", "token", "--code", code, "--env-file", filepath.Join(dir, "zoho.env"))
+	assert.Equal(t, 0, out.code, out.stderr)
 }

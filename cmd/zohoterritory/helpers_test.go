@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,6 +28,7 @@ const (
 	acme, northAmerica, europe, westCoast = "5725767000000452001", "5725767000000452002", "5725767000000452003", "5725767000000452004"
 	keyAccountsNA, keyAccountsEU          = "5725767000000452005", "5725767000000452006" // both named Key Accounts
 	ava, ben, chloe, dev, eve             = "5725767000000411001", "5725767000000411002", "5725767000000411003", "5725767000000411004", "5725767000000411005"
+	finn                                  = "5725767000000411006" // inactive
 )
 
 // result is what one in-process run of the command did. The line that
@@ -42,14 +45,18 @@ var journalLine = regexp.MustCompile(`(?m)^zohoterritory: writing the journal to
 // cli describes a run: its environment, standard input, whether the
 // streams are terminals, and the first-interrupt channel.
 type cli struct {
-	env                   map[string]string
-	stdin                 string
+	env   map[string]string
+	stdin string
+	// in, if set, is standard input instead of stdin.
+	in                    io.Reader
 	inTTY, outTTY, errTTY bool
-	// readPassword stands for the terminal a secret is typed on, without
-	// echo; nil for none.
+	// readPassword stands for what is typed on the terminal, without
+	// echo, when a secret is asked for; nil for no terminal.
 	readPassword func() ([]byte, error)
-	stop         <-chan struct{}
-	ctx          context.Context
+	// terminal, if set, is the terminal instead.
+	terminal cmdutil.Terminal
+	stop     <-chan struct{}
+	ctx      context.Context
 }
 
 // run runs the command in-process, as main would, with only c's
@@ -57,8 +64,15 @@ type cli struct {
 func (c cli) run(t *testing.T, args ...string) result {
 	t.Helper()
 	var out, errb testkit.SyncBuffer
-	io := &cmdutil.IOStreams{In: strings.NewReader(c.stdin), Out: &out, Err: &errb,
-		InTTY: c.inTTY, OutTTY: c.outTTY, ErrTTY: c.errTTY, ReadPassword: c.readPassword}
+	var in io.Reader = strings.NewReader(c.stdin)
+	if c.in != nil {
+		in = c.in
+	}
+	io := &cmdutil.IOStreams{In: in, Out: &out, Err: &errb,
+		InTTY: c.inTTY, OutTTY: c.outTTY, ErrTTY: c.errTTY, Terminal: c.terminal}
+	if io.Terminal == nil && c.readPassword != nil {
+		io.Terminal = &typedTerminal{read: c.readPassword}
+	}
 	ctx := c.ctx
 	if ctx == nil {
 		ctx = t.Context()
@@ -75,6 +89,37 @@ func (c cli) run(t *testing.T, args ...string) result {
 		r.stderr = journalLine.ReplaceAllString(r.stderr, "")
 	}
 	return r
+}
+
+// typedTerminal is a terminal on which read's bytes are typed: what a
+// person types without echo. restored counts the times it was given back
+// its state.
+type typedTerminal struct {
+	read     func() ([]byte, error)
+	buf      []byte
+	started  bool
+	restored atomic.Int32
+}
+
+func (t *typedTerminal) MakeRaw() (func() error, error) {
+	return func() error { t.restored.Add(1); return nil }, nil
+}
+
+func (t *typedTerminal) Read(p []byte) (int, error) {
+	if !t.started {
+		t.started = true
+		b, err := t.read()
+		if err != nil {
+			return 0, err
+		}
+		t.buf = b
+	}
+	if len(t.buf) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, t.buf)
+	t.buf = t.buf[n:]
+	return n, nil
 }
 
 // runCLI runs the command with env and stdin, on streams that are not

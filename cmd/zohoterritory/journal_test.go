@@ -81,7 +81,7 @@ func TestJournalFlags(t *testing.T) {
 	out = runCLI(t, with(env, "XDG_STATE_HOME", "", "HOME", "relative"), "", "remove-users", "--territory", northAmerica, dev)
 	assert.Equal(t, 1, out.code)
 	assert.Contains(t, out.stderr, "no state directory")
-	assert.Contains(t, out.stderr, "--journal FILE")
+	assert.Contains(t, out.stderr, "to an absolute path, or give --journal FILE (or --no-journal)")
 	assert.Len(t, srv.Requests(), requests, "nothing sent")
 }
 

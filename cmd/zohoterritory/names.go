@@ -3,20 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
-// names are what the rows of a change show beside their ids: the users'
-// names and e-mail addresses, or the territories' names and paths. They
-// come from what the run read anyway (the directory, a listing, the
-// resolved references) and, in a table, from the one read that showing
-// them costs.
+// names are what the rows of an output show beside their ids: the users'
+// names and e-mail addresses, or the territories' names and paths, from a
+// directory the library gathered ([zohoterritory.Client.ReadNames]).
 type names struct {
 	users bool // rows are users (USER, EMAIL); else territories (TERRITORY, PATH)
 	dir   *zohoterritory.Directory
-	known map[string]jsonName // from the listings and the references
 }
 
 // jsonName is a name in the JSON output: "names": {"<id>": {...}}.
@@ -26,29 +22,33 @@ type jsonName struct {
 	Path  string `json:"path,omitempty"`
 }
 
-// newNames gathers the names of the rows' kind (users or territories);
-// nil when nothing was read that names them, so that a run that read
-// nothing shows no name columns.
-func newNames(users bool, dir *zohoterritory.Directory, listedUsers []zohoterritory.User, listedTerritories []zohoterritory.Territory, refs []*ref) *names {
-	n := &names{users: users, dir: dir, known: map[string]jsonName{}}
-	for _, u := range listedUsers {
-		n.known[u.ID] = jsonName{Name: u.FullName, Email: u.Email}
-	}
-	for _, t := range listedTerritories {
-		n.known[t.ID] = jsonName{Name: t.Name}
-	}
-	for _, r := range refs {
-		switch {
-		case r.isUser && (r.User.FullName != "" || r.User.Email != ""):
-			n.known[r.User.ID] = jsonName{Name: r.User.FullName, Email: r.User.Email}
-		case !r.isUser && r.Territory.Name != "":
-			n.known[r.Territory.ID] = jsonName{Name: r.Territory.Name}
-		}
-	}
-	if len(n.known) == 0 && (dir == nil || (users && len(dir.Users()) == 0) || (!users && len(dir.Territories()) == 0)) {
+// newNames returns the names of one kind that dir holds; nil when it holds
+// none, so that a run that read nothing shows no name columns.
+func newNames(users bool, dir *zohoterritory.Directory) *names {
+	if dir == nil || (users && len(dir.Users()) == 0) || (!users && len(dir.Territories()) == 0) {
 		return nil
 	}
-	return n
+	return &names{users: users, dir: dir}
+}
+
+// readNames returns the names a report shows: those known (what the run
+// read anyway), and, in a table or CSV (unless --no-names), those still
+// missing, with the one read each that costs, after the change, so that a
+// change never waits on it. Names only decorate: a failed read shows what
+// was known and says so on stderr.
+func (f *changeFlags) readNames(ctx context.Context, a *app, c *zohoterritory.Client, known *zohoterritory.Directory, userIDs, territoryIDs []string) (users, territories *names) {
+	if f.noNames {
+		return nil, nil
+	}
+	dir := known
+	if f.showNames() && c != nil {
+		var err error
+		if dir, err = c.ReadNames(ctx, known, userIDs, territoryIDs); err != nil {
+			_, msg := failure(err)
+			fmt.Fprintf(a.io.Err, "zohoterritory: names not shown: reading them failed: %s\n", msg)
+		}
+	}
+	return newNames(true, dir), newNames(false, dir)
 }
 
 // get returns id's name, if known.
@@ -56,17 +56,12 @@ func (n *names) get(id string) (jsonName, bool) {
 	if n == nil {
 		return jsonName{}, false
 	}
-	jn, ok := n.known[id]
-	if n.dir != nil {
-		if n.users {
-			if u, found := n.dir.UserByID(id); found {
-				jn, ok = jsonName{Name: u.FullName, Email: u.Email}, true
-			}
-		} else if t, found := n.dir.TerritoryByID(id); found {
-			jn, ok = jsonName{Name: t.Name, Path: n.dir.Path(id)}, true
-		}
+	if n.users {
+		u, ok := n.dir.UserByID(id)
+		return jsonName{Name: u.FullName, Email: u.Email}, ok
 	}
-	return jn, ok
+	t, ok := n.dir.TerritoryByID(id)
+	return jsonName{Name: t.Name, Path: n.dir.Path(id)}, ok
 }
 
 // headers are the two name columns of a table.
@@ -104,87 +99,27 @@ func (n *names) json(ids []string) map[string]jsonName {
 	return out
 }
 
-// reportNames returns the names a change's report shows: those of its
-// rows' ids (users, or territories) and of its owner. It calls
-// namesFor with the ids of each kind.
-func (f *changeFlags) reportNames(ctx context.Context, a *app, c *zohoterritory.Client, idsAreUsers bool, l *lookup, rowIDs []string,
-	listedUsers []zohoterritory.User, listedTerritories []zohoterritory.Territory) (users, territories *names) {
-	var userIDs, territoryIDs []string
-	if idsAreUsers {
-		userIDs = rowIDs
-	} else {
-		territoryIDs = rowIDs
-	}
-	if l != nil && f.output.format == "csv" {
-		// A table shows the names of its rows only; a CSV's rows name
-		// the owner too.
-		for _, r := range l.refs {
-			if r.isUser {
-				userIDs = append(userIDs, r.id())
-			} else {
-				territoryIDs = append(territoryIDs, r.id())
-			}
+// named describes an id of a plan: a user, or a territory.
+func named(dir *zohoterritory.Directory, id string, user bool) jsonRefNamed {
+	r := jsonRefNamed{ID: id}
+	if n := newNames(user, dir); n != nil {
+		if jn, ok := n.get(id); ok {
+			r.Name, r.Email, r.Path = jn.Name, jn.Email, jn.Path
 		}
 	}
-	return f.namesFor(ctx, a, c, l, userIDs, territoryIDs, listedUsers, listedTerritories)
+	return r
 }
 
-// namesFor returns the names of users and territories a report shows:
-// those the run read anyway, and, in a table or CSV (unless --no-names),
-// those still missing, with the one read that costs: the users by id (or
-// their listing, past 100), the territories' listing, for their paths. It
-// reads after the change, so that a change never waits on it; and names
-// only decorate the output: a failed read shows none and says so on
-// stderr.
-func (f *changeFlags) namesFor(ctx context.Context, a *app, c *zohoterritory.Client, l *lookup, userIDs, territoryIDs []string,
-	listedUsers []zohoterritory.User, listedTerritories []zohoterritory.Territory) (users, territories *names) {
-	if f.noNames {
-		return nil, nil
+// label is how a table shows an id: a user's e-mail address, a
+// territory's path, or the id.
+func label(n jsonRefNamed) string {
+	switch {
+	case n.Email != "":
+		return n.Email
+	case n.Path != "":
+		return n.Path
+	case n.Name != "":
+		return n.Name
 	}
-	var refs []*ref
-	var dir *zohoterritory.Directory
-	if l != nil {
-		refs, dir = l.refs, l.dir
-	}
-	users = newNames(true, dir, listedUsers, listedTerritories, refs)
-	territories = newNames(false, dir, listedUsers, listedTerritories, refs)
-	if !f.showNames() || c == nil {
-		return users, territories
-	}
-	var q zohoterritory.DirectoryQuery
-	if dir == nil || !dir.HasUsers() {
-		seen := map[string]bool{}
-		for _, id := range userIDs {
-			if _, ok := users.get(id); !ok && !seen[id] && id != "" {
-				seen[id] = true
-				q.UserIDs = append(q.UserIDs, id)
-			}
-		}
-	}
-	if len(territoryIDs) > 0 && (dir == nil || !dir.HasTerritories()) {
-		q.Territories = true
-	}
-	if q.IsZero() {
-		return users, territories
-	}
-	read, err := c.ReadDirectory(ctx, q)
-	if err != nil {
-		_, msg := failure(err)
-		fmt.Fprintf(a.io.Err, "zohoterritory: names not shown: reading them failed: %s\n", msg)
-		return users, territories
-	}
-	us, ts := read.Users(), read.Territories()
-	if dir != nil {
-		us = append(slices.Clone(dir.Users()), us...)
-		if ts == nil {
-			ts = dir.Territories()
-		}
-	}
-	merged := zohoterritory.NewDirectory(us, ts)
-	return newNames(true, merged, listedUsers, listedTerritories, refs), newNames(false, merged, listedUsers, listedTerritories, refs)
-}
-
-// idsAreUsers reports whether op's ids are users (its owner a territory).
-func idsAreUsers(op zohoterritory.Op) bool {
-	return op == zohoterritory.OpRemoveUsers || op == zohoterritory.OpAddUsers
+	return n.ID
 }

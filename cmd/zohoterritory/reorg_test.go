@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -176,4 +177,148 @@ func TestPlanRefusesBadFiles(t *testing.T) {
 	out = runCLI(t, env, "", "plan", "x.csv", "--add-only", "--remove-only")
 	assert.Equal(t, 1, out.code)
 	assert.Contains(t, out.stderr, "give one of them")
+}
+
+// TestApplySavedPlanAsSaved: a saved plan is applied as it was made: a
+// flag that would change it exits 1 naming the flag, and so does an API
+// domain other than the one it was made against; nothing is sent.
+func TestApplySavedPlanAsSaved(t *testing.T) {
+	t.Parallel()
+	srv, env := sandbox(t)
+	dir := t.TempDir()
+	file, plan := filepath.Join(dir, "wc.csv"), filepath.Join(dir, "wc.plan")
+	require.NoError(t, os.WriteFile(file, []byte("territory,user\nWest Coast,chloe@acme.com\nWest Coast,eve@acme.com\n"), 0o600))
+	require.Equal(t, 0, runCLI(t, env, "", "plan", file, "--out", plan, "-o", "json").code)
+
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--by", "user"}, env, "--by: " + plan + " is a saved plan, applied as it was made (by territory); to change it, plan again with --by; nothing was sent"},
+		{[]string{"--by", "territory"}, env, "--by: " + plan + " is a saved plan"},
+		{[]string{"--add-only"}, env, "--add-only: " + plan + " is a saved plan"},
+		{[]string{"--remove-only"}, env, "--remove-only: " + plan + " is a saved plan"},
+		{[]string{"--api-domain", "https://www.zohoapis.eu"}, env, `--api-domain "https://www.zohoapis.eu": ` + plan + " was made against " + srv.URL() + ", where a saved plan is applied"},
+		{nil, with(env, "ZOHO_API_DOMAIN", "https://www.zohoapis.eu"), `ZOHO_API_DOMAIN "https://www.zohoapis.eu": ` + plan + " was made against"},
+	} {
+		out := runCLI(t, tt.env, "", append([]string{"apply", plan, "--yes"}, tt.args...)...)
+		assert.Equal(t, 1, out.code, tt.args)
+		assert.Contains(t, out.stderr, "zohoterritory: "+tt.want, tt.args)
+		assert.Empty(t, out.journal)
+	}
+	for _, r := range srv.Requests() {
+		assert.Equal(t, http.MethodGet, r.Method, "nothing was sent")
+	}
+
+	// The plan is not a membership file, and the file is not a plan.
+	out := runCLI(t, env, "", "plan", plan)
+	assert.Equal(t, 1, out.code)
+	assert.Contains(t, out.stderr, plan+" is a saved plan, not a membership file: make it with zohoterritory apply "+plan)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "other.json"), []byte(`{"format": "other"}`), 0o600))
+	out = runCLI(t, env, "", "apply", filepath.Join(dir, "other.json"), "--yes")
+	assert.Equal(t, 1, out.code)
+	assert.Contains(t, out.stderr, "a JSON document, but not a saved plan")
+
+	// As saved, it applies, where it was made.
+	out = runCLI(t, with(env, "ZOHO_API_DOMAIN", ""), "", "apply", plan, "--yes", "-o", "json")
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.ElementsMatch(t, []string{chloe, dev, eve}, srv.Members(westCoast))
+}
+
+// TestApplyShowsThePlanFirst: on a terminal apply shows the plan as plan
+// prints it, on stderr (standard output keeps the result's format), then
+// asks; a long plan is folded to its first lines, with the count and where
+// every one is; a saved plan is shown with its names.
+func TestApplyShowsThePlanFirst(t *testing.T) {
+	t.Parallel()
+	srv, env := sandbox(t)
+	file := filepath.Join(t.TempDir(), "wc.csv")
+	require.NoError(t, os.WriteFile(file, []byte("territory,user\nWest Coast,chloe@acme.com\nWest Coast,eve@acme.com\n"), 0o600))
+	out := cli{env: env, stdin: "no\n", inTTY: true}.run(t, "apply", file, "-o", "json")
+	assert.Equal(t, 1, out.code)
+	assert.Empty(t, out.stdout)
+	assert.Equal(t, "North America/West Coast ("+westCoast+")\n"+
+		"  + eve@acme.com  "+eve+"  Eve Evans\n"+
+		"Plan: 1 to add, 0 to remove, 2 unchanged, 0 skipped\n"+
+		"Apply these changes to the org? Only \"yes\" goes on: zohoterritory: apply cancelled; nothing was sent\n", out.stderr)
+
+	plan := filepath.Join(t.TempDir(), "wc.plan")
+	require.Equal(t, 0, runCLI(t, env, "", "plan", file, "--out", plan, "-o", "json").code)
+	out = cli{env: env, stdin: "yes\n", inTTY: true}.run(t, "apply", plan, "-o", "json")
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.Contains(t, out.stderr, "  + eve@acme.com  "+eve+"  Eve Evans\n", "a saved plan is shown with names")
+	assert.Contains(t, srv.Members(westCoast), eve)
+
+	seed, big, _ := reorgOrg(t)
+	_, env2 := sandbox(t, zohoterritorytest.WithSeed(seed))
+	out = cli{env: env2, stdin: "no\n", inTTY: true}.run(t, "apply", big)
+	assert.Equal(t, 1, out.code)
+	lines := strings.Split(out.stderr, "\n")
+	assert.Contains(t, out.stderr, "(50 of 1200 lines shown; every one: zohoterritory plan "+big+" (-o json, or --out PLAN to keep it))\n"+
+		"Plan: 800 to add, 400 to remove, 1240 unchanged, 0 skipped\nApply these changes")
+	assert.Less(t, len(lines), 60, "folded")
+}
+
+// TestPlanPredictsWhatZohoWouldRefuse: the plan skips the add of a user
+// who is not active (Finn), and keeps what he would lose; applied, every
+// change sent is done.
+func TestPlanPredictsWhatZohoWouldRefuse(t *testing.T) {
+	t.Parallel()
+	srv, env := sandbox(t)
+	file := filepath.Join(t.TempDir(), "reorg.csv")
+	require.NoError(t, os.WriteFile(file, []byte("territory,user\nWest Coast,chloe@acme.com\nWest Coast,finn@acme.com\nEurope,eve@acme.com\nEurope,chloe@acme.com\n"), 0o600))
+	out := runCLI(t, env, "", "plan", file, "-o", "table")
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.Contains(t, out.stdout, "  ! finn@acme.com  "+finn+"  skipped, not added (user_inactive): the user is not active (deactivated or deleted): Zoho adds no such user to a territory\n")
+	assert.Contains(t, out.stdout, "  ! finn@acme.com  "+finn+"  skipped, not removed (kept): not removed, so the user keeps it: adding the user to territory "+westCoast+" is skipped (user_inactive)\n")
+	assert.Contains(t, out.stdout, "Plan: 0 to add, 0 to remove, 4 unchanged, 2 skipped\n")
+
+	out = runCLI(t, env, "", "apply", file, "--yes", "-o", "json")
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.Contains(t, out.stderr, "no changes")
+	assert.Contains(t, srv.Members(europe), finn)
+}
+
+// TestEveryBadReferenceIsNamed: every unknown or ambiguous reference of a
+// run is named at once, each by where it was given; nothing is sent.
+func TestEveryBadReferenceIsNamed(t *testing.T) {
+	t.Parallel()
+	srv, env := sandbox(t)
+	out := runCLI(t, env, "zoe@acme.com\nchloe@acme.com\nzed@acme.com\n", "remove-users", "-t", "Key Accounts")
+	assert.Equal(t, 1, out.code)
+	assert.Equal(t, "zohoterritory: 3 references name nothing the org holds, or more than one thing; nothing was sent:\n"+
+		`  --territory "Key Accounts": the territory name "Key Accounts" is ambiguous, 2 territories have it: `+keyAccountsNA+` (North America/Key Accounts), `+keyAccountsEU+` (Europe/Key Accounts); give the id or the path of the one you mean`+"\n"+
+		`  standard input, line 1: "zoe@acme.com": no user of the org has the e-mail address "zoe@acme.com" (every user was read, deactivated ones included)`+"\n"+
+		`  standard input, line 3: "zed@acme.com": no user of the org has the e-mail address "zed@acme.com" (every user was read, deactivated ones included)`+"\n", out.stderr)
+
+	file := filepath.Join(t.TempDir(), "bad.csv")
+	require.NoError(t, os.WriteFile(file, []byte("territory,user\nWest Coast,zoe@acme.com\nNowhere,chloe@acme.com\nWest Coast,chloe@acme.com\n"), 0o600))
+	out = runCLI(t, env, "", "plan", file)
+	assert.Equal(t, 1, out.code)
+	assert.Contains(t, out.stderr, "\n  "+file+`, line 2: "zoe@acme.com": no user`)
+	assert.Contains(t, out.stderr, "\n  "+file+`, line 3: "Nowhere": no territory is named "Nowhere"`)
+	gets, deletes := calls(t, srv)
+	assert.Empty(t, deletes)
+	assert.Len(t, gets, 4, "the directory, read once a run")
+}
+
+// TestApplyQuestionInterrupted: Ctrl-C at apply's question ends it at
+// once, whatever standard input holds: exit 130, nothing sent.
+func TestApplyQuestionInterrupted(t *testing.T) {
+	t.Parallel()
+	srv, env := sandbox(t)
+	file := filepath.Join(t.TempDir(), "wc.csv")
+	require.NoError(t, os.WriteFile(file, []byte("territory,user\nWest Coast,eve@acme.com\n"), 0o600))
+	nobody, typing := io.Pipe() // a terminal no one types on
+	t.Cleanup(func() { _ = typing.Close() })
+	stop := make(chan struct{})
+	close(stop) // the first Ctrl-C
+	out := cli{env: env, in: nobody, inTTY: true, stop: stop}.run(t, "apply", file)
+	assert.Equal(t, 130, out.code)
+	assert.Contains(t, out.stderr, "Apply these changes to the org? Only \"yes\" goes on: \nzohoterritory: interrupted at the question; nothing was sent\n")
+	assert.Empty(t, out.journal)
+	for _, r := range srv.Requests() {
+		assert.Equal(t, http.MethodGet, r.Method)
+	}
 }

@@ -10,13 +10,19 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
+// maxTableRows is how many rows a table shows before it keeps to the counts
+// and the ids that need attention (see --all-rows).
+const maxTableRows = 50
+
 // report is what a change command prints: one change's outcomes (a
 // removal, an add), or a set's (a move, an apply, the undo or the resume
-// of either), as a table, JSON or CSV.
+// of either), as a table, JSON or CSV. The library counts; the report
+// shows.
 type report struct {
 	changes []reportChange
-	calls   []zohoterritory.Call
-	kind    kind
+	// opts say what counts as done: --ignore-absent, --ignore-present, or
+	// what a move, an apply, a resume or a restore want.
+	opts    zohoterritory.CountOptions
 	allRows bool
 	// users and territories are the names known of each kind; either may
 	// be nil.
@@ -26,35 +32,81 @@ type report struct {
 	journal string
 }
 
-// reportChange is one change of a report.
+// reportChange is one change of a report: its result (the op, every id's
+// outcome, the calls), its owner, and the ids --all left alone.
 type reportChange struct {
-	op      zohoterritory.Op
+	res     *zohoterritory.Result
 	owner   string
-	outs    []outcome
-	skipped []jsonSkipped
+	skipped []zohoterritory.Skipped
 }
 
-// tally counts every change's outcomes.
-func (r *report) tally() tally {
-	t := tally{kind: r.kind}
-	for _, c := range r.changes {
-		t.skipped += len(c.skipped)
-		for _, o := range c.outs {
-			t.add(o)
-		}
+// setReport is the report of a set's result, a change of the report for
+// each change of the set.
+func setReport(set zohoterritory.ChangeSet, res *zohoterritory.SetResult, opts zohoterritory.CountOptions, allRows bool, journalPath string) *report {
+	rep := &report{opts: opts, allRows: allRows, journal: journalPath}
+	for i, ch := range set.Changes {
+		rep.changes = append(rep.changes, reportChange{res: res.Results[i], owner: ch.Owner})
 	}
-	return t
+	return rep
 }
 
-// items returns every outcome of every change, for the exit status.
-func (r *report) result() *zohoterritory.Result {
-	res := &zohoterritory.Result{Calls: r.calls}
+// results is every change's result, as one set's.
+func (r *report) results() *zohoterritory.SetResult {
+	set := &zohoterritory.SetResult{}
 	for _, c := range r.changes {
-		for _, o := range c.outs {
-			res.Items = append(res.Items, o.ItemResult)
-		}
+		set.Results = append(set.Results, c.res)
 	}
-	return res
+	return set
+}
+
+// counts counts every change's outcomes, and the ids left alone.
+func (r *report) counts() zohoterritory.Counts {
+	n := r.results().Count(r.opts)
+	for _, c := range r.changes {
+		n.Skipped += len(c.skipped)
+	}
+	return n
+}
+
+// idsAreUsers reports whether op's ids are users (its owner a territory).
+func idsAreUsers(op zohoterritory.Op) bool {
+	ids, _ := op.Kinds()
+	return ids == zohoterritory.KindUser
+}
+
+// opWord is how an output names what an op does to a membership: "add"
+// or "remove".
+func opWord(op zohoterritory.Op) string {
+	if op.Adds() {
+		return "add"
+	}
+	return "remove"
+}
+
+// opDone is what an op did to a membership: "added" or "removed".
+func opDone(op zohoterritory.Op) string {
+	if op.Adds() {
+		return "added"
+	}
+	return "removed"
+}
+
+// nameIDs are the ids whose names the report shows: a single change's
+// rows in a table or JSON; every membership's user and territory
+// otherwise.
+func (r *report) nameIDs(format string) (userIDs, territoryIDs []string) {
+	for _, m := range r.memberships() {
+		if len(r.changes) == 1 && format != "csv" {
+			if idsAreUsers(r.changes[0].res.Op) {
+				userIDs = append(userIDs, m.user)
+			} else {
+				territoryIDs = append(territoryIDs, m.territory)
+			}
+			continue
+		}
+		userIDs, territoryIDs = append(userIDs, m.user), append(territoryIDs, m.territory)
+	}
+	return userIDs, territoryIDs
 }
 
 // print writes the report in format: "table", "json" or "csv".
@@ -73,7 +125,7 @@ func (r *report) print(w io.Writer, format string) error {
 // namesOf returns the names of the ids of c's rows: users for a
 // territory's users, territories for a user's.
 func (r *report) namesOf(c reportChange) *names {
-	if idsAreUsers(c.op) {
+	if idsAreUsers(c.res.Op) {
 		return r.users
 	}
 	return r.territories
@@ -83,26 +135,21 @@ func (r *report) namesOf(c reportChange) *names {
 // the start: the removal's, or the add's.
 func (r *report) json1(w io.Writer) error {
 	c := r.changes[0]
-	ids := make([]string, 0, len(c.outs)+len(c.skipped))
-	for _, o := range c.outs {
-		ids = append(ids, o.ID)
+	ids := make([]string, 0, len(c.res.Items)+len(c.skipped))
+	for _, it := range c.res.Items {
+		ids = append(ids, it.ID)
 	}
-	ids = append(ids, skippedIDs(c.skipped)...)
-	if c.op.Adds() {
-		out := toAddJSON(c.outs)
+	for _, sk := range c.skipped {
+		ids = append(ids, sk.ID)
+	}
+	if c.res.Op.Adds() {
+		out := toAddJSON(c.res.Items)
 		out.Names = r.namesOf(c).json(ids)
 		return encodeJSON(w, out)
 	}
-	out := toJSON(c.outs, emptyIfNil(c.skipped))
+	out := toJSON(c.res.Items, r.opts, c.skipped)
 	out.Names = r.namesOf(c).json(ids)
 	return encodeJSON(w, out)
-}
-
-func emptyIfNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }
 
 // membership is one membership a change touched: a row of a set's table
@@ -122,27 +169,23 @@ type membership struct {
 func (r *report) memberships() []membership {
 	var out []membership
 	for _, c := range r.changes {
-		verb := "remove"
-		if c.op.Adds() {
-			verb = "add"
-		}
 		place := func(id string) (territory, user string) {
-			if idsAreUsers(c.op) {
+			if idsAreUsers(c.res.Op) {
 				return c.owner, id
 			}
 			return id, c.owner
 		}
-		for _, o := range c.outs {
-			m := membership{op: verb, outcome: o.Outcome.String(), reason: string(o.Reason), code: o.Code, message: o.Message,
-				inferred: o.Inferred, done: o.Outcome == zohoterritory.Removed || o.Outcome == zohoterritory.Added || (o.Outcome == zohoterritory.AlreadyPresent && !o.unwanted)}
-			if o.absent {
-				m.outcome, m.reason, m.done = "absent", "already not a member", true
+		for _, it := range c.res.Items {
+			m := membership{op: opWord(c.res.Op), outcome: it.Outcome.String(), reason: string(it.Reason), code: it.Code, message: it.Message,
+				inferred: it.Inferred, done: it.Done(r.opts)}
+			if it.Absent(r.opts) {
+				m.outcome, m.reason = "absent", "already not a member"
 			}
-			m.territory, m.user = place(o.ID)
+			m.territory, m.user = place(it.ID)
 			out = append(out, m)
 		}
 		for _, sk := range c.skipped {
-			m := membership{op: verb, outcome: "skipped", reason: sk.Reason, message: skipMessage(sk.Reason), done: true}
+			m := membership{op: opWord(c.res.Op), outcome: "skipped", reason: string(sk.Reason), message: skipMessage(sk.Reason), done: true}
 			m.territory, m.user = place(sk.ID)
 			out = append(out, m)
 		}
@@ -152,17 +195,11 @@ func (r *report) memberships() []membership {
 
 // userName and territoryName are a row's names, "" when unknown.
 func (r *report) userName(id string) jsonName {
-	if r.users == nil {
-		return jsonName{}
-	}
 	jn, _ := r.users.get(id)
 	return jn
 }
 
 func (r *report) territoryName(id string) jsonName {
-	if r.territories == nil {
-		return jsonName{}
-	}
 	jn, _ := r.territories.get(id)
 	return jn
 }
@@ -255,39 +292,25 @@ func (r *report) jsonSet(w io.Writer) error {
 			User:      jsonRefNamed{ID: m.user, Name: u.Name, Email: u.Email},
 			Outcome:   m.outcome, Reason: m.reason, Code: m.code, Message: m.message, Inferred: m.inferred})
 	}
-	t := r.tally()
-	out.Counts = jsonCounts{Added: t.added, AlreadyPresent: t.present, Removed: t.removed, Kept: t.kept,
-		Failed: t.failed - t.kept - t.notSent, Unknown: t.unknown, NotSent: t.notSent, Absent: t.absent, Skipped: t.skipped, CallsSent: callsSent(r.calls)}
+	n := r.counts()
+	out.Counts = jsonCounts{Added: n.Added, AlreadyPresent: n.AlreadyPresent, Removed: n.Removed, Kept: n.Kept,
+		Failed: n.Failed - n.Kept - n.NotSent, Unknown: n.Unknown, NotSent: n.NotSent, Absent: n.Absent, Skipped: n.Skipped, CallsSent: n.CallsSent}
 	return encodeJSON(w, out)
-}
-
-// callsSent counts the calls that went out at least once.
-func callsSent(calls []zohoterritory.Call) int {
-	n := 0
-	for _, c := range calls {
-		if c.Attempts > 0 {
-			n++
-		}
-	}
-	return n
 }
 
 // table writes the rows a person reads: those that need attention and, up
 // to maxTableRows, the others; ids never sent are one line, not a row
-// each, so that an interrupted run's answer stays on the screen; and a
-// summary with the calls sent (and planned, when fewer went out).
+// each, so that an interrupted run's answer stays on the screen; and the
+// library's summary with the calls sent (and planned, when fewer went
+// out).
 func (r *report) table(w io.Writer) error {
-	t := r.tally()
-	rows := 0
-	for _, c := range r.changes {
-		rows += len(c.outs) + len(c.skipped) // the ids never sent are left out below
-	}
-	rows -= t.notSent
+	n := r.counts()
+	rows := n.Done() + n.NotDone() + n.Skipped - n.NotSent // the ids never sent are left out below
 	brief := rows > maxTableRows && !r.allRows
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	shown := 0
 	if len(r.changes) == 1 {
-		shown = r.table1(tw, t, brief)
+		shown = r.table1(tw, n, brief)
 	} else {
 		shown = r.tableSet(tw, brief)
 	}
@@ -297,65 +320,59 @@ func (r *report) table(w io.Writer) error {
 	if brief {
 		fmt.Fprintf(w, "(%d of %d rows shown: the failed and unknown ids; --all-rows shows every one)\n", shown, rows)
 	}
-	if t.notSent > 0 {
+	if n.NotSent > 0 {
 		how := "run the same command again"
 		if r.journal != "" {
 			how = "run: zohoterritory resume " + shellQuote(r.journal)
 		}
-		fmt.Fprintf(w, "%s not sent (-o json or -o csv lists them); to send them, %s\n", plural(t.notSent, "id"), how)
+		fmt.Fprintf(w, "%s not sent (-o json or -o csv lists them); to send them, %s\n", plural(n.NotSent, "id"), how)
 	}
-	sent, planned := callsSent(r.calls), len(r.calls)
-	calls := plural(sent, "call")
-	if sent != planned {
-		calls = fmt.Sprintf("%d of %d calls sent", sent, planned)
-	}
-	fmt.Fprintf(w, "%s (%s)\n", t, calls)
+	fmt.Fprintf(w, "%s (%s)\n", n, n.CallsString())
 	return nil
 }
 
 // table1 writes a single change's rows: ID, the names, OUTCOME, REASON,
 // MESSAGE.
-func (r *report) table1(tw io.Writer, t tally, brief bool) int {
+func (r *report) table1(tw io.Writer, n zohoterritory.Counts, brief bool) int {
 	c := r.changes[0]
-	n := r.namesOf(c)
+	names := r.namesOf(c)
 	shown := 0
 	row := func(id, outcome, reason, message string) {
 		if shown == 0 {
-			if n != nil {
-				h1, h2 := n.headers()
+			if names != nil {
+				h1, h2 := names.headers()
 				fmt.Fprintf(tw, "ID\t%s\t%s\tOUTCOME\tREASON\tMESSAGE\n", h1, h2)
 			} else {
 				fmt.Fprintln(tw, "ID\tOUTCOME\tREASON\tMESSAGE")
 			}
 		}
 		shown++
-		if n != nil {
-			c1, c2 := n.cells(id)
+		if names != nil {
+			c1, c2 := names.cells(id)
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", id, c1, c2, outcome, cell(reason), cell(message))
 			return
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", id, outcome, cell(reason), cell(message))
 	}
-	for _, o := range c.outs {
-		if o.Reason == zohoterritory.ReasonNotSent {
+	for _, it := range c.res.Items {
+		if it.Reason == zohoterritory.ReasonNotSent {
 			continue
 		}
-		word, reason := o.Outcome.String(), string(o.Reason)
+		word, reason := it.Outcome.String(), string(it.Reason)
 		switch {
-		case o.absent:
+		case it.Absent(r.opts):
 			word, reason = "absent", "already not a member"
-		case o.Inferred:
-			reason = t.verb() + " by an earlier attempt"
+		case it.Inferred:
+			reason = n.Verb() + " by an earlier attempt"
 		}
-		done := o.Outcome == zohoterritory.Removed || o.Outcome == zohoterritory.Added || (o.Outcome == zohoterritory.AlreadyPresent && !o.unwanted)
-		if brief && (o.absent || done) {
+		if brief && it.Done(r.opts) {
 			continue
 		}
-		row(o.ID, word, reason, o.Message)
+		row(it.ID, word, reason, it.Message)
 	}
 	if !brief {
 		for _, sk := range c.skipped {
-			row(sk.ID, "skipped", sk.Reason, skipMessage(sk.Reason))
+			row(sk.ID, "skipped", string(sk.Reason), skipMessage(sk.Reason))
 		}
 	}
 	return shown

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
 )
 
@@ -46,7 +47,6 @@ ZohoCRM.settings.territories.ALL or .UPDATE.
   zohoterritory restore -o json 20261202T093000123Z-remove-users-5725767000000452002.jsonl`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f.capSet = cmd.Flags().Changed("concurrency-cap")
 			if err := f.check(); err != nil {
 				return err
 			}
@@ -72,10 +72,10 @@ func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, d
 	defer func() { _ = held.Close() }()
 	f.aim(run)
 	undo, doubtful, ok := run.Undo()
-	rf := readFlags{presentDone: true, ignoreAbsent: true}
 	if !ok {
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the run changed nothing; nothing to restore\n", path)
-		rep := &report{kind: adding, changes: []reportChange{{op: run.Changes[0].Op.Undo(), owner: run.Changes[0].Owner}}}
+		first := run.Changes[0]
+		rep := &report{changes: []reportChange{{res: &zohoterritory.Result{Op: first.Op.Undo()}, owner: first.Owner}}}
 		return rep.print(a.io.Out, f.output.format)
 	}
 	if !run.Complete() {
@@ -87,9 +87,7 @@ func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, d
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s: %s may have been added by the run, or been members before it; they are left alone (resume the run first to settle them)\n",
 			path, plural(len(doubtful), "id"))
 	}
-	undo.Stop = a.stop
-
-	c, err := f.conn.client(dryRun, a.changeOptions(f.concurrency, f.concCap, !dryRun)...)
+	c, err := f.client(a, dryRun, !dryRun)
 	if err != nil {
 		return err
 	}
@@ -98,15 +96,12 @@ func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, d
 		if err != nil {
 			return cmdutil.Usagef("%s", cmdutil.Message(err))
 		}
-		return printPlan(a.io.Out, f.output.format, planned, []jsonSkipped{}, false)
+		return printCalls(a.io.Out, f.output.format, planned, nil, false)
 	}
 	j, err := jf.create(a, "restore", string(undo.Changes[0].Op), undo.Changes[0].Owner)
 	if err != nil {
 		return err
 	}
 	defer closeJournal(j)
-	if j != nil {
-		undo.Journal = j
-	}
-	return applySet(ctx, a, f, c, undo, rf, journalPath(j), nil)
+	return f.applySet(ctx, a, c, undo, j, zohoterritory.CountOptions{PresentIsDone: true, AbsentIsDone: true}, nil)
 }

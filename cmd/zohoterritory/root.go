@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
 // app is what every command is given: the streams, the environment and the
@@ -58,8 +59,8 @@ Environment:
   ZOHO_ACCESS_TOKEN                 an access token (such as one from Zoho's self client), or
   ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN
                                     the refresh-token flow (one refresh for the whole run)
-  ZOHO_DC                           data centre: US, EU, IN, AU, CN, JP, CA, SA, UK (default US)
-  ZOHO_API_VERSION                  API version, v2 to v8 (default v7)
+  ZOHO_DC                           data centre: ` + dataCentres() + ` (default US)
+  ZOHO_API_VERSION                  API version, v2 to v8 (default ` + zohoterritory.DefaultAPIVersion + `)
   ZOHO_API_DOMAIN                   API base URL instead of the data centre's, such as a sandbox's
   ZOHO_ACCOUNTS_URL                 accounts server of the refresh-token flow
 A flag wins over its variable. Tokens and secrets come from the environment

@@ -53,7 +53,7 @@ a restore added), present already, failed, and pending (to be sent by
 			if dir == "" {
 				var err error
 				if dir, err = journal.StateDir(a.getenv); err != nil {
-					return cmdutil.Usagef("%s", cmdutil.Message(err))
+					return cmdutil.Usagef("%s, or give --dir", cmdutil.Message(err))
 				}
 			}
 			list, err := journal.List(dir)

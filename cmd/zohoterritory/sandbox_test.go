@@ -130,7 +130,7 @@ caller_id: "1"
 		{[]string{"--retry-after", "5"}, "--retry-after needs --fail-429"},
 		{[]string{"--latency", "1h"}, "--latency 1h0m0s: must be between 0 and 30s"},
 		{[]string{"--seed", "nope.yaml"}, "seed file: open nope.yaml: no such file or directory"},
-		{[]string{"--addr", "0.0.0.0:0"}, "is not a loopback address"},
+		{[]string{"--addr", "0.0.0.0:0"}, "is not a loopback address; the sandbox listens on loopback only unless remote access is asked for (--allow-remote)"},
 		{[]string{"extra"}, `unknown command "extra" for "zohoterritory sandbox serve"`},
 	} {
 		out := runCLI(t, nil, "", append([]string{"sandbox", "serve", "--addr", "127.0.0.1:0"}, tt.args...)...)

@@ -174,7 +174,8 @@ func serve(ctx context.Context, io *IOStreams, f serveFlags, opts SandboxOptions
 	}
 	srv, err := zohoterritorytest.NewServer(sopts...)
 	if err != nil {
-		return Usagef("sandbox serve: %s", Message(err))
+		// The sandbox's options are this command's flags.
+		return Usagef("sandbox serve: %s", strings.ReplaceAll(Message(err), "WithRemoteAccess", "--allow-remote"))
 	}
 	defer srv.Close()
 

@@ -6,8 +6,6 @@ package cmdutil
 import (
 	"io"
 	"os"
-
-	"golang.org/x/term"
 )
 
 // IOStreams are a command's standard input, output and error, with
@@ -18,10 +16,10 @@ type IOStreams struct {
 	Out, Err io.Writer
 	// InTTY, OutTTY and ErrTTY say whether In, Out and Err are terminals.
 	InTTY, OutTTY, ErrTTY bool
-	// ReadPassword reads a line from the terminal without echo, for a
-	// secret a person types; nil when standard input is not a terminal,
+	// Terminal is standard input as a terminal, for a secret a person
+	// types ([ReadSecret]); nil when standard input is not a terminal,
 	// since a secret is never read from piped input.
-	ReadPassword func() ([]byte, error)
+	Terminal Terminal
 }
 
 // System returns the process's own streams.
@@ -31,7 +29,7 @@ func System() *IOStreams {
 		InTTY: isTerminal(os.Stdin), OutTTY: isTerminal(os.Stdout), ErrTTY: isTerminal(os.Stderr),
 	}
 	if s.InTTY {
-		s.ReadPassword = func() ([]byte, error) { return term.ReadPassword(int(os.Stdin.Fd())) } //nolint:gosec // G115: a file descriptor fits an int
+		s.Terminal = NewTerminal(os.Stdin)
 	}
 	return s
 }

@@ -188,7 +188,11 @@ func (m *tokenManager) wrap(err error) error {
 	switch {
 	case errors.As(err, &re):
 		ae.Code = re.ErrorCode
-		if re.Response != nil && (ae.Code == "" || re.Response.StatusCode != http.StatusOK) {
+		switch {
+		case re.Response == nil:
+		case re.Response.StatusCode >= 300 && re.Response.StatusCode < 400:
+			ae.Err = fmt.Errorf("HTTP %d: a redirect, not followed: a token request goes to the accounts server and nowhere else", re.Response.StatusCode)
+		case ae.Code == "" || re.Response.StatusCode != http.StatusOK:
 			// Zoho refuses with 200 and an error code, which says it all.
 			ae.Err = fmt.Errorf("HTTP %d", re.Response.StatusCode)
 		}
@@ -196,6 +200,23 @@ func (m *tokenManager) wrap(err error) error {
 		ae.Err = err
 	}
 	return ae
+}
+
+// accountsClient returns the HTTP client of every call to an accounts
+// server, a refresh as well as a grant code's exchange: transport (nil:
+// net/http's default), the timeout, no cookie jar, and no redirect
+// followed. A token request carries the client secret, and the refresh
+// token or the grant code, in its form; a 307 or a 308 would send the form
+// again to wherever it points. The redirect's own answer is the answer,
+// which x/oauth2 reports as a failure ([AuthError] names its status).
+func accountsClient(transport http.RoundTripper, timeout time.Duration) *http.Client {
+	return &http.Client{
+		Transport: transport,
+		Timeout:   timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
 }
 
 // refreshFetch returns a fetch function for the refresh-token flow. The

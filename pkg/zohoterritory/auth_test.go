@@ -288,3 +288,49 @@ func TestInvalidTokenAfterRefreshStillFails(t *testing.T) {
 type tokenFunc func() (*oauth2.Token, error)
 
 func (f tokenFunc) Token() (*oauth2.Token, error) { return f() }
+
+// TestAccountsServerRedirectIsNotFollowed: one rule for every call to the
+// accounts server, a refresh as well as a grant code's exchange: a 307 or
+// a 308 (which would send the form, client secret and all, again to where
+// it points) is not followed; the failure names the status, and the place
+// it pointed to gets nothing.
+func TestAccountsServerRedirectIsNotFollowed(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			t.Parallel()
+			var stolen atomic.Int32
+			elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				stolen.Add(1)
+				writeJSON(w, http.StatusOK, map[string]any{"access_token": "1000.x", "refresh_token": "1000.y", "token_type": "Bearer"})
+			}))
+			t.Cleanup(elsewhere.Close)
+			var asked atomic.Int32
+			accounts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				asked.Add(1)
+				http.Redirect(w, r, elsewhere.URL+r.URL.Path, status)
+			}))
+			t.Cleanup(accounts.Close)
+
+			// The refresh-token flow.
+			c, f, _ := setup(t, allRemoved("territories"), WithRefreshToken(testClientID, testClientSecret, testRefreshToken), WithAccountsURL(accounts.URL))
+			res, err := c.RemoveTerritoriesFromUser(t.Context(), "5725767000000583004", "5725767000000583005")
+			var ae *AuthError
+			require.ErrorAs(t, err, &ae)
+			assert.Empty(t, ae.Grant)
+			assert.Contains(t, err.Error(), fmt.Sprintf("refresh access token at %s: HTTP %d: a redirect, not followed", accounts.URL, status))
+			assert.True(t, IsAuthFailure(err))
+			assert.Equal(t, ReasonNotSent, res.Items[0].Reason)
+			assert.Empty(t, f.requests(), "no token, no API call")
+
+			// A grant code's exchange.
+			_, err = ExchangeGrantCode(t.Context(), testClientID, testClientSecret, testGrantCode, WithAccountsURL(accounts.URL))
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, GrantAuthorizationCode, ae.Grant)
+			assert.Contains(t, err.Error(), fmt.Sprintf("exchange the grant code at %s: HTTP %d: a redirect, not followed", accounts.URL, status))
+
+			assert.Equal(t, int32(2), asked.Load())
+			assert.Zero(t, stolen.Load(), "nothing went where the redirect pointed")
+		})
+	}
+}

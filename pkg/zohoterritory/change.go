@@ -45,6 +45,15 @@ func (op Op) Undo() Op {
 // Adds reports whether op adds memberships (rather than removing them).
 func (op Op) Adds() bool { return op == OpAddUsers || op == OpAddTerritories }
 
+// Kinds says what op's ids and owner are: users of a territory
+// (OpRemoveUsers, OpAddUsers), or territories of a user.
+func (op Op) Kinds() (ids, owner RefKind) {
+	if op == OpRemoveUsers || op == OpAddUsers {
+		return KindUser, KindTerritory
+	}
+	return KindTerritory, KindUser
+}
+
 // Change is one bulk change for [Client.Apply]: what to do, to whom, and
 // how to run it.
 type Change struct {

@@ -76,3 +76,14 @@ func TestApplyMaybeDone(t *testing.T) {
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "MaybeDone[0]", ie.Arg)
 }
+
+func TestOpKinds(t *testing.T) {
+	t.Parallel()
+	for op, want := range map[Op][2]RefKind{
+		OpRemoveUsers: {KindUser, KindTerritory}, OpAddUsers: {KindUser, KindTerritory},
+		OpRemoveTerritories: {KindTerritory, KindUser}, OpAddTerritories: {KindTerritory, KindUser},
+	} {
+		ids, owner := op.Kinds()
+		assert.Equal(t, want, [2]RefKind{ids, owner}, op)
+	}
+}

@@ -158,8 +158,7 @@ func New(opts ...Option) (*Client, error) {
 		}
 		// The accounts server gets the caller's transport but not the
 		// authenticating one.
-		tokenHC := &http.Client{Transport: baseTransport, Timeout: base.Timeout}
-		c.tokens.fetch = refreshFetch(cfg, s.refreshToken, tokenHC)
+		c.tokens.fetch = refreshFetch(cfg, s.refreshToken, accountsClient(baseTransport, base.Timeout))
 		c.tokens.accountsURL = c.accountsURL
 	}
 

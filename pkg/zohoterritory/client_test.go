@@ -56,6 +56,9 @@ func TestDataCenters(t *testing.T) {
 	assert.Contains(t, err.Error(), `"XX"`)
 	assert.Contains(t, err.Error(), "US, EU, IN, AU, CN, JP, CA, SA, UK")
 	assert.False(t, DataCenter("XX").Valid())
+	c, err := New(WithDataCenter(" eu "))
+	require.NoError(t, err, "WithDataCenter ignores case and spaces")
+	assert.Equal(t, "https://www.zohoapis.eu", c.APIDomain())
 	assert.Equal(t, "", DataCenter("XX").APIDomain())
 }
 
@@ -82,15 +85,16 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		{"relative domain", []Option{WithAccessToken("a"), WithAPIDomain("www.zohoapis.com")}, "WithAPIDomain", "www.zohoapis.com", "absolute URL"},
 		{"ftp domain", []Option{WithAccessToken("a"), WithAPIDomain("ftp://www.zohoapis.com")}, "WithAPIDomain", "ftp://www.zohoapis.com", "scheme must be https"},
 		{"domain with query", []Option{WithAccessToken("a"), WithAPIDomain("https://www.zohoapis.com?x=1")}, "WithAPIDomain", "https://www.zohoapis.com?…", "query"},
-		{"domain with the API path", []Option{WithAPIDomain("https://www.zohoapis.eu/crm/v7")}, "WithAPIDomain", "https://www.zohoapis.eu/crm/v7/", "give the domain alone, such as https://www.zohoapis.eu"},
+		{"domain with the API path", []Option{WithAPIDomain("https://www.zohoapis.eu/crm/v7")}, "WithAPIDomain", "https://www.zohoapis.eu/crm/v7", "give the domain alone, such as https://www.zohoapis.eu"},
 		{"plain http accounts", []Option{WithRefreshToken("i", "s", "r"), WithAccountsURL("http://accounts.zoho.com")}, "WithAccountsURL", "http://accounts.zoho.com", "WithAccountsURL"},
 		{"concurrency 0", []Option{WithAccessToken("a"), WithConcurrency(0)}, "WithConcurrency", 0, "WithConcurrency(0): must be at least 1"},
 		{"batch size 101", []Option{WithAccessToken("a"), WithBatchSize(101)}, "WithBatchSize", 101, "WithBatchSize(101)"},
 		{"batch size 0", []Option{WithAccessToken("a"), WithBatchSize(0)}, "WithBatchSize", 0, "WithBatchSize(0)"},
 		{"nil http client", []Option{WithAccessToken("a"), WithHTTPClient(nil)}, "WithHTTPClient", nil, "WithHTTPClient: a client is required, not nil"},
 		{"empty user agent", []Option{WithAccessToken("a"), WithUserAgent("")}, "WithUserAgent", "", "WithUserAgent"},
-		{"retry attempts 0", []Option{WithAccessToken("a"), WithRetryPolicy(RetryPolicy{MaxAttempts: 0, AttemptTimeout: time.Second})}, "WithRetryPolicy", nil, "MaxAttempts 0"},
-		{"retry no timeout", []Option{WithAccessToken("a"), WithRetryPolicy(RetryPolicy{MaxAttempts: 1})}, "WithRetryPolicy", nil, "AttemptTimeout"},
+		{"retry attempts 0", []Option{WithAccessToken("a"), WithRetryPolicy(RetryPolicy{MaxAttempts: 0, AttemptTimeout: time.Second})}, "WithRetryPolicy", 0, "WithRetryPolicy: MaxAttempts 0: must be at least 1"},
+		{"retry no timeout", []Option{WithAccessToken("a"), WithRetryPolicy(RetryPolicy{MaxAttempts: 1})}, "WithRetryPolicy", time.Duration(0), "WithRetryPolicy: AttemptTimeout 0s: must be positive"},
+		{"retry negative delay", []Option{WithAccessToken("a"), WithRetryPolicy(RetryPolicy{MaxAttempts: 1, MaxDelay: -time.Second, AttemptTimeout: time.Second})}, "WithRetryPolicy", -time.Second, "MaxDelay -1s: must not be negative"},
 		{"tiny body limit", []Option{WithAccessToken("a"), WithMaxResponseBytes(10)}, "WithMaxResponseBytes", int64(10), "WithMaxResponseBytes(10)"},
 		{"nil option", []Option{WithAccessToken("a"), nil}, "opts[1]", nil, "nil option"},
 	}

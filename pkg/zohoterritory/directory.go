@@ -51,8 +51,8 @@ func (r TerritoryRef) IsID() bool { return r.ID != "" }
 // InvalidRefError is a reference that cannot name anything: not an id,
 // not an e-mail address (for a user), or empty. Nothing was read or sent.
 type InvalidRefError struct {
-	// Kind is "user" or "territory".
-	Kind string
+	// Kind is [KindUser] or [KindTerritory].
+	Kind RefKind
 	// Ref is the reference as given.
 	Ref string
 	// Rule is the rule it breaks.
@@ -66,14 +66,14 @@ func (e *InvalidRefError) Error() string {
 // UnknownRefError is a reference that the org's directory does not hold:
 // no user has the e-mail address, no territory has the name or path.
 type UnknownRefError struct {
-	// Kind is "user" or "territory".
-	Kind string
+	// Kind is [KindUser] or [KindTerritory].
+	Kind RefKind
 	// Ref is the reference as given.
 	Ref string
 }
 
 func (e *UnknownRefError) Error() string {
-	if e.Kind == "user" {
+	if e.Kind == KindUser {
 		return fmt.Sprintf("no user of the org has the e-mail address %q (every user was read, deactivated ones included)", e.Ref)
 	}
 	if strings.Contains(e.Ref, PathSeparator) {
@@ -86,8 +86,8 @@ func (e *UnknownRefError) Error() string {
 // territory. Candidates lists every one of them, so that the caller can
 // give an id (or, for a territory, a path) instead.
 type AmbiguousRefError struct {
-	// Kind is "user" or "territory".
-	Kind string
+	// Kind is [KindUser] or [KindTerritory].
+	Kind RefKind
 	// Ref is the reference as given.
 	Ref        string
 	Candidates []Candidate
@@ -126,7 +126,7 @@ func (e *AmbiguousRefError) Error() string {
 	for i, c := range e.Candidates {
 		list[i] = c.String()
 	}
-	if e.Kind == "user" {
+	if e.Kind == KindUser {
 		return fmt.Sprintf("the e-mail address %q belongs to %d users: %s; give the id of the one you mean",
 			e.Ref, len(e.Candidates), strings.Join(list, ", "))
 	}
@@ -146,19 +146,19 @@ var ErrDirectoryNotRead = errors.New("zohoterritory: that part of the directory 
 func ParseUserRef(s string) (UserRef, error) {
 	raw := strings.TrimSpace(s)
 	if raw == "" {
-		return UserRef{}, &InvalidRefError{Kind: "user", Ref: s, Rule: "must not be empty"}
+		return UserRef{}, &InvalidRefError{Kind: KindUser, Ref: s, Rule: "must not be empty"}
 	}
 	if allDigits(raw) {
 		if err := CheckID(raw); err != nil {
 			var idErr *InvalidIDError
 			errors.As(err, &idErr)
-			return UserRef{}, &InvalidRefError{Kind: "user", Ref: s, Rule: "an id " + idErr.Rule}
+			return UserRef{}, &InvalidRefError{Kind: KindUser, Ref: s, Rule: "an id " + idErr.Rule}
 		}
 		return UserRef{Raw: raw, ID: raw}, nil
 	}
 	local, domain, ok := strings.Cut(raw, "@")
 	if !ok || local == "" || domain == "" || strings.ContainsAny(raw, " \t\r\n,;") || strings.Contains(domain, "@") {
-		return UserRef{}, &InvalidRefError{Kind: "user", Ref: s, Rule: "must be a user id (decimal digits) or an e-mail address"}
+		return UserRef{}, &InvalidRefError{Kind: KindUser, Ref: s, Rule: "must be a user id (decimal digits) or an e-mail address"}
 	}
 	return UserRef{Raw: raw, Email: raw}, nil
 }
@@ -169,13 +169,13 @@ func ParseUserRef(s string) (UserRef, error) {
 func ParseTerritoryRef(s string) (TerritoryRef, error) {
 	raw := strings.TrimSpace(s)
 	if raw == "" {
-		return TerritoryRef{}, &InvalidRefError{Kind: "territory", Ref: s, Rule: "must not be empty"}
+		return TerritoryRef{}, &InvalidRefError{Kind: KindTerritory, Ref: s, Rule: "must not be empty"}
 	}
 	if allDigits(raw) {
 		if err := CheckID(raw); err != nil {
 			var idErr *InvalidIDError
 			errors.As(err, &idErr)
-			return TerritoryRef{}, &InvalidRefError{Kind: "territory", Ref: s, Rule: "an id " + idErr.Rule}
+			return TerritoryRef{}, &InvalidRefError{Kind: KindTerritory, Ref: s, Rule: "an id " + idErr.Rule}
 		}
 		return TerritoryRef{Raw: raw, ID: raw}, nil
 	}
@@ -214,9 +214,17 @@ type Directory struct {
 // NewDirectory indexes users and territories. A nil slice means that part
 // was not read; an empty one, that the org has none.
 func NewDirectory(users []User, territories []Territory) *Directory {
+	return newDirectory(users, territories, users != nil, territories != nil)
+}
+
+// newDirectory indexes users and territories, hasUsers and hasTerrs saying
+// whether each part is the org's whole. A territory's path is known only
+// when the territories are whole: a part of the tree would give part of a
+// path.
+func newDirectory(users []User, territories []Territory, hasUsers, hasTerrs bool) *Directory {
 	d := &Directory{
 		users: users, territories: territories,
-		hasUsers: users != nil, hasTerrs: territories != nil,
+		hasUsers: hasUsers, hasTerrs: hasTerrs,
 		userAt: make(map[string]int, len(users)), byEmail: make(map[string][]int, len(users)),
 		terrAt: make(map[string]int, len(territories)), byName: make(map[string][]int, len(territories)),
 		byPath: make(map[string][]int, 2*len(territories)),
@@ -235,6 +243,9 @@ func NewDirectory(users []User, territories []Territory) *Directory {
 	}
 	d.paths = make([]string, len(territories))
 	for i := range territories {
+		if !hasTerrs {
+			break
+		}
 		names, rooted := d.chain(i)
 		d.paths[i] = strings.Join(names, PathSeparator)
 		keys := []string{foldPath(names)}
@@ -288,15 +299,16 @@ func foldPath(names []string) string {
 	return strings.Join(keys, PathSeparator)
 }
 
-// HasUsers reports whether the directory holds the org's users.
+// HasUsers reports whether the directory holds every user of the org
+// (deactivated ones included), rather than some of them or none.
 func (d *Directory) HasUsers() bool { return d.hasUsers }
 
-// HasTerritories reports whether the directory holds the org's
-// territories.
+// HasTerritories reports whether the directory holds every territory of
+// the org, rather than some of them or none.
 func (d *Directory) HasTerritories() bool { return d.hasTerrs }
 
-// Users returns every user read, in Zoho's order; nil when the users were
-// not read. The slice is shared: do not change it.
+// Users returns every user read, in Zoho's order; nil when no user was
+// read. The slice is shared: do not change it.
 func (d *Directory) Users() []User { return d.users }
 
 // Territories returns every territory read, in Zoho's order; nil when the
@@ -324,7 +336,8 @@ func (d *Directory) TerritoryByID(id string) (Territory, bool) {
 // joined by [PathSeparator], such as "North America/West Coast". The
 // organization territory at the root is left out of its descendants'
 // paths; its own path is its name. "" when the directory does not hold the
-// territory.
+// territory, or holds only some of the org's ([Directory.HasTerritories]
+// is false).
 func (d *Directory) Path(id string) string {
 	if i, ok := d.terrAt[id]; ok {
 		return d.paths[i]
@@ -370,11 +383,11 @@ func (d *Directory) User(ref UserRef) (User, error) {
 	at := d.byEmail[fold(ref.Email)]
 	switch len(at) {
 	case 0:
-		return User{}, &UnknownRefError{Kind: "user", Ref: ref.Raw}
+		return User{}, &UnknownRefError{Kind: KindUser, Ref: ref.Raw}
 	case 1:
 		return d.users[at[0]], nil
 	}
-	e := &AmbiguousRefError{Kind: "user", Ref: ref.Raw}
+	e := &AmbiguousRefError{Kind: KindUser, Ref: ref.Raw}
 	for _, i := range at {
 		u := d.users[i]
 		e.Candidates = append(e.Candidates, Candidate{ID: u.ID, Name: u.FullName, Email: u.Email, Status: u.Status})
@@ -410,12 +423,12 @@ func (d *Directory) Territory(ref TerritoryRef) (Territory, error) {
 	}
 	switch len(at) {
 	case 0:
-		return Territory{}, &UnknownRefError{Kind: "territory", Ref: ref.Raw}
+		return Territory{}, &UnknownRefError{Kind: KindTerritory, Ref: ref.Raw}
 	case 1:
 		return d.territories[at[0]], nil
 	}
 	slices.Sort(at) // Zoho's order
-	e := &AmbiguousRefError{Kind: "territory", Ref: ref.Raw}
+	e := &AmbiguousRefError{Kind: KindTerritory, Ref: ref.Raw}
 	for _, i := range at {
 		t := d.territories[i]
 		e.Candidates = append(e.Candidates, Candidate{ID: t.ID, Name: t.Name, Path: d.paths[i]})

@@ -184,7 +184,5 @@ func (c *Client) ReadDirectory(ctx context.Context, q DirectoryQuery) (*Director
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	d := NewDirectory(users, territories)
-	d.hasUsers = fullUsers
-	return d, nil
+	return newDirectory(users, territories, fullUsers, q.Territories), nil
 }

@@ -188,7 +188,7 @@ func TestDirectoryTerritories(t *testing.T) {
 			case tc.unknown:
 				var unk *UnknownRefError
 				require.ErrorAs(t, err, &unk)
-				assert.Equal(t, "territory", unk.Kind)
+				assert.Equal(t, KindTerritory, unk.Kind)
 				assert.Contains(t, err.Error(), ref.Raw)
 			case tc.candidates != nil:
 				var amb *AmbiguousRefError

@@ -184,19 +184,54 @@ func (e *AuthError) explain() string {
 // Unwrap returns the underlying failure.
 func (e *AuthError) Unwrap() error { return e.Err }
 
+// IsAuthFailure reports whether err means that the credentials failed, so
+// that every later call made with them would fail the same way: no access
+// token could be had (an [*AuthError]: the accounts server refused the
+// refresh token or the client, or could not be reached; or the client has
+// no credentials), Zoho rejected the token (a 401: INVALID_TOKEN,
+// AUTHENTICATION_FAILURE, or OAUTH_SCOPE_MISMATCH for a token without the
+// operation's scope), or the user behind it lacks the permission
+// (NO_PERMISSION, PERMISSION_DENIED). A change stops sending once one of
+// its calls meets such a failure (the ids not sent come out
+// [ReasonNotSent]); zohoterritory exits 4 on one.
+func IsAuthFailure(err error) bool {
+	var authErr *AuthError
+	if errors.As(err, &authErr) {
+		return true
+	}
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	return apiErr.StatusCode == http.StatusUnauthorized || errors.Is(apiErr, ErrNoPermission) ||
+		errors.Is(apiErr, ErrInvalidToken) || errors.Is(apiErr, ErrOAuthScopeMismatch) || errors.Is(apiErr, ErrAuthenticationFailure)
+}
+
+// failsEveryCall reports whether every later call of a run would meet err
+// too: the credentials failed ([IsAuthFailure]), or the org has territory
+// management turned off.
+func failsEveryCall(err error) bool {
+	return IsAuthFailure(err) || errors.Is(err, ErrTerritoryDisabled)
+}
+
 // ErrNoCredentials is the failure, wrapped in an [*AuthError], of a call
 // that needs a token on a [Client] built without WithAccessToken,
 // WithRefreshToken or WithTokenSource. Nothing was sent.
 var ErrNoCredentials = errors.New("no credentials: build the client with WithAccessToken, WithRefreshToken or WithTokenSource")
 
 // OptionError reports an option that [New] refuses: a bad value, or a
-// combination of options that cannot work together.
+// combination of options that cannot work together; and a bad field of
+// [PlanOptions].
 //
 //	var oe *zohoterritory.OptionError
 //	if errors.As(err, &oe) && oe.Option == "WithAPIDomain" { ... }
 type OptionError struct {
-	// Option is the option's name, such as "WithAPIDomain".
+	// Option is the option's name, such as "WithAPIDomain", or
+	// "PlanOptions".
 	Option string
+	// Field is, for an option that takes a struct (WithRetryPolicy,
+	// PlanOptions), the field refused, such as "MaxAttempts"; "" otherwise.
+	Field string
 	// Value is the refused value as it may be shown, such as 0 for
 	// WithConcurrency(0) or a URL without its user info or query; nil
 	// when the value is a secret, nil, or not worth repeating.
@@ -206,10 +241,24 @@ type OptionError struct {
 }
 
 func (e *OptionError) Error() string {
-	if e.Value == nil {
+	switch {
+	case e.Field != "" && e.Value != nil:
+		return fmt.Sprintf("zohoterritory: %s: %s %s: %v", e.Option, e.Field, showValue(e.Value), e.Err)
+	case e.Field != "":
+		return fmt.Sprintf("zohoterritory: %s: %s: %v", e.Option, e.Field, e.Err)
+	case e.Value == nil:
 		return fmt.Sprintf("zohoterritory: %s: %v", e.Option, e.Err)
 	}
 	return fmt.Sprintf("zohoterritory: %s(%#v): %v", e.Option, e.Value, e.Err)
+}
+
+// showValue shows a refused value: a string quoted, anything else as
+// fmt's %v does (a duration as 1.5s).
+func showValue(v any) string {
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprint(v)
 }
 
 // Unwrap returns the rule.

@@ -14,7 +14,8 @@ import (
 // North America; Ben is added, but Zoho refuses to remove him from North
 // America (he manages it); Dev's add is refused (the territory is full), so
 // Dev is kept where he was, never left in neither. Users and territories
-// are found by e-mail and path first, with one read of the directory.
+// are found by e-mail and path first, with one call: one read of the
+// directory.
 func ExampleMove() {
 	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithTerritoryUserLimit(3))
 	if err != nil {
@@ -27,24 +28,18 @@ func ExampleMove() {
 	}
 	ctx := context.Background()
 
-	dir, err := client.ReadDirectory(ctx, zohoterritory.DirectoryQuery{Users: true, Territories: true})
-	if err != nil {
-		log.Fatal(err)
+	refs := []zohoterritory.Reference{
+		zohoterritory.TerritoryReference("North America", "from"),
+		zohoterritory.TerritoryReference("Europe/Key Accounts", "to"),
 	}
-	ref := func(s string) zohoterritory.TerritoryRef { r, _ := zohoterritory.ParseTerritoryRef(s); return r }
-	from, _ := dir.Territory(ref("North America"))
-	to, _ := dir.Territory(ref("Europe/Key Accounts"))
-	var users []string
 	for _, email := range []string{"chloe@acme.com", "ben@acme.com", "dev@acme.com"} {
-		r, _ := zohoterritory.ParseUserRef(email)
-		u, err := dir.User(r)
-		if err != nil {
-			log.Fatal(err)
-		}
-		users = append(users, u.ID)
+		refs = append(refs, zohoterritory.UserReference(email, "users"))
 	}
-
-	move, err := zohoterritory.Move(from.ID, to.ID, users...)
+	found, err := client.Resolve(ctx, refs, zohoterritory.DirectoryQuery{})
+	if err != nil {
+		log.Fatal(err) // every unknown or ambiguous reference, each named
+	}
+	move, err := zohoterritory.Move(found.IDs[0], found.IDs[1], found.IDs[2:]...)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -54,7 +49,7 @@ func ExampleMove() {
 	}
 	for i, r := range res.Results {
 		for _, it := range r.Items {
-			u, _ := dir.UserByID(it.ID)
+			u, _ := found.Directory.UserByID(it.ID)
 			fmt.Printf("%s %s: %s", move.Changes[i].Op, u.FullName, it.Outcome)
 			if it.Reason != "" {
 				fmt.Printf(" (%s)", it.Reason)

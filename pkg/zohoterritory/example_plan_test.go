@@ -11,9 +11,10 @@ import (
 )
 
 // Reorganise from a file: West Coast should hold Chloe and Eve (Dev manages
-// it, so he stays), North America's Key Accounts only Ben (its manager). The
-// plan reads the org once, sends nothing, and is then applied as one set:
-// adds first, then removals.
+// it, so he stays), North America's Key Accounts only Ben (its manager).
+// After the file is read, one call plans it: the names and addresses are
+// resolved with one read of the directory, the memberships read, nothing
+// sent. The plan is then applied as one set: adds first, then removals.
 func ExamplePlan() {
 	srv, err := zohoterritorytest.NewServer()
 	if err != nil {
@@ -31,28 +32,9 @@ func ExamplePlan() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	dir, err := client.ReadDirectory(ctx, zohoterritory.DirectoryQuery{Users: true, Territories: true})
+	plan, dir, err := client.PlanRows(ctx, rows, zohoterritory.PlanOptions{})
 	if err != nil {
-		log.Fatal(err)
-	}
-	var desired []zohoterritory.Membership
-	for _, r := range rows {
-		tref, _ := zohoterritory.ParseTerritoryRef(r.Territory)
-		uref, _ := zohoterritory.ParseUserRef(r.User)
-		t, err := dir.Territory(tref)
-		if err != nil {
-			log.Fatalf("line %d: %v", r.Line, err)
-		}
-		u, err := dir.User(uref)
-		if err != nil {
-			log.Fatalf("line %d: %v", r.Line, err)
-		}
-		desired = append(desired, zohoterritory.Membership{TerritoryID: t.ID, UserID: u.ID})
-	}
-
-	plan, err := client.PlanMemberships(ctx, desired, dir, zohoterritory.PlanOptions{})
-	if err != nil {
-		log.Fatal(err)
+		log.Fatal(err) // an unknown or ambiguous name is named by its line
 	}
 	name := func(id string) string { u, _ := dir.UserByID(id); return u.FullName }
 	for _, g := range plan.Groups {
@@ -72,7 +54,7 @@ func ExamplePlan() {
 		log.Fatal(err)
 	}
 	fmt.Println(res)
-	again, _ := client.PlanMemberships(ctx, desired, dir, zohoterritory.PlanOptions{})
+	again, _, _ := client.PlanRows(ctx, rows, zohoterritory.PlanOptions{})
 	fmt.Println(again.Totals())
 	// Output:
 	// North America/West Coast: +Eve Evans

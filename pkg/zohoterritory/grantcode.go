@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
@@ -119,13 +118,10 @@ func ExchangeGrantCode(ctx context.Context, clientID, clientSecret, code string,
 	if accounts == "" {
 		accounts = s.dc.AccountsURL()
 	}
-	hc := &http.Client{Transport: defaultTransport(1)}
+	hc := accountsClient(defaultTransport(1), 0)
 	if s.hc != nil {
-		hc = &http.Client{Transport: s.hc.Transport, Timeout: s.hc.Timeout, Jar: s.hc.Jar}
+		hc = accountsClient(s.hc.Transport, s.hc.Timeout)
 	}
-	// The code goes to the accounts server only: a redirect elsewhere
-	// would carry the form, secret and all.
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 	cfg := &oauth2.Config{
 		ClientID:     clientID,

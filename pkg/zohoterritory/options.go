@@ -48,16 +48,18 @@ func optErr(option string, value any, format string, args ...any) error {
 	return &OptionError{Option: option, Value: value, Err: fmt.Errorf(format, args...)}
 }
 
-// WithDataCenter selects the data centre (default [US]). It decides the
-// accounts server used for refreshing tokens and the API domain, unless
+// WithDataCenter selects the data centre (default [US]); its case and
+// surrounding spaces do not matter ("eu" is [EU]). It decides the accounts
+// server used for refreshing tokens and the API domain, unless
 // [WithAccountsURL], [WithAPIDomain] or the token reply's api_domain say
 // otherwise.
 func WithDataCenter(dc DataCenter) Option {
 	return func(s *settings) error {
-		if !dc.Valid() {
+		parsed, err := ParseDataCenter(string(dc))
+		if err != nil {
 			return optErr("WithDataCenter", string(dc), "unknown data centre: want one of %s", dataCenterList())
 		}
-		s.dc = dc
+		s.dc = parsed
 		return nil
 	}
 }
@@ -95,7 +97,7 @@ func WithAPIDomain(baseURL string) Option {
 		for seg := range strings.SplitSeq(u.Path, "/") {
 			if strings.EqualFold(seg, "crm") {
 				bare := url.URL{Scheme: u.Scheme, Host: u.Host}
-				return optErr("WithAPIDomain", u.String(), "the path holds the API's own /crm/ part, which the client adds: give the domain alone, such as %s", bare.String())
+				return optErr("WithAPIDomain", baseURL, "the path holds the API's own /crm/ part, which the client adds: give the domain alone, such as %s", bare.String())
 			}
 		}
 		s.apiDomain = u
@@ -150,7 +152,7 @@ func WithUserAgent(ua string) Option {
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(s *settings) error {
 		if err := p.validate(); err != nil {
-			return &OptionError{Option: "WithRetryPolicy", Err: err}
+			return err
 		}
 		s.retry = p
 		return nil
@@ -346,8 +348,9 @@ func checkBaseURL(what, raw string) (*url.URL, error) {
 		return nil, optErr(what, u.Redacted(), "must not have user info")
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		bare := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
-		return nil, optErr(what, bare.String()+"?…", "must not have a query or a fragment")
+		shown := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+		bare := url.URL{Scheme: u.Scheme, Host: u.Host, Path: strings.TrimSuffix(u.Path, "/")}
+		return nil, optErr(what, shown.String()+"?…", "must not have a query or a fragment: give the URL alone, such as %s", bare.String())
 	}
 	if u.Host == "" {
 		return nil, optErr(what, raw, "must be an absolute URL such as https://www.zohoapis.com")

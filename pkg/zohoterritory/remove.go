@@ -155,7 +155,7 @@ func (c *Client) change(ctx context.Context, e endpoint, ch Change, tracker *pro
 		}
 	}
 	if len(ids) == 0 {
-		return withSettled(all, settled, &Result{}), nil
+		return withSettled(all, settled, &Result{Op: e.op}), nil
 	}
 	var jh *journalHook
 	if ch.Journal != nil {
@@ -176,7 +176,7 @@ func (c *Client) change(ctx context.Context, e endpoint, ch Change, tracker *pro
 		tracker = &progressTracker{p: Progress{Total: len(ids)}, fn: c.progress}
 	}
 	bs := batches(ids, c.limits[e.op])
-	res := &Result{Items: make([]ItemResult, 0, len(ids))}
+	res := &Result{Op: e.op, Items: make([]ItemResult, 0, len(ids))}
 	outcomes := make([]batchOutcome, len(bs))
 
 	// Per-id failures of one batch never stop the others; a failure that
@@ -341,7 +341,7 @@ func (r *run) sendBatch(ctx context.Context, ids []string) batchOutcome {
 			calls:     append(append(o.calls, left.calls...), right.calls...),
 			errs:      append(left.errs, right.errs...),
 		}
-	case fatal(s) || ownerRefused(r.e, o.calls[0].Err):
+	case s.attempts > 0 && failsEveryCall(o.calls[0].Err), ownerRefused(r.e, o.calls[0].Err):
 		r.fail(o.calls[0].Err)
 	}
 	r.journal.settled(n, o.items)
@@ -349,11 +349,18 @@ func (r *run) sendBatch(ctx context.Context, ids []string) batchOutcome {
 }
 
 // ownerRefused reports whether Zoho refused the call for its owner (the
-// territory or user in the path, or a user who is deleted): every other
-// batch would meet the same refusal.
+// territory or user in the path, a user who is deleted, or the caller's own
+// user, whose territories Zoho does not let the caller change): every
+// other batch of the change would meet the same refusal.
 func ownerRefused(e endpoint, err error) bool {
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	if errors.Is(apiErr, ErrNotAllowed) {
+		return true
+	}
+	if apiErr.StatusCode != http.StatusBadRequest {
 		return false
 	}
 	if _, ok := apiErr.Details["owner_status"]; ok {
@@ -382,23 +389,6 @@ func splittable(apiErr *APIError) bool {
 		return true
 	}
 	return strings.Contains(strings.ToLower(apiErr.Message), " ids ") || strings.Contains(strings.ToLower(apiErr.Message), " ids")
-}
-
-// fatal reports whether every later request of the run would fail as the
-// call did: no token could be had, or Zoho refused the token, its scopes or
-// the caller's permission.
-func fatal(s settled) bool {
-	if s.attempts == 0 {
-		return false
-	}
-	if _, ok := fetchErr(s.last); ok {
-		return true
-	}
-	if s.last.kind != kindError {
-		return false
-	}
-	status := s.last.resp.StatusCode
-	return status == http.StatusUnauthorized || status == http.StatusForbidden
 }
 
 // settle turns what a batch's call came to into per-id outcomes, under the

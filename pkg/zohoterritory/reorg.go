@@ -24,8 +24,10 @@ import (
 // PlanFormat is the value of every saved plan's "format".
 const PlanFormat = "zohoterritory-plan"
 
-// PlanVersion is the saved plan format this package writes and reads.
-const PlanVersion = 1
+// PlanVersion is the saved plan format this package writes. It reads
+// this one and version 1, whose skips name their op "add" or "remove"
+// rather than an [Op].
+const PlanVersion = 2
 
 // DefaultTerritoryUserLimit is how many users, its manager counted, a
 // territory holds at most: Zoho's LIMIT_EXCEEDED example says 100.
@@ -34,7 +36,9 @@ const DefaultTerritoryUserLimit = 100
 // MembershipRow is one row of a membership file, as written: a territory
 // (id, name or path) and a user (id or e-mail address).
 type MembershipRow struct {
-	// Line is the row's line in the file, for errors.
+	// File and Line are the row's file (the name [ReadMemberships] was
+	// given) and line, for errors.
+	File      string
 	Line      int
 	Territory string
 	User      string
@@ -60,9 +64,9 @@ func (e *FileError) Unwrap() error { return e.Err }
 // ReadMemberships reads a membership file: CSV with a header naming its
 // columns `territory` and `user` (in any order, other columns ignored),
 // one membership a row. A UTF-8 byte order mark and blank lines are fine;
-// a row without a territory or a user, a malformed row or a header without
-// both columns is a [*FileError] naming name and the line. Repeated rows
-// are kept (the plan counts each membership once).
+// a row without a territory or a user, a malformed row, a header without
+// both columns, or no row at all is a [*FileError] naming name and the
+// line. Repeated rows are kept (the plan counts each membership once).
 func ReadMemberships(r io.Reader, name string) ([]MembershipRow, error) {
 	br := bufio.NewReader(r)
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
@@ -102,6 +106,9 @@ func ReadMemberships(r io.Reader, name string) ([]MembershipRow, error) {
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
+			if len(out) == 0 {
+				return nil, &FileError{Name: name, Err: errors.New("no membership: want a row a membership after the header `territory,user`")}
+			}
 			return out, nil
 		}
 		if err != nil {
@@ -117,7 +124,7 @@ func ReadMemberships(r io.Reader, name string) ([]MembershipRow, error) {
 			}
 			return ""
 		}
-		row := MembershipRow{Line: line, Territory: get(tcol), User: get(ucol)}
+		row := MembershipRow{File: name, Line: line, Territory: get(tcol), User: get(ucol)}
 		switch {
 		case row.Territory == "" && row.User == "":
 			continue
@@ -170,6 +177,15 @@ const (
 	ByUser PlanBy = "user"
 )
 
+// Ops returns the ops of a plan by by: the add and the removal of an
+// owner's members (users of a territory, territories of a user).
+func (by PlanBy) Ops() (add, remove Op) {
+	if by == ByUser {
+		return OpAddTerritories, OpRemoveTerritories
+	}
+	return OpAddUsers, OpRemoveUsers
+}
+
 // PlanOptions say how a plan is made.
 type PlanOptions struct {
 	// By is ByTerritory (the default, for "") or ByUser.
@@ -182,19 +198,32 @@ type PlanOptions struct {
 	TerritoryUserLimit int
 }
 
+// Check returns an [*OptionError] of PlanOptions naming the first field
+// that planning would refuse, before anything is read; nil when the
+// options are good.
+func (o PlanOptions) Check() error {
+	_, err := o.check()
+	return err
+}
+
+// check returns the options with their defaults, or an [*OptionError] of
+// PlanOptions naming the field refused.
 func (o PlanOptions) check() (PlanOptions, error) {
+	bad := func(field string, value any, format string, args ...any) error {
+		return &OptionError{Option: "PlanOptions", Field: field, Value: value, Err: fmt.Errorf(format, args...)}
+	}
 	switch o.By {
 	case "":
 		o.By = ByTerritory
 	case ByTerritory, ByUser:
 	default:
-		return o, fmt.Errorf("zohoterritory: PlanOptions.By %q: want %q or %q", o.By, ByTerritory, ByUser)
+		return o, bad("By", string(o.By), "want %q or %q", ByTerritory, ByUser)
 	}
 	if o.AddOnly && o.RemoveOnly {
-		return o, errors.New("zohoterritory: PlanOptions: AddOnly and RemoveOnly: give one of them")
+		return o, bad("AddOnly and RemoveOnly", nil, "give one of them")
 	}
 	if o.TerritoryUserLimit < 0 {
-		return o, fmt.Errorf("zohoterritory: PlanOptions.TerritoryUserLimit %d: must not be negative", o.TerritoryUserLimit)
+		return o, bad("TerritoryUserLimit", o.TerritoryUserLimit, "must not be negative")
 	}
 	if o.TerritoryUserLimit == 0 {
 		o.TerritoryUserLimit = DefaultTerritoryUserLimit
@@ -211,6 +240,12 @@ type OwnerState struct {
 	Owner     string
 	Members   []string
 	Protected map[string]Reason
+	// Unaddable holds, of the members the file asks to add, those Zoho
+	// would refuse to add, with the reason: by territory, users who are
+	// not active ([ReasonUserInactive]); by user, every territory of a
+	// user who is not. Their adds are skipped, and so are the removals of
+	// those users elsewhere in the plan ([ReasonKept]).
+	Unaddable map[string]Reason
 }
 
 // Plan is a reorganisation computed, not yet made: for each owner (a
@@ -250,8 +285,9 @@ type PlanGroup struct {
 // PlanSkip is a membership a plan leaves alone, and why.
 type PlanSkip struct {
 	ID string `json:"id"`
-	// Op is "add" or "remove": what the file asked for.
-	Op      string `json:"op"`
+	// Op is what the file asked for: the plan's add or its removal (see
+	// [PlanBy.Ops]).
+	Op      Op     `json:"op"`
 	Reason  Reason `json:"reason"`
 	Message string `json:"message"`
 }
@@ -279,6 +315,36 @@ func (p *Plan) Totals() PlanTotals {
 	return t
 }
 
+// IDs returns every user and every territory the plan names (owners,
+// adds, removals, memberships left as they are, skips), each once, in the
+// plan's order: what a person reads the plan by needs the names of.
+func (p *Plan) IDs() (users, territories []string) {
+	seenU, seenT := map[string]bool{}, map[string]bool{}
+	add := func(list *[]string, seen map[string]bool, id string) {
+		if !seen[id] {
+			seen[id] = true
+			*list = append(*list, id)
+		}
+	}
+	owners, members := &territories, &users
+	seenO, seenM := seenT, seenU
+	if p.By == ByUser {
+		owners, members, seenO, seenM = &users, &territories, seenU, seenT
+	}
+	for _, g := range p.Groups {
+		add(owners, seenO, g.Owner)
+		for _, list := range [][]string{g.Add, g.Remove, g.Unchanged} {
+			for _, id := range list {
+				add(members, seenM, id)
+			}
+		}
+		for _, s := range g.Skipped {
+			add(members, seenM, s.ID)
+		}
+	}
+	return users, territories
+}
+
 // HasChanges reports whether applying the plan would send anything.
 func (p *Plan) HasChanges() bool {
 	t := p.Totals()
@@ -289,10 +355,7 @@ func (p *Plan) HasChanges() bool {
 // adds and its removals, the set adding before it removes (see
 // [ChangeSet]); owners with nothing to do are left out.
 func (p *Plan) ChangeSet() ChangeSet {
-	add, remove := OpAddUsers, OpRemoveUsers
-	if p.By == ByUser {
-		add, remove = OpAddTerritories, OpRemoveTerritories
-	}
+	add, remove := p.By.Ops()
 	var set ChangeSet
 	for _, g := range p.Groups {
 		if len(g.Add) > 0 {
@@ -310,9 +373,12 @@ func (p *Plan) ChangeSet() ChangeSet {
 // Diff computes the plan that makes the org hold desired, from the
 // owners' state as read (one [OwnerState] for each owner of desired: a
 // territory by territory, a user by user) and Zoho's rules: a manager, the
-// default territory, and (by territory) the territory's user limit are
-// skipped with their reasons, never planned. It reads and sends nothing.
-// A desired membership repeated counts once.
+// default territory, a user who is not active ([OwnerState.Unaddable])
+// and (by territory) the territory's user limit are skipped with their
+// reasons, never planned. A user whose add is skipped by such a rule keeps
+// the memberships the plan would remove ([ReasonKept]), as [ChangeSet]
+// keeps them when an add fails: nobody is left in neither. It reads and
+// sends nothing. A desired membership repeated counts once.
 func Diff(desired []Membership, state []OwnerState, opts PlanOptions) (*Plan, error) {
 	opts, err := opts.check()
 	if err != nil {
@@ -352,7 +418,54 @@ func Diff(desired []Membership, state []OwnerState, opts PlanOptions) (*Plan, er
 		g := diffOwner(owner, want[owner], st, opts)
 		p.Groups = append(p.Groups, g)
 	}
+	p.keepCoupled()
 	return p, nil
+}
+
+// keepCoupled moves to the skips the removals of every user whose add the
+// plan skips by Zoho's rules (not active, a territory full), with the
+// reason [ReasonKept]: the set would keep them, since a user loses a
+// membership only once every add of theirs is done.
+func (p *Plan) keepCoupled() {
+	type skippedAdd struct {
+		territory string
+		reason    Reason
+	}
+	held := map[string]skippedAdd{}
+	userOf := func(owner, id string) (user, territory string) {
+		if p.By == ByUser {
+			return owner, id
+		}
+		return id, owner
+	}
+	for _, g := range p.Groups {
+		for _, sk := range g.Skipped {
+			if !sk.Op.Adds() || (sk.Reason != ReasonUserInactive && sk.Reason != ReasonLimitExceeded) {
+				continue
+			}
+			if user, territory := userOf(g.Owner, sk.ID); held[user] == (skippedAdd{}) {
+				held[user] = skippedAdd{territory, sk.Reason}
+			}
+		}
+	}
+	if len(held) == 0 {
+		return
+	}
+	_, remove := p.By.Ops()
+	for i, g := range p.Groups {
+		keep := g.Remove[:0:0]
+		for _, id := range g.Remove {
+			user, _ := userOf(g.Owner, id)
+			h, ok := held[user]
+			if !ok {
+				keep = append(keep, id)
+				continue
+			}
+			p.Groups[i].Skipped = append(p.Groups[i].Skipped, PlanSkip{ID: id, Op: remove, Reason: ReasonKept,
+				Message: fmt.Sprintf("not removed, so the user keeps it: adding the user to territory %s is skipped (%s)", h.territory, h.reason)})
+		}
+		p.Groups[i].Remove = keep
+	}
 }
 
 func ownerKind(by PlanBy) string {
@@ -363,6 +476,7 @@ func ownerKind(by PlanBy) string {
 }
 
 func diffOwner(owner string, want []string, st *OwnerState, opts PlanOptions) PlanGroup {
+	addOp, removeOp := opts.By.Ops()
 	g := PlanGroup{Owner: owner, Add: []string{}, Remove: []string{}, Unchanged: []string{}, Skipped: []PlanSkip{}, Before: slices.Clone(st.Members)}
 	if g.Before == nil {
 		g.Before = []string{}
@@ -377,8 +491,10 @@ func diffOwner(owner string, want []string, st *OwnerState, opts PlanOptions) Pl
 		switch {
 		case has[w]:
 			g.Unchanged = append(g.Unchanged, w)
+		case st.Unaddable[w] != "" && !opts.RemoveOnly:
+			g.Skipped = append(g.Skipped, PlanSkip{ID: w, Op: addOp, Reason: st.Unaddable[w], Message: unaddableMessage(st.Unaddable[w])})
 		case opts.RemoveOnly:
-			g.Skipped = append(g.Skipped, PlanSkip{ID: w, Op: "add", Reason: ReasonExcepted, Message: "--remove-only: no add"})
+			g.Skipped = append(g.Skipped, PlanSkip{ID: w, Op: addOp, Reason: ReasonExcepted, Message: "the plan makes removals only"})
 		default:
 			g.Add = append(g.Add, w)
 		}
@@ -395,9 +511,9 @@ func diffOwner(owner string, want []string, st *OwnerState, opts PlanOptions) Pl
 			// user's default territory: kept, as Zoho insists.
 			g.Unchanged = append(g.Unchanged, m)
 		case protected:
-			g.Skipped = append(g.Skipped, PlanSkip{ID: m, Op: "remove", Reason: reason, Message: protectedMessage(reason, opts.By)})
+			g.Skipped = append(g.Skipped, PlanSkip{ID: m, Op: removeOp, Reason: reason, Message: protectedMessage(reason, opts.By)})
 		case opts.AddOnly:
-			g.Skipped = append(g.Skipped, PlanSkip{ID: m, Op: "remove", Reason: ReasonExcepted, Message: "--add-only: no removal"})
+			g.Skipped = append(g.Skipped, PlanSkip{ID: m, Op: removeOp, Reason: ReasonExcepted, Message: "the plan makes adds only"})
 		default:
 			g.Remove = append(g.Remove, m)
 		}
@@ -405,12 +521,19 @@ func diffOwner(owner string, want []string, st *OwnerState, opts PlanOptions) Pl
 	if opts.By == ByTerritory && len(st.Members)+len(g.Add) > opts.TerritoryUserLimit {
 		room := max(opts.TerritoryUserLimit-len(st.Members), 0)
 		for _, id := range g.Add[room:] {
-			g.Skipped = append(g.Skipped, PlanSkip{ID: id, Op: "add", Reason: ReasonLimitExceeded,
+			g.Skipped = append(g.Skipped, PlanSkip{ID: id, Op: addOp, Reason: ReasonLimitExceeded,
 				Message: fmt.Sprintf("the territory would hold more than Zoho's %d users: adds go before removals; plan again once this plan's removals are made", opts.TerritoryUserLimit)})
 		}
 		g.Add = g.Add[:room]
 	}
 	return g
+}
+
+func unaddableMessage(r Reason) string {
+	if r == ReasonUserInactive {
+		return "the user is not active (deactivated or deleted): Zoho adds no such user to a territory"
+	}
+	return string(r)
 }
 
 func protectedMessage(r Reason, by PlanBy) string {
@@ -435,10 +558,42 @@ func (p *Plan) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-// ReadPlan reads a saved plan, refusing one that is not a plan, of
-// another format version, or malformed, with a [*FileError] naming name.
+// maxFileBytes bounds what [ReadPlan] and [ReadPlanOrMemberships] read.
+const maxFileBytes = 256 << 20
+
+// ReadPlanOrMemberships reads a file that is either a saved plan or a
+// membership file, and says which by what it returns: a plan ([ReadPlan])
+// when the file is a JSON object whose "format" is [PlanFormat], else the
+// rows of a membership file ([ReadMemberships]). A JSON object of another
+// format is refused, as are files past 256 MiB, with a [*FileError]
+// naming name.
+func ReadPlanOrMemberships(r io.Reader, name string) (*Plan, []MembershipRow, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxFileBytes+1))
+	if err != nil {
+		return nil, nil, &FileError{Name: name, Err: err}
+	}
+	if len(b) > maxFileBytes {
+		return nil, nil, &FileError{Name: name, Err: fmt.Errorf("larger than %d MiB", maxFileBytes>>20)}
+	}
+	var head struct {
+		Format *string `json:"format"`
+	}
+	if json.Unmarshal(b, &head) == nil {
+		if head.Format == nil || *head.Format != PlanFormat {
+			return nil, nil, &FileError{Name: name, Err: errors.New("a JSON document, but not a saved plan (its format is not " + PlanFormat + "), nor a membership file")}
+		}
+		p, err := ReadPlan(bytes.NewReader(b), name)
+		return p, nil, err
+	}
+	rows, err := ReadMemberships(bytes.NewReader(b), name)
+	return nil, rows, err
+}
+
+// ReadPlan reads a saved plan, refusing one that is not a plan, of a
+// format version it does not read, or malformed, with a [*FileError]
+// naming name. A plan of format version 1 comes back as this version's.
 func ReadPlan(r io.Reader, name string) (*Plan, error) {
-	dec := json.NewDecoder(io.LimitReader(r, 256<<20))
+	dec := json.NewDecoder(io.LimitReader(r, maxFileBytes))
 	dec.DisallowUnknownFields()
 	var p Plan
 	if err := dec.Decode(&p); err != nil {
@@ -447,13 +602,29 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 	switch {
 	case p.Format != PlanFormat:
 		return nil, &FileError{Name: name, Err: errors.New("not a saved plan (its format is not " + PlanFormat + ")")}
-	case p.Version != PlanVersion:
-		return nil, &FileError{Name: name, Err: fmt.Errorf("plan format version %d is not one this zohoterritory reads (it reads version %d)", p.Version, PlanVersion)}
+	case p.Version != PlanVersion && p.Version != 1:
+		return nil, &FileError{Name: name, Err: fmt.Errorf("plan format version %d is not one this zohoterritory reads (it reads versions 1 and %d)", p.Version, PlanVersion)}
 	}
 	if _, err := (PlanOptions{By: p.By, AddOnly: p.AddOnly, RemoveOnly: p.RemoveOnly}).check(); err != nil {
 		return nil, &FileError{Name: name, Err: err}
 	}
+	add, remove := p.By.Ops()
 	for i, g := range p.Groups {
+		for j, sk := range g.Skipped {
+			if p.Version == 1 {
+				// Version 1 named the op "add" or "remove".
+				switch sk.Op {
+				case "add":
+					sk.Op = add
+				case "remove":
+					sk.Op = remove
+				}
+				p.Groups[i].Skipped[j].Op = sk.Op
+			}
+			if sk.Op != add && sk.Op != remove {
+				return nil, &FileError{Name: name, Err: fmt.Errorf("groups[%d].skipped[%d]: op %q: want %q or %q", i, j, sk.Op, add, remove)}
+			}
+		}
 		for _, ids := range [][]string{{g.Owner}, g.Add, g.Remove, g.Unchanged, g.Before} {
 			for _, id := range ids {
 				if err := CheckID(id); err != nil {
@@ -462,6 +633,7 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 			}
 		}
 	}
+	p.Version = PlanVersion
 	return &p, nil
 }
 
@@ -471,8 +643,8 @@ type Drift struct {
 	// Owner and ID name the membership: a territory and a user by
 	// territory, a user and a territory by user.
 	Owner, ID string
-	// Planned is what the plan would do: "add" or "remove".
-	Planned string
+	// Planned is what the plan would do: its add or its removal.
+	Planned Op
 	// Was says whether the membership was there when the plan was made;
 	// Now whether it is there now.
 	Was, Now bool
@@ -487,7 +659,11 @@ func (d Drift) String() string {
 		}
 		return "not a member"
 	}
-	return fmt.Sprintf("%s in %s: %s now, %s when the plan was made (the plan would %s it)", d.ID, d.Owner, state(d.Now), state(d.Was), d.Planned)
+	verb := "remove"
+	if d.Planned.Adds() {
+		verb = "add"
+	}
+	return fmt.Sprintf("%s in %s: %s now, %s when the plan was made (the plan would %s it)", d.ID, d.Owner, state(d.Now), state(d.Was), verb)
 }
 
 // Drifts compares the memberships a plan touches (its adds, its removals)
@@ -495,17 +671,18 @@ func (d Drift) String() string {
 // plan was made. now holds each owner's members as read now. It reads
 // nothing.
 func (p *Plan) Drifts(now map[string][]string) []Drift {
+	add, remove := p.By.Ops()
 	var out []Drift
 	for _, g := range p.Groups {
 		cur := now[g.Owner]
 		for _, id := range g.Add {
 			if slices.Contains(cur, id) {
-				out = append(out, Drift{Owner: g.Owner, ID: id, Planned: "add", Was: false, Now: true})
+				out = append(out, Drift{Owner: g.Owner, ID: id, Planned: add, Was: false, Now: true})
 			}
 		}
 		for _, id := range g.Remove {
 			if !slices.Contains(cur, id) {
-				out = append(out, Drift{Owner: g.Owner, ID: id, Planned: "remove", Was: true, Now: false})
+				out = append(out, Drift{Owner: g.Owner, ID: id, Planned: remove, Was: true, Now: false})
 			}
 		}
 	}

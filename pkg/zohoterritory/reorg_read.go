@@ -3,6 +3,8 @@ package zohoterritory
 import (
 	"context"
 	"fmt"
+	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -12,7 +14,12 @@ import (
 // user), side by side under the client's concurrency limit, and returns
 // the [Plan] that makes the org hold desired ([Diff]). dir, if it holds
 // the territories, gives their managers and the default territory; without
-// it they are read too, beside the memberships. Nothing is changed.
+// it they are read too, beside the memberships. The users the plan would
+// add (by user: add territories to) must be active, or Zoho refuses: their
+// status comes from dir and the territories' users as read, and those
+// neither tells are read by id, 100 a call, side by side; a user missing
+// from a dir that holds every user, or from a read by id, is deleted or
+// none of the org's. Nothing is changed.
 func (c *Client) PlanMemberships(ctx context.Context, desired []Membership, dir *Directory, opts PlanOptions) (*Plan, error) {
 	opts, err := opts.check()
 	if err != nil {
@@ -26,6 +33,7 @@ func (c *Client) PlanMemberships(ctx context.Context, desired []Membership, dir 
 	var g errgroup.Group
 	var members map[string][]string
 	var protected map[string]map[string]Reason
+	listed := map[string]User{} // the users the territories' listings named
 	if opts.By == ByTerritory {
 		if dir == nil || !dir.HasTerritories() {
 			g.Go(func() (err error) {
@@ -39,6 +47,7 @@ func (c *Client) PlanMemberships(ctx context.Context, desired []Membership, dir 
 			for id, list := range us {
 				for _, u := range list {
 					members[id] = append(members[id], u.ID)
+					listed[u.ID] = u
 				}
 			}
 			return err
@@ -70,12 +79,104 @@ func (c *Client) PlanMemberships(ctx context.Context, desired []Membership, dir 
 	for i, o := range owners {
 		state[i] = OwnerState{Owner: o, Members: members[o], Protected: protected[o]}
 	}
+	inactive, err := c.inactiveUsers(ctx, desired, members, dir, listed, opts)
+	if err != nil {
+		return nil, err
+	}
+	at := make(map[string]int, len(state))
+	for i := range state {
+		state[i].Unaddable = map[string]Reason{}
+		at[state[i].Owner] = i
+	}
+	for _, m := range desired {
+		if !inactive[m.UserID] {
+			continue
+		}
+		if opts.By == ByUser {
+			state[at[m.UserID]].Unaddable[m.TerritoryID] = ReasonUserInactive
+		} else {
+			state[at[m.TerritoryID]].Unaddable[m.UserID] = ReasonUserInactive
+		}
+	}
 	p, err = Diff(desired, state, opts)
 	if err != nil {
 		return nil, err
 	}
 	p.Created, p.APIDomain, p.APIVersion = c.now().UTC(), c.APIDomain(), c.APIVersion()
 	return p, nil
+}
+
+// inactiveUsers returns, of the users desired would add to a territory
+// they are not in (by user: add a territory to), those who are not active:
+// Zoho refuses to add them. Their status comes from dir and listed (the
+// territories' users as read); the others are read by id. A user a dir
+// that holds every user lacks, or whom a read by id does not return, is
+// deleted (Zoho's listings leave deleted users out) or none of the org's.
+func (c *Client) inactiveUsers(ctx context.Context, desired []Membership, members map[string][]string, dir *Directory, listed map[string]User, opts PlanOptions) (map[string]bool, error) {
+	if opts.RemoveOnly {
+		return nil, nil
+	}
+	held := make(map[string]map[string]bool, len(members))
+	for owner, ids := range members {
+		held[owner] = make(map[string]bool, len(ids))
+		for _, id := range ids {
+			held[owner][id] = true
+		}
+	}
+	status := map[string]string{}
+	var unknown []string
+	for _, m := range desired {
+		owner, member := m.TerritoryID, m.UserID
+		if opts.By == ByUser {
+			owner, member = m.UserID, m.TerritoryID
+		}
+		if _, seen := status[m.UserID]; seen || held[owner][member] {
+			continue
+		}
+		u, ok := listed[m.UserID]
+		if !ok && dir != nil {
+			u, ok = dir.UserByID(m.UserID)
+		}
+		switch {
+		case ok:
+			status[m.UserID] = u.Status
+		case dir != nil && dir.HasUsers():
+			status[m.UserID] = "deleted"
+		default:
+			status[m.UserID] = ""
+			unknown = append(unknown, m.UserID)
+		}
+	}
+	for _, id := range unknown {
+		status[id] = "deleted" // unless a read returns the user
+	}
+	// The reads by id, 100 ids each, side by side under the client's
+	// concurrency limit.
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.limiter.cap)
+	for start := 0; start < len(unknown); start += usersPerIDCall {
+		batch := unknown[start:min(start+usersPerIDCall, len(unknown))]
+		g.Go(func() error {
+			us, err := c.UsersByID(gctx, batch...)
+			mu.Lock()
+			defer mu.Unlock()
+			for _, u := range us {
+				status[u.ID] = u.Status
+			}
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for id, st := range status {
+		if st != "" && !strings.EqualFold(st, "active") {
+			out[id] = true
+		}
+	}
+	return out, nil
 }
 
 // territoryProtections says, for each territory, which of its members Zoho

@@ -84,7 +84,7 @@ const (
 	ReasonLimitExceeded    Reason = "limit_exceeded"    // LIMIT_EXCEEDED: the territory holds as many users as it may, or the call carried too many ids
 	ReasonRateLimited      Reason = "rate_limited"      // Zoho answered 429 and nothing was done
 	ReasonNotSent          Reason = "not_sent"          // the request was never sent (cancelled, stopped, an earlier batch failed for good, or held back by a [ChangeSet] until an add is settled)
-	ReasonKept             Reason = "kept"              // a [ChangeSet] did not remove it: an add of the same user failed, so the user keeps what they have
+	ReasonKept             Reason = "kept"              // a [ChangeSet] did not remove it, or a [Plan] does not: an add of the same user failed, or is skipped, so the user keeps what they have
 	ReasonRejected         Reason = "rejected"          // the whole request was rejected for another documented reason
 	ReasonOther            Reason = "other"             // an error the client does not recognise; see Code and Message
 )
@@ -186,6 +186,8 @@ func (c Call) String() string {
 // Result holds the per-id outcomes of a removal, one [ItemResult] per
 // distinct id, in the order the ids were given (repeats dropped).
 type Result struct {
+	// Op is the change made: what the ids were removed from or added to.
+	Op    Op
 	Items []ItemResult
 	// Calls are the HTTP calls made, in batch order.
 	Calls []Call
@@ -243,16 +245,12 @@ func (r *Result) AllRemoved() bool {
 	return true
 }
 
-// String summarises the result on one line, such as
-// "3 removed, 1 failed, 0 unknown (2 calls)", or for an add
+// String summarises the result on one line, as [Counts.String] counts it,
+// such as "3 removed, 1 failed, 0 unknown (2 calls)", or for an add
 // "2 added, 1 already present, 0 failed, 0 unknown (1 call)".
 func (r *Result) String() string {
-	if added, present := r.Added(), r.AlreadyPresent(); len(added)+len(present) > 0 {
-		return fmt.Sprintf("%d added, %d already present, %d failed, %d unknown (%s)",
-			len(added), len(present), len(r.Failed()), len(r.Unknown()), plural(len(r.Calls), "call"))
-	}
-	return fmt.Sprintf("%d removed, %d failed, %d unknown (%s)",
-		len(r.Removed()), len(r.Failed()), len(r.Unknown()), plural(len(r.Calls), "call"))
+	c := r.Count(CountOptions{})
+	return fmt.Sprintf("%s (%s)", c, c.CallsString())
 }
 
 func (r *Result) ids(o Outcome) []string {

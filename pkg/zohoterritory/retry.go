@@ -2,7 +2,7 @@ package zohoterritory
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"math"
 	"sync/atomic"
 	"time"
@@ -19,8 +19,9 @@ type RetryPolicy struct {
 	// BaseDelay is the wait before the first retry; each further retry
 	// doubles it, up to MaxDelay, with full jitter.
 	BaseDelay time.Duration
-	// MaxDelay caps one wait, whether computed or asked for by the server
-	// with Retry-After.
+	// MaxDelay caps one wait, whether computed (the first one included,
+	// when BaseDelay is above it) or asked for by the server with
+	// Retry-After.
 	MaxDelay time.Duration
 	// Budget is the most retries one bulk removal (or one listing) may
 	// spend across all its calls, so that an outage is not multiplied by
@@ -45,18 +46,24 @@ func DefaultRetryPolicy() RetryPolicy {
 	}
 }
 
+// validate returns an [*OptionError] of WithRetryPolicy naming the first
+// field that breaks its rule. A BaseDelay above MaxDelay is no error:
+// every wait, the first included, is capped by MaxDelay.
 func (p RetryPolicy) validate() error {
+	bad := func(field string, value any, rule string) error {
+		return &OptionError{Option: "WithRetryPolicy", Field: field, Value: value, Err: errors.New(rule)}
+	}
 	switch {
 	case p.MaxAttempts < 1:
-		return fmt.Errorf("RetryPolicy.MaxAttempts %d: must be at least 1", p.MaxAttempts)
+		return bad("MaxAttempts", p.MaxAttempts, "must be at least 1")
 	case p.BaseDelay < 0:
-		return fmt.Errorf("RetryPolicy.BaseDelay %s: must not be negative", p.BaseDelay)
-	case p.MaxDelay < p.BaseDelay:
-		return fmt.Errorf("RetryPolicy.MaxDelay %s: must be at least BaseDelay %s", p.MaxDelay, p.BaseDelay)
+		return bad("BaseDelay", p.BaseDelay, "must not be negative")
+	case p.MaxDelay < 0:
+		return bad("MaxDelay", p.MaxDelay, "must not be negative")
 	case p.Budget < 0:
-		return fmt.Errorf("RetryPolicy.Budget %d: must not be negative", p.Budget)
+		return bad("Budget", p.Budget, "must not be negative")
 	case p.AttemptTimeout <= 0:
-		return fmt.Errorf("RetryPolicy.AttemptTimeout %s: must be positive", p.AttemptTimeout)
+		return bad("AttemptTimeout", p.AttemptTimeout, "must be positive")
 	}
 	return nil
 }

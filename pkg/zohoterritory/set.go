@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -79,30 +78,12 @@ func (r *SetResult) Calls() []Call {
 	return out
 }
 
-// String summarises the set on one line, such as
-// "2 added, 0 already present, 2 removed, 1 kept, 0 failed, 0 unknown (2 calls)".
+// String summarises the set on one line, as [Counts.String] counts it,
+// such as "2 added, 0 already present, 2 removed, 1 kept, 0 failed, 0
+// unknown (2 calls)".
 func (r *SetResult) String() string {
-	var added, present, removed, kept, failed, unknown int
-	for _, res := range r.Results {
-		for _, it := range res.Items {
-			switch {
-			case it.Outcome == Added:
-				added++
-			case it.Outcome == AlreadyPresent:
-				present++
-			case it.Outcome == Removed:
-				removed++
-			case it.Outcome == Unknown:
-				unknown++
-			case it.Reason == ReasonKept:
-				kept++
-			default:
-				failed++
-			}
-		}
-	}
-	return fmt.Sprintf("%d added, %d already present, %d removed, %d kept, %d failed, %d unknown (%s)",
-		added, present, removed, kept, failed, unknown, plural(len(r.Calls()), "call"))
+	c := r.Count(CountOptions{})
+	return fmt.Sprintf("%s (%s)", c, c.CallsString())
 }
 
 // Move returns the set that moves users from one territory to another:
@@ -147,7 +128,7 @@ type setChange struct {
 // user returns whose membership id is in this change: the id itself for a
 // territory's users, the owner for a user's territories.
 func (sc *setChange) user(id string) string {
-	if sc.e.op == OpAddUsers || sc.e.op == OpRemoveUsers {
+	if ids, _ := sc.e.op.Kinds(); ids == KindUser {
 		return id
 	}
 	return sc.ch.Owner
@@ -155,7 +136,7 @@ func (sc *setChange) user(id string) string {
 
 // territory returns which territory's membership id is in this change.
 func (sc *setChange) territory(id string) string {
-	if sc.e.op == OpAddUsers || sc.e.op == OpRemoveUsers {
+	if ids, _ := sc.e.op.Kinds(); ids == KindUser {
 		return sc.ch.Owner
 	}
 	return id
@@ -340,23 +321,12 @@ func (s *setRun) run(ctx context.Context, i int, sc *setChange) (*Result, error)
 	res, err := s.c.change(ctx, sc.e, ch, s.tracker)
 	if res == nil {
 		// Only a check could fail so, and checkSet has made them all.
-		return &Result{}, err
+		return &Result{Op: sc.e.op}, err
 	}
-	if err != nil && everyCallFails(err) {
+	if err != nil && failsEveryCall(err) {
 		s.fail(err)
 	}
 	return res, err
-}
-
-// everyCallFails reports whether err is one every later call would meet:
-// no token, a refused one, a missing scope or permission.
-func everyCallFails(err error) bool {
-	var authErr *AuthError
-	if errors.As(err, &authErr) {
-		return true
-	}
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden)
 }
 
 // gate decides, once the adds are over, which removals may be sent: for

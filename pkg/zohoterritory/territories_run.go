@@ -368,7 +368,7 @@ func (r *territoryRun) sendBatch(ctx context.Context, b []int) territoryOutcome 
 		if err := tb.readPermissions(ctx); err != nil {
 			r.notSent(tb.idx, err)
 			r.journal.settled(0, r.itemsAt(b))
-			if fatalErr(err) {
+			if failsEveryCall(err) {
 				r.fail(err)
 			}
 			return territoryOutcome{calls: []Call{{Operation: r.opName(len(tb.idx)), IDs: r.idsOf(tb.idx), Err: err}}, errs: []error{err}}
@@ -438,20 +438,11 @@ func (r *territoryRun) sendBatch(ctx context.Context, b []int) territoryOutcome 
 		},
 	})
 	o := tb.settle(ctx, op, sent, s)
-	if fatal(s) {
+	if s.attempts > 0 && failsEveryCall(o.calls[0].Err) {
 		r.fail(o.calls[0].Err)
 	}
 	r.journal.settled(n, r.itemsAt(b))
 	return o
-}
-
-// fatalErr is fatal for an error returned before the batch's own call:
-// the read of an update's permission types.
-func fatalErr(err error) bool {
-	var authErr *AuthError
-	var apiErr *APIError
-	return errors.As(err, &authErr) ||
-		(errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden))
 }
 
 // keepUnfound settles the creates a look-up found, and keeps the others

@@ -18,12 +18,6 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
 
-// Ids of zohoterritorytest.DefaultSeed the lifecycle's tests use.
-const (
-	europe = "5725767000000452003"
-	finn   = "5725767000000411006" // inactive
-)
-
 // sent is a request as the client sent it, body included.
 type sent struct {
 	method, path, query string
@@ -94,7 +88,7 @@ func TestTerritoryLifecycle(t *testing.T) {
 		zohoterritory.NewTerritory{Name: "Pacific", ReportingTo: northAmerica, PermissionType: zohoterritory.ReadOnly, ManagerID: dev,
 			Description: "WA and OR", AccountRuleCriteria: rule},
 		zohoterritory.NewTerritory{Name: "north america", ReportingTo: acmeOrg, PermissionType: zohoterritory.ReadWriteDelete},
-		zohoterritory.NewTerritory{Name: "Atlantic", ReportingTo: acmeOrg, PermissionType: zohoterritory.ReadWriteDelete, ManagerID: finn})
+		zohoterritory.NewTerritory{Name: "Atlantic", ReportingTo: acmeOrg, PermissionType: zohoterritory.ReadWriteDelete, ManagerID: seedFinn})
 	require.NoError(t, err)
 	require.Len(t, res.Items, 3)
 	pacific := res.Items[0].ID

@@ -24,7 +24,7 @@ func StateDir(getenv func(string) string) (string, error) {
 	}
 	home := getenv("HOME")
 	if home == "" || !filepath.IsAbs(home) {
-		return "", errors.New("journal: no state directory: set XDG_STATE_HOME or HOME to an absolute path, or give --journal FILE")
+		return "", errors.New("journal: no state directory: set XDG_STATE_HOME or HOME to an absolute path")
 	}
 	return filepath.Join(home, ".local", "state", "zohoterritory"), nil
 }

@@ -227,7 +227,7 @@ func checkAddr(addr string, remote bool) error {
 	if remote || loopback.Host(host) {
 		return nil
 	}
-	return fmt.Errorf("zohoterritorytest: address %q is not a loopback address; the sandbox listens on loopback only unless remote access is asked for (WithRemoteAccess, sandbox serve --allow-remote)", addr)
+	return fmt.Errorf("zohoterritorytest: address %q is not a loopback address; the sandbox listens on loopback only unless remote access is asked for (WithRemoteAccess)", addr)
 }
 
 // WithSeed sets the server's initial state. The default is [DefaultSeed]().

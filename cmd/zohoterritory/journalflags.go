@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -11,16 +10,6 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
 )
-
-// journalHelp says what every change command records, for --help.
-const journalHelp = `Every run is journaled: before each call is sent and after each answer is
-read, a line goes into a file under $XDG_STATE_HOME/zohoterritory/ (or
-~/.local/state/zohoterritory/), whose path is printed on stderr. If the run
-is killed or interrupted, "zohoterritory resume FILE" finishes it; a run
-is undone with "zohoterritory restore FILE"; "zohoterritory runs" lists
-the journals. One process at a time runs a journal: another resume or
-restore of it exits 1 at once. --journal FILE writes it elsewhere,
---no-journal not at all. A journal holds ids, never a token.`
 
 // journalFlags are --journal and --no-journal.
 type journalFlags struct {
@@ -53,7 +42,7 @@ func (jf *journalFlags) create(a *app, command, what, owner string) (*journal.Fi
 	if path == "" {
 		dir, err := journal.StateDir(a.getenv)
 		if err != nil {
-			return nil, cmdutil.Usagef("%s (or --no-journal)", cmdutil.Message(err))
+			return nil, cmdutil.Usagef("%s, or give --journal FILE (or --no-journal)", cmdutil.Message(err))
 		}
 		if path, err = journal.NewPath(dir, what, owner, time.Now()); err != nil {
 			return nil, cmdutil.Usagef("%s", cmdutil.Message(err))
@@ -79,13 +68,10 @@ func closeJournal(j *journal.File) {
 	}
 }
 
-// shellQuote quotes a path for the line a person copies into a shell.
-func shellQuote(s string) string {
-	safe := func(r rune) bool {
-		return strings.ContainsRune("/.-_:+=@,", r) || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+// journalPath is j's path, or "" without a journal.
+func journalPath(j *journal.File) string {
+	if j == nil {
+		return ""
 	}
-	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !safe(r) }) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return j.Path()
 }

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+)
+
+// applyFlags are apply's flags.
+type applyFlags struct {
+	planFlags
+	yes bool
+	changeFlags
+	journal journalFlags
+}
+
+func newApplyCmd(a *app) *cobra.Command {
+	var f applyFlags
+	cmd := &cobra.Command{
+		Use:   "apply FILE|PLAN",
+		Short: "Make the org's memberships match a file, or a saved plan",
+		Long: `Make the org's memberships match a membership file (planned as "zohoterritory
+plan" does), or make a plan saved with "plan --out". Every add goes before
+every removal, and a user's membership is removed only once every add of
+that user in the plan is done: nobody is left without a territory they are
+meant to keep. Every change goes into one journal: "zohoterritory resume"
+finishes an apply that was killed, "zohoterritory restore" undoes a whole
+apply (removes what it added, adds back what it removed).
+
+A saved plan is applied as it was made: --by, --add-only and --remove-only
+are refused beside one (plan again to change it), and so is an API domain
+other than the one it was made against. A saved plan whose memberships
+changed in the org since it was made is refused, naming what changed, and
+nothing is sent. On a terminal, apply shows the plan as "plan" prints it
+(the first 50 lines of a long one, and how to see every one) and asks
+before sending anything (type yes); without a terminal it needs --yes.
+
+` + membershipFileHelp + "\n\n" + journalHelp + "\n\n" + interruptHelp + "\n\n" + cmdutil.ExitCodesHelp,
+		Example: `  zohoterritory apply reorg.csv
+  zohoterritory plan reorg.csv --out reorg.plan && zohoterritory apply reorg.plan
+  zohoterritory apply reorg.plan --yes -o csv > applied.csv`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runApply(cmd.Context(), a, &f, args[0])
+		},
+	}
+	fl := cmd.Flags()
+	f.planFlags.register(fl)
+	fl.BoolVar(&f.yes, "yes", false, "apply without asking (what a job without a terminal must give)")
+	f.changeFlags.register(a, fl)
+	f.journal.register(fl)
+	return cmd
+}
+
+func runApply(ctx context.Context, a *app, f *applyFlags, path string) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	saved, rows, err := readPlanOrFile(path)
+	if err != nil {
+		return err
+	}
+	if saved != nil {
+		if err := f.asSaved(saved, path); err != nil {
+			return err
+		}
+	}
+	if !f.yes && !a.io.InTTY {
+		return cmdutil.Usagef("apply asks before it changes anything, and standard input is not a terminal: give --yes to apply without asking")
+	}
+	c, err := f.client(a, false, true)
+	if err != nil {
+		return err
+	}
+	plan, dir := saved, (*zohoterritory.Directory)(nil)
+	if saved != nil {
+		err = checkStale(ctx, c, saved, path)
+	} else if plan, dir, err = c.PlanRows(ctx, rows, f.options()); err != nil {
+		err = planFailure(err)
+	}
+	if err != nil {
+		return err
+	}
+	if !plan.HasChanges() {
+		fmt.Fprintf(a.io.Err, "zohoterritory: no changes: the org's memberships match %s (%s)\n", path, plan.Totals())
+		return nil
+	}
+	if !f.yes {
+		if dir, err = confirmPlan(ctx, a, c, plan, dir, path, saved != nil); err != nil {
+			return err
+		}
+	}
+	j, err := f.journal.create(a, "apply", "apply", plan.Groups[0].Owner)
+	if err != nil {
+		return err
+	}
+	defer closeJournal(j)
+	return f.applySet(ctx, a, c, plan.ChangeSet(), j, zohoterritory.CountOptions{PresentIsDone: true, AbsentIsDone: true}, dir)
+}
+
+// check checks the flags once parsed, the plan's options by the library.
+func (f *applyFlags) check() error {
+	if err := f.changeFlags.check(); err != nil {
+		return err
+	}
+	if err := f.journal.check(); err != nil {
+		return err
+	}
+	if err := f.options().Check(); err != nil {
+		return optionUsage(err, planOptionFlags)
+	}
+	return nil
+}
+
+// asSaved refuses a flag that would change a saved plan (as Terraform
+// refuses a variable beside a saved plan), and an API domain other than
+// the one the plan was made against; it points the connection where the
+// plan was made, unless a flag or variable names the same.
+func (f *applyFlags) asSaved(plan *zohoterritory.Plan, path string) error {
+	for _, flag := range []string{"by", "add-only", "remove-only"} {
+		if f.conn.fs.Changed(flag) {
+			return cmdutil.Usagef("--%s: %s is a saved plan, applied as it was made (%s); to change it, plan again with --%s; nothing was sent",
+				flag, path, planMade(plan), flag)
+		}
+	}
+	cf := &f.conn
+	switch domain := strings.TrimSuffix(plan.APIDomain, "/"); {
+	case domain == "":
+	case !cf.given("api-domain"):
+		cf.apiDomain = domain
+	case strings.TrimSuffix(cf.apiDomain, "/") != domain:
+		return cmdutil.Usagef("%s %q: %s was made against %s, where a saved plan is applied; plan again against %s; nothing was sent",
+			cf.name("api-domain"), cf.apiDomain, path, domain, cf.apiDomain)
+	}
+	if !cf.given("api-version") && plan.APIVersion != "" {
+		cf.apiVersion = plan.APIVersion
+	}
+	return nil
+}
+
+// planMade says how a plan was made: "by territory", "by user, adds
+// only".
+func planMade(plan *zohoterritory.Plan) string {
+	s := "by " + string(plan.By)
+	switch {
+	case plan.AddOnly:
+		s += ", adds only"
+	case plan.RemoveOnly:
+		s += ", removals only"
+	}
+	return s
+}
+
+// checkStale refuses a saved plan whose memberships changed in the org
+// since it was made.
+func checkStale(ctx context.Context, c *zohoterritory.Client, plan *zohoterritory.Plan, path string) error {
+	drifts, err := c.CheckPlan(ctx, plan)
+	if err != nil {
+		code, msg := failure(err)
+		return cmdutil.Exit(code, fmt.Errorf("reading the memberships the plan touches failed, so nothing was sent: %s", msg))
+	}
+	if len(drifts) == 0 {
+		return nil
+	}
+	parts := make([]string, 0, 6)
+	for i, d := range drifts {
+		if i == 5 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(drifts)-5))
+			break
+		}
+		parts = append(parts, d.String())
+	}
+	return cmdutil.Usagef("%s is stale: %s the plan touches changed since it was made: %s; plan again; nothing was sent",
+		path, plural(len(drifts), "membership"), strings.Join(parts, "; "))
+}
+
+// confirmPlan shows the plan on stderr as plan prints it (the first lines
+// of a long one, and where every one is), and asks on the terminal. A
+// saved plan's names are read for it. It returns the directory the names
+// came from, for the report.
+func confirmPlan(ctx context.Context, a *app, c *zohoterritory.Client, plan *zohoterritory.Plan, dir *zohoterritory.Directory, path string, saved bool) (*zohoterritory.Directory, error) {
+	if saved {
+		users, territories := plan.IDs()
+		var err error
+		if dir, err = c.ReadNames(ctx, nil, users, territories); err != nil {
+			_, msg := failure(err)
+			fmt.Fprintf(a.io.Err, "zohoterritory: names not shown: reading them failed: %s\n", msg)
+		}
+	}
+	shown, total, err := planTable(a.io.Err, plan, dir, maxTableRows)
+	if err != nil {
+		return nil, err
+	}
+	if shown < total {
+		every := fmt.Sprintf("every one: zohoterritory plan %s (-o json, or --out PLAN to keep it)", shellQuote(path))
+		if saved {
+			every = "every one is in " + path
+		}
+		fmt.Fprintf(a.io.Err, "(%d of %d lines shown; %s)\n", shown, total, every)
+	}
+	fmt.Fprintln(a.io.Err, plan.Totals())
+	if ok, err := confirm(ctx, a, "Apply these changes to the org?"); !ok {
+		if err != nil {
+			return nil, err
+		}
+		return nil, cmdutil.Usagef("apply cancelled; nothing was sent")
+	}
+	return dir, nil
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+)
+
+// changeExit picks the exit code of a change (a removal, an add, a set)
+// and its one line on stderr, from the library's counts: interrupted
+// (130), failed credentials (4), anything not done (2). With a journal,
+// the line says how to finish what is left.
+func changeExit(ctx context.Context, a *app, rep *report, err error) error {
+	stopped := false
+	select {
+	case <-a.stop: // a nil stop is never ready
+		stopped = true
+	default:
+	}
+	var jerr *zohoterritory.JournalError
+	if errors.As(err, &jerr) {
+		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the result below is the run's truth\n", cmdutil.Message(jerr))
+	}
+	// A journal's failure alone leaves the calls' own outcome to tell;
+	// joined to a call's failure, that failure decides.
+	journalOnly := jerr != nil && err == error(jerr) //nolint:errorlint // identity: the journal's failure is the whole error, not one of several
+	finish := "run the same command again with --ignore-absent"
+	if rep.journal != "" {
+		finish = "run: zohoterritory resume " + shellQuote(rep.journal)
+	}
+	n := rep.counts()
+	switch interrupted := ctx.Err() != nil || stopped || errors.Is(err, zohoterritory.ErrStopped); {
+	case interrupted:
+		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted: %d %s, %d unknown, %d not sent; to finish, %s",
+			n.Done(), n.Verb(), n.Unknown, n.NotSent, finish))
+	case err != nil && !journalOnly:
+		code, msg := failure(err)
+		if code == cmdutil.ExitAuth {
+			return cmdutil.Exit(code, errors.New(msg))
+		}
+		return cmdutil.Exit(code, fmt.Errorf("%s; %s", callFailures(rep.results().Calls()), n))
+	case !n.AllDone():
+		what := "ids"
+		if n.Adds && n.Removes {
+			what = "memberships"
+		}
+		msg := fmt.Sprintf("%d of %d %s were not %s (%s)", n.NotDone(), n.Done()+n.NotDone(), what, n.Verb(), n)
+		if rep.journal != "" && (n.Unknown > 0 || n.NotSent > 0) {
+			msg += "; to settle the unknown and unsent ones, run: zohoterritory resume " + shellQuote(rep.journal)
+		}
+		return cmdutil.Exit(cmdutil.ExitPartial, errors.New(msg))
+	case err != nil:
+		return cmdutil.Exit(cmdutil.ExitPartial, errors.New("the journal is incomplete"))
+	}
+	return nil
+}
+
+// failure describes a request-level error for a person, and picks the exit
+// code: 4 when the credentials failed ([zohoterritory.IsAuthFailure]; a
+// missing scope named with the scopes the operation needs), 2 otherwise.
+func failure(err error) (code int, msg string) {
+	code = cmdutil.ExitPartial
+	if zohoterritory.IsAuthFailure(err) {
+		code = cmdutil.ExitAuth
+	}
+	var authErr *zohoterritory.AuthError
+	var apiErr *zohoterritory.APIError
+	switch {
+	case errors.As(err, &authErr):
+		return code, cmdutil.Message(authErr)
+	case !errors.As(err, &apiErr):
+		return code, cmdutil.Message(err)
+	}
+	msg = cmdutil.Message(apiErr)
+	switch {
+	case errors.Is(apiErr, zohoterritory.ErrOAuthScopeMismatch):
+		msg = fmt.Sprintf("%s: the token lacks a scope %s needs: %s", msg, apiErr.Operation, scopeText(zohoterritory.Scopes(apiErr.Operation)))
+	case errors.Is(apiErr, zohoterritory.ErrInvalidToken):
+		msg += ": the token was rejected (expired, revoked, or issued in another data centre than --dc / ZOHO_DC)"
+	}
+	return code, msg
+}
+
+// scopeText reads Zoho's scope sets as a person would: "A, or B and C".
+func scopeText(sets [][]string) string {
+	parts := make([]string, len(sets))
+	for i, s := range sets {
+		parts[i] = strings.Join(s, " and ")
+	}
+	return strings.Join(parts, ", or ")
+}
+
+// callFailures says what went wrong with the calls, each distinct failure
+// once, at most three, without the ids or URLs a thousand calls would
+// repeat.
+func callFailures(calls []zohoterritory.Call) string {
+	var seen []string
+	failed := 0
+	for _, c := range calls {
+		if c.Err == nil {
+			continue
+		}
+		failed++
+		if _, msg := failure(c.Err); !slices.Contains(seen, msg) {
+			seen = append(seen, msg)
+		}
+	}
+	more := ""
+	if len(seen) > 3 {
+		more = fmt.Sprintf("; and %d more", len(seen)-3)
+		seen = seen[:3]
+	}
+	return fmt.Sprintf("%d of %s failed: %s%s", failed, plural(len(calls), "call"), strings.Join(seen, "; "), more)
+}
