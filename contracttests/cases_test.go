@@ -49,6 +49,26 @@ var brokenRequests = map[string]string{
 	"error_mandatory_not_found_users": "both",
 	// An add sent without its required body.
 	"error_mandatory_not_found_territories": "both",
+	// The territories' creates and updates without what they require, or
+	// with more than a field may hold.
+	"territory_error_400_v8_developer_eu_create_territories_territory_name_missing": "both", // no name
+	"territory_error_400_v7_ca_create_territories_territory_parent_missing":         "both", // no reporting_to
+	"territory_error_400_v8_jp_create_territories_permission_type_missing":          "both", // no permission_type
+	"territory_error_400_v7_ca_update_territories_permission_type_missing":          "both", // no permission_type
+	"territory_error_400_v7_au_create_territories_territory_name_too_long":          "both", // 51 characters
+	"territory_error_400_v6_cn_update_territories_territory_name_too_long":          "both", // 51 characters
+	"territory_error_400_v8_au_create_territories_description_too_long":             "both", // 251 characters
+	"territory_error_400_v6_cn_create_territories_permission_type_invalid":          "both", // not in the enum
+	// More territories than a call takes: 101 to create or update, 11 to
+	// delete or transfer (maxItems, and the pattern of `ids`).
+	"territory_error_400_v7_in_create_territories_too_many_territories":                "both",
+	"territory_error_400_v6_au_update_territories_too_many_territories":                "both",
+	"territory_error_400_v8_cn_delete_territories_too_many_territory_ids":              "both",
+	"territory_error_400_v7_jp_transfer_and_delete_territories_too_many_territory_ids": "both",
+	// The bulk delete without its required `ids`.
+	"territory_error_400_v6_in_delete_territories_territory_ids_missing": "both",
+	// The single transfer without its required transfer_to_id.
+	"territory_error_400_v8_us_transfer_and_delete_territory_transfer_target_missing_in_path": "both",
 	// The retired v1, against the path's version enum.
 	"read_error_api_not_supported_organization": "both",
 }
@@ -100,11 +120,12 @@ func TestCaseFiles(t *testing.T) {
 			c := caseByName(t, cases, name)
 			assert.NotEmpty(t, strings.TrimSpace(c.Description), "description")
 			assert.NotEmpty(t, strings.TrimSpace(c.Source), "source")
-			assert.Contains(t, []string{http.MethodGet, http.MethodDelete, http.MethodPut}, c.Request.Method)
-			// A body is sent by the bulk adds only, and then is JSON.
+			assert.Contains(t, []string{http.MethodGet, http.MethodDelete, http.MethodPut, http.MethodPost}, c.Request.Method)
+			// A body is sent by the bulk adds and the territories' creates,
+			// updates and transfers only, and then is JSON.
 			if len(c.Request.Body) > 0 {
 				assert.Truef(t, json.Valid(c.Request.Body), "request body is not JSON")
-				assert.Equal(t, http.MethodPut, c.Request.Method, "only an add sends a body")
+				assert.Contains(t, []string{http.MethodPut, http.MethodPost}, c.Request.Method, "only an add, a create, an update or a transfer sends a body")
 			}
 			// The operation's method: a removal recorded as a GET would be
 			// routed to a read, and the other way round.

@@ -51,6 +51,7 @@ func newRecorder(t *testing.T) *recorder {
 		rec.mu.Unlock()
 		if op := operationOf(r.Method, r.URL.Path); op != "" {
 			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+			w.WriteHeader(okStatus(op))
 			_, _ = io.WriteString(w, okBodies[op])
 			return
 		}
@@ -142,7 +143,7 @@ func clientCalls() []clientCall {
 		{
 			op: opGetTerritory,
 			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
-				return c.GetTerritory(ctx, zohoapi.V4, "5725767000002709047")
+				return c.GetTerritory(ctx, zohoapi.V4, "5725767000002709047", nil)
 			},
 			path: "/crm/v4/settings/territories/5725767000002709047",
 		},
@@ -229,6 +230,95 @@ func clientCalls() []clientCall {
 			path: "/crm/v7/Users/5725767000000583004/territories",
 			body: `{"territories":[{"id":"5725767000000452115"},{"id":"5725767000000454003"},{"id":"5725767000002709047"}]}`,
 		},
+		{
+			op: opCreateTerritories,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				var parent, manager zohoapi.RecordIdInput
+				if err := parent.FromRecordId("5725767000000452002"); err != nil {
+					return nil, err
+				}
+				// A number, as Zoho's Python SDK sends ids.
+				if err := manager.FromRecordIdInput1(5725767000000411004); err != nil {
+					return nil, err
+				}
+				var rule zohoapi.NullableRuleCriteria
+				if err := rule.FromRuleCondition(zohoapi.RuleCondition{Field: zohoapi.RuleField{ApiName: "Billing_State"}, Comparator: zohoapi.Equal, Value: "WA"}); err != nil {
+					return nil, err
+				}
+				return c.CreateTerritories(ctx, zohoapi.V8, zohoapi.TerritoriesToCreate{Territories: []zohoapi.TerritoryToCreate{{
+					Name: "Pacific", ReportingTo: zohoapi.IdReference{Id: parent}, PermissionType: zohoapi.ReadWriteDelete,
+					Manager: &zohoapi.NullableIdReference{Id: manager}, AccountRuleCriteria: &rule,
+				}}})
+			},
+			path: "/crm/v8/settings/territories",
+			body: `{"territories":[{"name":"Pacific","reporting_to":{"id":"5725767000000452002"},"permission_type":"read_write_delete","manager":{"id":5725767000000411004},"account_rule_criteria":{"field":{"api_name":"Billing_State"},"comparator":"equal","value":"WA"}}]}`,
+		},
+		{
+			op: opUpdateTerritories,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.UpdateTerritoriesWithBody(ctx, zohoapi.V7, "application/json", strings.NewReader(sampleBodies[opUpdateTerritories]))
+			},
+			path: "/crm/v7/settings/territories",
+			body: sampleBodies[opUpdateTerritories],
+		},
+		{
+			op: opUpdateTerritory,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.UpdateTerritoryWithBody(ctx, zohoapi.V6, "5725767000002709047", "application/json", strings.NewReader(sampleBodies[opUpdateTerritory]))
+			},
+			path: "/crm/v6/settings/territories/5725767000002709047",
+			body: sampleBodies[opUpdateTerritory],
+		},
+		{
+			op: opGetChildTerritories,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				include := zohoapi.GetChildTerritoriesParamsIncludeAccountRuleCriterialeadRuleCriteriadealRuleCriteria
+				return c.GetChildTerritories(ctx, zohoapi.V8, "5725767000000452002", &zohoapi.GetChildTerritoriesParams{Page: &page, PerPage: &perPage, Include: &include})
+			},
+			path:  "/crm/v8/settings/territories/5725767000000452002/__child_territories",
+			query: "page=2&per_page=200&include=account_rule_criteria%2Clead_rule_criteria%2Cdeal_rule_criteria",
+		},
+		{
+			op: opGetAssociatedUsersCount,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				most := 2000
+				return c.GetAssociatedUsersCount(ctx, zohoapi.V8, &zohoapi.GetAssociatedUsersCountParams{PerPage: &most})
+			},
+			path:  "/crm/v8/settings/territories/actions/associated_users_count",
+			query: "per_page=2000",
+		},
+		{
+			op: opTransferAndDeleteTerritories,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.TransferAndDeleteTerritoriesWithBody(ctx, zohoapi.V8, "application/json", strings.NewReader(sampleBodies[opTransferAndDeleteTerritories]))
+			},
+			path: "/crm/v8/settings/territories/actions/transfer_and_delete",
+			body: sampleBodies[opTransferAndDeleteTerritories],
+		},
+		{
+			op: opTransferAndDeleteTerritory,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.TransferAndDeleteTerritoryWithBody(ctx, zohoapi.V5, "5725767000000452002", "application/json", strings.NewReader(sampleBodies[opTransferAndDeleteTerritory]))
+			},
+			path: "/crm/v5/settings/territories/5725767000000452002/actions/transfer_and_delete",
+			body: sampleBodies[opTransferAndDeleteTerritory],
+		},
+		{
+			op: opDeleteTerritories,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.DeleteTerritories(ctx, zohoapi.V8, &zohoapi.DeleteTerritoriesParams{Ids: strings.Join(territoryIDs, ","), DeletePreviousForecasts: false})
+			},
+			path:  "/crm/v8/settings/territories",
+			query: "ids=5725767000000452115%2C5725767000000454003%2C5725767000002709047&delete_previous_forecasts=false",
+		},
+		{
+			op: opDeleteTerritory,
+			call: func(ctx context.Context, c *zohoapi.Client) (*http.Response, error) {
+				return c.DeleteTerritory(ctx, zohoapi.V4, "5725767000002709047", &zohoapi.DeleteTerritoryParams{DeletePreviousForecasts: true})
+			},
+			path:  "/crm/v4/settings/territories/5725767000002709047",
+			query: "delete_previous_forecasts=true",
+		},
 	}
 }
 
@@ -256,7 +346,7 @@ func TestGeneratedClientRequests(t *testing.T) {
 			body, err := io.ReadAll(resp.Body)
 			require.NoError(t, resp.Body.Close())
 			require.NoError(t, err)
-			require.Equal(t, http.StatusOK, resp.StatusCode, "body: %s", body)
+			require.Equal(t, okStatus(cc.op), resp.StatusCode, "body: %s", body)
 
 			reqs := rec.requests()
 			require.Len(t, reqs, 1)

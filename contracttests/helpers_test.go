@@ -15,11 +15,13 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/internal/contract"
 )
 
-// The sixteen operations of api/openapi.yaml: the read of the organization,
-// four reads of the directory (users and territories), four reads of
-// memberships, four removals and the three adds that undo them. The spec's twins (the same operations under
-// the other spelling of `users`) are reported by the validator under these
-// names.
+// The twenty-five operations of api/openapi.yaml: the read of the
+// organization, four reads of the directory (users and territories), four
+// reads of memberships, four removals and the three adds that undo them,
+// and the nine of the territories' lifecycle (create, update and delete
+// territories, transfer and delete, a territory's children, the users'
+// counts). The spec's twins (the same operations under the other spelling
+// of `users`) are reported by the validator under these names.
 const (
 	opGetOrganization           = "getOrganization"
 	opListUsers                 = "listUsers"
@@ -37,11 +39,22 @@ const (
 	opAddUserToTerritory        = "addUserToTerritory"
 	opAddUsersToTerritory       = "addUsersToTerritory"
 	opAddTerritoriesToUser      = "addTerritoriesToUser"
+
+	opCreateTerritories            = "createTerritories"
+	opUpdateTerritories            = "updateTerritories"
+	opUpdateTerritory              = "updateTerritory"
+	opGetChildTerritories          = "getChildTerritories"
+	opGetAssociatedUsersCount      = "getAssociatedUsersCount"
+	opTransferAndDeleteTerritories = "transferAndDeleteTerritories"
+	opTransferAndDeleteTerritory   = "transferAndDeleteTerritory"
+	opDeleteTerritories            = "deleteTerritories"
+	opDeleteTerritory              = "deleteTerritory"
 )
 
-// operations lists every operation, the reads first and the adds last (the
-// order live mode calls them in: it reads the memberships, removes them and
-// adds them back).
+// operations lists every operation, the reads first, then the removals and
+// the adds, then the lifecycle (the order live mode calls them in: it reads
+// the memberships, removes them and adds them back, then creates territories,
+// changes them, reads them and deletes them).
 var operations = []string{
 	opGetOrganization,
 	opListUsers,
@@ -59,22 +72,36 @@ var operations = []string{
 	opAddUserToTerritory,
 	opAddUsersToTerritory,
 	opAddTerritoriesToUser,
+	opCreateTerritories,
+	opUpdateTerritories,
+	opUpdateTerritory,
+	opGetChildTerritories,
+	opGetAssociatedUsersCount,
+	opTransferAndDeleteTerritories,
+	opTransferAndDeleteTerritory,
+	opDeleteTerritories,
+	opDeleteTerritory,
 }
 
-// readOps are the operations that read the directory or memberships; their
-// answers are pages of records (200), nothing (204, and 304 for the users'
-// reads), or an error object, never the removals' envelope of per-id
-// results. listOps are the paged ones; infoOptional are the lists whose
-// page may come without `info` (listTerritories asked for by `ids`, as
-// Zoho's OpenAPI example shows).
+// readOps are the operations that read the directory, memberships, a
+// territory's children or the users' counts; their answers are pages of
+// records (200), nothing (204, and 304 for the users' reads), or an error
+// object, never the changes' envelope of per-id results. listOps are the
+// paged ones; infoOptional are the lists whose page may come without `info`
+// (listTerritories asked for by `ids`, as Zoho's OpenAPI example shows).
+// addOps send a body with PUT, createOps with POST.
 var (
 	readOps = map[string]bool{
 		opListUsers: true, opGetUser: true, opListTerritories: true, opGetTerritory: true,
 		opListUsersOfTerritory: true, opGetUserOfTerritory: true, opListTerritoriesOfUser: true, opGetTerritoryOfUser: true,
+		opGetChildTerritories: true, opGetAssociatedUsersCount: true,
 	}
-	listOps      = map[string]bool{opListUsers: true, opListTerritories: true, opListUsersOfTerritory: true, opListTerritoriesOfUser: true}
+	listOps = map[string]bool{opListUsers: true, opListTerritories: true, opListUsersOfTerritory: true, opListTerritoriesOfUser: true,
+		opGetChildTerritories: true, opGetAssociatedUsersCount: true}
 	infoOptional = map[string]bool{opListTerritories: true}
-	addOps       = map[string]bool{opAddUserToTerritory: true, opAddUsersToTerritory: true, opAddTerritoriesToUser: true}
+	addOps       = map[string]bool{opAddUserToTerritory: true, opAddUsersToTerritory: true, opAddTerritoriesToUser: true,
+		opUpdateTerritories: true, opUpdateTerritory: true}
+	postOps = map[string]bool{opCreateTerritories: true, opTransferAndDeleteTerritories: true, opTransferAndDeleteTerritory: true}
 )
 
 // opMethod is the HTTP method of each operation.
@@ -84,6 +111,8 @@ func opMethod(op string) string {
 		return http.MethodGet
 	case addOps[op]:
 		return http.MethodPut
+	case postOps[op]:
+		return http.MethodPost
 	}
 	return http.MethodDelete
 }
@@ -92,6 +121,12 @@ func opMethod(op string) string {
 var sampleBodies = map[string]string{
 	opAddUsersToTerritory:  `{"users":[{"id":"431581000000258001"},{"id":"431581000000258002"}]}`,
 	opAddTerritoriesToUser: `{"territories":[{"id":"5725767000000452115"}]}`,
+
+	opCreateTerritories:            `{"territories":[{"name":"Pacific","reporting_to":{"id":"5725767000000452002"},"permission_type":"read_write_delete"}]}`,
+	opUpdateTerritories:            `{"territories":[{"id":"5725767000002709047","reporting_to":{"id":"5725767000000452001"},"permission_type":"read_only","manager":null}]}`,
+	opUpdateTerritory:              `{"territories":[{"name":"West","permission_type":"read_write_delete"}]}`,
+	opTransferAndDeleteTerritories: `{"territories":[{"id":"5725767000000452002","transfer_to_id":"5725767000000452001","delete_previous_forecasts":false}]}`,
+	opTransferAndDeleteTerritory:   `{"territories":[{"transfer_to_id":"5725767000000452001","delete_previous_forecasts":true}]}`,
 }
 
 // sampleRequest builds op's request on rawURL with header, carrying op's
@@ -110,10 +145,14 @@ func sampleRequest(t *testing.T, op, rawURL string, header http.Header) *http.Re
 	return req
 }
 
-// readKey is the key of a read operation's array: "users" or "territories".
+// readKey is the key of a read operation's array: "users", "territories"
+// or, for the users' counts, "associated_users_count".
 func readKey(op string) string {
-	if op == opListUsersOfTerritory || op == opGetUserOfTerritory || op == opListUsers || op == opGetUser {
+	switch op {
+	case opListUsersOfTerritory, opGetUserOfTerritory, opListUsers, opGetUser:
 		return "users"
+	case opGetAssociatedUsersCount:
+		return "associated_users_count"
 	}
 	return "territories"
 }
@@ -137,6 +176,16 @@ var samplePaths = map[string]string{
 	opAddUserToTerritory:        "/crm/v8/settings/territories/431581000000744113/users/431581000000258001",
 	opAddUsersToTerritory:       "/crm/v8/settings/territories/431581000000744113/users",
 	opAddTerritoriesToUser:      "/crm/v8/Users/5725767000000583004/territories",
+
+	opCreateTerritories:            "/crm/v8/settings/territories",
+	opUpdateTerritories:            "/crm/v8/settings/territories",
+	opUpdateTerritory:              "/crm/v8/settings/territories/5725767000002709047",
+	opGetChildTerritories:          "/crm/v8/settings/territories/5725767000000452002/__child_territories?page=1&per_page=200",
+	opGetAssociatedUsersCount:      "/crm/v8/settings/territories/actions/associated_users_count?page=1&per_page=2000",
+	opTransferAndDeleteTerritories: "/crm/v8/settings/territories/actions/transfer_and_delete",
+	opTransferAndDeleteTerritory:   "/crm/v8/settings/territories/5725767000000452002/actions/transfer_and_delete",
+	opDeleteTerritories:            "/crm/v8/settings/territories?ids=5725767000002712001,5725767000002712002&delete_previous_forecasts=false",
+	opDeleteTerritory:              "/crm/v8/settings/territories/5725767000002712001?delete_previous_forecasts=true",
 }
 
 // operationPatterns tell a request's operation from its method and path
@@ -164,6 +213,15 @@ var operationPatterns = []struct {
 	{http.MethodPut, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users/[^/]+$`), opAddUserToTerritory},
 	{http.MethodPut, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[^/]+/users$`), opAddUsersToTerritory},
 	{http.MethodPut, regexp.MustCompile(`^/crm/[^/]+/[Uu]sers/[^/]+/territories$`), opAddTerritoriesToUser},
+	{http.MethodPost, regexp.MustCompile(`^/crm/[^/]+/settings/territories$`), opCreateTerritories},
+	{http.MethodPut, regexp.MustCompile(`^/crm/[^/]+/settings/territories$`), opUpdateTerritories},
+	{http.MethodPut, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[0-9]+$`), opUpdateTerritory},
+	{http.MethodDelete, regexp.MustCompile(`^/crm/[^/]+/settings/territories$`), opDeleteTerritories},
+	{http.MethodDelete, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[0-9]+$`), opDeleteTerritory},
+	{http.MethodPost, regexp.MustCompile(`^/crm/[^/]+/settings/territories/actions/transfer_and_delete$`), opTransferAndDeleteTerritories},
+	{http.MethodPost, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[0-9]+/actions/transfer_and_delete$`), opTransferAndDeleteTerritory},
+	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/settings/territories/[0-9]+/__child_territories$`), opGetChildTerritories},
+	{http.MethodGet, regexp.MustCompile(`^/crm/[^/]+/settings/territories/actions/associated_users_count$`), opGetAssociatedUsersCount},
 }
 
 // operationOf returns the operationId of method on path, or "".

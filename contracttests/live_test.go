@@ -1,19 +1,26 @@
 package contracttests
 
-// Live mode sends the sixteen operations to a real Zoho CRM organisation
+// Live mode sends the twenty-five operations to a real Zoho CRM organisation
 // with the generated client and validates each real request and response
 // with both validators: first the nine reads (the organization's, the
 // directory's, then the memberships'), then the four removals, then the
-// three adds, which put the removed memberships back. It is skipped
+// three adds, which put the removed memberships back; then the territories'
+// lifecycle: it creates four territories under ZOHO_LIVE_TERRITORY_ID (named
+// zohoterritory-live-<time>-a to -d), updates two, lists the children of
+// ZOHO_LIVE_TERRITORY_ID, counts the users of every territory, and deletes
+// the four again, two of them with transfer_and_delete (their children,
+// none, going to ZOHO_LIVE_TERRITORY_ID). It is skipped
 // unless every variable below is set:
 //
 //	ZOHO_LIVE=1                 opt in; the calls REALLY REMOVE memberships,
 //	                            so use a sandbox or developer org
 //	ZOHO_ACCESS_TOKEN           an access token with ZohoCRM.settings.territories.ALL,
-//	                            ZohoCRM.users.ALL and ZohoCRM.org.READ (never printed)
+//	                            ZohoCRM.users.ALL and ZohoCRM.org.READ (never printed);
+//	                            the org needs room for four more territories
 //	ZOHO_API_DOMAIN             the token reply's api_domain, e.g. https://sandbox.zohoapis.eu
 //	ZOHO_LIVE_TERRITORY_ID      territory for getTerritory, the reads of users, removeUserFromTerritory,
-//	                            removeTerritoryFromUser and addUserToTerritory
+//	                            removeTerritoryFromUser and addUserToTerritory, and the parent of the
+//	                            territories the lifecycle creates and deletes
 //	ZOHO_LIVE_USER_ID           user for getUser, the reads of territories, removeUserFromTerritory,
 //	                            removeTerritoryFromUser, removeTerritoriesFromUser,
 //	                            addUserToTerritory and addTerritoriesToUser
@@ -154,7 +161,7 @@ func (r liveResult) report(token string) string {
 	return redact(fmt.Sprintf("%s: %d %s\n\trequest: %s\n\tresponse: %s", r.op, r.status, r.summary, describe(r.request), describe(r.response)), token)
 }
 
-// runLive sends the sixteen operations with the generated client through hc
+// runLive sends the twenty-five operations with the generated client through hc
 // and validates each request as sent and each response as received.
 func runLive(ctx context.Context, cfg liveConfig, hc *http.Client) []liveResult {
 	c, err := zohoapi.NewClient(cfg.apiDomain,
@@ -184,7 +191,7 @@ func runLive(ctx context.Context, cfg liveConfig, hc *http.Client) []liveResult 
 			return c.ListTerritories(ctx, cfg.version, &zohoapi.ListTerritoriesParams{}, capture)
 		}},
 		{opGetTerritory, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
-			return c.GetTerritory(ctx, cfg.version, cfg.territoryID, capture)
+			return c.GetTerritory(ctx, cfg.version, cfg.territoryID, &zohoapi.GetTerritoryParams{}, capture)
 		}},
 		{opListUsersOfTerritory, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
 			return c.ListUsersOfTerritory(ctx, cfg.version, cfg.territoryID, &zohoapi.ListUsersOfTerritoryParams{}, capture)
@@ -220,11 +227,96 @@ func runLive(ctx context.Context, cfg liveConfig, hc *http.Client) []liveResult 
 			return c.AddTerritoriesToUser(ctx, cfg.version, cfg.userID, zohoapi.TerritoriesToAdd{Territories: refsOf(cfg.territoryIDs)}, capture)
 		}},
 	}
+	calls = append(calls, liveLifecycle(c, cfg)...) //nolint:bodyclose // liveCall reads and closes every answer
 	results := make([]liveResult, 0, len(calls))
 	for _, call := range calls {
 		results = append(results, liveCall(ctx, call.op, call.call))
 	}
 	return results
+}
+
+// liveLifecycle is live mode's second half: four territories created under
+// cfg.territoryID, two updated, the children and the counts read, and the
+// four deleted, in the order of `operations`. The ids come from the
+// create's answer; one it did not give is "1", which names no territory, so
+// the calls that need it get Zoho's refusal (which passes too).
+func liveLifecycle(c *zohoapi.Client, cfg liveConfig) []struct {
+	op   string
+	call func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error)
+} {
+	stamp := fmt.Sprintf("zohoterritory-live-%d", time.Now().Unix())
+	created := []string{"1", "1", "1", "1"}
+	body := func(v any) io.Reader {
+		b, _ := json.Marshal(v) // maps and strings only
+		return strings.NewReader(string(b))
+	}
+	type obj = map[string]any
+	return []struct {
+		op   string
+		call func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error)
+	}{
+		{opCreateTerritories, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			var ts []obj
+			for _, suffix := range []string{"a", "b", "c", "d"} {
+				ts = append(ts, obj{"name": stamp + "-" + suffix, "reporting_to": obj{"id": cfg.territoryID}, "permission_type": "read_write_delete"})
+			}
+			resp, err := c.CreateTerritoriesWithBody(ctx, cfg.version, "application/json", body(obj{"territories": ts}), capture)
+			if err != nil {
+				return nil, err
+			}
+			// The new ids, for the calls that follow; the body is put
+			// back for liveCall to read.
+			raw, err := io.ReadAll(io.LimitReader(resp.Body, maxLiveBody+1))
+			_ = resp.Body.Close()
+			resp.Body = io.NopCloser(strings.NewReader(string(raw)))
+			if err != nil {
+				return resp, nil
+			}
+			var env struct {
+				Territories []struct {
+					Details struct {
+						ID string `json:"id"`
+					} `json:"details"`
+				} `json:"territories"`
+			}
+			if json.Unmarshal(raw, &env) == nil {
+				for i, it := range env.Territories {
+					if i < len(created) && it.Details.ID != "" {
+						created[i] = it.Details.ID
+					}
+				}
+			}
+			return resp, nil
+		}},
+		{opUpdateTerritories, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.UpdateTerritoriesWithBody(ctx, cfg.version, "application/json",
+				body(obj{"territories": []obj{{"id": created[0], "name": stamp + "-a2", "permission_type": "read_write_delete"}}}), capture)
+		}},
+		{opUpdateTerritory, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.UpdateTerritoryWithBody(ctx, cfg.version, created[1], "application/json",
+				body(obj{"territories": []obj{{"description": "made by zohoterritory's live mode", "permission_type": "read_write_delete"}}}), capture)
+		}},
+		{opGetChildTerritories, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.GetChildTerritories(ctx, cfg.version, cfg.territoryID, &zohoapi.GetChildTerritoriesParams{}, capture)
+		}},
+		{opGetAssociatedUsersCount, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.GetAssociatedUsersCount(ctx, cfg.version, &zohoapi.GetAssociatedUsersCountParams{}, capture)
+		}},
+		{opTransferAndDeleteTerritories, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.TransferAndDeleteTerritoriesWithBody(ctx, cfg.version, "application/json",
+				body(obj{"territories": []obj{{"id": created[2], "transfer_to_id": cfg.territoryID, "delete_previous_forecasts": false}}}), capture)
+		}},
+		{opTransferAndDeleteTerritory, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.TransferAndDeleteTerritoryWithBody(ctx, cfg.version, created[3], "application/json",
+				body(obj{"territories": []obj{{"transfer_to_id": cfg.territoryID, "delete_previous_forecasts": false}}}), capture)
+		}},
+		{opDeleteTerritories, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.DeleteTerritories(ctx, cfg.version, &zohoapi.DeleteTerritoriesParams{Ids: created[0], DeletePreviousForecasts: false}, capture)
+		}},
+		{opDeleteTerritory, func(ctx context.Context, capture zohoapi.RequestEditorFn) (*http.Response, error) {
+			return c.DeleteTerritory(ctx, cfg.version, created[1], &zohoapi.DeleteTerritoryParams{DeletePreviousForecasts: false}, capture)
+		}},
+	}
 }
 
 func liveCall(ctx context.Context, op string, call func(context.Context, zohoapi.RequestEditorFn) (*http.Response, error)) liveResult {
@@ -335,6 +427,7 @@ func TestLiveHarness(t *testing.T) {
 		mu.Unlock()
 		if op := operationOf(r.Method, r.URL.Path); op != "" {
 			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+			w.WriteHeader(okStatus(op))
 			_, _ = io.WriteString(w, okBodies[op])
 			return
 		}

@@ -30,13 +30,19 @@ const (
 	baseUsersPage        = "read_v8_au_list_users_of_territory_page1"  // listUsersOfTerritory, 200, page 1 of 2
 	baseTerritoryOfUser  = "read_v6_in_get_territory_of_user"          // getTerritoryOfUser, 200, no info
 	baseUsersEmpty       = "read_v4_developer_jp_list_users_of_territory_204"
-	baseAddUsers         = "success_v8_us_add_users_to_territory"                  // addUsersToTerritory, 200, body of two users
-	baseAddTerritories   = "success_v8_in_add_territories_to_user_lowercase_users" // addTerritoriesToUser, 200, lower-case users
-	baseAddUser          = "success_v7_eu_add_user_to_territory"                   // addUserToTerritory, 200, no body
-	baseDirUsers         = "read_v8_us_list_users_page1"                           // listUsers, 200, page 1 of 2
-	baseDirUser          = "read_v3_jp_get_user_deactivated"                       // getUser, 200, one user
-	baseDirTerritories   = "read_v8_au_list_territories_page1"                     // listTerritories, 200, root first
-	baseDirTerritory     = "read_v5_in_get_territory_root"                         // getTerritory, 200, the root
+	baseAddUsers         = "success_v8_us_add_users_to_territory"                             // addUsersToTerritory, 200, body of two users
+	baseAddTerritories   = "success_v8_in_add_territories_to_user_lowercase_users"            // addTerritoriesToUser, 200, lower-case users
+	baseAddUser          = "success_v7_eu_add_user_to_territory"                              // addUserToTerritory, 200, no body
+	baseDirUsers         = "read_v8_us_list_users_page1"                                      // listUsers, 200, page 1 of 2
+	baseDirUser          = "read_v3_jp_get_user_deactivated"                                  // getUser, 200, one user
+	baseDirTerritories   = "read_v8_au_list_territories_page1"                                // listTerritories, 200, root first
+	baseDirTerritory     = "read_v5_in_get_territory_root"                                    // getTerritory, 200, the root
+	baseCreate           = "territory_success_201_v8_sa_create_territories_territory_created" // createTerritories, 201, one territory
+	baseUpdate           = "territory_success_200_v6_us_update_territories_territory_updated" // updateTerritories, 200, a re-parent
+	baseTransfer         = "territory_success_200_v8_sandbox_us_transfer_and_delete_territories_territory_transferred"
+	baseChildren         = "read_v8_us_child_territories_page1"                                       // getChildTerritories, 200, page 1 of 2
+	baseCounts           = "read_v8_in_users_count_page1"                                             // getAssociatedUsersCount, 200, page 1 of 2
+	baseDeleteTerritory  = "territory_success_200_v6_developer_eu_delete_territory_territory_deleted" // deleteTerritory, 200
 )
 
 // negativeCase is a mutated copy of a recorded case that the suite must
@@ -481,6 +487,66 @@ func negativeCases() []negativeCase {
 				out.Request = caseByName(t, loadCases(t), baseAddUsers).Request
 				return out
 			}},
+
+		// ---- the territories' lifecycle: requests ----
+		{name: "create_request_criteria_true", base: baseCreate, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"name":"Pacific","reporting_to":{"id":"5725767000000452002"},"permission_type":"read_only","account_rule_criteria":true}]}`)},
+		{name: "create_request_group_of_one", base: baseCreate, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"name":"Pacific","reporting_to":{"id":"5725767000000452002"},"permission_type":"read_only","deal_rule_criteria":{"group_operator":"AND","group":[{"field":{"api_name":"Amount"},"comparator":"greater_than","value":1000}]}}]}`)},
+		{name: "create_request_group_operator_xor", base: baseCreate, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"name":"Pacific","reporting_to":{"id":"5725767000000452002"},"permission_type":"read_only","deal_rule_criteria":{"group_operator":"XOR","group":[{"field":{"api_name":"Amount"},"comparator":"equal","value":1},{"field":{"api_name":"Amount"},"comparator":"equal","value":2}]}}]}`)},
+		{name: "create_request_comparator_unknown", base: baseCreate, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"name":"Pacific","reporting_to":{"id":"5725767000000452002"},"permission_type":"read_only","lead_rule_criteria":{"field":{"api_name":"City"},"comparator":"sounds_like","value":"Paris"}}]}`)},
+		{name: "create_request_nested_condition_without_field", base: baseCreate, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"name":"Pacific","reporting_to":{"id":"5725767000000452002"},"permission_type":"read_only","lead_rule_criteria":{"group_operator":"OR","group":[{"comparator":"equal","value":"A"},{"field":{"api_name":"City"},"comparator":"equal","value":"B"}]}}]}`)},
+		{name: "create_request_parent_null", base: baseCreate, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"name":"Pacific","reporting_to":null,"permission_type":"read_only"}]}`)},
+		{name: "create_request_manager_id_not_digits", base: baseCreate, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"name":"Pacific","reporting_to":{"id":"5725767000000452002"},"permission_type":"read_only","manager":{"id":"dev"}}]}`)},
+		{name: "create_request_empty_name", base: baseCreate, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"name":"","reporting_to":{"id":"5725767000000452002"},"permission_type":"read_only"}]}`)},
+		{name: "create_request_no_territories", base: baseCreate, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[]}`)},
+		{name: "update_request_without_id", base: baseUpdate, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"name":"West","permission_type":"read_only"}]}`)},
+		{name: "update_request_id_negative_number", base: baseUpdate, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"id":-5725767000002709047,"permission_type":"read_only"}]}`)},
+		{name: "update_request_id_float", base: baseUpdate, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"id":1.5,"permission_type":"read_only"}]}`)},
+		{name: "update_request_parent_null", base: baseUpdate, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"id":"5725767000002709047","reporting_to":null,"permission_type":"read_only"}]}`)},
+		{name: "transfer_request_forecasts_string", base: baseTransfer, request: true, caughtBy: byBoth,
+			mutate: setReqBody(`{"territories":[{"id":"5725767000000452002","transfer_to_id":"5725767000000452001","delete_previous_forecasts":"yes"}]}`)},
+		{name: "delete_request_without_forecasts", base: baseDeleteTerritory, request: true, caughtBy: byBoth,
+			mutate: setURL("https://developer.zohoapis.eu/crm/v6/settings/territories/5725767000002712001")},
+		{name: "delete_request_forecasts_not_boolean", base: baseDeleteTerritory, request: true, caughtBy: byBoth,
+			mutate: setURL("https://developer.zohoapis.eu/crm/v6/settings/territories/5725767000002712001?delete_previous_forecasts=maybe")},
+		{name: "children_request_include_unknown", base: baseChildren, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.com/crm/v8/settings/territories/5725767000000452002/__child_territories?include=territories")},
+		{name: "counts_request_per_page_2001", base: baseCounts, request: true, caughtBy: byBoth,
+			mutate: setURL("https://www.zohoapis.in/crm/v8/settings/territories/actions/associated_users_count?per_page=2001")},
+
+		// ---- the territories' lifecycle: responses ----
+		{name: "create_answered_200", base: baseCreate, caughtBy: byBoth,
+			mutate: setStatus(http.StatusOK, nil, "-")},
+		{name: "create_success_item_without_id", base: baseCreate, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { item(t, b, "territories", 0)["details"] = map[string]any{} })},
+		{name: "children_without_info", base: baseChildren, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(b, "info") })},
+		{name: "children_criteria_a_string", base: baseChildren, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				item(t, b, "territories", 0)["account_rule_criteria"] = "Billing_City = Chennai"
+			})},
+		{name: "counts_count_negative", base: baseCounts, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				item(t, b, "associated_users_count", 0)["count"] = json.Number("-1")
+			})},
+		{name: "counts_without_territory", base: baseCounts, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) { delete(item(t, b, "associated_users_count", 1), "territory") })},
+		{name: "counts_territory_id_number", base: baseCounts, caughtBy: byBoth,
+			mutate: editBody(func(t *testing.T, b map[string]any) {
+				item(t, b, "associated_users_count", 0)["territory"] = map[string]any{"id": json.Number("5725767000000452001"), "name": "Acme Org"}
+			})},
 
 		// libopenapi-validator only checks that the apiKey header is there;
 		// the `Zoho-oauthtoken ` prefix is checked by the AuthenticationFunc

@@ -32,6 +32,25 @@ var okBodies = map[string]string{
 	opAddUserToTerritory:        `{"users":[{"code":"SUCCESS","details":{"id":"431581000000258001"},"message":"Given User added to the mentioned territory Successfully","status":"success"}]}`,
 	opAddUsersToTerritory:       `{"users":[{"code":"SUCCESS","details":{"id":"431581000000258001"},"message":"Given User added to the mentioned territory Successfully","status":"success"},{"code":"SUCCESS","details":{"id":"431581000000258002"},"message":"Given User added to the mentioned territory Successfully","status":"success"}]}`,
 	opAddTerritoriesToUser:      `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000000452115"},"message":"Territory associated to the user successfully","status":"success"}]}`,
+
+	opCreateTerritories:            `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000002712001"},"message":"Territory Created Successfully","status":"success"}]}`,
+	opUpdateTerritories:            `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000002709047"},"message":"Territory Updated Successfully","status":"success"}]}`,
+	opUpdateTerritory:              `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000002709047"},"message":"Territory Updated Successfully","status":"success"}]}`,
+	opGetChildTerritories:          `{"territories":[{"id":"5725767000002709047","name":"West Coast","manager":null,"reporting_to":{"id":"5725767000000452002","name":"North America"},"permission_type":"read_write_delete"}],"info":{"per_page":200,"count":1,"page":1,"more_records":false}}`,
+	opGetAssociatedUsersCount:      `{"associated_users_count":[{"count":3,"territory":{"id":"5725767000000452002","name":"North America"}}],"info":{"per_page":2000,"count":1,"page":1,"more_records":false}}`,
+	opTransferAndDeleteTerritories: `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000000452002"},"message":"Territory Transferred And Deleted Successfully","status":"success"}]}`,
+	opTransferAndDeleteTerritory:   `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000000452002"},"message":"Territory Transferred And Deleted Successfully","status":"success"}]}`,
+	opDeleteTerritories:            `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000002712001"},"message":"Given Territory Removed Successfully","status":"success"},{"code":"SUCCESS","details":{"id":"5725767000002712002"},"message":"Given Territory Removed Successfully","status":"success"}]}`,
+	opDeleteTerritory:              `{"territories":[{"code":"SUCCESS","details":{"id":"5725767000002712001"},"message":"Given Territory Removed Successfully","status":"success"}]}`,
+}
+
+// okStatus is the status of each operation's okBodies: 201 for a create,
+// 200 for the others.
+func okStatus(op string) int {
+	if op == opCreateTerritories {
+		return http.StatusCreated
+	}
+	return http.StatusOK
 }
 
 // usersSegment is the `users` segment of a path on a user, in either
@@ -51,7 +70,7 @@ func otherSpelling(path string) string {
 	})
 }
 
-// checkRoute validates a request (with op's method) and a 200 response on
+// checkRoute validates a request (with op's method) and a success response on
 // base+path and checks the routing and the ListedServer flag of both
 // verdicts.
 func checkRoute(t *testing.T, base, path, op string, listed bool) {
@@ -64,7 +83,7 @@ func checkRoute(t *testing.T, base, path, op string, listed bool) {
 	assert.Truef(t, vd.OK(), "request %s: %s", req.URL, describe(vd))
 
 	vd = validator.ValidateResponse(req, contract.Response{
-		StatusCode: http.StatusOK,
+		StatusCode: okStatus(op),
 		Header:     http.Header{"Content-Type": {"application/json;charset=UTF-8"}},
 		Body:       []byte(okBodies[op]),
 	})

@@ -157,6 +157,62 @@ func TestSandboxAddOwnContract(t *testing.T) {
 	}
 }
 
+// TestSandboxLifecycleOwnContract: the territories' lifecycle, right and
+// wrong requests alike, answers within api/openapi.yaml; the wrong requests
+// are recorded as such. Bodies go without a Content-Type header, as Zoho's
+// SDKs send them.
+func TestSandboxLifecycleOwnContract(t *testing.T) {
+	t.Parallel()
+	srv := selfCheckingSandbox(t, validator, zohoterritorytest.WithTerritoryLimit(8))
+	tok := srv.AccessToken()
+	base := srv.URL() + "/crm/v8/settings/territories"
+	create := func(name, parent string) string {
+		return fmt.Sprintf(`{"territories":[{"name":%q,"reporting_to":{"id":%q},"permission_type":"read_only"}]}`, name, parent)
+	}
+	valid := []struct{ method, url, body string }{
+		{http.MethodPost, base, create("Pacific", sbNA)}, // 201
+		{http.MethodPost, base, `{"territories":[{"name":"Atlantic","reporting_to":{"id":"` + sbOrg + `"},"permission_type":"read_write_delete","manager":{"id":` + sbDev + `},"account_rule_criteria":{"group_operator":"or","group":[{"field":{"api_name":"State"},"comparator":"in","value":["MA","NY"]},{"field":{"api_name":"State","id":"5725767000000000625"},"comparator":"equal","value":"ME"}]}},{"name":"europe","reporting_to":{"id":"` + sbOrg + `"},"permission_type":"read_only"}]}`}, // 207
+		{http.MethodPost, base, create("North America", sbOrg)}, // 400 envelope
+		{http.MethodPost, base, create("Full", sbOrg)},          // LIMIT_EXCEEDED
+		{http.MethodPut, base, `{"territories":[{"id":"` + sbWest + `","reporting_to":{"id":"` + sbOrg + `"},"permission_type":"read_only","manager":null,"description":null,"lead_rule_criteria":null}]}`},         // 200
+		{http.MethodPut, base, `{"territories":[{"id":"` + sbNA + `","reporting_to":{"id":"` + sbNA + `"},"permission_type":"read_only"},{"id":"` + sbOrg + `","description":"x","permission_type":"read_only"}]}`}, // 400: cycle, root
+		{http.MethodPut, base + "/" + sbUnknown, `{"territories":[{"permission_type":"read_only"}]}`},                                                                                                               // 400 error object
+		{http.MethodGet, base + "/" + sbNA + "/__child_territories?include=account_rule_criteria,lead_rule_criteria,deal_rule_criteria", ""},
+		{http.MethodGet, base + "/" + sbWest + "/__child_territories", ""}, // 204
+		{http.MethodGet, base + "?include=account_rule_criteria", ""},
+		{http.MethodGet, base + "/actions/associated_users_count?per_page=2000", ""},
+		{http.MethodDelete, base + "?ids=" + sbNA + "," + sbOrg + "," + sbUnknown + "&delete_previous_forecasts=false", ""},                                                                         // 400 envelope
+		{http.MethodDelete, base + "/" + sbNA + "?delete_previous_forecasts=true", ""},                                                                                                              // 400 error object
+		{http.MethodPost, base + "/actions/transfer_and_delete", `{"territories":[{"id":"` + sbNA + `","delete_previous_forecasts":true},{"id":"` + sbEU + `","transfer_to_id":"` + sbOrg + `"}]}`}, // 207
+		{http.MethodPost, base + "/" + sbNA + "/actions/transfer_and_delete", `{"territories":[{"transfer_to_id":` + sbOrg + `,"delete_previous_forecasts":false}]}`},                               // 200
+		{http.MethodDelete, base + "/" + sbWest + "?delete_previous_forecasts=true", ""},                                                                                                            // 200
+	}
+	for _, c := range valid {
+		req, err := http.NewRequestWithContext(t.Context(), c.method, c.url, strings.NewReader(c.body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Zoho-oauthtoken "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		require.NoError(t, resp.Body.Close())
+	}
+	assert.Empty(t, srv.RequestViolations(), "requests the spec allows")
+
+	wrong := []struct{ method, url, body string }{
+		{http.MethodPost, base, `{"territories":[{"name":"P","reporting_to":{"id":"` + sbOrg + `"}}]}`},                                 // no permission_type
+		{http.MethodPut, base, `{"territories":[{"id":"` + sbEU + `","name":"E"}]}`},                                                    // no permission_type
+		{http.MethodDelete, base + "?ids=" + strings.Join(sbIDs(5725767000000460000, 11), ",") + "&delete_previous_forecasts=true", ""}, // 11 ids
+		{http.MethodDelete, base + "/" + sbEU, ""},                                                                                      // no delete_previous_forecasts
+		{http.MethodPost, base + "/" + sbEU + "/actions/transfer_and_delete", `{"territories":[{"delete_previous_forecasts":true}]}`},   // no transfer_to_id
+	}
+	for _, c := range wrong {
+		exchange(t, c.method, c.url, tok, c.body)
+	}
+	assert.Empty(t, srv.Violations(), "the sandbox's responses must obey api/openapi.yaml")
+	got := srv.RequestViolations()
+	assert.Len(t, got, len(wrong), "each wrong request is recorded:\n%s", strings.Join(got, "\n"))
+}
+
 // TestSandboxViolationsCatchBadResponses makes sure the sandbox's
 // self-check can fail: under a mutated spec whose all-failed answer must
 // be application/problem+json, the sandbox's 400 envelope is a violation

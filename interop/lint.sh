@@ -10,8 +10,9 @@
 #   oasdiff     no unacknowledged breaking change against api/baseline/openapi.yaml
 #   zoho sdks   Zoho's official Node.js and TypeScript SDKs, with their default
 #               initialisation, run every operation they have for what the
-#               sandbox serves, each mode against a fresh sandbox that checks
-#               its traffic (interop/zoho-sdk.sh node, interop/zoho-sdk.sh typescript)
+#               sandbox serves (the territories' lifecycle too), each mode against a
+#               fresh sandbox that checks its traffic (interop/zoho-sdk.sh node,
+#               interop/zoho-sdk.sh typescript)
 #   proxy       the SDK and the CLI through `zohoterritory-contract proxy` in front
 #               of the sandbox: every exchange ok, recorded, valid, without a
 #               secret or a real id (interop/proxy.sh)

@@ -8,7 +8,8 @@
 #   proxy  `prism proxy --errors` stands between the clients and the sandbox
 #          (`zohoterritory-contract sandbox serve --seed
 #          interop/seed.yaml`) and checks every request and response against
-#          the spec: TestProxy drives the Go client through it, then the CLI's
+#          the spec: TestProxy drives the Go client through it (and
+#          TestProxyTerritories its territory changes), then the CLI's
 #          remove-users and remove-territories run through it (single and bulk,
 #          partial failures included, users by e-mail and territories by name
 #          and path), and its territories and users commands.
@@ -87,7 +88,7 @@ echo "prism: spec copy for Prism: $spec_note"
 if ZOHO_PRISM_MOCK_URL="$mock_url" ZOHO_PRISM_PROXY_URL="$proxy_url" ZOHO_ACCESS_TOKEN="$token" \
 	go test -count=1 -v ./interop/prism >"$tmp/gotest.out" 2>&1; then
 	grep -E '^(ok|--- )' "$tmp/gotest.out" | sed 's/^/      /'
-	echo "ok    go test ./interop/prism (TestMockExamples, TestProxy)"
+	echo "ok    go test ./interop/prism (TestMockExamples, TestProxy, TestProxyTerritories)"
 else
 	cat "$tmp/gotest.out"
 	fail "go test ./interop/prism"

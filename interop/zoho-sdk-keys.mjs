@@ -34,6 +34,7 @@ const roots = [
   "core/com/zoho/crm/api/org/response_handler",
   "core/com/zoho/crm/api/users/response_handler",
   "core/com/zoho/crm/api/territories/response_handler",
+  "core/com/zoho/crm/api/territories/action_handler",
   "core/com/zoho/crm/api/territory_users/response_handler",
   "core/com/zoho/crm/api/territory_users/action_handler",
   "core/com/zoho/crm/api/users_territories/response_handler",

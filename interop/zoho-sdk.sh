@@ -13,7 +13,9 @@
 #      against api/openapi.yaml with both validators, on a free loopback port;
 #   2. runs interop/zoho-sdk/run.mjs MODE SDK, which checks what the SDK made
 #      of every answer, reads every change back, and records the calls as
-#      HAR, request bodies included;
+#      HAR, request bodies included; in the static mode, then
+#      interop/zoho-sdk/territories.mjs SDK, the territories' lifecycle
+#      through the SDK's TerritoriesOperations, likewise;
 #   3. validates the recorded requests and responses with both validators
 #      (`zohoterritory-contract validate --requests`);
 #   4. stops the sandbox with SIGINT, which makes it report the contract
@@ -71,14 +73,25 @@ for mode in static refresh; do
 		node "$root/interop/zoho-sdk/run.mjs" "$mode" "$sdk"); then
 		fail "node interop/zoho-sdk/run.mjs $mode $sdk"
 	fi
-	if [ ! -s "$dir/calls.har" ]; then
-		fail "$mode: no calls were recorded"
-	elif ! "$tmp/zohoterritory-contract" validate --requests "$dir/calls.har" >"$dir/validate.out" 2>&1; then
-		cat "$dir/validate.out"
-		fail "$mode: zohoterritory-contract validate --requests: the SDK's calls break api/openapi.yaml"
-	else
-		echo "ok    $mode $sdk: zohoterritory-contract validate --requests: $(tail -n 1 "$dir/validate.out")"
+	hars=("$dir/calls.har")
+	if [ "$mode" = static ]; then
+		mkdir -p "$dir/territories"
+		hars+=("$dir/territories.har")
+		if ! (cd "$dir/territories" && NODE_SDK_WORKDIR="$dir/territories" NODE_SDK_HAR="$dir/territories.har" \
+			node "$root/interop/zoho-sdk/territories.mjs" "$sdk"); then
+			fail "node interop/zoho-sdk/territories.mjs $sdk"
+		fi
 	fi
+	for har in "${hars[@]}"; do
+		if [ ! -s "$har" ]; then
+			fail "$mode: no calls were recorded in $(basename "$har")"
+		elif ! "$tmp/zohoterritory-contract" validate --requests "$har" >"$dir/validate.out" 2>&1; then
+			cat "$dir/validate.out"
+			fail "$mode: zohoterritory-contract validate --requests $(basename "$har"): the SDK's calls break api/openapi.yaml"
+		else
+			echo "ok    $mode $sdk: zohoterritory-contract validate --requests $(basename "$har"): $(tail -n 1 "$dir/validate.out")"
+		fi
+	done
 	# The sandbox lists the requests and the answers that broke the
 	# contract as it stops; any one fails the check.
 	sandbox_stop "$dir" || failed=1

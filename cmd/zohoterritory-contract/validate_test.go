@@ -5,6 +5,9 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -34,7 +37,7 @@ func TestValidateContractCases(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out.stdout), "\n")
 	require.Greater(t, len(lines), 30)
 	for _, l := range lines[:len(lines)-1] {
-		assert.Regexp(t, `^PASS \S+ ((?:remove|list|get|add)\w+) \d{3} response: kin-openapi=pass libopenapi-validator=pass$`, l)
+		assert.Regexp(t, `^PASS \S+ ((?:remove|list|get|add|create|update|delete|transferAndDelete)\w+) \d{3} response: kin-openapi=pass libopenapi-validator=pass$`, l)
 	}
 	assert.Regexp(t, `^\d+ passed, 0 failed$`, lines[len(lines)-1])
 }
@@ -162,4 +165,27 @@ func TestContractSandbox(t *testing.T) {
 	assert.Equal(t, 2, <-done)
 	assert.Contains(t, errb.String(), "request contract violation: DELETE /crm/v7/settings/territories/5725767000000452002/users?ids=abc: removeUsersFromTerritory: kin-openapi: ")
 	assert.Contains(t, errb.String(), "zohoterritory-contract: sandbox serve: 1 requests and 0 responses broke the contract\n")
+}
+
+// TestValidateHARRequestBodies: a HAR entry's postData is the request's
+// body, validated with it (a body without a Content-Type is JSON, as
+// Zoho's SDKs send it).
+func TestValidateHARRequestBodies(t *testing.T) {
+	t.Parallel()
+	entry := func(body string) string {
+		return `{"request":{"method":"POST","url":"http://127.0.0.1:8080/crm/v8/settings/territories",
+			"headers":[{"name":"Authorization","value":"Zoho-oauthtoken 1000.xxxx.xxxx"}],"postData":{"mimeType":"","text":` + strconv.Quote(body) + `}},
+			"response":{"status":201,"headers":[{"name":"Content-Type","value":"application/json"}],
+			"content":{"mimeType":"application/json","text":"{\"territories\":[{\"code\":\"SUCCESS\",\"details\":{\"id\":\"5725767000000452007\"},\"message\":\"Territory Created Successfully\",\"status\":\"success\"}]}"}}}`
+	}
+	path := filepath.Join(t.TempDir(), "sdk.har")
+	har := `{"log":{"version":"1.2","entries":[` +
+		entry(`{"territories":[{"name":"Pacific","reporting_to":{"id":"5725767000000452002"},"permission_type":"read_only"}]}`) + `,` +
+		entry(`{"territories":[{"name":"Pacific","reporting_to":{"id":"5725767000000452002"}}]}`) + `]}}`
+	require.NoError(t, os.WriteFile(path, []byte(har), 0o600))
+	out := runCmd(t, "validate", "--requests", path)
+	assert.Equal(t, 2, out.code)
+	assert.Contains(t, out.stdout, "PASS sdk.har#1 createTerritories 201 response: kin-openapi=pass libopenapi-validator=pass request: kin-openapi=pass libopenapi-validator=pass\n")
+	assert.Contains(t, out.stdout, "FAIL sdk.har#2 createTerritories 201 response: kin-openapi=pass libopenapi-validator=pass request: kin-openapi=fail libopenapi-validator=fail\n",
+		"no permission_type: the body was read")
 }

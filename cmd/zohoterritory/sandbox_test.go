@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,6 +126,7 @@ caller_id: "1"
 	}{
 		{[]string{"--fault-every", "0"}, "--fault-every 0: must be at least 1"},
 		{[]string{"--concurrency-limit", "-1"}, "--concurrency-limit -1: must not be negative"},
+		{[]string{"--territory-limit", "0"}, "--territory-limit 0: must be at least 1"},
 		{[]string{"--retry-after", "5"}, "--retry-after needs --fail-429"},
 		{[]string{"--latency", "1h"}, "--latency 1h0m0s: must be between 0 and 30s"},
 		{[]string{"--seed", "nope.yaml"}, "seed file: open nope.yaml: no such file or directory"},
@@ -156,4 +158,27 @@ func TestSandboxServeRemote(t *testing.T) {
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	close(stop)
 	assert.Equal(t, 0, <-done)
+}
+
+// TestSandboxServeTerritoryLimit: --territory-limit caps the org's
+// territories: the built-in org has six, so a seventh is refused with
+// Zoho's LIMIT_EXCEEDED naming the limit.
+func TestSandboxServeTerritoryLimit(t *testing.T) {
+	t.Parallel()
+	s := serve(t, "--territory-limit", "6")
+	create := func() (int, string) {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, s.env["ZOHO_API_DOMAIN"]+"/crm/v8/settings/territories",
+			strings.NewReader(`{"territories":[{"name":"Pacific","reporting_to":{"id":"5725767000000452001"},"permission_type":"read_only"}]}`))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Zoho-oauthtoken "+s.env["ZOHO_ACCESS_TOKEN"])
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(body)
+	}
+	status, body := create()
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.JSONEq(t, `{"territories":[{"code":"LIMIT_EXCEEDED","details":{"limit":6},"message":"Territory Limit reached","status":"error"}]}`, body)
 }

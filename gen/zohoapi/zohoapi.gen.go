@@ -87,6 +87,144 @@ func (e ErrorItemStatus) Valid() bool {
 	}
 }
 
+// Defines values for PermissionType.
+const (
+	ReadOnly        PermissionType = "read_only"
+	ReadWriteDelete PermissionType = "read_write_delete"
+)
+
+// Valid indicates whether the value is a known member of the PermissionType enum.
+func (e PermissionType) Valid() bool {
+	switch e {
+	case ReadOnly:
+		return true
+	case ReadWriteDelete:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RuleConditionComparator.
+const (
+	Between      RuleConditionComparator = "between"
+	Contains     RuleConditionComparator = "contains"
+	EndsWith     RuleConditionComparator = "ends_with"
+	Equal        RuleConditionComparator = "equal"
+	ExcludeAll   RuleConditionComparator = "exclude_all"
+	ExcludeAny   RuleConditionComparator = "exclude_any"
+	GreaterEqual RuleConditionComparator = "greater_equal"
+	GreaterThan  RuleConditionComparator = "greater_than"
+	In           RuleConditionComparator = "in"
+	IncludeAll   RuleConditionComparator = "include_all"
+	IncludeAny   RuleConditionComparator = "include_any"
+	LessEqual    RuleConditionComparator = "less_equal"
+	LessThan     RuleConditionComparator = "less_than"
+	Like         RuleConditionComparator = "like"
+	NotBetween   RuleConditionComparator = "not_between"
+	NotContains  RuleConditionComparator = "not_contains"
+	NotEqual     RuleConditionComparator = "not_equal"
+	NotIn        RuleConditionComparator = "not_in"
+	NotLike      RuleConditionComparator = "not_like"
+	StartsWith   RuleConditionComparator = "starts_with"
+)
+
+// Valid indicates whether the value is a known member of the RuleConditionComparator enum.
+func (e RuleConditionComparator) Valid() bool {
+	switch e {
+	case Between:
+		return true
+	case Contains:
+		return true
+	case EndsWith:
+		return true
+	case Equal:
+		return true
+	case ExcludeAll:
+		return true
+	case ExcludeAny:
+		return true
+	case GreaterEqual:
+		return true
+	case GreaterThan:
+		return true
+	case In:
+		return true
+	case IncludeAll:
+		return true
+	case IncludeAny:
+		return true
+	case LessEqual:
+		return true
+	case LessThan:
+		return true
+	case Like:
+		return true
+	case NotBetween:
+		return true
+	case NotContains:
+		return true
+	case NotEqual:
+		return true
+	case NotIn:
+		return true
+	case NotLike:
+		return true
+	case StartsWith:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RuleConditionType.
+const (
+	Field      RuleConditionType = "field"
+	MergeField RuleConditionType = "merge_field"
+	PreDefined RuleConditionType = "pre_defined"
+	Value      RuleConditionType = "value"
+)
+
+// Valid indicates whether the value is a known member of the RuleConditionType enum.
+func (e RuleConditionType) Valid() bool {
+	switch e {
+	case Field:
+		return true
+	case MergeField:
+		return true
+	case PreDefined:
+		return true
+	case Value:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RuleGroupGroupOperator.
+const (
+	AND RuleGroupGroupOperator = "AND"
+	And RuleGroupGroupOperator = "and"
+	OR  RuleGroupGroupOperator = "OR"
+	Or  RuleGroupGroupOperator = "or"
+)
+
+// Valid indicates whether the value is a known member of the RuleGroupGroupOperator enum.
+func (e RuleGroupGroupOperator) Valid() bool {
+	switch e {
+	case AND:
+		return true
+	case And:
+		return true
+	case OR:
+		return true
+	case Or:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SuccessItemCode.
 const (
 	SUCCESS SuccessItemCode = "SUCCESS"
@@ -183,14 +321,155 @@ func (e UserType) Valid() bool {
 	}
 }
 
+// Defines values for IncludeCriteria.
+const (
+	IncludeCriteriaAccountRuleCriteria                                 IncludeCriteria = "account_rule_criteria"
+	IncludeCriteriaAccountRuleCriteriadealRuleCriteria                 IncludeCriteria = "account_rule_criteria,deal_rule_criteria"
+	IncludeCriteriaAccountRuleCriterialeadRuleCriteria                 IncludeCriteria = "account_rule_criteria,lead_rule_criteria"
+	IncludeCriteriaAccountRuleCriterialeadRuleCriteriadealRuleCriteria IncludeCriteria = "account_rule_criteria,lead_rule_criteria,deal_rule_criteria"
+	IncludeCriteriaDealRuleCriteria                                    IncludeCriteria = "deal_rule_criteria"
+	IncludeCriteriaLeadRuleCriteria                                    IncludeCriteria = "lead_rule_criteria"
+	IncludeCriteriaLeadRuleCriteriadealRuleCriteria                    IncludeCriteria = "lead_rule_criteria,deal_rule_criteria"
+)
+
+// Valid indicates whether the value is a known member of the IncludeCriteria enum.
+func (e IncludeCriteria) Valid() bool {
+	switch e {
+	case IncludeCriteriaAccountRuleCriteria:
+		return true
+	case IncludeCriteriaAccountRuleCriteriadealRuleCriteria:
+		return true
+	case IncludeCriteriaAccountRuleCriterialeadRuleCriteria:
+		return true
+	case IncludeCriteriaAccountRuleCriterialeadRuleCriteriadealRuleCriteria:
+		return true
+	case IncludeCriteriaDealRuleCriteria:
+		return true
+	case IncludeCriteriaLeadRuleCriteria:
+		return true
+	case IncludeCriteriaLeadRuleCriteriadealRuleCriteria:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListTerritoriesParamsInclude.
+const (
+	ListTerritoriesParamsIncludeAccountRuleCriteria                                 ListTerritoriesParamsInclude = "account_rule_criteria"
+	ListTerritoriesParamsIncludeAccountRuleCriteriadealRuleCriteria                 ListTerritoriesParamsInclude = "account_rule_criteria,deal_rule_criteria"
+	ListTerritoriesParamsIncludeAccountRuleCriterialeadRuleCriteria                 ListTerritoriesParamsInclude = "account_rule_criteria,lead_rule_criteria"
+	ListTerritoriesParamsIncludeAccountRuleCriterialeadRuleCriteriadealRuleCriteria ListTerritoriesParamsInclude = "account_rule_criteria,lead_rule_criteria,deal_rule_criteria"
+	ListTerritoriesParamsIncludeDealRuleCriteria                                    ListTerritoriesParamsInclude = "deal_rule_criteria"
+	ListTerritoriesParamsIncludeLeadRuleCriteria                                    ListTerritoriesParamsInclude = "lead_rule_criteria"
+	ListTerritoriesParamsIncludeLeadRuleCriteriadealRuleCriteria                    ListTerritoriesParamsInclude = "lead_rule_criteria,deal_rule_criteria"
+)
+
+// Valid indicates whether the value is a known member of the ListTerritoriesParamsInclude enum.
+func (e ListTerritoriesParamsInclude) Valid() bool {
+	switch e {
+	case ListTerritoriesParamsIncludeAccountRuleCriteria:
+		return true
+	case ListTerritoriesParamsIncludeAccountRuleCriteriadealRuleCriteria:
+		return true
+	case ListTerritoriesParamsIncludeAccountRuleCriterialeadRuleCriteria:
+		return true
+	case ListTerritoriesParamsIncludeAccountRuleCriterialeadRuleCriteriadealRuleCriteria:
+		return true
+	case ListTerritoriesParamsIncludeDealRuleCriteria:
+		return true
+	case ListTerritoriesParamsIncludeLeadRuleCriteria:
+		return true
+	case ListTerritoriesParamsIncludeLeadRuleCriteriadealRuleCriteria:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetTerritoryParamsInclude.
+const (
+	GetTerritoryParamsIncludeAccountRuleCriteria                                 GetTerritoryParamsInclude = "account_rule_criteria"
+	GetTerritoryParamsIncludeAccountRuleCriteriadealRuleCriteria                 GetTerritoryParamsInclude = "account_rule_criteria,deal_rule_criteria"
+	GetTerritoryParamsIncludeAccountRuleCriterialeadRuleCriteria                 GetTerritoryParamsInclude = "account_rule_criteria,lead_rule_criteria"
+	GetTerritoryParamsIncludeAccountRuleCriterialeadRuleCriteriadealRuleCriteria GetTerritoryParamsInclude = "account_rule_criteria,lead_rule_criteria,deal_rule_criteria"
+	GetTerritoryParamsIncludeDealRuleCriteria                                    GetTerritoryParamsInclude = "deal_rule_criteria"
+	GetTerritoryParamsIncludeLeadRuleCriteria                                    GetTerritoryParamsInclude = "lead_rule_criteria"
+	GetTerritoryParamsIncludeLeadRuleCriteriadealRuleCriteria                    GetTerritoryParamsInclude = "lead_rule_criteria,deal_rule_criteria"
+)
+
+// Valid indicates whether the value is a known member of the GetTerritoryParamsInclude enum.
+func (e GetTerritoryParamsInclude) Valid() bool {
+	switch e {
+	case GetTerritoryParamsIncludeAccountRuleCriteria:
+		return true
+	case GetTerritoryParamsIncludeAccountRuleCriteriadealRuleCriteria:
+		return true
+	case GetTerritoryParamsIncludeAccountRuleCriterialeadRuleCriteria:
+		return true
+	case GetTerritoryParamsIncludeAccountRuleCriterialeadRuleCriteriadealRuleCriteria:
+		return true
+	case GetTerritoryParamsIncludeDealRuleCriteria:
+		return true
+	case GetTerritoryParamsIncludeLeadRuleCriteria:
+		return true
+	case GetTerritoryParamsIncludeLeadRuleCriteriadealRuleCriteria:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetChildTerritoriesParamsInclude.
+const (
+	GetChildTerritoriesParamsIncludeAccountRuleCriteria                                 GetChildTerritoriesParamsInclude = "account_rule_criteria"
+	GetChildTerritoriesParamsIncludeAccountRuleCriteriadealRuleCriteria                 GetChildTerritoriesParamsInclude = "account_rule_criteria,deal_rule_criteria"
+	GetChildTerritoriesParamsIncludeAccountRuleCriterialeadRuleCriteria                 GetChildTerritoriesParamsInclude = "account_rule_criteria,lead_rule_criteria"
+	GetChildTerritoriesParamsIncludeAccountRuleCriterialeadRuleCriteriadealRuleCriteria GetChildTerritoriesParamsInclude = "account_rule_criteria,lead_rule_criteria,deal_rule_criteria"
+	GetChildTerritoriesParamsIncludeDealRuleCriteria                                    GetChildTerritoriesParamsInclude = "deal_rule_criteria"
+	GetChildTerritoriesParamsIncludeLeadRuleCriteria                                    GetChildTerritoriesParamsInclude = "lead_rule_criteria"
+	GetChildTerritoriesParamsIncludeLeadRuleCriteriadealRuleCriteria                    GetChildTerritoriesParamsInclude = "lead_rule_criteria,deal_rule_criteria"
+)
+
+// Valid indicates whether the value is a known member of the GetChildTerritoriesParamsInclude enum.
+func (e GetChildTerritoriesParamsInclude) Valid() bool {
+	switch e {
+	case GetChildTerritoriesParamsIncludeAccountRuleCriteria:
+		return true
+	case GetChildTerritoriesParamsIncludeAccountRuleCriteriadealRuleCriteria:
+		return true
+	case GetChildTerritoriesParamsIncludeAccountRuleCriterialeadRuleCriteria:
+		return true
+	case GetChildTerritoriesParamsIncludeAccountRuleCriterialeadRuleCriteriadealRuleCriteria:
+		return true
+	case GetChildTerritoriesParamsIncludeDealRuleCriteria:
+		return true
+	case GetChildTerritoriesParamsIncludeLeadRuleCriteria:
+		return true
+	case GetChildTerritoriesParamsIncludeLeadRuleCriteriadealRuleCriteria:
+		return true
+	default:
+		return false
+	}
+}
+
 // ApiVersion A Zoho CRM API version that serves these endpoints.
 //
 // Example: v7
 type ApiVersion string
 
+// ChildTerritoriesPage One page of a territory's child territories.
+type ChildTerritoriesPage struct {
+	// Info Where a page of a list stands. Zoho sends it with the lists only, not with the single-item reads.
+	Info PageInfo `json:"info"`
+
+	// Territories The child territories of this page (at most `per_page`).
+	Territories []Territory `json:"territories"`
+}
+
 // Error A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type Error struct {
-	// Code Zoho's error code, in upper case with underscores. Known codes: `INVALID_DATA`, `NOT_ALLOWED`, `INVALID_REQUEST_METHOD`, `REQUIRED_PARAM_MISSING`, `API_NOT_SUPPORTED`, `OAUTH_SCOPE_MISMATCH`, `AUTHENTICATION_FAILURE`, `INVALID_TOKEN`, `NO_PERMISSION`, `PERMISSION_DENIED`, `TERRITORY_NOT_ENABLED`, `TERRITORY_DISABLED`, `INVALID_URL_PATTERN`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, `INTERNAL_SERVER_ERROR`, for the adds `DUPLICATE_DATA`, `LIMIT_EXCEEDED`, `MANDATORY_NOT_FOUND`, and for the Territories API `FEATURE_NOT_ENABLED`. Zoho adds codes without notice, so clients must accept any code of this form.
+	// Code Zoho's error code, in upper case with underscores. Known codes: `INVALID_DATA`, `NOT_ALLOWED`, `INVALID_REQUEST_METHOD`, `REQUIRED_PARAM_MISSING`, `API_NOT_SUPPORTED`, `OAUTH_SCOPE_MISMATCH`, `AUTHENTICATION_FAILURE`, `INVALID_TOKEN`, `NO_PERMISSION`, `PERMISSION_DENIED`, `TERRITORY_NOT_ENABLED`, `TERRITORY_DISABLED`, `INVALID_URL_PATTERN`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, `INTERNAL_SERVER_ERROR`, for the adds `DUPLICATE_DATA`, `LIMIT_EXCEEDED`, `MANDATORY_NOT_FOUND`, and for the Territories API `FEATURE_NOT_ENABLED`, `DEPENDENT_FIELD_MISSING`, `DEPENDENT_MISMATCH`, `NOT_SUPPORTED`, `INVALID_REQUEST` and `LOOKUP_LIMIT_EXCEEDED`. Zoho adds codes without notice, so clients must accept any code of this form.
 	//
 	// Example: INVALID_DATA
 	Code ErrorCode `json:"code"`
@@ -208,7 +487,7 @@ type Error struct {
 // ErrorStatus Always `error`.
 type ErrorStatus string
 
-// ErrorCode Zoho's error code, in upper case with underscores. Known codes: `INVALID_DATA`, `NOT_ALLOWED`, `INVALID_REQUEST_METHOD`, `REQUIRED_PARAM_MISSING`, `API_NOT_SUPPORTED`, `OAUTH_SCOPE_MISMATCH`, `AUTHENTICATION_FAILURE`, `INVALID_TOKEN`, `NO_PERMISSION`, `PERMISSION_DENIED`, `TERRITORY_NOT_ENABLED`, `TERRITORY_DISABLED`, `INVALID_URL_PATTERN`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, `INTERNAL_SERVER_ERROR`, for the adds `DUPLICATE_DATA`, `LIMIT_EXCEEDED`, `MANDATORY_NOT_FOUND`, and for the Territories API `FEATURE_NOT_ENABLED`. Zoho adds codes without notice, so clients must accept any code of this form.
+// ErrorCode Zoho's error code, in upper case with underscores. Known codes: `INVALID_DATA`, `NOT_ALLOWED`, `INVALID_REQUEST_METHOD`, `REQUIRED_PARAM_MISSING`, `API_NOT_SUPPORTED`, `OAUTH_SCOPE_MISMATCH`, `AUTHENTICATION_FAILURE`, `INVALID_TOKEN`, `NO_PERMISSION`, `PERMISSION_DENIED`, `TERRITORY_NOT_ENABLED`, `TERRITORY_DISABLED`, `INVALID_URL_PATTERN`, `TOO_MANY_REQUESTS`, `INTERNAL_ERROR`, `INTERNAL_SERVER_ERROR`, for the adds `DUPLICATE_DATA`, `LIMIT_EXCEEDED`, `MANDATORY_NOT_FOUND`, and for the Territories API `FEATURE_NOT_ENABLED`, `DEPENDENT_FIELD_MISSING`, `DEPENDENT_MISMATCH`, `NOT_SUPPORTED`, `INVALID_REQUEST` and `LOOKUP_LIMIT_EXCEEDED`. Zoho adds codes without notice, so clients must accept any code of this form.
 //
 // Example: INVALID_DATA
 type ErrorCode = string
@@ -217,6 +496,12 @@ type ErrorCode = string
 type ErrorDetails struct {
 	// ApiName The API name of the field or parameter that is wrong.
 	ApiName *string `json:"api_name,omitempty"`
+
+	// Dependee The field (`api_name`, `json_path`) or the place in the path (`resource_path_index`) that the wrong field depends on, as Zoho names it with `DEPENDENT_FIELD_MISSING` and `DEPENDENT_MISMATCH`.
+	Dependee *map[string]interface{} `json:"dependee,omitempty"`
+
+	// ExpectedDataType The data type Zoho expected of the value `api_name` names (`jsonobject`, `integer`, ...).
+	ExpectedDataType *string `json:"expected_data_type,omitempty"`
 
 	// Id A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
 	//
@@ -229,7 +514,10 @@ type ErrorDetails struct {
 	// Limit The limit that the request went over; with 429, the calls allowed in `window`.
 	Limit *int `json:"limit,omitempty"`
 
-	// MaximumLength The largest number of ids the call accepts.
+	// LimitDueTo The fields (`api_name`, `json_path`) that went over `limit`.
+	LimitDueTo *[]map[string]interface{} `json:"limit_due_to,omitempty"`
+
+	// MaximumLength The largest number of ids the call accepts, or the most characters the field `api_name` names may hold.
 	MaximumLength *int `json:"maximum_length,omitempty"`
 
 	// OwnerStatus The status of the user the error is about (for example `deleted`).
@@ -243,6 +531,9 @@ type ErrorDetails struct {
 
 	// RetryAfter With 429, the seconds to wait before the next call, as Zoho's 429 example in its OpenAPI files (`v8.0/apis`) gives it. A client honours this and a `Retry-After` header, the larger of the two.
 	RetryAfter *int `json:"retry_after,omitempty"`
+
+	// SupportedValues The values Zoho accepts for the field `api_name` names.
+	SupportedValues *[]string `json:"supported_values,omitempty"`
 
 	// SupportedVersion The highest API version the server supports, with `API_NOT_SUPPORTED`.
 	SupportedVersion *string `json:"supported_version,omitempty"`
@@ -271,6 +562,29 @@ type ErrorItem struct {
 
 // ErrorItemStatus `error` (Zoho's SDKs also know `failure`, which means the same as `error`).
 type ErrorItemStatus string
+
+// IdReference A territory or a user named by its id in a request body (`reporting_to`, `manager`).
+type IdReference struct {
+	// Id A record id in a request body: a string of 1 to 19 decimal digits (what Zoho's documentation, its Node and TypeScript SDKs and this project's client send), or the same digits as a JSON number (what Zoho's Python SDK sends; Zoho accepts both). Ids exceed 2^53: read the digits, never a float.
+	//
+	// Example: 5725767000000411004
+	Id RecordIdInput `json:"id"`
+}
+
+// LargePageInfo Where a page of a list of up to 2,000 items a page stands (`getAssociatedUsersCount`).
+type LargePageInfo struct {
+	// Count How many items this page holds.
+	Count int `json:"count"`
+
+	// MoreRecords Whether another page follows; ask for `page` + 1 while it is true.
+	MoreRecords bool `json:"more_records"`
+
+	// Page The number of this page, counted from 1.
+	Page int `json:"page"`
+
+	// PerPage The most items a page holds (at most 2,000).
+	PerPage int `json:"per_page"`
+}
 
 // LicenseDetails The organization's license: its edition and users. Zoho's OpenAPI file requires `portal_users_license_purchased` too, which the older samples of its documentation page leave out.
 type LicenseDetails struct {
@@ -309,6 +623,22 @@ type NamedRef struct {
 	// Name The record's name, lower-case key.
 	Name                 *string           `json:"name,omitempty"`
 	AdditionalProperties map[string]string `json:"-"`
+}
+
+// NoRule JSON null, where a rule may be: the territory has none. (OpenAPI 3.0 has no null type; this is a nullable type that refuses its own values, which both validators read as null alone.)
+type NoRule = bool
+
+// NullableIdReference A user named by its id in a request body, or null: a territory's `manager`, which null removes (Zoho's pages and OpenAPI file).
+type NullableIdReference struct {
+	// Id A record id in a request body: a string of 1 to 19 decimal digits (what Zoho's documentation, its Node and TypeScript SDKs and this project's client send), or the same digits as a JSON number (what Zoho's Python SDK sends; Zoho accepts both). Ids exceed 2^53: read the digits, never a float.
+	//
+	// Example: 5725767000000411004
+	Id RecordIdInput `json:"id"`
+}
+
+// NullableRuleCriteria A territory's rule for one module, or null: none (in a request, null removes the rule).
+type NullableRuleCriteria struct {
+	union json.RawMessage
 }
 
 // Organization The organization, as `getOrganization` gives it: the keys of Zoho's OpenAPI file (`OrgDetails` in `v8.0/org/org.yaml`) and of its documentation page's samples. Only `id` is required, as no two of Zoho's samples hold the same keys; other keys may appear.
@@ -483,6 +813,11 @@ type PageInfo struct {
 	PerPage int `json:"per_page"`
 }
 
+// PermissionType What a territory's users may do with its records: `read_only`, or `read_write_delete` (read, write and delete).
+//
+// Example: read_write_delete
+type PermissionType string
+
 // RecordId A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
 //
 // Example: 5725767000000583004
@@ -510,6 +845,52 @@ type RecordRef struct {
 type ResultItem struct {
 	union json.RawMessage
 }
+
+// RuleCondition One condition of a territory's rule: a field, a comparator and the value compared with. What a value may be depends on the field's data type and the comparator (a string, a number, a boolean, a lookup object, an array; two values for `between`), which Zoho's OpenAPI file spells out over some twenty schemas; this document leaves it to Zoho. Other keys may appear in answers (`type`, `$disrupted`).
+type RuleCondition struct {
+	// Comparator How the field is compared with the value.
+	Comparator RuleConditionComparator `json:"comparator"`
+
+	// Field The field a rule condition tests, by its API name (relationship notation allowed, such as `Deals__r.Stage`) and, optionally, its id. Other keys may appear.
+	Field RuleField `json:"field"`
+
+	// Type How the value is read: a literal (`value`, the default), a merge field, a predefined placeholder or another field.
+	Type *RuleConditionType `json:"type,omitempty"`
+
+	// Value The value compared with; its type depends on the field and the comparator.
+	Value interface{} `json:"value"`
+}
+
+// RuleConditionComparator How the field is compared with the value.
+type RuleConditionComparator string
+
+// RuleConditionType How the value is read: a literal (`value`, the default), a merge field, a predefined placeholder or another field.
+type RuleConditionType string
+
+// RuleCriteria A territory's rule for one module (accounts, leads or deals): one condition, or a group of criteria, nested as deep as needed. The same schema serves the three criteria fields, in requests and in answers.
+type RuleCriteria struct {
+	union json.RawMessage
+}
+
+// RuleField The field a rule condition tests, by its API name (relationship notation allowed, such as `Deals__r.Stage`) and, optionally, its id. Other keys may appear.
+type RuleField struct {
+	// ApiName The field's API name, such as `Billing_City`.
+	ApiName string `json:"api_name"`
+
+	// Id A record id in a request body: a string of 1 to 19 decimal digits (what Zoho's documentation, its Node and TypeScript SDKs and this project's client send), or the same digits as a JSON number (what Zoho's Python SDK sends; Zoho accepts both). Ids exceed 2^53: read the digits, never a float.
+	//
+	// Example: 5725767000000411004
+	Id *RecordIdInput `json:"id,omitempty"`
+}
+
+// RuleGroup Two to 25 rule criteria joined by `AND` or `OR` (Zoho also accepts and answers the lower-case spellings); each may itself be a group.
+type RuleGroup struct {
+	Group         []RuleCriteria         `json:"group"`
+	GroupOperator RuleGroupGroupOperator `json:"group_operator"`
+}
+
+// RuleGroupGroupOperator defines model for RuleGroup.GroupOperator.
+type RuleGroupGroupOperator string
 
 // SingleTerritory One territory, the answer to a read by id.
 type SingleTerritory struct {
@@ -593,8 +974,29 @@ type TerritoriesToAdd struct {
 	Territories []RecordRef `json:"territories"`
 }
 
-// Territory A territory as the Territories API gives it (`listTerritories`, `getTerritory`), with lower-case keys; a user's territories (`UserTerritory`) use `Name`, `Manager` and `Reporting_To` instead. The organization territory, the root of the hierarchy, is the one whose `reporting_to` is null. Names are not documented as unique: tell territories apart by id, or by their path of names from the root. Other keys may appear (`account_rule_criteria`, `lead_rule_criteria`, `deal_rule_criteria` with Zoho's `include` parameter).
+// TerritoriesToCreate The body of `createTerritories`.
+type TerritoriesToCreate struct {
+	// Territories The territories to create, at most 100; an error item names its territory by its place here (`$.territories[i]...`).
+	Territories []TerritoryToCreate `json:"territories"`
+}
+
+// TerritoriesToTransfer The body of `transferAndDeleteTerritories`.
+type TerritoriesToTransfer struct {
+	// Territories The territories to delete, at most 10 (Zoho's pages; its OpenAPI file says 100); an error item names its territory by its place here.
+	Territories []TerritoryToTransfer `json:"territories"`
+}
+
+// TerritoriesToUpdate The body of `updateTerritories`.
+type TerritoriesToUpdate struct {
+	// Territories The territories to update, at most 100.
+	Territories []TerritoryToUpdate `json:"territories"`
+}
+
+// Territory A territory as the Territories API gives it (`listTerritories`, `getTerritory`), with lower-case keys; a user's territories (`UserTerritory`) use `Name`, `Manager` and `Reporting_To` instead. The organization territory, the root of the hierarchy, is the one whose `reporting_to` is null. Names are not documented as unique: tell territories apart by id, or by their path of names from the root. The three rule criteria come only when asked for with `include`: each is a rule, or null when the territory has none. Other keys may appear.
 type Territory struct {
+	// AccountRuleCriteria A territory's rule for one module, or null: none (in a request, null removes the rule).
+	AccountRuleCriteria *NullableRuleCriteria `json:"account_rule_criteria,omitempty"`
+
 	// ApiName The territory's API name.
 	ApiName *string `json:"api_name,omitempty"`
 
@@ -604,6 +1006,9 @@ type Territory struct {
 	// CreatedTime When the territory was created (ISO 8601 with an offset).
 	CreatedTime *time.Time `json:"created_time,omitempty"`
 
+	// DealRuleCriteria A territory's rule for one module, or null: none (in a request, null removes the rule).
+	DealRuleCriteria *NullableRuleCriteria `json:"deal_rule_criteria,omitempty"`
+
 	// Description The territory's description; null or empty when it has none.
 	Description *string `json:"description,omitempty"`
 
@@ -611,6 +1016,9 @@ type Territory struct {
 	//
 	// Example: 5725767000000583004
 	Id RecordId `json:"id"`
+
+	// LeadRuleCriteria A territory's rule for one module, or null: none (in a request, null removes the rule).
+	LeadRuleCriteria *NullableRuleCriteria `json:"lead_rule_criteria,omitempty"`
 
 	// Manager A reference to another record, its `id` and its name, or null when there is none (a territory without a manager; the default territory, which reports to no other). Zoho spells the name key `name` in some answers and `Name` in others (the territory reads use both, and some of Zoho's own samples give only `id`), so both are allowed and neither is required. `Name` is accepted by `additionalProperties` rather than listed beside `name`, because code generators (oapi-codegen among them) turn both keys into one field name and then fail; any key other than `id` and `name` must hold a string.
 	Manager *NamedRef `json:"manager"`
@@ -638,6 +1046,147 @@ type TerritoryOfUser struct {
 
 	// Territories The one territory asked for.
 	Territories []UserTerritory `json:"territories"`
+}
+
+// TerritoryToCreate One territory to create.
+type TerritoryToCreate struct {
+	// AccountRuleCriteria A territory's rule for one module, or null: none (in a request, null removes the rule).
+	AccountRuleCriteria *NullableRuleCriteria `json:"account_rule_criteria,omitempty"`
+
+	// DealRuleCriteria A territory's rule for one module, or null: none (in a request, null removes the rule).
+	DealRuleCriteria *NullableRuleCriteria `json:"deal_rule_criteria,omitempty"`
+
+	// Description The territory's description, at most 250 characters.
+	Description *string `json:"description,omitempty"`
+
+	// LeadRuleCriteria A territory's rule for one module, or null: none (in a request, null removes the rule).
+	LeadRuleCriteria *NullableRuleCriteria `json:"lead_rule_criteria,omitempty"`
+
+	// Manager A user named by its id in a request body, or null: a territory's `manager`, which null removes (Zoho's pages and OpenAPI file).
+	Manager *NullableIdReference `json:"manager,omitempty"`
+
+	// Name The territory's name, unique in the organization, at most 50 characters.
+	Name string `json:"name"`
+
+	// PermissionType What a territory's users may do with its records: `read_only`, or `read_write_delete` (read, write and delete).
+	//
+	// Example: read_write_delete
+	PermissionType PermissionType `json:"permission_type"`
+
+	// ReportingTo A territory or a user named by its id in a request body (`reporting_to`, `manager`).
+	ReportingTo IdReference `json:"reporting_to"`
+}
+
+// TerritoryToTransfer One territory to delete after moving its child territories to `transfer_to_id`.
+type TerritoryToTransfer struct {
+	// DeletePreviousForecasts Whether the territory's forecasts are deleted too.
+	DeletePreviousForecasts *bool `json:"delete_previous_forecasts,omitempty"`
+
+	// Id A record id in a request body: a string of 1 to 19 decimal digits (what Zoho's documentation, its Node and TypeScript SDKs and this project's client send), or the same digits as a JSON number (what Zoho's Python SDK sends; Zoho accepts both). Ids exceed 2^53: read the digits, never a float.
+	//
+	// Example: 5725767000000411004
+	Id RecordIdInput `json:"id"`
+
+	// TransferToId A record id in a request body: a string of 1 to 19 decimal digits (what Zoho's documentation, its Node and TypeScript SDKs and this project's client send), or the same digits as a JSON number (what Zoho's Python SDK sends; Zoho accepts both). Ids exceed 2^53: read the digits, never a float.
+	//
+	// Example: 5725767000000411004
+	TransferToId *RecordIdInput `json:"transfer_to_id,omitempty"`
+}
+
+// TerritoryToTransferInPath The territory of `transferAndDeleteTerritory`, named by the path: `transfer_to_id` is required (Zoho's OpenAPI file), `id` may be left out.
+type TerritoryToTransferInPath struct {
+	// DeletePreviousForecasts Whether the territory's forecasts are deleted too.
+	DeletePreviousForecasts *bool `json:"delete_previous_forecasts,omitempty"`
+
+	// Id A record id in a request body: a string of 1 to 19 decimal digits (what Zoho's documentation, its Node and TypeScript SDKs and this project's client send), or the same digits as a JSON number (what Zoho's Python SDK sends; Zoho accepts both). Ids exceed 2^53: read the digits, never a float.
+	//
+	// Example: 5725767000000411004
+	Id *RecordIdInput `json:"id,omitempty"`
+
+	// TransferToId A record id in a request body: a string of 1 to 19 decimal digits (what Zoho's documentation, its Node and TypeScript SDKs and this project's client send), or the same digits as a JSON number (what Zoho's Python SDK sends; Zoho accepts both). Ids exceed 2^53: read the digits, never a float.
+	//
+	// Example: 5725767000000411004
+	TransferToId RecordIdInput `json:"transfer_to_id"`
+}
+
+// TerritoryToUpdate One territory to update: its `id`, its `permission_type` (always sent, see `updateTerritories`) and the fields that change; a key left out is left as it is, and null removes a manager, a description or a criterion.
+type TerritoryToUpdate struct {
+	// AccountRuleCriteria A territory's rule for one module, or null: none (in a request, null removes the rule).
+	AccountRuleCriteria *NullableRuleCriteria `json:"account_rule_criteria,omitempty"`
+
+	// DealRuleCriteria A territory's rule for one module, or null: none (in a request, null removes the rule).
+	DealRuleCriteria *NullableRuleCriteria `json:"deal_rule_criteria,omitempty"`
+
+	// Description A new description, at most 250 characters; null removes it.
+	Description *string `json:"description,omitempty"`
+
+	// Id A record id in a request body: a string of 1 to 19 decimal digits (what Zoho's documentation, its Node and TypeScript SDKs and this project's client send), or the same digits as a JSON number (what Zoho's Python SDK sends; Zoho accepts both). Ids exceed 2^53: read the digits, never a float.
+	//
+	// Example: 5725767000000411004
+	Id RecordIdInput `json:"id"`
+
+	// LeadRuleCriteria A territory's rule for one module, or null: none (in a request, null removes the rule).
+	LeadRuleCriteria *NullableRuleCriteria `json:"lead_rule_criteria,omitempty"`
+
+	// Manager A user named by its id in a request body, or null: a territory's `manager`, which null removes (Zoho's pages and OpenAPI file).
+	Manager *NullableIdReference `json:"manager,omitempty"`
+
+	// Name A new name, at most 50 characters.
+	Name *string `json:"name,omitempty"`
+
+	// PermissionType What a territory's users may do with its records: `read_only`, or `read_write_delete` (read, write and delete).
+	//
+	// Example: read_write_delete
+	PermissionType PermissionType `json:"permission_type"`
+
+	// ReportingTo A territory or a user named by its id in a request body (`reporting_to`, `manager`).
+	ReportingTo *IdReference `json:"reporting_to,omitempty"`
+}
+
+// TerritoryToUpdateInPath The territory of `updateTerritory`, named by the path: as `TerritoryToUpdate`, its `id` optional (Zoho's pages: mandatory only when the path names no territory).
+type TerritoryToUpdateInPath struct {
+	// AccountRuleCriteria A territory's rule for one module, or null: none (in a request, null removes the rule).
+	AccountRuleCriteria *NullableRuleCriteria `json:"account_rule_criteria,omitempty"`
+
+	// DealRuleCriteria A territory's rule for one module, or null: none (in a request, null removes the rule).
+	DealRuleCriteria *NullableRuleCriteria `json:"deal_rule_criteria,omitempty"`
+
+	// Description A new description, at most 250 characters; null removes it.
+	Description *string `json:"description,omitempty"`
+
+	// Id A record id in a request body: a string of 1 to 19 decimal digits (what Zoho's documentation, its Node and TypeScript SDKs and this project's client send), or the same digits as a JSON number (what Zoho's Python SDK sends; Zoho accepts both). Ids exceed 2^53: read the digits, never a float.
+	//
+	// Example: 5725767000000411004
+	Id *RecordIdInput `json:"id,omitempty"`
+
+	// LeadRuleCriteria A territory's rule for one module, or null: none (in a request, null removes the rule).
+	LeadRuleCriteria *NullableRuleCriteria `json:"lead_rule_criteria,omitempty"`
+
+	// Manager A user named by its id in a request body, or null: a territory's `manager`, which null removes (Zoho's pages and OpenAPI file).
+	Manager *NullableIdReference `json:"manager,omitempty"`
+
+	// Name A new name, at most 50 characters.
+	Name *string `json:"name,omitempty"`
+
+	// PermissionType What a territory's users may do with its records: `read_only`, or `read_write_delete` (read, write and delete).
+	//
+	// Example: read_write_delete
+	PermissionType PermissionType `json:"permission_type"`
+
+	// ReportingTo A territory or a user named by its id in a request body (`reporting_to`, `manager`).
+	ReportingTo *IdReference `json:"reporting_to,omitempty"`
+}
+
+// TerritoryTransferInPath The body of `transferAndDeleteTerritory`.
+type TerritoryTransferInPath struct {
+	// Territories The one territory of the path.
+	Territories []TerritoryToTransferInPath `json:"territories"`
+}
+
+// TerritoryUpdateInPath The body of `updateTerritory`.
+type TerritoryUpdateInPath struct {
+	// Territories The one territory of the path.
+	Territories []TerritoryToUpdateInPath `json:"territories"`
 }
 
 // TerritoryUser A user associated with a territory: the `User` object of Zoho's Users API, with `full_name`, `email` and `status` always present in the membership reads' samples and required here. Other keys may appear.
@@ -741,6 +1290,32 @@ type UserTerritory struct {
 // Example: AllUsers
 type UserType string
 
+// UsersCount How many users one territory has.
+type UsersCount struct {
+	// Count The number of users associated with the territory.
+	Count int `json:"count"`
+
+	// Territory The territory counted.
+	Territory struct {
+		// Id A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
+		//
+		// Example: 5725767000000583004
+		Id RecordId `json:"id"`
+
+		// Name The territory's name.
+		Name string `json:"name"`
+	} `json:"territory"`
+}
+
+// UsersCountPage One page of the territories' user counts.
+type UsersCountPage struct {
+	// AssociatedUsersCount One count per territory (at most `per_page`).
+	AssociatedUsersCount []UsersCount `json:"associated_users_count"`
+
+	// Info Where a page of a list of up to 2,000 items a page stands (`getAssociatedUsersCount`).
+	Info LargePageInfo `json:"info"`
+}
+
 // UsersEnvelope The per-id results of removing users from a territory, or of adding them.
 type UsersEnvelope struct {
 	// Users One or more results; not necessarily one per id, and not necessarily in id order.
@@ -776,8 +1351,17 @@ type UsersToAdd struct {
 	Users []RecordRef `json:"users"`
 }
 
+// CountsPerPage defines model for CountsPerPage.
+type CountsPerPage = int
+
+// DeletePreviousForecasts defines model for DeletePreviousForecasts.
+type DeletePreviousForecasts = bool
+
 // IfModifiedSince defines model for IfModifiedSince.
 type IfModifiedSince = time.Time
+
+// IncludeCriteria defines model for IncludeCriteria.
+type IncludeCriteria string
 
 // Page defines model for Page.
 type Page = int
@@ -799,6 +1383,9 @@ type TerritoryId = RecordId
 // TerritoryIds defines model for TerritoryIds.
 type TerritoryIds = string
 
+// TerritoryIdsToDelete defines model for TerritoryIdsToDelete.
+type TerritoryIdsToDelete = string
+
 // UserId A Zoho record id (of a user, a territory, or another record such as a role), a string of 1 to 19 decimal digits.
 //
 // Example: 5725767000000583004
@@ -819,6 +1406,12 @@ type Version = ApiVersion
 
 // AddForbidden A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type AddForbidden = Error
+
+// ChildTerritoriesListed One page of a territory's child territories.
+type ChildTerritoriesListed = ChildTerritoriesPage
+
+// ChildTerritoriesNotListed A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type ChildTerritoriesNotListed = Error
 
 // Forbidden A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type Forbidden = Error
@@ -844,17 +1437,38 @@ type ReadForbidden = Error
 // TerritoriesAdded The per-id results of removing territories from a user, or of adding them.
 type TerritoriesAdded = TerritoriesEnvelope
 
+// TerritoriesCreated The per-id results of removing territories from a user, or of adding them.
+type TerritoriesCreated = TerritoriesEnvelope
+
+// TerritoriesDeleted The per-id results of removing territories from a user, or of adding them.
+type TerritoriesDeleted = TerritoriesEnvelope
+
+// TerritoriesForbidden A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type TerritoriesForbidden = Error
+
 // TerritoriesListed One page of the organization's territories. `info` is absent when the territories were asked for by `ids` (Zoho's OpenAPI example), and present otherwise.
 type TerritoriesListed = TerritoriesPage
 
 // TerritoriesNotAdded The `territories` envelope when every id failed, or an error object for the whole request.
 type TerritoriesNotAdded = TerritoriesEnvelopeOrError
 
+// TerritoriesNotCreated The `territories` envelope when every id failed, or an error object for the whole request.
+type TerritoriesNotCreated = TerritoriesEnvelopeOrError
+
+// TerritoriesNotDeleted The `territories` envelope when every id failed, or an error object for the whole request.
+type TerritoriesNotDeleted = TerritoriesEnvelopeOrError
+
 // TerritoriesNotListed A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type TerritoriesNotListed = Error
 
 // TerritoriesNotRemoved The `territories` envelope when every id failed, or an error object for the whole request.
 type TerritoriesNotRemoved = TerritoriesEnvelopeOrError
+
+// TerritoriesNotTransferred The `territories` envelope when every id failed, or an error object for the whole request.
+type TerritoriesNotTransferred = TerritoriesEnvelopeOrError
+
+// TerritoriesNotUpdated The `territories` envelope when every id failed, or an error object for the whole request.
+type TerritoriesNotUpdated = TerritoriesEnvelopeOrError
 
 // TerritoriesOfUserListed One page of the territories assigned to a user.
 type TerritoriesOfUserListed = TerritoriesOfUserPage
@@ -865,17 +1479,44 @@ type TerritoriesOfUserNotListed = Error
 // TerritoriesPartiallyAdded The per-id results of removing territories from a user, or of adding them.
 type TerritoriesPartiallyAdded = TerritoriesEnvelope
 
+// TerritoriesPartiallyCreated The per-id results of removing territories from a user, or of adding them.
+type TerritoriesPartiallyCreated = TerritoriesEnvelope
+
+// TerritoriesPartiallyDeleted The per-id results of removing territories from a user, or of adding them.
+type TerritoriesPartiallyDeleted = TerritoriesEnvelope
+
 // TerritoriesPartiallyRemoved The per-id results of removing territories from a user, or of adding them.
 type TerritoriesPartiallyRemoved = TerritoriesEnvelope
+
+// TerritoriesPartiallyTransferred The per-id results of removing territories from a user, or of adding them.
+type TerritoriesPartiallyTransferred = TerritoriesEnvelope
+
+// TerritoriesPartiallyUpdated The per-id results of removing territories from a user, or of adding them.
+type TerritoriesPartiallyUpdated = TerritoriesEnvelope
 
 // TerritoriesRemoved The per-id results of removing territories from a user, or of adding them.
 type TerritoriesRemoved = TerritoriesEnvelope
 
+// TerritoriesTransferred The per-id results of removing territories from a user, or of adding them.
+type TerritoriesTransferred = TerritoriesEnvelope
+
+// TerritoriesUpdated The per-id results of removing territories from a user, or of adding them.
+type TerritoriesUpdated = TerritoriesEnvelope
+
 // TerritoryFound One territory, the answer to a read by id.
 type TerritoryFound = SingleTerritory
 
+// TerritoryNotDeleted The `territories` envelope when every id failed, or an error object for the whole request.
+type TerritoryNotDeleted = TerritoriesEnvelopeOrError
+
 // TerritoryNotRead A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type TerritoryNotRead = Error
+
+// TerritoryNotTransferred The `territories` envelope when every id failed, or an error object for the whole request.
+type TerritoryNotTransferred = TerritoriesEnvelopeOrError
+
+// TerritoryNotUpdated The `territories` envelope when every id failed, or an error object for the whole request.
+type TerritoryNotUpdated = TerritoriesEnvelopeOrError
 
 // TerritoryOfUserFound One territory assigned to a user, the answer to a read by id.
 type TerritoryOfUserFound = TerritoryOfUser
@@ -904,6 +1545,9 @@ type UserOfTerritoryNotRead = Error
 // UsersAdded The per-id results of removing users from a territory, or of adding them.
 type UsersAdded = UsersEnvelope
 
+// UsersCounted One page of the territories' user counts.
+type UsersCounted = UsersCountPage
+
 // UsersForbidden A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type UsersForbidden = Error
 
@@ -912,6 +1556,9 @@ type UsersListed = UsersPage
 
 // UsersNotAdded The `users` envelope when every id failed, or an error object for the whole request.
 type UsersNotAdded = UsersEnvelopeOrError
+
+// UsersNotCounted A request-level error: nothing in the request was removed. `details` is always present and often empty.
+type UsersNotCounted = Error
 
 // UsersNotListed A request-level error: nothing in the request was removed. `details` is always present and often empty.
 type UsersNotListed = Error
@@ -949,6 +1596,15 @@ type ListTerritoriesOfUserParams struct {
 	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
+// DeleteTerritoriesParams defines parameters for DeleteTerritories.
+type DeleteTerritoriesParams struct {
+	// Ids The territories to delete, as one comma-separated string of record ids (`ids=1,2,3`): 1 to 10 ids. Zoho's pages cap a call at 10 ids and its OpenAPI file at 100; a client sends at most 10. No empty entry, no trailing comma.
+	Ids TerritoryIdsToDelete `form:"ids" json:"ids"`
+
+	// DeletePreviousForecasts Whether to delete the forecasts of the deleted territories too (`true`) or keep them (`false`). Zoho's pages call it mandatory, its OpenAPI file optional: it is always sent.
+	DeletePreviousForecasts DeletePreviousForecasts `form:"delete_previous_forecasts" json:"delete_previous_forecasts"`
+}
+
 // ListTerritoriesParams defines parameters for ListTerritories.
 type ListTerritoriesParams struct {
 	// Page The page to return, counted from 1 (the default). Ask for the next page while the previous answer's `info.more_records` is true.
@@ -962,7 +1618,55 @@ type ListTerritoriesParams struct {
 
 	// Filters A filter on the territories, as one JSON object in Zoho's criteria form, URL-encoded: `{"field":{"api_name":"name"},"comparator":"equal","value":"West Coast"}`, or a group of such objects (`{"group_operator":"and","group":[...]}`). Fields: `name` (`equal`, `not_equal`, `starts_with`, `ends_with`, `contains`, `not_contains`), `id`, `manager.id`, `reporting_to.id`, `permission_type`, `created_by`, `modified_by` (`equal`, `not_equal`), `created_time`, `modified_time` (`equal`, `less_than`, `less_equal`, `greater_than`, `between`). The document describes the value as a string and leaves its grammar to Zoho (whose OpenAPI file spends some twenty schemas on it); an unsupported field is refused with `INVALID_DATA` and `details.param_name` `filters`. Names are not unique, so a filter on `name` may answer several territories.
 	Filters *TerritoryFilters `form:"filters,omitempty" json:"filters,omitempty"`
+
+	// Include The rule criteria to add to each territory of the answer (`account_rule_criteria`, `lead_rule_criteria`, `deal_rule_criteria`), one or several joined by commas in that order, as Zoho's OpenAPI file lists them. Without it the answer carries no criteria.
+	Include *ListTerritoriesParamsInclude `form:"include,omitempty" json:"include,omitempty"`
 }
+
+// ListTerritoriesParamsInclude defines parameters for ListTerritories.
+type ListTerritoriesParamsInclude string
+
+// GetAssociatedUsersCountParams defines parameters for GetAssociatedUsersCount.
+type GetAssociatedUsersCountParams struct {
+	// Page The page to return, counted from 1 (the default). Ask for the next page while the previous answer's `info.more_records` is true.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage The most counts a page holds, at most 2,000 (Zoho's pages and OpenAPI file); 200 by default.
+	PerPage *CountsPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+}
+
+// DeleteTerritoryParams defines parameters for DeleteTerritory.
+type DeleteTerritoryParams struct {
+	// DeletePreviousForecasts Whether to delete the forecasts of the deleted territories too (`true`) or keep them (`false`). Zoho's pages call it mandatory, its OpenAPI file optional: it is always sent.
+	DeletePreviousForecasts DeletePreviousForecasts `form:"delete_previous_forecasts" json:"delete_previous_forecasts"`
+}
+
+// GetTerritoryParams defines parameters for GetTerritory.
+type GetTerritoryParams struct {
+	// Include The rule criteria to add to each territory of the answer (`account_rule_criteria`, `lead_rule_criteria`, `deal_rule_criteria`), one or several joined by commas in that order, as Zoho's OpenAPI file lists them. Without it the answer carries no criteria.
+	Include *GetTerritoryParamsInclude `form:"include,omitempty" json:"include,omitempty"`
+}
+
+// GetTerritoryParamsInclude defines parameters for GetTerritory.
+type GetTerritoryParamsInclude string
+
+// GetChildTerritoriesParams defines parameters for GetChildTerritories.
+type GetChildTerritoriesParams struct {
+	// Page The page to return, counted from 1 (the default). Ask for the next page while the previous answer's `info.more_records` is true.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage The most items a page holds, at most 200 (the default and the maximum).
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Filters A filter on the territories, as one JSON object in Zoho's criteria form, URL-encoded: `{"field":{"api_name":"name"},"comparator":"equal","value":"West Coast"}`, or a group of such objects (`{"group_operator":"and","group":[...]}`). Fields: `name` (`equal`, `not_equal`, `starts_with`, `ends_with`, `contains`, `not_contains`), `id`, `manager.id`, `reporting_to.id`, `permission_type`, `created_by`, `modified_by` (`equal`, `not_equal`), `created_time`, `modified_time` (`equal`, `less_than`, `less_equal`, `greater_than`, `between`). The document describes the value as a string and leaves its grammar to Zoho (whose OpenAPI file spends some twenty schemas on it); an unsupported field is refused with `INVALID_DATA` and `details.param_name` `filters`. Names are not unique, so a filter on `name` may answer several territories.
+	Filters *TerritoryFilters `form:"filters,omitempty" json:"filters,omitempty"`
+
+	// Include The rule criteria to add to each territory of the answer (`account_rule_criteria`, `lead_rule_criteria`, `deal_rule_criteria`), one or several joined by commas in that order, as Zoho's OpenAPI file lists them. Without it the answer carries no criteria.
+	Include *GetChildTerritoriesParamsInclude `form:"include,omitempty" json:"include,omitempty"`
+}
+
+// GetChildTerritoriesParamsInclude defines parameters for GetChildTerritories.
+type GetChildTerritoriesParamsInclude string
 
 // RemoveUsersFromTerritoryParams defines parameters for RemoveUsersFromTerritory.
 type RemoveUsersFromTerritoryParams struct {
@@ -1005,6 +1709,21 @@ type GetUserParams struct {
 
 // AddTerritoriesToUserJSONRequestBody defines body for AddTerritoriesToUser for application/json ContentType.
 type AddTerritoriesToUserJSONRequestBody = TerritoriesToAdd
+
+// CreateTerritoriesJSONRequestBody defines body for CreateTerritories for application/json ContentType.
+type CreateTerritoriesJSONRequestBody = TerritoriesToCreate
+
+// UpdateTerritoriesJSONRequestBody defines body for UpdateTerritories for application/json ContentType.
+type UpdateTerritoriesJSONRequestBody = TerritoriesToUpdate
+
+// TransferAndDeleteTerritoriesJSONRequestBody defines body for TransferAndDeleteTerritories for application/json ContentType.
+type TransferAndDeleteTerritoriesJSONRequestBody = TerritoriesToTransfer
+
+// UpdateTerritoryJSONRequestBody defines body for UpdateTerritory for application/json ContentType.
+type UpdateTerritoryJSONRequestBody = TerritoryUpdateInPath
+
+// TransferAndDeleteTerritoryJSONRequestBody defines body for TransferAndDeleteTerritory for application/json ContentType.
+type TransferAndDeleteTerritoryJSONRequestBody = TerritoryTransferInPath
 
 // AddUsersToTerritoryJSONRequestBody defines body for AddUsersToTerritory for application/json ContentType.
 type AddUsersToTerritoryJSONRequestBody = UsersToAdd
@@ -1088,6 +1807,94 @@ func (a NamedRef) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(object)
+}
+
+// AsRuleCondition returns the union data inside the NullableRuleCriteria as a RuleCondition
+func (t NullableRuleCriteria) AsRuleCondition() (RuleCondition, error) {
+	var body RuleCondition
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRuleCondition overwrites any union data inside the NullableRuleCriteria as the provided RuleCondition
+func (t *NullableRuleCriteria) FromRuleCondition(v RuleCondition) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRuleCondition performs a merge with any union data inside the NullableRuleCriteria, using the provided RuleCondition
+func (t *NullableRuleCriteria) MergeRuleCondition(v RuleCondition) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsRuleGroup returns the union data inside the NullableRuleCriteria as a RuleGroup
+func (t NullableRuleCriteria) AsRuleGroup() (RuleGroup, error) {
+	var body RuleGroup
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRuleGroup overwrites any union data inside the NullableRuleCriteria as the provided RuleGroup
+func (t *NullableRuleCriteria) FromRuleGroup(v RuleGroup) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRuleGroup performs a merge with any union data inside the NullableRuleCriteria, using the provided RuleGroup
+func (t *NullableRuleCriteria) MergeRuleGroup(v RuleGroup) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsNoRule returns the union data inside the NullableRuleCriteria as a NoRule
+func (t NullableRuleCriteria) AsNoRule() (NoRule, error) {
+	var body NoRule
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNoRule overwrites any union data inside the NullableRuleCriteria as the provided NoRule
+func (t *NullableRuleCriteria) FromNoRule(v NoRule) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNoRule performs a merge with any union data inside the NullableRuleCriteria, using the provided NoRule
+func (t *NullableRuleCriteria) MergeNoRule(v NoRule) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t NullableRuleCriteria) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *NullableRuleCriteria) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
 
 // AsOrganizationZiaPortalId0 returns the union data inside the Organization_ZiaPortalId as a OrganizationZiaPortalId0
@@ -1297,6 +2104,68 @@ func (t ResultItem) MarshalJSON() ([]byte, error) {
 }
 
 func (t *ResultItem) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsRuleCondition returns the union data inside the RuleCriteria as a RuleCondition
+func (t RuleCriteria) AsRuleCondition() (RuleCondition, error) {
+	var body RuleCondition
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRuleCondition overwrites any union data inside the RuleCriteria as the provided RuleCondition
+func (t *RuleCriteria) FromRuleCondition(v RuleCondition) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRuleCondition performs a merge with any union data inside the RuleCriteria, using the provided RuleCondition
+func (t *RuleCriteria) MergeRuleCondition(v RuleCondition) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsRuleGroup returns the union data inside the RuleCriteria as a RuleGroup
+func (t RuleCriteria) AsRuleGroup() (RuleGroup, error) {
+	var body RuleGroup
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRuleGroup overwrites any union data inside the RuleCriteria as the provided RuleGroup
+func (t *RuleCriteria) FromRuleGroup(v RuleGroup) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRuleGroup performs a merge with any union data inside the RuleCriteria, using the provided RuleGroup
+func (t *RuleCriteria) MergeRuleGroup(v RuleGroup) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t RuleCriteria) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *RuleCriteria) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -1651,6 +2520,25 @@ type ClientInterface interface {
 	// Corresponds with GET /crm/{version}/org (the `GetOrganization` operationId).
 	GetOrganization(ctx context.Context, version Version, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// DeleteTerritories Delete territories
+	//
+	// Deletes the territories named in `ids`, irreversibly ("You cannot recover the territory
+	// details"). Zoho's pages cap a call at 10 ids, its OpenAPI file at 100: at most 10 are allowed
+	// here, and more are refused with `INVALID_REQUEST`. `delete_previous_forecasts` is mandatory on
+	// Zoho's pages (optional in its OpenAPI file), so it is required here.
+	//
+	// A territory with child territories is refused (`NOT_ALLOWED` "Territory can't be deleted as
+	// it's having child"): move the children first, or use `transferAndDeleteTerritories`. The
+	// organization territory is never deleted (`NOT_ALLOWED` "Org Territory cannot be deleted").
+	// The answer is the `territories` envelope, one item per id ("Given Territory Removed
+	// Successfully"): 200, 207 or 400. What becomes of the deleted territories' members and records
+	// is not documented; inferred: they lose the territory.
+	//
+	// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Corresponds with DELETE /crm/{version}/settings/territories (the `DeleteTerritories` operationId).
+	DeleteTerritories(ctx context.Context, version Version, params *DeleteTerritoriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListTerritories List the territories of the organization
 	//
 	// Returns one page of the organization's territories: a `territories` array of territory
@@ -1676,6 +2564,176 @@ type ClientInterface interface {
 	// Corresponds with GET /crm/{version}/settings/territories (the `ListTerritories` operationId).
 	ListTerritories(ctx context.Context, version Version, params *ListTerritoriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreateTerritoriesWithBody Create territories
+	//
+	// Creates up to 100 territories, each with a `name` (at most 50 characters, unique in the
+	// organization), its parent in `reporting_to` and its `permission_type`; `manager`,
+	// `description` (at most 250 characters) and the three rule criteria are optional. The answer
+	// is the `territories` envelope, one item per territory in the body's order: 201 when every
+	// territory was created (`SUCCESS`, "Territory Created Successfully", with the new id in
+	// `details.id`), 207 when results are mixed, and 400 with the envelope when every territory
+	// failed, or with an error object for the whole request.
+	//
+	// Documented refusals, per item: `DUPLICATE_DATA` (the name is taken), `MANDATORY_NOT_FOUND`
+	// (`details.api_name` names the missing `name`, `reporting_to` or `permission_type`),
+	// `INVALID_DATA` (`details.maximum_length` for a name or description too long,
+	// `details.supported_values` for an unknown permission type, an unknown parent),
+	// `LIMIT_EXCEEDED` (the organization's territory limit, `details.limit`, or the criteria limit),
+	// `NOT_ALLOWED` (an inactive manager; rules disabled for a module), `PERMISSION_DENIED` (a parent
+	// the caller may not use), and the criteria's `INVALID_DATA`, `DEPENDENT_MISMATCH`,
+	// `DEPENDENT_FIELD_MISSING` and `NOT_SUPPORTED` of Zoho's OpenAPI file. For the whole request:
+	// `FEATURE_NOT_ENABLED` (territory management is off, 400) and `INVALID_REQUEST` (more than 100
+	// territories).
+	//
+	// A body without a `Content-Type` header is read as JSON, as Zoho's SDKs send it.
+	//
+	// Scope: `ZohoCRM.settings.territories.CREATE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /crm/{version}/settings/territories (the `CreateTerritories` operationId).
+	CreateTerritoriesWithBody(ctx context.Context, version Version, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTerritories Create territories
+	//
+	// Creates up to 100 territories, each with a `name` (at most 50 characters, unique in the
+	// organization), its parent in `reporting_to` and its `permission_type`; `manager`,
+	// `description` (at most 250 characters) and the three rule criteria are optional. The answer
+	// is the `territories` envelope, one item per territory in the body's order: 201 when every
+	// territory was created (`SUCCESS`, "Territory Created Successfully", with the new id in
+	// `details.id`), 207 when results are mixed, and 400 with the envelope when every territory
+	// failed, or with an error object for the whole request.
+	//
+	// Documented refusals, per item: `DUPLICATE_DATA` (the name is taken), `MANDATORY_NOT_FOUND`
+	// (`details.api_name` names the missing `name`, `reporting_to` or `permission_type`),
+	// `INVALID_DATA` (`details.maximum_length` for a name or description too long,
+	// `details.supported_values` for an unknown permission type, an unknown parent),
+	// `LIMIT_EXCEEDED` (the organization's territory limit, `details.limit`, or the criteria limit),
+	// `NOT_ALLOWED` (an inactive manager; rules disabled for a module), `PERMISSION_DENIED` (a parent
+	// the caller may not use), and the criteria's `INVALID_DATA`, `DEPENDENT_MISMATCH`,
+	// `DEPENDENT_FIELD_MISSING` and `NOT_SUPPORTED` of Zoho's OpenAPI file. For the whole request:
+	// `FEATURE_NOT_ENABLED` (territory management is off, 400) and `INVALID_REQUEST` (more than 100
+	// territories).
+	//
+	// A body without a `Content-Type` header is read as JSON, as Zoho's SDKs send it.
+	//
+	// Scope: `ZohoCRM.settings.territories.CREATE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /crm/{version}/settings/territories (the `CreateTerritories` operationId).
+	CreateTerritories(ctx context.Context, version Version, body CreateTerritoriesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTerritoriesWithBody Update territories
+	//
+	// Updates up to 100 territories, each named by `id`, with any of the fields of a create: a new
+	// `name`, a new parent in `reporting_to` (a re-parenting), `manager` (`null` removes it),
+	// `description` and the three rule criteria (`null` removes one). A key left out is left as it
+	// is (inferred: Zoho's pages do not say). `permission_type` is required here: Zoho's pages call
+	// it mandatory on an update, its OpenAPI file optional, so requests send it always.
+	//
+	// The organization territory (the root) can only be renamed (`NOT_ALLOWED` "Cannot update the
+	// Org Territory except Name"), and a territory cannot report to itself or to one of its own
+	// descendants (`NOT_ALLOWED` "Reporting_to id should not be the child of given territory...").
+	// The other refusals are those of `createTerritories`, plus `INVALID_DATA` for an unknown
+	// territory id and `NO_PERMISSION` for a territory the caller may not change. The answer is the
+	// `territories` envelope ("Territory Updated Successfully"): 200, 207 or 400.
+	//
+	// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories (the `UpdateTerritories` operationId).
+	UpdateTerritoriesWithBody(ctx context.Context, version Version, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTerritories Update territories
+	//
+	// Updates up to 100 territories, each named by `id`, with any of the fields of a create: a new
+	// `name`, a new parent in `reporting_to` (a re-parenting), `manager` (`null` removes it),
+	// `description` and the three rule criteria (`null` removes one). A key left out is left as it
+	// is (inferred: Zoho's pages do not say). `permission_type` is required here: Zoho's pages call
+	// it mandatory on an update, its OpenAPI file optional, so requests send it always.
+	//
+	// The organization territory (the root) can only be renamed (`NOT_ALLOWED` "Cannot update the
+	// Org Territory except Name"), and a territory cannot report to itself or to one of its own
+	// descendants (`NOT_ALLOWED` "Reporting_to id should not be the child of given territory...").
+	// The other refusals are those of `createTerritories`, plus `INVALID_DATA` for an unknown
+	// territory id and `NO_PERMISSION` for a territory the caller may not change. The answer is the
+	// `territories` envelope ("Territory Updated Successfully"): 200, 207 or 400.
+	//
+	// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories (the `UpdateTerritories` operationId).
+	UpdateTerritories(ctx context.Context, version Version, body UpdateTerritoriesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAssociatedUsersCount Count the users of every territory
+	//
+	// Returns one page of `associated_users_count`: for each territory, its id and name and the
+	// number of users associated with it, with `info`. `per_page` may be up to 2,000 here (Zoho's
+	// pages and OpenAPI file). An organization with nothing to count is answered 204.
+	//
+	// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Corresponds with GET /crm/{version}/settings/territories/actions/associated_users_count (the `GetAssociatedUsersCount` operationId).
+	GetAssociatedUsersCount(ctx context.Context, version Version, params *GetAssociatedUsersCountParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TransferAndDeleteTerritoriesWithBody Move the child territories elsewhere, then delete the territories
+	//
+	// Deletes up to 10 territories (Zoho's pages; its OpenAPI file says 100), each after moving its
+	// child territories to the territory `transfer_to_id` names. Zoho's pages say the children move
+	// there; its OpenAPI file's operation says the records do: the children certainly move. The
+	// deleted territory's members lose it (Zoho's OpenAPI file). `transfer_to_id` may not be the
+	// territory itself nor lie below it. A territory with children and no `transfer_to_id` is
+	// refused with `DEPENDENT_FIELD_MISSING` ("This territory has its child. Please Give the
+	// transfer_to_id field value"); one without children is deleted as by `deleteTerritories`.
+	// More than 10 territories are refused with `INVALID_REQUEST`.
+	//
+	// The answer is the `territories` envelope, one item per territory ("Territory Transferred And
+	// Deleted Successfully"): 200, 207 or 400.
+	//
+	// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /crm/{version}/settings/territories/actions/transfer_and_delete (the `TransferAndDeleteTerritories` operationId).
+	TransferAndDeleteTerritoriesWithBody(ctx context.Context, version Version, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TransferAndDeleteTerritories Move the child territories elsewhere, then delete the territories
+	//
+	// Deletes up to 10 territories (Zoho's pages; its OpenAPI file says 100), each after moving its
+	// child territories to the territory `transfer_to_id` names. Zoho's pages say the children move
+	// there; its OpenAPI file's operation says the records do: the children certainly move. The
+	// deleted territory's members lose it (Zoho's OpenAPI file). `transfer_to_id` may not be the
+	// territory itself nor lie below it. A territory with children and no `transfer_to_id` is
+	// refused with `DEPENDENT_FIELD_MISSING` ("This territory has its child. Please Give the
+	// transfer_to_id field value"); one without children is deleted as by `deleteTerritories`.
+	// More than 10 territories are refused with `INVALID_REQUEST`.
+	//
+	// The answer is the `territories` envelope, one item per territory ("Territory Transferred And
+	// Deleted Successfully"): 200, 207 or 400.
+	//
+	// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /crm/{version}/settings/territories/actions/transfer_and_delete (the `TransferAndDeleteTerritories` operationId).
+	TransferAndDeleteTerritories(ctx context.Context, version Version, body TransferAndDeleteTerritoriesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteTerritory Delete one territory
+	//
+	// The single form of `deleteTerritories` for the territory in the path, with the same rules:
+	// `delete_previous_forecasts` is required, a territory with children and the organization
+	// territory are refused. Its refusals are top-level error objects naming the path
+	// (`details.resource_path_index` 2, as Zoho's OpenAPI file gives `NOT_ALLOWED` for a territory
+	// with children); the answer to a deletion is the `territories` envelope of one item.
+	//
+	// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Corresponds with DELETE /crm/{version}/settings/territories/{territory_id} (the `DeleteTerritory` operationId).
+	DeleteTerritory(ctx context.Context, version Version, territoryId TerritoryId, params *DeleteTerritoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetTerritory Read one territory of the organization
 	//
 	// Returns one territory: a `territories` array with that one territory object (lower-case
@@ -1687,7 +2745,75 @@ type ClientInterface interface {
 	// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
 	//
 	// Corresponds with GET /crm/{version}/settings/territories/{territory_id} (the `GetTerritory` operationId).
-	GetTerritory(ctx context.Context, version Version, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetTerritory(ctx context.Context, version Version, territoryId TerritoryId, params *GetTerritoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTerritoryWithBody Update one territory
+	//
+	// The single form of `updateTerritories`: the territory in the path, with a `territories` array
+	// of one object (its `id` may be left out, or must be the path's). What may change, the rules
+	// and the answers are those of `updateTerritories`; an id in the path that names no territory
+	// is a top-level `INVALID_DATA` with `details.resource_path_index` 2.
+	//
+	// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories/{territory_id} (the `UpdateTerritory` operationId).
+	UpdateTerritoryWithBody(ctx context.Context, version Version, territoryId TerritoryId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTerritory Update one territory
+	//
+	// The single form of `updateTerritories`: the territory in the path, with a `territories` array
+	// of one object (its `id` may be left out, or must be the path's). What may change, the rules
+	// and the answers are those of `updateTerritories`; an id in the path that names no territory
+	// is a top-level `INVALID_DATA` with `details.resource_path_index` 2.
+	//
+	// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories/{territory_id} (the `UpdateTerritory` operationId).
+	UpdateTerritory(ctx context.Context, version Version, territoryId TerritoryId, body UpdateTerritoryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetChildTerritories List the child territories of a territory
+	//
+	// Returns one page of the territories that report to the territory in the path (its direct
+	// children), in the shape of `listTerritories`: a `territories` array with lower-case keys and
+	// `info`. A territory without children is answered 204. `include` asks for the rule criteria.
+	// `per_page` is capped at 200 (Zoho's pages; its OpenAPI file says 2,000).
+	//
+	// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/__child_territories (the `GetChildTerritories` operationId).
+	GetChildTerritories(ctx context.Context, version Version, territoryId TerritoryId, params *GetChildTerritoriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TransferAndDeleteTerritoryWithBody Move the child territories elsewhere, then delete the territory
+	//
+	// The single form of `transferAndDeleteTerritories` for the territory in the path, with a
+	// `territories` array of one object whose `transfer_to_id` is required (Zoho's OpenAPI file)
+	// and whose `id` may be left out. Without `transfer_to_id` Zoho answers
+	// `DEPENDENT_FIELD_MISSING` naming the path (`details.dependee.resource_path_index` 2).
+	//
+	// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /crm/{version}/settings/territories/{territory_id}/actions/transfer_and_delete (the `TransferAndDeleteTerritory` operationId).
+	TransferAndDeleteTerritoryWithBody(ctx context.Context, version Version, territoryId TerritoryId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TransferAndDeleteTerritory Move the child territories elsewhere, then delete the territory
+	//
+	// The single form of `transferAndDeleteTerritories` for the territory in the path, with a
+	// `territories` array of one object whose `transfer_to_id` is required (Zoho's OpenAPI file)
+	// and whose `id` may be left out. Without `transfer_to_id` Zoho answers
+	// `DEPENDENT_FIELD_MISSING` naming the path (`details.dependee.resource_path_index` 2).
+	//
+	// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /crm/{version}/settings/territories/{territory_id}/actions/transfer_and_delete (the `TransferAndDeleteTerritory` operationId).
+	TransferAndDeleteTerritory(ctx context.Context, version Version, territoryId TerritoryId, body TransferAndDeleteTerritoryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RemoveUsersFromTerritory Remove several users from a territory
 	//
@@ -2064,6 +3190,35 @@ func (c *Client) GetOrganization(ctx context.Context, version Version, reqEditor
 	return c.Client.Do(req)
 }
 
+// DeleteTerritories Delete territories
+//
+// Deletes the territories named in `ids`, irreversibly ("You cannot recover the territory
+// details"). Zoho's pages cap a call at 10 ids, its OpenAPI file at 100: at most 10 are allowed
+// here, and more are refused with `INVALID_REQUEST`. `delete_previous_forecasts` is mandatory on
+// Zoho's pages (optional in its OpenAPI file), so it is required here.
+//
+// A territory with child territories is refused (`NOT_ALLOWED` "Territory can't be deleted as
+// it's having child"): move the children first, or use `transferAndDeleteTerritories`. The
+// organization territory is never deleted (`NOT_ALLOWED` "Org Territory cannot be deleted").
+// The answer is the `territories` envelope, one item per id ("Given Territory Removed
+// Successfully"): 200, 207 or 400. What becomes of the deleted territories' members and records
+// is not documented; inferred: they lose the territory.
+//
+// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Corresponds with DELETE /crm/{version}/settings/territories (the `DeleteTerritories` operationId).
+func (c *Client) DeleteTerritories(ctx context.Context, version Version, params *DeleteTerritoriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteTerritoriesRequest(c.Server, version, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListTerritories List the territories of the organization
 //
 // Returns one page of the organization's territories: a `territories` array of territory
@@ -2099,6 +3254,256 @@ func (c *Client) ListTerritories(ctx context.Context, version Version, params *L
 	return c.Client.Do(req)
 }
 
+// CreateTerritoriesWithBody Create territories
+//
+// Creates up to 100 territories, each with a `name` (at most 50 characters, unique in the
+// organization), its parent in `reporting_to` and its `permission_type`; `manager`,
+// `description` (at most 250 characters) and the three rule criteria are optional. The answer
+// is the `territories` envelope, one item per territory in the body's order: 201 when every
+// territory was created (`SUCCESS`, "Territory Created Successfully", with the new id in
+// `details.id`), 207 when results are mixed, and 400 with the envelope when every territory
+// failed, or with an error object for the whole request.
+//
+// Documented refusals, per item: `DUPLICATE_DATA` (the name is taken), `MANDATORY_NOT_FOUND`
+// (`details.api_name` names the missing `name`, `reporting_to` or `permission_type`),
+// `INVALID_DATA` (`details.maximum_length` for a name or description too long,
+// `details.supported_values` for an unknown permission type, an unknown parent),
+// `LIMIT_EXCEEDED` (the organization's territory limit, `details.limit`, or the criteria limit),
+// `NOT_ALLOWED` (an inactive manager; rules disabled for a module), `PERMISSION_DENIED` (a parent
+// the caller may not use), and the criteria's `INVALID_DATA`, `DEPENDENT_MISMATCH`,
+// `DEPENDENT_FIELD_MISSING` and `NOT_SUPPORTED` of Zoho's OpenAPI file. For the whole request:
+// `FEATURE_NOT_ENABLED` (territory management is off, 400) and `INVALID_REQUEST` (more than 100
+// territories).
+//
+// A body without a `Content-Type` header is read as JSON, as Zoho's SDKs send it.
+//
+// Scope: `ZohoCRM.settings.territories.CREATE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /crm/{version}/settings/territories (the `CreateTerritories` operationId).
+func (c *Client) CreateTerritoriesWithBody(ctx context.Context, version Version, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTerritoriesRequestWithBody(c.Server, version, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTerritories Create territories
+//
+// Creates up to 100 territories, each with a `name` (at most 50 characters, unique in the
+// organization), its parent in `reporting_to` and its `permission_type`; `manager`,
+// `description` (at most 250 characters) and the three rule criteria are optional. The answer
+// is the `territories` envelope, one item per territory in the body's order: 201 when every
+// territory was created (`SUCCESS`, "Territory Created Successfully", with the new id in
+// `details.id`), 207 when results are mixed, and 400 with the envelope when every territory
+// failed, or with an error object for the whole request.
+//
+// Documented refusals, per item: `DUPLICATE_DATA` (the name is taken), `MANDATORY_NOT_FOUND`
+// (`details.api_name` names the missing `name`, `reporting_to` or `permission_type`),
+// `INVALID_DATA` (`details.maximum_length` for a name or description too long,
+// `details.supported_values` for an unknown permission type, an unknown parent),
+// `LIMIT_EXCEEDED` (the organization's territory limit, `details.limit`, or the criteria limit),
+// `NOT_ALLOWED` (an inactive manager; rules disabled for a module), `PERMISSION_DENIED` (a parent
+// the caller may not use), and the criteria's `INVALID_DATA`, `DEPENDENT_MISMATCH`,
+// `DEPENDENT_FIELD_MISSING` and `NOT_SUPPORTED` of Zoho's OpenAPI file. For the whole request:
+// `FEATURE_NOT_ENABLED` (territory management is off, 400) and `INVALID_REQUEST` (more than 100
+// territories).
+//
+// A body without a `Content-Type` header is read as JSON, as Zoho's SDKs send it.
+//
+// Scope: `ZohoCRM.settings.territories.CREATE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /crm/{version}/settings/territories (the `CreateTerritories` operationId).
+func (c *Client) CreateTerritories(ctx context.Context, version Version, body CreateTerritoriesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTerritoriesRequest(c.Server, version, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTerritoriesWithBody Update territories
+//
+// Updates up to 100 territories, each named by `id`, with any of the fields of a create: a new
+// `name`, a new parent in `reporting_to` (a re-parenting), `manager` (`null` removes it),
+// `description` and the three rule criteria (`null` removes one). A key left out is left as it
+// is (inferred: Zoho's pages do not say). `permission_type` is required here: Zoho's pages call
+// it mandatory on an update, its OpenAPI file optional, so requests send it always.
+//
+// The organization territory (the root) can only be renamed (`NOT_ALLOWED` "Cannot update the
+// Org Territory except Name"), and a territory cannot report to itself or to one of its own
+// descendants (`NOT_ALLOWED` "Reporting_to id should not be the child of given territory...").
+// The other refusals are those of `createTerritories`, plus `INVALID_DATA` for an unknown
+// territory id and `NO_PERMISSION` for a territory the caller may not change. The answer is the
+// `territories` envelope ("Territory Updated Successfully"): 200, 207 or 400.
+//
+// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /crm/{version}/settings/territories (the `UpdateTerritories` operationId).
+func (c *Client) UpdateTerritoriesWithBody(ctx context.Context, version Version, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTerritoriesRequestWithBody(c.Server, version, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTerritories Update territories
+//
+// Updates up to 100 territories, each named by `id`, with any of the fields of a create: a new
+// `name`, a new parent in `reporting_to` (a re-parenting), `manager` (`null` removes it),
+// `description` and the three rule criteria (`null` removes one). A key left out is left as it
+// is (inferred: Zoho's pages do not say). `permission_type` is required here: Zoho's pages call
+// it mandatory on an update, its OpenAPI file optional, so requests send it always.
+//
+// The organization territory (the root) can only be renamed (`NOT_ALLOWED` "Cannot update the
+// Org Territory except Name"), and a territory cannot report to itself or to one of its own
+// descendants (`NOT_ALLOWED` "Reporting_to id should not be the child of given territory...").
+// The other refusals are those of `createTerritories`, plus `INVALID_DATA` for an unknown
+// territory id and `NO_PERMISSION` for a territory the caller may not change. The answer is the
+// `territories` envelope ("Territory Updated Successfully"): 200, 207 or 400.
+//
+// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /crm/{version}/settings/territories (the `UpdateTerritories` operationId).
+func (c *Client) UpdateTerritories(ctx context.Context, version Version, body UpdateTerritoriesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTerritoriesRequest(c.Server, version, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAssociatedUsersCount Count the users of every territory
+//
+// Returns one page of `associated_users_count`: for each territory, its id and name and the
+// number of users associated with it, with `info`. `per_page` may be up to 2,000 here (Zoho's
+// pages and OpenAPI file). An organization with nothing to count is answered 204.
+//
+// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Corresponds with GET /crm/{version}/settings/territories/actions/associated_users_count (the `GetAssociatedUsersCount` operationId).
+func (c *Client) GetAssociatedUsersCount(ctx context.Context, version Version, params *GetAssociatedUsersCountParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAssociatedUsersCountRequest(c.Server, version, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TransferAndDeleteTerritoriesWithBody Move the child territories elsewhere, then delete the territories
+//
+// Deletes up to 10 territories (Zoho's pages; its OpenAPI file says 100), each after moving its
+// child territories to the territory `transfer_to_id` names. Zoho's pages say the children move
+// there; its OpenAPI file's operation says the records do: the children certainly move. The
+// deleted territory's members lose it (Zoho's OpenAPI file). `transfer_to_id` may not be the
+// territory itself nor lie below it. A territory with children and no `transfer_to_id` is
+// refused with `DEPENDENT_FIELD_MISSING` ("This territory has its child. Please Give the
+// transfer_to_id field value"); one without children is deleted as by `deleteTerritories`.
+// More than 10 territories are refused with `INVALID_REQUEST`.
+//
+// The answer is the `territories` envelope, one item per territory ("Territory Transferred And
+// Deleted Successfully"): 200, 207 or 400.
+//
+// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /crm/{version}/settings/territories/actions/transfer_and_delete (the `TransferAndDeleteTerritories` operationId).
+func (c *Client) TransferAndDeleteTerritoriesWithBody(ctx context.Context, version Version, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTransferAndDeleteTerritoriesRequestWithBody(c.Server, version, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TransferAndDeleteTerritories Move the child territories elsewhere, then delete the territories
+//
+// Deletes up to 10 territories (Zoho's pages; its OpenAPI file says 100), each after moving its
+// child territories to the territory `transfer_to_id` names. Zoho's pages say the children move
+// there; its OpenAPI file's operation says the records do: the children certainly move. The
+// deleted territory's members lose it (Zoho's OpenAPI file). `transfer_to_id` may not be the
+// territory itself nor lie below it. A territory with children and no `transfer_to_id` is
+// refused with `DEPENDENT_FIELD_MISSING` ("This territory has its child. Please Give the
+// transfer_to_id field value"); one without children is deleted as by `deleteTerritories`.
+// More than 10 territories are refused with `INVALID_REQUEST`.
+//
+// The answer is the `territories` envelope, one item per territory ("Territory Transferred And
+// Deleted Successfully"): 200, 207 or 400.
+//
+// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /crm/{version}/settings/territories/actions/transfer_and_delete (the `TransferAndDeleteTerritories` operationId).
+func (c *Client) TransferAndDeleteTerritories(ctx context.Context, version Version, body TransferAndDeleteTerritoriesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTransferAndDeleteTerritoriesRequest(c.Server, version, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteTerritory Delete one territory
+//
+// The single form of `deleteTerritories` for the territory in the path, with the same rules:
+// `delete_previous_forecasts` is required, a territory with children and the organization
+// territory are refused. Its refusals are top-level error objects naming the path
+// (`details.resource_path_index` 2, as Zoho's OpenAPI file gives `NOT_ALLOWED` for a territory
+// with children); the answer to a deletion is the `territories` envelope of one item.
+//
+// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Corresponds with DELETE /crm/{version}/settings/territories/{territory_id} (the `DeleteTerritory` operationId).
+func (c *Client) DeleteTerritory(ctx context.Context, version Version, territoryId TerritoryId, params *DeleteTerritoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteTerritoryRequest(c.Server, version, territoryId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetTerritory Read one territory of the organization
 //
 // Returns one territory: a `territories` array with that one territory object (lower-case
@@ -2110,8 +3515,126 @@ func (c *Client) ListTerritories(ctx context.Context, version Version, params *L
 // Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
 //
 // Corresponds with GET /crm/{version}/settings/territories/{territory_id} (the `GetTerritory` operationId).
-func (c *Client) GetTerritory(ctx context.Context, version Version, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTerritoryRequest(c.Server, version, territoryId)
+func (c *Client) GetTerritory(ctx context.Context, version Version, territoryId TerritoryId, params *GetTerritoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTerritoryRequest(c.Server, version, territoryId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTerritoryWithBody Update one territory
+//
+// The single form of `updateTerritories`: the territory in the path, with a `territories` array
+// of one object (its `id` may be left out, or must be the path's). What may change, the rules
+// and the answers are those of `updateTerritories`; an id in the path that names no territory
+// is a top-level `INVALID_DATA` with `details.resource_path_index` 2.
+//
+// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /crm/{version}/settings/territories/{territory_id} (the `UpdateTerritory` operationId).
+func (c *Client) UpdateTerritoryWithBody(ctx context.Context, version Version, territoryId TerritoryId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTerritoryRequestWithBody(c.Server, version, territoryId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTerritory Update one territory
+//
+// The single form of `updateTerritories`: the territory in the path, with a `territories` array
+// of one object (its `id` may be left out, or must be the path's). What may change, the rules
+// and the answers are those of `updateTerritories`; an id in the path that names no territory
+// is a top-level `INVALID_DATA` with `details.resource_path_index` 2.
+//
+// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /crm/{version}/settings/territories/{territory_id} (the `UpdateTerritory` operationId).
+func (c *Client) UpdateTerritory(ctx context.Context, version Version, territoryId TerritoryId, body UpdateTerritoryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTerritoryRequest(c.Server, version, territoryId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetChildTerritories List the child territories of a territory
+//
+// Returns one page of the territories that report to the territory in the path (its direct
+// children), in the shape of `listTerritories`: a `territories` array with lower-case keys and
+// `info`. A territory without children is answered 204. `include` asks for the rule criteria.
+// `per_page` is capped at 200 (Zoho's pages; its OpenAPI file says 2,000).
+//
+// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/__child_territories (the `GetChildTerritories` operationId).
+func (c *Client) GetChildTerritories(ctx context.Context, version Version, territoryId TerritoryId, params *GetChildTerritoriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetChildTerritoriesRequest(c.Server, version, territoryId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TransferAndDeleteTerritoryWithBody Move the child territories elsewhere, then delete the territory
+//
+// The single form of `transferAndDeleteTerritories` for the territory in the path, with a
+// `territories` array of one object whose `transfer_to_id` is required (Zoho's OpenAPI file)
+// and whose `id` may be left out. Without `transfer_to_id` Zoho answers
+// `DEPENDENT_FIELD_MISSING` naming the path (`details.dependee.resource_path_index` 2).
+//
+// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /crm/{version}/settings/territories/{territory_id}/actions/transfer_and_delete (the `TransferAndDeleteTerritory` operationId).
+func (c *Client) TransferAndDeleteTerritoryWithBody(ctx context.Context, version Version, territoryId TerritoryId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTransferAndDeleteTerritoryRequestWithBody(c.Server, version, territoryId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TransferAndDeleteTerritory Move the child territories elsewhere, then delete the territory
+//
+// The single form of `transferAndDeleteTerritories` for the territory in the path, with a
+// `territories` array of one object whose `transfer_to_id` is required (Zoho's OpenAPI file)
+// and whose `id` may be left out. Without `transfer_to_id` Zoho answers
+// `DEPENDENT_FIELD_MISSING` naming the path (`details.dependee.resource_path_index` 2).
+//
+// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /crm/{version}/settings/territories/{territory_id}/actions/transfer_and_delete (the `TransferAndDeleteTerritory` operationId).
+func (c *Client) TransferAndDeleteTerritory(ctx context.Context, version Version, territoryId TerritoryId, body TransferAndDeleteTerritoryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTransferAndDeleteTerritoryRequest(c.Server, version, territoryId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2692,6 +4215,71 @@ func NewGetOrganizationRequest(server string, version Version) (*http.Request, e
 	return req, nil
 }
 
+// NewDeleteTerritoriesRequest constructs an http.Request for the DeleteTerritories method
+func NewDeleteTerritoriesRequest(server string, version Version, params *DeleteTerritoriesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "delete_previous_forecasts", params.DeletePreviousForecasts, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListTerritoriesRequest constructs an http.Request for the ListTerritories method
 func NewListTerritoriesRequest(server string, version Version, params *ListTerritoriesParams) (*http.Request, error) {
 	var err error
@@ -2775,6 +4363,18 @@ func NewListTerritoriesRequest(server string, version Version, params *ListTerri
 
 		}
 
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include", *params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -2789,8 +4389,222 @@ func NewListTerritoriesRequest(server string, version Version, params *ListTerri
 	return req, nil
 }
 
-// NewGetTerritoryRequest constructs an http.Request for the GetTerritory method
-func NewGetTerritoryRequest(server string, version Version, territoryId TerritoryId) (*http.Request, error) {
+// NewCreateTerritoriesRequest calls the generic CreateTerritories builder with application/json body
+func NewCreateTerritoriesRequest(server string, version Version, body CreateTerritoriesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateTerritoriesRequestWithBody(server, version, "application/json", bodyReader)
+}
+
+// NewCreateTerritoriesRequestWithBody constructs an http.Request for the CreateTerritories method, with any body, and a specified content type
+func NewCreateTerritoriesRequestWithBody(server string, version Version, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUpdateTerritoriesRequest calls the generic UpdateTerritories builder with application/json body
+func NewUpdateTerritoriesRequest(server string, version Version, body UpdateTerritoriesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateTerritoriesRequestWithBody(server, version, "application/json", bodyReader)
+}
+
+// NewUpdateTerritoriesRequestWithBody constructs an http.Request for the UpdateTerritories method, with any body, and a specified content type
+func NewUpdateTerritoriesRequestWithBody(server string, version Version, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetAssociatedUsersCountRequest constructs an http.Request for the GetAssociatedUsersCount method
+func NewGetAssociatedUsersCountRequest(server string, version Version, params *GetAssociatedUsersCountParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories/actions/associated_users_count", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewTransferAndDeleteTerritoriesRequest calls the generic TransferAndDeleteTerritories builder with application/json body
+func NewTransferAndDeleteTerritoriesRequest(server string, version Version, body TransferAndDeleteTerritoriesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewTransferAndDeleteTerritoriesRequestWithBody(server, version, "application/json", bodyReader)
+}
+
+// NewTransferAndDeleteTerritoriesRequestWithBody constructs an http.Request for the TransferAndDeleteTerritories method, with any body, and a specified content type
+func NewTransferAndDeleteTerritoriesRequestWithBody(server string, version Version, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories/actions/transfer_and_delete", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteTerritoryRequest constructs an http.Request for the DeleteTerritory method
+func NewDeleteTerritoryRequest(server string, version Version, territoryId TerritoryId, params *DeleteTerritoryParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2822,10 +4636,313 @@ func NewGetTerritoryRequest(server string, version Version, territoryId Territor
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "delete_previous_forecasts", params.DeletePreviousForecasts, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTerritoryRequest constructs an http.Request for the GetTerritory method
+func NewGetTerritoryRequest(server string, version Version, territoryId TerritoryId, params *GetTerritoryParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "territory_id", territoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include", *params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewUpdateTerritoryRequest calls the generic UpdateTerritory builder with application/json body
+func NewUpdateTerritoryRequest(server string, version Version, territoryId TerritoryId, body UpdateTerritoryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateTerritoryRequestWithBody(server, version, territoryId, "application/json", bodyReader)
+}
+
+// NewUpdateTerritoryRequestWithBody constructs an http.Request for the UpdateTerritory method, with any body, and a specified content type
+func NewUpdateTerritoryRequestWithBody(server string, version Version, territoryId TerritoryId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "territory_id", territoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetChildTerritoriesRequest constructs an http.Request for the GetChildTerritories method
+func NewGetChildTerritoriesRequest(server string, version Version, territoryId TerritoryId, params *GetChildTerritoriesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "territory_id", territoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories/%s/__child_territories", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filters != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filters", *params.Filters, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include", *params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewTransferAndDeleteTerritoryRequest calls the generic TransferAndDeleteTerritory builder with application/json body
+func NewTransferAndDeleteTerritoryRequest(server string, version Version, territoryId TerritoryId, body TransferAndDeleteTerritoryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewTransferAndDeleteTerritoryRequestWithBody(server, version, territoryId, "application/json", bodyReader)
+}
+
+// NewTransferAndDeleteTerritoryRequestWithBody constructs an http.Request for the TransferAndDeleteTerritory method, with any body, and a specified content type
+func NewTransferAndDeleteTerritoryRequestWithBody(server string, version Version, territoryId TerritoryId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "territory_id", territoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/crm/%s/settings/territories/%s/actions/transfer_and_delete", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -3546,6 +5663,27 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /crm/{version}/org (the `GetOrganization` operationId).
 	GetOrganizationWithResponse(ctx context.Context, version Version, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error)
 
+	// DeleteTerritoriesWithResponse Delete territories
+	//
+	// Deletes the territories named in `ids`, irreversibly ("You cannot recover the territory
+	// details"). Zoho's pages cap a call at 10 ids, its OpenAPI file at 100: at most 10 are allowed
+	// here, and more are refused with `INVALID_REQUEST`. `delete_previous_forecasts` is mandatory on
+	// Zoho's pages (optional in its OpenAPI file), so it is required here.
+	//
+	// A territory with child territories is refused (`NOT_ALLOWED` "Territory can't be deleted as
+	// it's having child"): move the children first, or use `transferAndDeleteTerritories`. The
+	// organization territory is never deleted (`NOT_ALLOWED` "Org Territory cannot be deleted").
+	// The answer is the `territories` envelope, one item per id ("Given Territory Removed
+	// Successfully"): 200, 207 or 400. What becomes of the deleted territories' members and records
+	// is not documented; inferred: they lose the territory.
+	//
+	// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /crm/{version}/settings/territories (the `DeleteTerritories` operationId).
+	DeleteTerritoriesWithResponse(ctx context.Context, version Version, params *DeleteTerritoriesParams, reqEditors ...RequestEditorFn) (*DeleteTerritoriesResponse, error)
+
 	// ListTerritoriesWithResponse List the territories of the organization
 	//
 	// Returns one page of the organization's territories: a `territories` array of territory
@@ -3573,6 +5711,180 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /crm/{version}/settings/territories (the `ListTerritories` operationId).
 	ListTerritoriesWithResponse(ctx context.Context, version Version, params *ListTerritoriesParams, reqEditors ...RequestEditorFn) (*ListTerritoriesResponse, error)
 
+	// CreateTerritoriesWithBodyWithResponse Create territories
+	//
+	// Creates up to 100 territories, each with a `name` (at most 50 characters, unique in the
+	// organization), its parent in `reporting_to` and its `permission_type`; `manager`,
+	// `description` (at most 250 characters) and the three rule criteria are optional. The answer
+	// is the `territories` envelope, one item per territory in the body's order: 201 when every
+	// territory was created (`SUCCESS`, "Territory Created Successfully", with the new id in
+	// `details.id`), 207 when results are mixed, and 400 with the envelope when every territory
+	// failed, or with an error object for the whole request.
+	//
+	// Documented refusals, per item: `DUPLICATE_DATA` (the name is taken), `MANDATORY_NOT_FOUND`
+	// (`details.api_name` names the missing `name`, `reporting_to` or `permission_type`),
+	// `INVALID_DATA` (`details.maximum_length` for a name or description too long,
+	// `details.supported_values` for an unknown permission type, an unknown parent),
+	// `LIMIT_EXCEEDED` (the organization's territory limit, `details.limit`, or the criteria limit),
+	// `NOT_ALLOWED` (an inactive manager; rules disabled for a module), `PERMISSION_DENIED` (a parent
+	// the caller may not use), and the criteria's `INVALID_DATA`, `DEPENDENT_MISMATCH`,
+	// `DEPENDENT_FIELD_MISSING` and `NOT_SUPPORTED` of Zoho's OpenAPI file. For the whole request:
+	// `FEATURE_NOT_ENABLED` (territory management is off, 400) and `INVALID_REQUEST` (more than 100
+	// territories).
+	//
+	// A body without a `Content-Type` header is read as JSON, as Zoho's SDKs send it.
+	//
+	// Scope: `ZohoCRM.settings.territories.CREATE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/{version}/settings/territories (the `CreateTerritories` operationId).
+	CreateTerritoriesWithBodyWithResponse(ctx context.Context, version Version, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTerritoriesResponse, error)
+
+	// CreateTerritoriesWithResponse Create territories
+	//
+	// Creates up to 100 territories, each with a `name` (at most 50 characters, unique in the
+	// organization), its parent in `reporting_to` and its `permission_type`; `manager`,
+	// `description` (at most 250 characters) and the three rule criteria are optional. The answer
+	// is the `territories` envelope, one item per territory in the body's order: 201 when every
+	// territory was created (`SUCCESS`, "Territory Created Successfully", with the new id in
+	// `details.id`), 207 when results are mixed, and 400 with the envelope when every territory
+	// failed, or with an error object for the whole request.
+	//
+	// Documented refusals, per item: `DUPLICATE_DATA` (the name is taken), `MANDATORY_NOT_FOUND`
+	// (`details.api_name` names the missing `name`, `reporting_to` or `permission_type`),
+	// `INVALID_DATA` (`details.maximum_length` for a name or description too long,
+	// `details.supported_values` for an unknown permission type, an unknown parent),
+	// `LIMIT_EXCEEDED` (the organization's territory limit, `details.limit`, or the criteria limit),
+	// `NOT_ALLOWED` (an inactive manager; rules disabled for a module), `PERMISSION_DENIED` (a parent
+	// the caller may not use), and the criteria's `INVALID_DATA`, `DEPENDENT_MISMATCH`,
+	// `DEPENDENT_FIELD_MISSING` and `NOT_SUPPORTED` of Zoho's OpenAPI file. For the whole request:
+	// `FEATURE_NOT_ENABLED` (territory management is off, 400) and `INVALID_REQUEST` (more than 100
+	// territories).
+	//
+	// A body without a `Content-Type` header is read as JSON, as Zoho's SDKs send it.
+	//
+	// Scope: `ZohoCRM.settings.territories.CREATE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/{version}/settings/territories (the `CreateTerritories` operationId).
+	CreateTerritoriesWithResponse(ctx context.Context, version Version, body CreateTerritoriesJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTerritoriesResponse, error)
+
+	// UpdateTerritoriesWithBodyWithResponse Update territories
+	//
+	// Updates up to 100 territories, each named by `id`, with any of the fields of a create: a new
+	// `name`, a new parent in `reporting_to` (a re-parenting), `manager` (`null` removes it),
+	// `description` and the three rule criteria (`null` removes one). A key left out is left as it
+	// is (inferred: Zoho's pages do not say). `permission_type` is required here: Zoho's pages call
+	// it mandatory on an update, its OpenAPI file optional, so requests send it always.
+	//
+	// The organization territory (the root) can only be renamed (`NOT_ALLOWED` "Cannot update the
+	// Org Territory except Name"), and a territory cannot report to itself or to one of its own
+	// descendants (`NOT_ALLOWED` "Reporting_to id should not be the child of given territory...").
+	// The other refusals are those of `createTerritories`, plus `INVALID_DATA` for an unknown
+	// territory id and `NO_PERMISSION` for a territory the caller may not change. The answer is the
+	// `territories` envelope ("Territory Updated Successfully"): 200, 207 or 400.
+	//
+	// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories (the `UpdateTerritories` operationId).
+	UpdateTerritoriesWithBodyWithResponse(ctx context.Context, version Version, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTerritoriesResponse, error)
+
+	// UpdateTerritoriesWithResponse Update territories
+	//
+	// Updates up to 100 territories, each named by `id`, with any of the fields of a create: a new
+	// `name`, a new parent in `reporting_to` (a re-parenting), `manager` (`null` removes it),
+	// `description` and the three rule criteria (`null` removes one). A key left out is left as it
+	// is (inferred: Zoho's pages do not say). `permission_type` is required here: Zoho's pages call
+	// it mandatory on an update, its OpenAPI file optional, so requests send it always.
+	//
+	// The organization territory (the root) can only be renamed (`NOT_ALLOWED` "Cannot update the
+	// Org Territory except Name"), and a territory cannot report to itself or to one of its own
+	// descendants (`NOT_ALLOWED` "Reporting_to id should not be the child of given territory...").
+	// The other refusals are those of `createTerritories`, plus `INVALID_DATA` for an unknown
+	// territory id and `NO_PERMISSION` for a territory the caller may not change. The answer is the
+	// `territories` envelope ("Territory Updated Successfully"): 200, 207 or 400.
+	//
+	// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories (the `UpdateTerritories` operationId).
+	UpdateTerritoriesWithResponse(ctx context.Context, version Version, body UpdateTerritoriesJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTerritoriesResponse, error)
+
+	// GetAssociatedUsersCountWithResponse Count the users of every territory
+	//
+	// Returns one page of `associated_users_count`: for each territory, its id and name and the
+	// number of users associated with it, with `info`. `per_page` may be up to 2,000 here (Zoho's
+	// pages and OpenAPI file). An organization with nothing to count is answered 204.
+	//
+	// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/{version}/settings/territories/actions/associated_users_count (the `GetAssociatedUsersCount` operationId).
+	GetAssociatedUsersCountWithResponse(ctx context.Context, version Version, params *GetAssociatedUsersCountParams, reqEditors ...RequestEditorFn) (*GetAssociatedUsersCountResponse, error)
+
+	// TransferAndDeleteTerritoriesWithBodyWithResponse Move the child territories elsewhere, then delete the territories
+	//
+	// Deletes up to 10 territories (Zoho's pages; its OpenAPI file says 100), each after moving its
+	// child territories to the territory `transfer_to_id` names. Zoho's pages say the children move
+	// there; its OpenAPI file's operation says the records do: the children certainly move. The
+	// deleted territory's members lose it (Zoho's OpenAPI file). `transfer_to_id` may not be the
+	// territory itself nor lie below it. A territory with children and no `transfer_to_id` is
+	// refused with `DEPENDENT_FIELD_MISSING` ("This territory has its child. Please Give the
+	// transfer_to_id field value"); one without children is deleted as by `deleteTerritories`.
+	// More than 10 territories are refused with `INVALID_REQUEST`.
+	//
+	// The answer is the `territories` envelope, one item per territory ("Territory Transferred And
+	// Deleted Successfully"): 200, 207 or 400.
+	//
+	// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/{version}/settings/territories/actions/transfer_and_delete (the `TransferAndDeleteTerritories` operationId).
+	TransferAndDeleteTerritoriesWithBodyWithResponse(ctx context.Context, version Version, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TransferAndDeleteTerritoriesResponse, error)
+
+	// TransferAndDeleteTerritoriesWithResponse Move the child territories elsewhere, then delete the territories
+	//
+	// Deletes up to 10 territories (Zoho's pages; its OpenAPI file says 100), each after moving its
+	// child territories to the territory `transfer_to_id` names. Zoho's pages say the children move
+	// there; its OpenAPI file's operation says the records do: the children certainly move. The
+	// deleted territory's members lose it (Zoho's OpenAPI file). `transfer_to_id` may not be the
+	// territory itself nor lie below it. A territory with children and no `transfer_to_id` is
+	// refused with `DEPENDENT_FIELD_MISSING` ("This territory has its child. Please Give the
+	// transfer_to_id field value"); one without children is deleted as by `deleteTerritories`.
+	// More than 10 territories are refused with `INVALID_REQUEST`.
+	//
+	// The answer is the `territories` envelope, one item per territory ("Territory Transferred And
+	// Deleted Successfully"): 200, 207 or 400.
+	//
+	// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/{version}/settings/territories/actions/transfer_and_delete (the `TransferAndDeleteTerritories` operationId).
+	TransferAndDeleteTerritoriesWithResponse(ctx context.Context, version Version, body TransferAndDeleteTerritoriesJSONRequestBody, reqEditors ...RequestEditorFn) (*TransferAndDeleteTerritoriesResponse, error)
+
+	// DeleteTerritoryWithResponse Delete one territory
+	//
+	// The single form of `deleteTerritories` for the territory in the path, with the same rules:
+	// `delete_previous_forecasts` is required, a territory with children and the organization
+	// territory are refused. Its refusals are top-level error objects naming the path
+	// (`details.resource_path_index` 2, as Zoho's OpenAPI file gives `NOT_ALLOWED` for a territory
+	// with children); the answer to a deletion is the `territories` envelope of one item.
+	//
+	// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /crm/{version}/settings/territories/{territory_id} (the `DeleteTerritory` operationId).
+	DeleteTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, params *DeleteTerritoryParams, reqEditors ...RequestEditorFn) (*DeleteTerritoryResponse, error)
+
 	// GetTerritoryWithResponse Read one territory of the organization
 	//
 	// Returns one territory: a `territories` array with that one territory object (lower-case
@@ -3586,7 +5898,77 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /crm/{version}/settings/territories/{territory_id} (the `GetTerritory` operationId).
-	GetTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*GetTerritoryResponse, error)
+	GetTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, params *GetTerritoryParams, reqEditors ...RequestEditorFn) (*GetTerritoryResponse, error)
+
+	// UpdateTerritoryWithBodyWithResponse Update one territory
+	//
+	// The single form of `updateTerritories`: the territory in the path, with a `territories` array
+	// of one object (its `id` may be left out, or must be the path's). What may change, the rules
+	// and the answers are those of `updateTerritories`; an id in the path that names no territory
+	// is a top-level `INVALID_DATA` with `details.resource_path_index` 2.
+	//
+	// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories/{territory_id} (the `UpdateTerritory` operationId).
+	UpdateTerritoryWithBodyWithResponse(ctx context.Context, version Version, territoryId TerritoryId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTerritoryResponse, error)
+
+	// UpdateTerritoryWithResponse Update one territory
+	//
+	// The single form of `updateTerritories`: the territory in the path, with a `territories` array
+	// of one object (its `id` may be left out, or must be the path's). What may change, the rules
+	// and the answers are those of `updateTerritories`; an id in the path that names no territory
+	// is a top-level `INVALID_DATA` with `details.resource_path_index` 2.
+	//
+	// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /crm/{version}/settings/territories/{territory_id} (the `UpdateTerritory` operationId).
+	UpdateTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, body UpdateTerritoryJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTerritoryResponse, error)
+
+	// GetChildTerritoriesWithResponse List the child territories of a territory
+	//
+	// Returns one page of the territories that report to the territory in the path (its direct
+	// children), in the shape of `listTerritories`: a `territories` array with lower-case keys and
+	// `info`. A territory without children is answered 204. `include` asks for the rule criteria.
+	// `per_page` is capped at 200 (Zoho's pages; its OpenAPI file says 2,000).
+	//
+	// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/__child_territories (the `GetChildTerritories` operationId).
+	GetChildTerritoriesWithResponse(ctx context.Context, version Version, territoryId TerritoryId, params *GetChildTerritoriesParams, reqEditors ...RequestEditorFn) (*GetChildTerritoriesResponse, error)
+
+	// TransferAndDeleteTerritoryWithBodyWithResponse Move the child territories elsewhere, then delete the territory
+	//
+	// The single form of `transferAndDeleteTerritories` for the territory in the path, with a
+	// `territories` array of one object whose `transfer_to_id` is required (Zoho's OpenAPI file)
+	// and whose `id` may be left out. Without `transfer_to_id` Zoho answers
+	// `DEPENDENT_FIELD_MISSING` naming the path (`details.dependee.resource_path_index` 2).
+	//
+	// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/{version}/settings/territories/{territory_id}/actions/transfer_and_delete (the `TransferAndDeleteTerritory` operationId).
+	TransferAndDeleteTerritoryWithBodyWithResponse(ctx context.Context, version Version, territoryId TerritoryId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TransferAndDeleteTerritoryResponse, error)
+
+	// TransferAndDeleteTerritoryWithResponse Move the child territories elsewhere, then delete the territory
+	//
+	// The single form of `transferAndDeleteTerritories` for the territory in the path, with a
+	// `territories` array of one object whose `transfer_to_id` is required (Zoho's OpenAPI file)
+	// and whose `id` may be left out. Without `transfer_to_id` Zoho answers
+	// `DEPENDENT_FIELD_MISSING` naming the path (`details.dependee.resource_path_index` 2).
+	//
+	// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /crm/{version}/settings/territories/{territory_id}/actions/transfer_and_delete (the `TransferAndDeleteTerritory` operationId).
+	TransferAndDeleteTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, body TransferAndDeleteTerritoryJSONRequestBody, reqEditors ...RequestEditorFn) (*TransferAndDeleteTerritoryResponse, error)
 
 	// RemoveUsersFromTerritoryWithResponse Remove several users from a territory
 	//
@@ -4316,6 +6698,103 @@ func (r GetOrganizationResponse) ContentType() string {
 	return ""
 }
 
+// DeleteTerritoriesResponse429Headers the declared response headers of an HTTP 429 response for DeleteTerritories
+type DeleteTerritoriesResponse429Headers struct {
+	RetryAfter *string
+}
+
+type DeleteTerritoriesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TerritoriesDeleted
+	// JSON207 the response for an HTTP 207 `application/json` response
+	JSON207 *TerritoriesPartiallyDeleted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *TerritoriesNotDeleted
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TerritoriesForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteTerritoriesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteTerritoriesResponse) GetJSON200() *TerritoriesDeleted {
+	return r.JSON200
+}
+
+// GetJSON207 returns the response for an HTTP 207 `application/json` response
+func (r DeleteTerritoriesResponse) GetJSON207() *TerritoriesPartiallyDeleted {
+	return r.JSON207
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteTerritoriesResponse) GetJSON400() *TerritoriesNotDeleted {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteTerritoriesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteTerritoriesResponse) GetJSON403() *TerritoriesForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteTerritoriesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteTerritoriesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteTerritoriesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteTerritoriesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteTerritoriesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteTerritoriesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteTerritoriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListTerritoriesResponse429Headers the declared response headers of an HTTP 429 response for ListTerritories
 type ListTerritoriesResponse429Headers struct {
 	RetryAfter *string
@@ -4406,6 +6885,477 @@ func (r ListTerritoriesResponse) ContentType() string {
 	return ""
 }
 
+// CreateTerritoriesResponse429Headers the declared response headers of an HTTP 429 response for CreateTerritories
+type CreateTerritoriesResponse429Headers struct {
+	RetryAfter *string
+}
+
+type CreateTerritoriesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *TerritoriesCreated
+	// JSON207 the response for an HTTP 207 `application/json` response
+	JSON207 *TerritoriesPartiallyCreated
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *TerritoriesNotCreated
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TerritoriesForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateTerritoriesResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateTerritoriesResponse) GetJSON201() *TerritoriesCreated {
+	return r.JSON201
+}
+
+// GetJSON207 returns the response for an HTTP 207 `application/json` response
+func (r CreateTerritoriesResponse) GetJSON207() *TerritoriesPartiallyCreated {
+	return r.JSON207
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateTerritoriesResponse) GetJSON400() *TerritoriesNotCreated {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateTerritoriesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateTerritoriesResponse) GetJSON403() *TerritoriesForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateTerritoriesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateTerritoriesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateTerritoriesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateTerritoriesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateTerritoriesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateTerritoriesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateTerritoriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateTerritoriesResponse429Headers the declared response headers of an HTTP 429 response for UpdateTerritories
+type UpdateTerritoriesResponse429Headers struct {
+	RetryAfter *string
+}
+
+type UpdateTerritoriesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TerritoriesUpdated
+	// JSON207 the response for an HTTP 207 `application/json` response
+	JSON207 *TerritoriesPartiallyUpdated
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *TerritoriesNotUpdated
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TerritoriesForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateTerritoriesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateTerritoriesResponse) GetJSON200() *TerritoriesUpdated {
+	return r.JSON200
+}
+
+// GetJSON207 returns the response for an HTTP 207 `application/json` response
+func (r UpdateTerritoriesResponse) GetJSON207() *TerritoriesPartiallyUpdated {
+	return r.JSON207
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateTerritoriesResponse) GetJSON400() *TerritoriesNotUpdated {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateTerritoriesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateTerritoriesResponse) GetJSON403() *TerritoriesForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateTerritoriesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateTerritoriesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateTerritoriesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateTerritoriesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateTerritoriesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateTerritoriesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateTerritoriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAssociatedUsersCountResponse429Headers the declared response headers of an HTTP 429 response for GetAssociatedUsersCount
+type GetAssociatedUsersCountResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetAssociatedUsersCountResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UsersCounted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *UsersNotCounted
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TerritoriesForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetAssociatedUsersCountResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAssociatedUsersCountResponse) GetJSON200() *UsersCounted {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetAssociatedUsersCountResponse) GetJSON400() *UsersNotCounted {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetAssociatedUsersCountResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetAssociatedUsersCountResponse) GetJSON403() *TerritoriesForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetAssociatedUsersCountResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAssociatedUsersCountResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetAssociatedUsersCountResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAssociatedUsersCountResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAssociatedUsersCountResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAssociatedUsersCountResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAssociatedUsersCountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// TransferAndDeleteTerritoriesResponse429Headers the declared response headers of an HTTP 429 response for TransferAndDeleteTerritories
+type TransferAndDeleteTerritoriesResponse429Headers struct {
+	RetryAfter *string
+}
+
+type TransferAndDeleteTerritoriesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TerritoriesTransferred
+	// JSON207 the response for an HTTP 207 `application/json` response
+	JSON207 *TerritoriesPartiallyTransferred
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *TerritoriesNotTransferred
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TerritoriesForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *TransferAndDeleteTerritoriesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r TransferAndDeleteTerritoriesResponse) GetJSON200() *TerritoriesTransferred {
+	return r.JSON200
+}
+
+// GetJSON207 returns the response for an HTTP 207 `application/json` response
+func (r TransferAndDeleteTerritoriesResponse) GetJSON207() *TerritoriesPartiallyTransferred {
+	return r.JSON207
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r TransferAndDeleteTerritoriesResponse) GetJSON400() *TerritoriesNotTransferred {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r TransferAndDeleteTerritoriesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r TransferAndDeleteTerritoriesResponse) GetJSON403() *TerritoriesForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r TransferAndDeleteTerritoriesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r TransferAndDeleteTerritoriesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r TransferAndDeleteTerritoriesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r TransferAndDeleteTerritoriesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TransferAndDeleteTerritoriesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TransferAndDeleteTerritoriesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TransferAndDeleteTerritoriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteTerritoryResponse429Headers the declared response headers of an HTTP 429 response for DeleteTerritory
+type DeleteTerritoryResponse429Headers struct {
+	RetryAfter *string
+}
+
+type DeleteTerritoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TerritoriesDeleted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *TerritoryNotDeleted
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TerritoriesForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteTerritoryResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteTerritoryResponse) GetJSON200() *TerritoriesDeleted {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteTerritoryResponse) GetJSON400() *TerritoryNotDeleted {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteTerritoryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteTerritoryResponse) GetJSON403() *TerritoriesForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteTerritoryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteTerritoryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteTerritoryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteTerritoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteTerritoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteTerritoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteTerritoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetTerritoryResponse429Headers the declared response headers of an HTTP 429 response for GetTerritory
 type GetTerritoryResponse429Headers struct {
 	RetryAfter *string
@@ -4490,6 +7440,276 @@ func (r GetTerritoryResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetTerritoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateTerritoryResponse429Headers the declared response headers of an HTTP 429 response for UpdateTerritory
+type UpdateTerritoryResponse429Headers struct {
+	RetryAfter *string
+}
+
+type UpdateTerritoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TerritoriesUpdated
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *TerritoryNotUpdated
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TerritoriesForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateTerritoryResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateTerritoryResponse) GetJSON200() *TerritoriesUpdated {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateTerritoryResponse) GetJSON400() *TerritoryNotUpdated {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateTerritoryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateTerritoryResponse) GetJSON403() *TerritoriesForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateTerritoryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateTerritoryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateTerritoryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateTerritoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateTerritoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateTerritoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateTerritoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetChildTerritoriesResponse429Headers the declared response headers of an HTTP 429 response for GetChildTerritories
+type GetChildTerritoriesResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetChildTerritoriesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ChildTerritoriesListed
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ChildTerritoriesNotListed
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TerritoriesForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetChildTerritoriesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetChildTerritoriesResponse) GetJSON200() *ChildTerritoriesListed {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetChildTerritoriesResponse) GetJSON400() *ChildTerritoriesNotListed {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetChildTerritoriesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetChildTerritoriesResponse) GetJSON403() *TerritoriesForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetChildTerritoriesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetChildTerritoriesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetChildTerritoriesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetChildTerritoriesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetChildTerritoriesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetChildTerritoriesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetChildTerritoriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// TransferAndDeleteTerritoryResponse429Headers the declared response headers of an HTTP 429 response for TransferAndDeleteTerritory
+type TransferAndDeleteTerritoryResponse429Headers struct {
+	RetryAfter *string
+}
+
+type TransferAndDeleteTerritoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TerritoriesTransferred
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *TerritoryNotTransferred
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *TerritoriesForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *TransferAndDeleteTerritoryResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r TransferAndDeleteTerritoryResponse) GetJSON200() *TerritoriesTransferred {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r TransferAndDeleteTerritoryResponse) GetJSON400() *TerritoryNotTransferred {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r TransferAndDeleteTerritoryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r TransferAndDeleteTerritoryResponse) GetJSON403() *TerritoriesForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r TransferAndDeleteTerritoryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r TransferAndDeleteTerritoryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r TransferAndDeleteTerritoryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r TransferAndDeleteTerritoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TransferAndDeleteTerritoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TransferAndDeleteTerritoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TransferAndDeleteTerritoryResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5448,6 +8668,33 @@ func (c *ClientWithResponses) GetOrganizationWithResponse(ctx context.Context, v
 	return ParseGetOrganizationResponse(rsp)
 }
 
+// DeleteTerritoriesWithResponse Delete territories
+//
+// Deletes the territories named in `ids`, irreversibly ("You cannot recover the territory
+// details"). Zoho's pages cap a call at 10 ids, its OpenAPI file at 100: at most 10 are allowed
+// here, and more are refused with `INVALID_REQUEST`. `delete_previous_forecasts` is mandatory on
+// Zoho's pages (optional in its OpenAPI file), so it is required here.
+//
+// A territory with child territories is refused (`NOT_ALLOWED` "Territory can't be deleted as
+// it's having child"): move the children first, or use `transferAndDeleteTerritories`. The
+// organization territory is never deleted (`NOT_ALLOWED` "Org Territory cannot be deleted").
+// The answer is the `territories` envelope, one item per id ("Given Territory Removed
+// Successfully"): 200, 207 or 400. What becomes of the deleted territories' members and records
+// is not documented; inferred: they lose the territory.
+//
+// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /crm/{version}/settings/territories (the `DeleteTerritories` operationId).
+func (c *ClientWithResponses) DeleteTerritoriesWithResponse(ctx context.Context, version Version, params *DeleteTerritoriesParams, reqEditors ...RequestEditorFn) (*DeleteTerritoriesResponse, error) {
+	rsp, err := c.DeleteTerritories(ctx, version, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteTerritoriesResponse(rsp)
+}
+
 // ListTerritoriesWithResponse List the territories of the organization
 //
 // Returns one page of the organization's territories: a `territories` array of territory
@@ -5481,6 +8728,228 @@ func (c *ClientWithResponses) ListTerritoriesWithResponse(ctx context.Context, v
 	return ParseListTerritoriesResponse(rsp)
 }
 
+// CreateTerritoriesWithBodyWithResponse Create territories
+//
+// Creates up to 100 territories, each with a `name` (at most 50 characters, unique in the
+// organization), its parent in `reporting_to` and its `permission_type`; `manager`,
+// `description` (at most 250 characters) and the three rule criteria are optional. The answer
+// is the `territories` envelope, one item per territory in the body's order: 201 when every
+// territory was created (`SUCCESS`, "Territory Created Successfully", with the new id in
+// `details.id`), 207 when results are mixed, and 400 with the envelope when every territory
+// failed, or with an error object for the whole request.
+//
+// Documented refusals, per item: `DUPLICATE_DATA` (the name is taken), `MANDATORY_NOT_FOUND`
+// (`details.api_name` names the missing `name`, `reporting_to` or `permission_type`),
+// `INVALID_DATA` (`details.maximum_length` for a name or description too long,
+// `details.supported_values` for an unknown permission type, an unknown parent),
+// `LIMIT_EXCEEDED` (the organization's territory limit, `details.limit`, or the criteria limit),
+// `NOT_ALLOWED` (an inactive manager; rules disabled for a module), `PERMISSION_DENIED` (a parent
+// the caller may not use), and the criteria's `INVALID_DATA`, `DEPENDENT_MISMATCH`,
+// `DEPENDENT_FIELD_MISSING` and `NOT_SUPPORTED` of Zoho's OpenAPI file. For the whole request:
+// `FEATURE_NOT_ENABLED` (territory management is off, 400) and `INVALID_REQUEST` (more than 100
+// territories).
+//
+// A body without a `Content-Type` header is read as JSON, as Zoho's SDKs send it.
+//
+// Scope: `ZohoCRM.settings.territories.CREATE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/{version}/settings/territories (the `CreateTerritories` operationId).
+func (c *ClientWithResponses) CreateTerritoriesWithBodyWithResponse(ctx context.Context, version Version, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTerritoriesResponse, error) {
+	rsp, err := c.CreateTerritoriesWithBody(ctx, version, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTerritoriesResponse(rsp)
+}
+
+// CreateTerritoriesWithResponse Create territories
+//
+// Creates up to 100 territories, each with a `name` (at most 50 characters, unique in the
+// organization), its parent in `reporting_to` and its `permission_type`; `manager`,
+// `description` (at most 250 characters) and the three rule criteria are optional. The answer
+// is the `territories` envelope, one item per territory in the body's order: 201 when every
+// territory was created (`SUCCESS`, "Territory Created Successfully", with the new id in
+// `details.id`), 207 when results are mixed, and 400 with the envelope when every territory
+// failed, or with an error object for the whole request.
+//
+// Documented refusals, per item: `DUPLICATE_DATA` (the name is taken), `MANDATORY_NOT_FOUND`
+// (`details.api_name` names the missing `name`, `reporting_to` or `permission_type`),
+// `INVALID_DATA` (`details.maximum_length` for a name or description too long,
+// `details.supported_values` for an unknown permission type, an unknown parent),
+// `LIMIT_EXCEEDED` (the organization's territory limit, `details.limit`, or the criteria limit),
+// `NOT_ALLOWED` (an inactive manager; rules disabled for a module), `PERMISSION_DENIED` (a parent
+// the caller may not use), and the criteria's `INVALID_DATA`, `DEPENDENT_MISMATCH`,
+// `DEPENDENT_FIELD_MISSING` and `NOT_SUPPORTED` of Zoho's OpenAPI file. For the whole request:
+// `FEATURE_NOT_ENABLED` (territory management is off, 400) and `INVALID_REQUEST` (more than 100
+// territories).
+//
+// A body without a `Content-Type` header is read as JSON, as Zoho's SDKs send it.
+//
+// Scope: `ZohoCRM.settings.territories.CREATE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/{version}/settings/territories (the `CreateTerritories` operationId).
+func (c *ClientWithResponses) CreateTerritoriesWithResponse(ctx context.Context, version Version, body CreateTerritoriesJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTerritoriesResponse, error) {
+	rsp, err := c.CreateTerritories(ctx, version, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTerritoriesResponse(rsp)
+}
+
+// UpdateTerritoriesWithBodyWithResponse Update territories
+//
+// Updates up to 100 territories, each named by `id`, with any of the fields of a create: a new
+// `name`, a new parent in `reporting_to` (a re-parenting), `manager` (`null` removes it),
+// `description` and the three rule criteria (`null` removes one). A key left out is left as it
+// is (inferred: Zoho's pages do not say). `permission_type` is required here: Zoho's pages call
+// it mandatory on an update, its OpenAPI file optional, so requests send it always.
+//
+// The organization territory (the root) can only be renamed (`NOT_ALLOWED` "Cannot update the
+// Org Territory except Name"), and a territory cannot report to itself or to one of its own
+// descendants (`NOT_ALLOWED` "Reporting_to id should not be the child of given territory...").
+// The other refusals are those of `createTerritories`, plus `INVALID_DATA` for an unknown
+// territory id and `NO_PERMISSION` for a territory the caller may not change. The answer is the
+// `territories` envelope ("Territory Updated Successfully"): 200, 207 or 400.
+//
+// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/{version}/settings/territories (the `UpdateTerritories` operationId).
+func (c *ClientWithResponses) UpdateTerritoriesWithBodyWithResponse(ctx context.Context, version Version, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTerritoriesResponse, error) {
+	rsp, err := c.UpdateTerritoriesWithBody(ctx, version, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTerritoriesResponse(rsp)
+}
+
+// UpdateTerritoriesWithResponse Update territories
+//
+// Updates up to 100 territories, each named by `id`, with any of the fields of a create: a new
+// `name`, a new parent in `reporting_to` (a re-parenting), `manager` (`null` removes it),
+// `description` and the three rule criteria (`null` removes one). A key left out is left as it
+// is (inferred: Zoho's pages do not say). `permission_type` is required here: Zoho's pages call
+// it mandatory on an update, its OpenAPI file optional, so requests send it always.
+//
+// The organization territory (the root) can only be renamed (`NOT_ALLOWED` "Cannot update the
+// Org Territory except Name"), and a territory cannot report to itself or to one of its own
+// descendants (`NOT_ALLOWED` "Reporting_to id should not be the child of given territory...").
+// The other refusals are those of `createTerritories`, plus `INVALID_DATA` for an unknown
+// territory id and `NO_PERMISSION` for a territory the caller may not change. The answer is the
+// `territories` envelope ("Territory Updated Successfully"): 200, 207 or 400.
+//
+// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/{version}/settings/territories (the `UpdateTerritories` operationId).
+func (c *ClientWithResponses) UpdateTerritoriesWithResponse(ctx context.Context, version Version, body UpdateTerritoriesJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTerritoriesResponse, error) {
+	rsp, err := c.UpdateTerritories(ctx, version, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTerritoriesResponse(rsp)
+}
+
+// GetAssociatedUsersCountWithResponse Count the users of every territory
+//
+// Returns one page of `associated_users_count`: for each territory, its id and name and the
+// number of users associated with it, with `info`. `per_page` may be up to 2,000 here (Zoho's
+// pages and OpenAPI file). An organization with nothing to count is answered 204.
+//
+// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/{version}/settings/territories/actions/associated_users_count (the `GetAssociatedUsersCount` operationId).
+func (c *ClientWithResponses) GetAssociatedUsersCountWithResponse(ctx context.Context, version Version, params *GetAssociatedUsersCountParams, reqEditors ...RequestEditorFn) (*GetAssociatedUsersCountResponse, error) {
+	rsp, err := c.GetAssociatedUsersCount(ctx, version, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAssociatedUsersCountResponse(rsp)
+}
+
+// TransferAndDeleteTerritoriesWithBodyWithResponse Move the child territories elsewhere, then delete the territories
+//
+// Deletes up to 10 territories (Zoho's pages; its OpenAPI file says 100), each after moving its
+// child territories to the territory `transfer_to_id` names. Zoho's pages say the children move
+// there; its OpenAPI file's operation says the records do: the children certainly move. The
+// deleted territory's members lose it (Zoho's OpenAPI file). `transfer_to_id` may not be the
+// territory itself nor lie below it. A territory with children and no `transfer_to_id` is
+// refused with `DEPENDENT_FIELD_MISSING` ("This territory has its child. Please Give the
+// transfer_to_id field value"); one without children is deleted as by `deleteTerritories`.
+// More than 10 territories are refused with `INVALID_REQUEST`.
+//
+// The answer is the `territories` envelope, one item per territory ("Territory Transferred And
+// Deleted Successfully"): 200, 207 or 400.
+//
+// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/{version}/settings/territories/actions/transfer_and_delete (the `TransferAndDeleteTerritories` operationId).
+func (c *ClientWithResponses) TransferAndDeleteTerritoriesWithBodyWithResponse(ctx context.Context, version Version, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TransferAndDeleteTerritoriesResponse, error) {
+	rsp, err := c.TransferAndDeleteTerritoriesWithBody(ctx, version, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTransferAndDeleteTerritoriesResponse(rsp)
+}
+
+// TransferAndDeleteTerritoriesWithResponse Move the child territories elsewhere, then delete the territories
+//
+// Deletes up to 10 territories (Zoho's pages; its OpenAPI file says 100), each after moving its
+// child territories to the territory `transfer_to_id` names. Zoho's pages say the children move
+// there; its OpenAPI file's operation says the records do: the children certainly move. The
+// deleted territory's members lose it (Zoho's OpenAPI file). `transfer_to_id` may not be the
+// territory itself nor lie below it. A territory with children and no `transfer_to_id` is
+// refused with `DEPENDENT_FIELD_MISSING` ("This territory has its child. Please Give the
+// transfer_to_id field value"); one without children is deleted as by `deleteTerritories`.
+// More than 10 territories are refused with `INVALID_REQUEST`.
+//
+// The answer is the `territories` envelope, one item per territory ("Territory Transferred And
+// Deleted Successfully"): 200, 207 or 400.
+//
+// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/{version}/settings/territories/actions/transfer_and_delete (the `TransferAndDeleteTerritories` operationId).
+func (c *ClientWithResponses) TransferAndDeleteTerritoriesWithResponse(ctx context.Context, version Version, body TransferAndDeleteTerritoriesJSONRequestBody, reqEditors ...RequestEditorFn) (*TransferAndDeleteTerritoriesResponse, error) {
+	rsp, err := c.TransferAndDeleteTerritories(ctx, version, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTransferAndDeleteTerritoriesResponse(rsp)
+}
+
+// DeleteTerritoryWithResponse Delete one territory
+//
+// The single form of `deleteTerritories` for the territory in the path, with the same rules:
+// `delete_previous_forecasts` is required, a territory with children and the organization
+// territory are refused. Its refusals are top-level error objects naming the path
+// (`details.resource_path_index` 2, as Zoho's OpenAPI file gives `NOT_ALLOWED` for a territory
+// with children); the answer to a deletion is the `territories` envelope of one item.
+//
+// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /crm/{version}/settings/territories/{territory_id} (the `DeleteTerritory` operationId).
+func (c *ClientWithResponses) DeleteTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, params *DeleteTerritoryParams, reqEditors ...RequestEditorFn) (*DeleteTerritoryResponse, error) {
+	rsp, err := c.DeleteTerritory(ctx, version, territoryId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteTerritoryResponse(rsp)
+}
+
 // GetTerritoryWithResponse Read one territory of the organization
 //
 // Returns one territory: a `territories` array with that one territory object (lower-case
@@ -5494,12 +8963,112 @@ func (c *ClientWithResponses) ListTerritoriesWithResponse(ctx context.Context, v
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /crm/{version}/settings/territories/{territory_id} (the `GetTerritory` operationId).
-func (c *ClientWithResponses) GetTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, reqEditors ...RequestEditorFn) (*GetTerritoryResponse, error) {
-	rsp, err := c.GetTerritory(ctx, version, territoryId, reqEditors...)
+func (c *ClientWithResponses) GetTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, params *GetTerritoryParams, reqEditors ...RequestEditorFn) (*GetTerritoryResponse, error) {
+	rsp, err := c.GetTerritory(ctx, version, territoryId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseGetTerritoryResponse(rsp)
+}
+
+// UpdateTerritoryWithBodyWithResponse Update one territory
+//
+// The single form of `updateTerritories`: the territory in the path, with a `territories` array
+// of one object (its `id` may be left out, or must be the path's). What may change, the rules
+// and the answers are those of `updateTerritories`; an id in the path that names no territory
+// is a top-level `INVALID_DATA` with `details.resource_path_index` 2.
+//
+// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/{version}/settings/territories/{territory_id} (the `UpdateTerritory` operationId).
+func (c *ClientWithResponses) UpdateTerritoryWithBodyWithResponse(ctx context.Context, version Version, territoryId TerritoryId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTerritoryResponse, error) {
+	rsp, err := c.UpdateTerritoryWithBody(ctx, version, territoryId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTerritoryResponse(rsp)
+}
+
+// UpdateTerritoryWithResponse Update one territory
+//
+// The single form of `updateTerritories`: the territory in the path, with a `territories` array
+// of one object (its `id` may be left out, or must be the path's). What may change, the rules
+// and the answers are those of `updateTerritories`; an id in the path that names no territory
+// is a top-level `INVALID_DATA` with `details.resource_path_index` 2.
+//
+// Scope: `ZohoCRM.settings.territories.UPDATE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /crm/{version}/settings/territories/{territory_id} (the `UpdateTerritory` operationId).
+func (c *ClientWithResponses) UpdateTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, body UpdateTerritoryJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTerritoryResponse, error) {
+	rsp, err := c.UpdateTerritory(ctx, version, territoryId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTerritoryResponse(rsp)
+}
+
+// GetChildTerritoriesWithResponse List the child territories of a territory
+//
+// Returns one page of the territories that report to the territory in the path (its direct
+// children), in the shape of `listTerritories`: a `territories` array with lower-case keys and
+// `info`. A territory without children is answered 204. `include` asks for the rule criteria.
+// `per_page` is capped at 200 (Zoho's pages; its OpenAPI file says 2,000).
+//
+// Scope: `ZohoCRM.settings.territories.READ` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /crm/{version}/settings/territories/{territory_id}/__child_territories (the `GetChildTerritories` operationId).
+func (c *ClientWithResponses) GetChildTerritoriesWithResponse(ctx context.Context, version Version, territoryId TerritoryId, params *GetChildTerritoriesParams, reqEditors ...RequestEditorFn) (*GetChildTerritoriesResponse, error) {
+	rsp, err := c.GetChildTerritories(ctx, version, territoryId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetChildTerritoriesResponse(rsp)
+}
+
+// TransferAndDeleteTerritoryWithBodyWithResponse Move the child territories elsewhere, then delete the territory
+//
+// The single form of `transferAndDeleteTerritories` for the territory in the path, with a
+// `territories` array of one object whose `transfer_to_id` is required (Zoho's OpenAPI file)
+// and whose `id` may be left out. Without `transfer_to_id` Zoho answers
+// `DEPENDENT_FIELD_MISSING` naming the path (`details.dependee.resource_path_index` 2).
+//
+// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/{version}/settings/territories/{territory_id}/actions/transfer_and_delete (the `TransferAndDeleteTerritory` operationId).
+func (c *ClientWithResponses) TransferAndDeleteTerritoryWithBodyWithResponse(ctx context.Context, version Version, territoryId TerritoryId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TransferAndDeleteTerritoryResponse, error) {
+	rsp, err := c.TransferAndDeleteTerritoryWithBody(ctx, version, territoryId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTransferAndDeleteTerritoryResponse(rsp)
+}
+
+// TransferAndDeleteTerritoryWithResponse Move the child territories elsewhere, then delete the territory
+//
+// The single form of `transferAndDeleteTerritories` for the territory in the path, with a
+// `territories` array of one object whose `transfer_to_id` is required (Zoho's OpenAPI file)
+// and whose `id` may be left out. Without `transfer_to_id` Zoho answers
+// `DEPENDENT_FIELD_MISSING` naming the path (`details.dependee.resource_path_index` 2).
+//
+// Scope: `ZohoCRM.settings.territories.DELETE` (or `ZohoCRM.settings.territories.ALL`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /crm/{version}/settings/territories/{territory_id}/actions/transfer_and_delete (the `TransferAndDeleteTerritory` operationId).
+func (c *ClientWithResponses) TransferAndDeleteTerritoryWithResponse(ctx context.Context, version Version, territoryId TerritoryId, body TransferAndDeleteTerritoryJSONRequestBody, reqEditors ...RequestEditorFn) (*TransferAndDeleteTerritoryResponse, error) {
+	rsp, err := c.TransferAndDeleteTerritory(ctx, version, territoryId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTransferAndDeleteTerritoryResponse(rsp)
 }
 
 // RemoveUsersFromTerritoryWithResponse Remove several users from a territory
@@ -6235,6 +9804,94 @@ func ParseGetOrganizationResponse(rsp *http.Response) (*GetOrganizationResponse,
 	return response, nil
 }
 
+// ParseDeleteTerritoriesResponse parses an HTTP response from a DeleteTerritoriesWithResponse call
+func ParseDeleteTerritoriesResponse(rsp *http.Response) (*DeleteTerritoriesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteTerritoriesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TerritoriesDeleted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 207:
+		var dest TerritoriesPartiallyDeleted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON207 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest TerritoriesNotDeleted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TerritoriesForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteTerritoriesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListTerritoriesResponse parses an HTTP response from a ListTerritoriesWithResponse call
 func ParseListTerritoriesResponse(rsp *http.Response) (*ListTerritoriesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6319,6 +9976,435 @@ func ParseListTerritoriesResponse(rsp *http.Response) (*ListTerritoriesResponse,
 	return response, nil
 }
 
+// ParseCreateTerritoriesResponse parses an HTTP response from a CreateTerritoriesWithResponse call
+func ParseCreateTerritoriesResponse(rsp *http.Response) (*CreateTerritoriesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateTerritoriesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest TerritoriesCreated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 207:
+		var dest TerritoriesPartiallyCreated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON207 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest TerritoriesNotCreated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TerritoriesForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateTerritoriesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateTerritoriesResponse parses an HTTP response from a UpdateTerritoriesWithResponse call
+func ParseUpdateTerritoriesResponse(rsp *http.Response) (*UpdateTerritoriesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateTerritoriesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TerritoriesUpdated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 207:
+		var dest TerritoriesPartiallyUpdated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON207 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest TerritoriesNotUpdated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TerritoriesForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateTerritoriesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAssociatedUsersCountResponse parses an HTTP response from a GetAssociatedUsersCountWithResponse call
+func ParseGetAssociatedUsersCountResponse(rsp *http.Response) (*GetAssociatedUsersCountResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAssociatedUsersCountResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UsersCounted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest UsersNotCounted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TerritoriesForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetAssociatedUsersCountResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseTransferAndDeleteTerritoriesResponse parses an HTTP response from a TransferAndDeleteTerritoriesWithResponse call
+func ParseTransferAndDeleteTerritoriesResponse(rsp *http.Response) (*TransferAndDeleteTerritoriesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TransferAndDeleteTerritoriesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TerritoriesTransferred
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 207:
+		var dest TerritoriesPartiallyTransferred
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON207 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest TerritoriesNotTransferred
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TerritoriesForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers TransferAndDeleteTerritoriesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteTerritoryResponse parses an HTTP response from a DeleteTerritoryWithResponse call
+func ParseDeleteTerritoryResponse(rsp *http.Response) (*DeleteTerritoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteTerritoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TerritoriesDeleted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest TerritoryNotDeleted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TerritoriesForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteTerritoryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetTerritoryResponse parses an HTTP response from a GetTerritoryWithResponse call
 func ParseGetTerritoryResponse(rsp *http.Response) (*GetTerritoryResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6390,6 +10476,252 @@ func ParseGetTerritoryResponse(rsp *http.Response) (*GetTerritoryResponse, error
 	switch {
 	case rsp.StatusCode == 429:
 		var headers GetTerritoryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateTerritoryResponse parses an HTTP response from a UpdateTerritoryWithResponse call
+func ParseUpdateTerritoryResponse(rsp *http.Response) (*UpdateTerritoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateTerritoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TerritoriesUpdated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest TerritoryNotUpdated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TerritoriesForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateTerritoryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetChildTerritoriesResponse parses an HTTP response from a GetChildTerritoriesWithResponse call
+func ParseGetChildTerritoriesResponse(rsp *http.Response) (*GetChildTerritoriesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetChildTerritoriesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ChildTerritoriesListed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ChildTerritoriesNotListed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TerritoriesForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetChildTerritoriesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseTransferAndDeleteTerritoryResponse parses an HTTP response from a TransferAndDeleteTerritoryWithResponse call
+func ParseTransferAndDeleteTerritoryResponse(rsp *http.Response) (*TransferAndDeleteTerritoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TransferAndDeleteTerritoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TerritoriesTransferred
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest TerritoryNotTransferred
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest TerritoriesForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers TransferAndDeleteTerritoryResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -48,6 +48,7 @@ type serveFlags struct {
 	retryAfter, every                                          int
 	fail429, fail5xx, resetBefore, resetDuring, truncate, html int
 	hang, stall, extraItems, concurrencyLimit                  int
+	territoryLimit                                             int
 	anonymousItems, namedItems, requestLevelInvalidIDs         bool
 }
 
@@ -77,7 +78,8 @@ error items say nothing of their ids ("details": {}, Zoho's sample answer),
 an add's name their place in the body; --named-error-items,
 --anonymous-error-items and --invalid-ids-request-level give the other forms
 Zoho shows. It enforces Zoho's limits (100 ids a call, 500 characters of the
-users' ids).
+users' ids; a territory's rules: unique names, at most --territory-limit
+territories).
 
 By default that is ZOHO_API_DOMAIN and a static ZOHO_ACCESS_TOKEN with every
 scope; with --refresh-flow it is ZOHO_API_DOMAIN, ZOHO_ACCOUNTS_URL and the
@@ -111,6 +113,8 @@ below: with --fail-429 3 --fail-5xx 2, API requests 1 to 3 get 429, 4 and
 	fl.BoolVar(&f.anonymousItems, "anonymous-error-items", false, `answer an add's error items with "details": {} too, instead of naming their place in the body`)
 	fl.BoolVar(&f.requestLevelInvalidIDs, "invalid-ids-request-level", false, "refuse a bulk removal of territories that names an unknown one as a whole, nothing removed")
 	fl.IntVar(&f.concurrencyLimit, "concurrency-limit", 0, "answer 429 TOO_MANY_REQUESTS to API requests beyond this many in flight, as Zoho does past an org's limit (0: no limit)")
+	fl.IntVar(&f.territoryLimit, "territory-limit", zohoterritorytest.DefaultTerritoryLimit,
+		"the most territories the org holds: a create past it is LIMIT_EXCEEDED \"Territory Limit reached\", as Zoho answers")
 	fl.DurationVar(&f.latency, "latency", 0, "hold every API request this long before handling it (at most 30s)")
 	fl.IntVar(&f.fail429, "fail-429", 0, "answer this many API requests 429 TOO_MANY_REQUESTS; nothing is done")
 	fl.IntVar(&f.retryAfter, "retry-after", 0, "the Retry-After of those 429s, in seconds (0: no header)")
@@ -139,6 +143,10 @@ func serve(ctx context.Context, io *IOStreams, f serveFlags, opts SandboxOptions
 	case f.concurrencyLimit > 0:
 		sopts = append(sopts, zohoterritorytest.WithConcurrencyLimit(f.concurrencyLimit))
 	}
+	if f.territoryLimit < 1 {
+		return Usagef("sandbox serve: --territory-limit %d: must be at least 1", f.territoryLimit)
+	}
+	sopts = append(sopts, zohoterritorytest.WithTerritoryLimit(f.territoryLimit))
 	if f.allowRemote {
 		sopts = append(sopts, zohoterritorytest.WithRemoteAccess())
 	}

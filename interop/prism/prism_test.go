@@ -36,6 +36,10 @@ type prismTransport struct {
 	// example it is asked for whatever the page, so a listing that follows
 	// more_records is given its last page this way.
 	preferLater string
+	// preferRead, when set, replaces prefer for the GETs of a test of
+	// another operation: the listing a create whose answer was lost
+	// looks its names up in.
+	preferRead string
 
 	mu      sync.Mutex
 	reports []string
@@ -45,6 +49,9 @@ func (p *prismTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	prefer := p.prefer
 	if pg := req.URL.Query().Get("page"); p.preferLater != "" && pg != "" && pg != "1" {
 		prefer = p.preferLater
+	}
+	if p.preferRead != "" && req.Method == http.MethodGet {
+		prefer = p.preferRead
 	}
 	if prefer != "" {
 		req = req.Clone(req.Context())
@@ -129,9 +136,10 @@ type readOperation struct {
 	call func(c *zohoterritory.Client, t *testing.T, owner, id string) (ids []string, found bool, err error)
 }
 
-// readOperations are the spec's nine reads: four of memberships, four of
-// the directory and the organization's. The owners are the spec's
-// parameter examples; the directory's and the organization's reads have
+// readOperations are the spec's eleven reads: four of memberships, four of
+// the directory, the organization's, and a territory's children and the
+// users' counts. The owners are the spec's parameter examples; the
+// directory's and the organization's reads have
 // none.
 var readOperations = map[string]readOperation{
 	"getOrganization": {key: "org",
@@ -200,6 +208,14 @@ var readOperations = map[string]readOperation{
 			}
 			return []string{u.ID}, ok, err
 		}},
+	"getChildTerritories": {list: true, key: "territories", owner: "431581000000744113", lastPage: "ChildTerritories",
+		call: func(c *zohoterritory.Client, t *testing.T, territoryID, _ string) ([]string, bool, error) {
+			return listedIDs(c.ChildTerritories(t.Context(), territoryID), func(tr zohoterritory.Territory) string { return tr.ID })
+		}},
+	"getAssociatedUsersCount": {list: true, key: "associated_users_count", lastPage: "UsersCounts",
+		call: func(c *zohoterritory.Client, t *testing.T, _, _ string) ([]string, bool, error) {
+			return listedIDs(c.AssociatedUsersCounts(t.Context()), func(n zohoterritory.UsersCount) string { return n.Territory.ID })
+		}},
 }
 
 // listedIDs ranges over a directory listing: the ids it yielded, and
@@ -233,6 +249,13 @@ var sentinels = map[string]error{
 	"TOO_MANY_REQUESTS":      zohoterritory.ErrTooManyRequests,
 	"INTERNAL_ERROR":         zohoterritory.ErrInternal,
 	"INTERNAL_SERVER_ERROR":  zohoterritory.ErrInternal,
+	// The territories API's.
+	"FEATURE_NOT_ENABLED":     zohoterritory.ErrTerritoryDisabled,
+	"INVALID_REQUEST":         zohoterritory.ErrInvalidRequest,
+	"DUPLICATE_DATA":          zohoterritory.ErrDuplicateData,
+	"LIMIT_EXCEEDED":          zohoterritory.ErrLimitExceeded,
+	"MANDATORY_NOT_FOUND":     zohoterritory.ErrMandatoryNotFound,
+	"DEPENDENT_FIELD_MISSING": zohoterritory.ErrDependentFieldMissing,
 }
 
 // examples walks api/openapi.yaml: every operation, every documented
@@ -246,7 +269,8 @@ func examples(t *testing.T) []testkit.Example {
 		_, known := operations[ex.Operation]
 		_, read := readOperations[ex.Operation]
 		_, add := addOperations[ex.Operation]
-		require.Truef(t, known || read || add, "%s %s: operation %q is new to this test", ex.Method, ex.Path, ex.Operation)
+		_, change := lifecycleOperations[ex.Operation]
+		require.Truef(t, known || read || add || change, "%s %s: operation %q is new to this test", ex.Method, ex.Path, ex.Operation)
 		if ex.Name == "" {
 			require.Containsf(t, []int{http.StatusNoContent, http.StatusNotModified}, ex.Status, "%s %d: no named JSON example", ex.Operation, ex.Status)
 		}
@@ -281,7 +305,8 @@ func examples(t *testing.T) []testkit.Example {
 // The ids asked for are those the example names, plus one made-up id for
 // each error item that names none; a single-id operation asks for one id, a
 // bulk one for at least two. The reads are checked by checkRead, a 204
-// among them with Prism asked for the status alone; the adds by checkAdd.
+// among them with Prism asked for the status alone; the adds by checkAdd;
+// the territory changes by checkLifecycle.
 func TestMockExamples(t *testing.T) {
 	base := os.Getenv("ZOHO_PRISM_MOCK_URL")
 	if base == "" {
@@ -323,6 +348,11 @@ func TestMockExamples(t *testing.T) {
 				checkAdd(t, base, tr, ex)
 				return
 			}
+			if lop, change := lifecycleOperations[ex.Operation]; change {
+				tr.preferRead = "code=200, example=TerritoriesLastPage"
+				checkLifecycle(t, c, lop, ex)
+				return
+			}
 
 			body, ok := ex.Value.(map[string]any)
 			require.Truef(t, ok, "example value is %T, want an object", ex.Value)
@@ -346,7 +376,11 @@ func exampleIDs(t *testing.T, value any, key string) (ids []string, more bool) {
 	recs, ok := body[key].([]any)
 	require.Truef(t, ok, "no %q array", key)
 	for _, r := range recs {
-		id, _ := r.(map[string]any)["id"].(string)
+		m, _ := r.(map[string]any)
+		id, _ := m["id"].(string)
+		if tr, ok := m["territory"].(map[string]any); ok && id == "" {
+			id, _ = tr["id"].(string) // a users' count names its territory
+		}
 		ids = append(ids, id)
 	}
 	if info, ok := body["info"].(map[string]any); ok {

@@ -2,7 +2,9 @@
 // api/openapi.yaml (zoho.d.ts, made by interop/lint.sh, not committed) are
 // enough to call both endpoints: it builds typed requests for all sixteen
 // operations (four reads of memberships, four removals, three adds, four
-// reads of the directory, the read of the organization), checks that each of the seven twins (the same
+// reads of the directory, the read of the organization), ties the nine of
+// the territories' lifecycle to their paths and types a create's body with
+// nested rule criteria, checks that each of the seven twins (the same
 // operation on a user under the other spelling, `users` or `Users`) is the
 // same operation as the one it mirrors, and reads every answer the spec
 // describes. It is type-checked
@@ -49,6 +51,15 @@ const templates = {
   getUser: "/crm/{version}/users/{user_id}",
   listTerritories: "/crm/{version}/settings/territories",
   getTerritory: "/crm/{version}/settings/territories/{territory_id}",
+  createTerritories: "/crm/{version}/settings/territories",
+  updateTerritories: "/crm/{version}/settings/territories",
+  deleteTerritories: "/crm/{version}/settings/territories",
+  updateTerritory: "/crm/{version}/settings/territories/{territory_id}",
+  deleteTerritory: "/crm/{version}/settings/territories/{territory_id}",
+  transferAndDeleteTerritories: "/crm/{version}/settings/territories/actions/transfer_and_delete",
+  transferAndDeleteTerritory: "/crm/{version}/settings/territories/{territory_id}/actions/transfer_and_delete",
+  getChildTerritories: "/crm/{version}/settings/territories/{territory_id}/__child_territories",
+  getAssociatedUsersCount: "/crm/{version}/settings/territories/actions/associated_users_count",
   getOrganization: "/crm/{version}/org",
   // The twins: the operations on a user under the spelling their canonical
   // operation does not use (Zoho's SDKs send `users`; its pages write
@@ -67,6 +78,7 @@ type Assert<T extends true> = T;
 type Matches<Op extends OperationId> = Equal<paths[(typeof templates)[Op]]["delete"], operations[Op]>;
 type ReadMatches<Op extends OperationId> = Equal<paths[(typeof templates)[Op]]["get"], operations[Op]>;
 type AddMatches<Op extends OperationId> = Equal<paths[(typeof templates)[Op]]["put"], operations[Op]>;
+type PostMatches<Op extends OperationId> = Equal<paths[(typeof templates)[Op]]["post"], operations[Op]>;
 export type PathMatchesOperation = [
   Assert<ReadMatches<"listUsersOfTerritory">>,
   Assert<ReadMatches<"getUserOfTerritory">>,
@@ -83,6 +95,15 @@ export type PathMatchesOperation = [
   Assert<ReadMatches<"getUser">>,
   Assert<ReadMatches<"listTerritories">>,
   Assert<ReadMatches<"getTerritory">>,
+  Assert<PostMatches<"createTerritories">>,
+  Assert<AddMatches<"updateTerritories">>,
+  Assert<Matches<"deleteTerritories">>,
+  Assert<AddMatches<"updateTerritory">>,
+  Assert<Matches<"deleteTerritory">>,
+  Assert<PostMatches<"transferAndDeleteTerritories">>,
+  Assert<PostMatches<"transferAndDeleteTerritory">>,
+  Assert<ReadMatches<"getChildTerritories">>,
+  Assert<ReadMatches<"getAssociatedUsersCount">>,
   Assert<ReadMatches<"getOrganization">>,
   Assert<ReadMatches<"getTerritoryOfUser_users">>,
   Assert<Matches<"removeTerritoryFromUser_users">>,
@@ -727,3 +748,52 @@ export const refusedReads: readonly Listed<UserTerritory>[] = [
     },
   }),
 ];
+
+// ---------------------------------------------------------------------------
+// The territories' lifecycle
+
+export type TerritoryToCreate = Schemas["TerritoryToCreate"];
+export type RuleCriteria = Schemas["RuleCriteria"];
+
+/** createBody types a create's body: ids as strings or numbers, rules nested. */
+export function createBody(): operations["createTerritories"]["requestBody"]["content"]["application/json"] {
+  const rule: RuleCriteria = {
+    group_operator: "OR",
+    group: [
+      { field: { api_name: "Billing_State" }, comparator: "equal", value: "WA" },
+      {
+        group_operator: "AND",
+        group: [
+          { field: { api_name: "Billing_State", id: "5725767000000000625" }, comparator: "equal", value: "OR" },
+          { field: { api_name: "Annual_Revenue" }, comparator: "greater_than", value: 1000000 },
+        ],
+      },
+    ],
+  };
+  return {
+    territories: [
+      {
+        name: "Pacific Northwest",
+        reporting_to: { id: "5725767000000452002" },
+        permission_type: "read_write_delete",
+        manager: null,
+        account_rule_criteria: rule,
+        lead_rule_criteria: null,
+      },
+    ],
+  };
+}
+
+/** createdIds reads the new ids of a create's 201, in the body's order. */
+export function createdIds(
+  answer: operations["createTerritories"]["responses"][201]["content"]["application/json"],
+): string[] {
+  return answer.territories.flatMap((item) => (item.status === "success" ? [item.details.id] : []));
+}
+
+/** counts reads the users' counts of one page, by territory id. */
+export function counts(
+  page: operations["getAssociatedUsersCount"]["responses"][200]["content"]["application/json"],
+): Map<string, number> {
+  return new Map(page.associated_users_count.map((c) => [c.territory.id, c.count]));
+}

@@ -27,8 +27,8 @@ const (
 	kindGarbled
 	// kindOK: a read's 200 with a JSON body, or its 204.
 	kindOK
-	// kindItems: a change's envelope of per-id results (200, 207 or 400);
-	// items holds its entries.
+	// kindItems: a change's envelope of per-id results (200, 207 or 400;
+	// 201 for a create of territories); items holds its entries.
 	kindItems
 	// kindNoEnvelope: a change's 200 or 207 whose JSON holds no envelope:
 	// Zoho acted, but the answer says nothing readable about which ids.
@@ -125,7 +125,7 @@ func (c *Client) classify(op, envelopeKey string, resp *http.Response, body []by
 	}
 
 	switch status {
-	case http.StatusOK, http.StatusMultiStatus, http.StatusBadRequest:
+	case http.StatusOK, http.StatusCreated, http.StatusMultiStatus, http.StatusBadRequest:
 	default:
 		return c.requestError(op, a)
 	}

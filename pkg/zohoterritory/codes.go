@@ -55,6 +55,22 @@ var (
 	// ErrInternal matches INTERNAL_ERROR, INTERNAL_SERVER_ERROR and any
 	// HTTP 5xx.
 	ErrInternal = errors.New("zohoterritory: INTERNAL_ERROR")
+	// ErrDependentFieldMissing matches DEPENDENT_FIELD_MISSING: a field
+	// another one needs is missing, such as the transfer_to_id of a
+	// territory with children, or a rule condition's comparator.
+	ErrDependentFieldMissing = errors.New("zohoterritory: DEPENDENT_FIELD_MISSING")
+	// ErrDependentMismatch matches DEPENDENT_MISMATCH: a rule condition's
+	// comparator or value does not suit its field.
+	ErrDependentMismatch = errors.New("zohoterritory: DEPENDENT_MISMATCH")
+	// ErrNotSupported matches NOT_SUPPORTED: a rule names a field that
+	// criteria cannot use.
+	ErrNotSupported = errors.New("zohoterritory: NOT_SUPPORTED")
+	// ErrInvalidRequest matches INVALID_REQUEST: Zoho refused the request as
+	// a whole, such as one carrying more territories than a call takes.
+	ErrInvalidRequest = errors.New("zohoterritory: INVALID_REQUEST")
+	// ErrLookupLimitExceeded matches LOOKUP_LIMIT_EXCEEDED: a rule uses more
+	// lookup fields than Zoho allows.
+	ErrLookupLimitExceeded = errors.New("zohoterritory: LOOKUP_LIMIT_EXCEEDED")
 )
 
 // zohoCode is one row of the table of Zoho's error codes: everything the
@@ -105,6 +121,13 @@ var zohoCodes = [...]zohoCode{
 	{code: "MANDATORY_NOT_FOUND", status: http.StatusBadRequest, sentinel: ErrMandatoryNotFound, reason: ReasonRejected},
 	{code: "INTERNAL_ERROR", status: http.StatusInternalServerError, sentinel: ErrInternal, reason: ReasonOther, retryable: true},
 	{code: "INTERNAL_SERVER_ERROR", status: http.StatusInternalServerError, sentinel: ErrInternal, reason: ReasonOther, retryable: true},
+	// The codes of the territories' lifecycle (create, update, delete,
+	// transfer); territoryReason reads them for a territory's outcome.
+	{code: "DEPENDENT_FIELD_MISSING", status: http.StatusBadRequest, sentinel: ErrDependentFieldMissing, reason: ReasonRejected},
+	{code: "DEPENDENT_MISMATCH", status: http.StatusBadRequest, sentinel: ErrDependentMismatch, reason: ReasonInvalidCriteria},
+	{code: "NOT_SUPPORTED", status: http.StatusBadRequest, sentinel: ErrNotSupported, reason: ReasonInvalidCriteria},
+	{code: "INVALID_REQUEST", status: http.StatusBadRequest, sentinel: ErrInvalidRequest, reason: ReasonRejected},
+	{code: "LOOKUP_LIMIT_EXCEEDED", status: http.StatusBadRequest, sentinel: ErrLookupLimitExceeded, reason: ReasonInvalidCriteria},
 }
 
 // lookupCode returns the table's row for code.

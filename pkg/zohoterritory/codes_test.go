@@ -130,6 +130,6 @@ func TestScopesMatchTheSpec(t *testing.T) {
 			assert.Equal(t, want, Scopes(op.OperationID), op.OperationID)
 		}
 	}
-	assert.Equal(t, 16, n)
+	assert.Equal(t, 25, n)
 	assert.Nil(t, Scopes("nope"))
 }

@@ -40,6 +40,13 @@ type call struct {
 	// afterAttempt, if set, is called with each attempt's answer before
 	// the retry decision: the per-attempt hook.
 	afterAttempt func(attempt int, a answer)
+	// prepare, if set, is called before each attempt waits for its slot
+	// of the concurrency limit, with the attempt's number and the last
+	// answer (the zero answer before the first). Unlike beforeSend it
+	// holds no slot, so it may make calls of its own: a create looks up
+	// the names of a lost answer there before it sends them again. An
+	// error ends the call as beforeSend's does.
+	prepare func(attempt int, last answer) error
 }
 
 // settled is what a call came to.
@@ -83,6 +90,12 @@ func (c *Client) do(ctx context.Context, cl *call) settled {
 		if n > 1 && isClosed(cl.stop) {
 			s.cause = ErrStopped
 			return s
+		}
+		if cl.prepare != nil {
+			if err := cl.prepare(n, s.last); err != nil {
+				s.cause, s.hookFailed = err, true
+				return s
+			}
 		}
 		sl, err := c.limiter.acquire(ctx, cl.stop)
 		if err != nil {

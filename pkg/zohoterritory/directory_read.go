@@ -104,7 +104,8 @@ func (c *Client) Me(ctx context.Context) (User, error) {
 func (c *Client) ListTerritories(ctx context.Context) iter.Seq2[Territory, error] {
 	return pages(ctx, c, pager[Territory]{op: "listTerritories", key: "territories", decode: decodeTerritory,
 		send: func(ctx context.Context, gc *zohoapi.Client, page, perPage int) (*http.Response, error) {
-			return gc.ListTerritories(ctx, c.version, &zohoapi.ListTerritoriesParams{Page: &page, PerPage: &perPage})
+			include := zohoapi.ListTerritoriesParamsIncludeAccountRuleCriterialeadRuleCriteriadealRuleCriteria
+			return gc.ListTerritories(ctx, c.version, &zohoapi.ListTerritoriesParams{Page: &page, PerPage: &perPage, Include: &include})
 		}})
 }
 
@@ -127,7 +128,8 @@ func (c *Client) GetUser(ctx context.Context, userID string) (u User, ok bool, e
 func (c *Client) GetTerritory(ctx context.Context, territoryID string) (t Territory, ok bool, err error) {
 	return getByID(ctx, c, "getTerritory", "territoryID", territoryID, "territories", decodeTerritory,
 		func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) {
-			return gc.GetTerritory(ctx, c.version, territoryID)
+			include := zohoapi.GetTerritoryParamsIncludeAccountRuleCriterialeadRuleCriteriadealRuleCriteria
+			return gc.GetTerritory(ctx, c.version, territoryID, &zohoapi.GetTerritoryParams{Include: &include})
 		})
 }
 

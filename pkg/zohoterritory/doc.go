@@ -29,4 +29,15 @@
 // every attempt before it is sent and every answer after it is read, so
 // that a run killed half-way can be finished by another process and a
 // mistaken one undone; package journal holds the file implementation.
+//
+// The territories themselves are created, updated (renamed, re-parented,
+// their manager, description, permission type or rules changed), deleted
+// and deleted after their children move elsewhere with
+// [Client.CreateTerritories], [Client.UpdateTerritories],
+// [Client.DeleteTerritories] and [Client.TransferAndDeleteTerritories]
+// ([Client.ApplyTerritories] with a [TerritoryJournal]), with one
+// [TerritoryItem] per territory; a create whose answer was lost is looked up
+// by its name under its parent before it is ever sent again.
+// [Client.ChildTerritories] and [Client.AssociatedUsersCounts] read the
+// tree and its people.
 package zohoterritory

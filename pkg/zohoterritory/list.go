@@ -39,8 +39,10 @@ type Ref struct {
 	Name string
 }
 
-// Territory is a territory assigned to a user, as
-// [Client.TerritoriesOfUser] returns it.
+// Territory is a territory as the reads return it: a territory assigned to
+// a user ([Client.TerritoriesOfUser]) or one of the org's
+// ([Client.ListTerritories], [Client.GetTerritory],
+// [Client.ChildTerritories]).
 type Territory struct {
 	ID   string
 	Name string
@@ -49,6 +51,18 @@ type Territory struct {
 	// ReportingTo is the parent territory; nil for the organization's
 	// default territory (see [Territory.IsDefault]).
 	ReportingTo *Ref
+	// PermissionType and Description are those of the org's territories
+	// (the Territories API's reads); a user's territories do not carry
+	// them, and leave them empty. Description is empty for none.
+	PermissionType PermissionType
+	Description    string
+	// AccountRuleCriteria, LeadRuleCriteria and DealRuleCriteria are the
+	// territory's rules for accounts, leads and deals, as the JSON Zoho
+	// sent (a condition, or a group of them; see [CheckRule]): the literal
+	// null when the territory has none, nil when the answer did not carry
+	// the key (a user's territories; the org's, read without Zoho's
+	// `include`). Compare them as whole values.
+	AccountRuleCriteria, LeadRuleCriteria, DealRuleCriteria json.RawMessage
 	// Raw is the territory object exactly as Zoho sent it, with any keys
 	// not copied above.
 	Raw json.RawMessage
@@ -204,11 +218,23 @@ func decodeTerritory(raw json.RawMessage) (Territory, string, error) {
 		Name        string   `json:"Name"`
 		Manager     *wireRef `json:"Manager"`
 		ReportingTo *wireRef `json:"Reporting_To"`
+		// The org's territories spell these so; encoding/json matches
+		// the keys above without regard to case.
+		PermissionType PermissionType  `json:"permission_type"`
+		Description    *string         `json:"description"`
+		Account        json.RawMessage `json:"account_rule_criteria"`
+		Lead           json.RawMessage `json:"lead_rule_criteria"`
+		Deal           json.RawMessage `json:"deal_rule_criteria"`
 	}
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return Territory{}, "", err
 	}
-	return Territory{ID: string(w.ID), Name: w.Name, Manager: w.Manager.ref(), ReportingTo: w.ReportingTo.ref(), Raw: raw}, string(w.ID), nil
+	t := Territory{ID: string(w.ID), Name: w.Name, Manager: w.Manager.ref(), ReportingTo: w.ReportingTo.ref(),
+		PermissionType: w.PermissionType, AccountRuleCriteria: w.Account, LeadRuleCriteria: w.Lead, DealRuleCriteria: w.Deal, Raw: raw}
+	if w.Description != nil {
+		t.Description = *w.Description
+	}
+	return t, string(w.ID), nil
 }
 
 func decodeUser(raw json.RawMessage) (User, string, error) {

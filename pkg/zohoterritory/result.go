@@ -25,10 +25,18 @@ const (
 	// AlreadyPresent means an add found the id a member already (Zoho's
 	// DUPLICATE_DATA): nothing changed, and the membership is there.
 	AlreadyPresent
+	// Created means Zoho confirmed that a territory was created (see
+	// [Client.CreateTerritories]).
+	Created
+	// Updated means Zoho confirmed that a territory was updated.
+	Updated
+	// Deleted means Zoho confirmed that a territory was deleted, by a
+	// delete or a transfer and delete.
+	Deleted
 )
 
-// String returns "removed", "failed", "unknown", "added" or
-// "already_present".
+// String returns "removed", "failed", "unknown", "added",
+// "already_present", "created", "updated" or "deleted".
 func (o Outcome) String() string {
 	switch o {
 	case Removed:
@@ -39,13 +47,19 @@ func (o Outcome) String() string {
 		return "added"
 	case AlreadyPresent:
 		return "already_present"
+	case Created:
+		return "created"
+	case Updated:
+		return "updated"
+	case Deleted:
+		return "deleted"
 	}
 	return "unknown"
 }
 
 // ParseOutcome returns the Outcome that [Outcome.String] names.
 func ParseOutcome(s string) (Outcome, bool) {
-	for _, o := range []Outcome{Unknown, Removed, Failed, Added, AlreadyPresent} {
+	for _, o := range []Outcome{Unknown, Removed, Failed, Added, AlreadyPresent, Created, Updated, Deleted} {
 		if o.String() == s {
 			return o, true
 		}
@@ -73,6 +87,22 @@ const (
 	ReasonKept             Reason = "kept"              // a [ChangeSet] did not remove it, or a [Plan] does not: an add of the same user failed, or is skipped, so the user keeps what they have
 	ReasonRejected         Reason = "rejected"          // the whole request was rejected for another documented reason
 	ReasonOther            Reason = "other"             // an error the client does not recognise; see Code and Message
+)
+
+// The reasons a territory change may fail ([Client.CreateTerritories] and
+// the other lifecycle calls), besides ReasonInvalidID, ReasonNoPermission,
+// ReasonLimitExceeded, ReasonNotAllowed, ReasonUnauthorized,
+// ReasonRateLimited, ReasonNotSent, ReasonRejected and ReasonOther.
+const (
+	ReasonDuplicateName    Reason = "duplicate_name"    // DUPLICATE_DATA: another territory has the name
+	ReasonHasChildren      Reason = "has_children"      // the territory has child territories: delete refused, or a transfer without transfer_to_id
+	ReasonRoot             Reason = "root"              // the organization territory: never deleted, only renamed
+	ReasonCycle            Reason = "cycle"             // the new parent (or transfer target) is the territory or lies below it
+	ReasonInactiveManager  Reason = "inactive_manager"  // the manager is not an active user
+	ReasonMandatoryMissing Reason = "mandatory_missing" // MANDATORY_NOT_FOUND: a required field is missing
+	ReasonInvalidData      Reason = "invalid_data"      // INVALID_DATA about a value: too long, not a supported value
+	ReasonInvalidCriteria  Reason = "invalid_criteria"  // a rule criterion Zoho refuses (DEPENDENT_MISMATCH, NOT_SUPPORTED, ...)
+	ReasonRulesDisabled    Reason = "rules_disabled"    // territory rules are off for the criterion's module
 )
 
 // ItemResult is the outcome for one id.

@@ -10,6 +10,7 @@ func Scopes(operation string) [][]string {
 		terrAll, terrDelete, terrRead    = "ZohoCRM.settings.territories.ALL", "ZohoCRM.settings.territories.DELETE", "ZohoCRM.settings.territories.READ"
 		usersAll, usersDelete, usersRead = "ZohoCRM.users.ALL", "ZohoCRM.users.DELETE", "ZohoCRM.users.READ"
 		terrUpdate, usersUpdate          = "ZohoCRM.settings.territories.UPDATE", "ZohoCRM.users.UPDATE"
+		terrCreate                       = "ZohoCRM.settings.territories.CREATE"
 		orgRead, orgAll                  = "ZohoCRM.org.READ", "ZohoCRM.org.ALL"
 	)
 	switch operation {
@@ -27,8 +28,14 @@ func Scopes(operation string) [][]string {
 		return [][]string{{usersRead}, {usersAll}, {terrRead}, {terrAll}}
 	case "listUsers", "getUser":
 		return [][]string{{usersRead}, {usersAll}}
-	case "listTerritories", "getTerritory":
+	case "listTerritories", "getTerritory", "getChildTerritories", "getAssociatedUsersCount":
 		return [][]string{{terrRead}, {terrAll}}
+	case "createTerritories":
+		return [][]string{{terrCreate}, {terrAll}}
+	case "updateTerritories", "updateTerritory":
+		return [][]string{{terrUpdate}, {terrAll}}
+	case "deleteTerritories", "deleteTerritory", "transferAndDeleteTerritories", "transferAndDeleteTerritory":
+		return [][]string{{terrDelete}, {terrAll}}
 	case "getOrganization":
 		return [][]string{{orgRead}, {orgAll}}
 	}

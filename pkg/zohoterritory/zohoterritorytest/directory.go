@@ -141,9 +141,14 @@ func (s *Server) serveDirectory(w http.ResponseWriter, r *http.Request, rt crmRo
 	if rt.op == opTerritories {
 		key = "territories"
 	}
+	include, ie := parseInclude(r.URL.Query())
+	if ie != nil && rt.op == opTerritories {
+		writeJSON(w, ie.status, ie)
+		return
+	}
 	if !rt.bulk {
 		s.mu.Lock()
-		item, ok := s.directoryItemLocked(rt.op, rt.single)
+		item, ok := s.directoryItemLocked(rt.op, rt.single, include)
 		s.mu.Unlock()
 		if !ok {
 			w.WriteHeader(http.StatusNoContent)
@@ -190,7 +195,7 @@ func (s *Server) serveDirectory(w http.ResponseWriter, r *http.Request, rt crmRo
 	}
 	items := make([]any, 0, end-start)
 	for _, id := range matched[start:end] {
-		item, _ := s.directoryItemLocked(rt.op, id)
+		item, _ := s.directoryItemLocked(rt.op, id, include)
 		items = append(items, item)
 	}
 	s.mu.Unlock()
@@ -238,8 +243,8 @@ func parseUserType(q url.Values) (userType, *apiError) {
 }
 
 // directoryItemLocked is the user or territory with the id, and false when
-// there is none.
-func (s *Server) directoryItemLocked(op operation, id string) (any, bool) {
+// there is none; a territory carries the criteria include asks for.
+func (s *Server) directoryItemLocked(op operation, id string, include [3]bool) (any, bool) {
 	if op == opUsers {
 		u, ok := s.users[id]
 		if !ok {
@@ -251,7 +256,7 @@ func (s *Server) directoryItemLocked(op operation, id string) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	return s.wireOrgTerritoryLocked(t), true
+	return s.wireTerritoryWithRulesLocked(t, include), true
 }
 
 // orgUserIDsLocked lists the ids of the users that match, in the seed's
@@ -303,7 +308,7 @@ func (s *Server) wireOrgTerritoryLocked(t *territoryState) wireOrgTerritory {
 	by := s.callerRef()
 	wt := wireOrgTerritory{
 		ID: t.ID, Name: t.Name, APIName: t.apiName, Description: nullable(t.Description),
-		PermissionType: "read_write_delete", CreatedTime: seededAt, ModifiedTime: seededAt, CreatedBy: by, ModifiedBy: by,
+		PermissionType: string(t.PermissionType), CreatedTime: t.created, ModifiedTime: t.modified, CreatedBy: by, ModifiedBy: by,
 	}
 	if t.ManagerID != "" {
 		wt.Manager = &wireNamed{ID: t.ManagerID, Name: s.users[t.ManagerID].FullName}

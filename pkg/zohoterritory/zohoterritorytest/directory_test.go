@@ -525,8 +525,8 @@ func TestDirectoryChecks(t *testing.T) {
 		{"version before token", http.MethodGet, orgUsersURL(srv, "v1", "users", "", "type=Nobody"), "", 400,
 			topError("API_NOT_SUPPORTED", msgAPINotSupported, `{"supported_version":"v8"}`)},
 		{"method before token", http.MethodDelete, orgUsersURL(srv, "v8", "users", ava, ""), "", 400, topError("INVALID_REQUEST_METHOD", msgRequestMethod, "")},
-		{"PUT a territory", http.MethodPut, orgTerritoriesURL(srv, "v8", org, ""), tok, 400, topError("INVALID_REQUEST_METHOD", msgRequestMethod, "")},
-		{"POST territories", http.MethodPost, orgTerritoriesURL(srv, "v8", "", ""), tok, 400, topError("INVALID_REQUEST_METHOD", msgRequestMethod, "")},
+		{"POST a territory", http.MethodPost, orgTerritoriesURL(srv, "v8", org, ""), tok, 400, topError("INVALID_REQUEST_METHOD", msgRequestMethod, "")},
+		{"PATCH territories", http.MethodPatch, orgTerritoriesURL(srv, "v8", "", ""), tok, 400, topError("INVALID_REQUEST_METHOD", msgRequestMethod, "")},
 		{"token before type", http.MethodGet, orgUsersURL(srv, "v8", "users", "", "type=Nobody"), "", 401, topError("AUTHENTICATION_FAILURE", msgAuthFailure, "")},
 		{"unknown token", http.MethodGet, orgTerritoriesURL(srv, "v8", "", ""), "1000.nope", 401, topError("INVALID_TOKEN", msgInvalidToken, "")},
 		{"scopes before type", http.MethodGet, orgUsersURL(srv, "v8", "users", "", "type=Nobody"), weak, 401, topError("OAUTH_SCOPE_MISMATCH", msgScopeMismatch, "")},
@@ -707,8 +707,9 @@ func TestDirectorySeedDefaults(t *testing.T) {
 	territories := srv.Territories()
 	require.Len(t, territories, 4)
 	assert.Equal(t, Territory{ID: dRoot, Name: "Corp", ManagerID: dAna, Description: "Organization Parent Territory",
-		Members: []string{dAna, dBo, dCy}}, territories[0], "the manager is a member")
-	assert.Equal(t, Territory{ID: dEast, Name: "East", ReportingTo: dRoot, Members: []string{dEd}}, territories[2])
+		Members: []string{dAna, dBo, dCy}, PermissionType: PermissionReadWriteDelete}, territories[0], "the manager is a member")
+	assert.Equal(t, Territory{ID: dEast, Name: "East", ReportingTo: dRoot, Members: []string{dEd}, PermissionType: PermissionReadWriteDelete},
+		territories[2], "the permission type defaults to read_write_delete")
 	call(t, http.MethodDelete, usersURL(srv, "v8", dRoot, dCy, ""), srv.AccessToken())
 	assert.Equal(t, []string{dAna, dBo}, srv.Territories()[0].Members, "members as they are now")
 	users[0].FullName = "changed"

@@ -60,6 +60,21 @@
 //     matched, a page past the end and an unknown id are 204. With
 //     territory management off the territories API answers 400
 //     FEATURE_NOT_ENABLED; the users API does not depend on it.
+//   - the territories' lifecycle (territories.go): POST settings/territories
+//     (create, 1 to 100), PUT settings/territories[/{territory_id}] (update:
+//     rename, re-parent, manager, description, permission type, rules; null
+//     clears), DELETE settings/territories?ids=...&delete_previous_forecasts=
+//     and settings/territories/{territory_id} (1 to 10), POST
+//     settings/territories[/{territory_id}]/actions/transfer_and_delete (the
+//     children move to transfer_to_id, then the territory goes; 1 to 10),
+//     GET settings/territories/{territory_id}/__child_territories and
+//     settings/territories/actions/associated_users_count, with Zoho's rules:
+//     unique names without regard to case, the lengths, the mandatory fields,
+//     the root only renamed, no cycle, no delete with children,
+//     DEPENDENT_FIELD_MISSING without a target for the children, an active
+//     manager, [WithTerritoryLimit], INVALID_REQUEST past a call's cap, and
+//     the scopes (CREATE, UPDATE, DELETE, READ, or ALL). Every read reflects
+//     every change; a deleted territory's members lose it.
 //   - GET org: the organization, as `{"org":[{...}]}` with the keys of
 //     Zoho's OpenAPI file that its documentation's samples and its SDKs'
 //     models share (id, company_name, primary_email, time_zone, currency,

@@ -13,11 +13,14 @@ import (
 type operation int
 
 const (
-	opTerritoryUsers  operation = iota // settings/territories/{territory_id}/users
-	opUserTerritories                  // users/{user_id}/territories
-	opUsers                            // users, users/{user_id}
-	opTerritories                      // settings/territories, settings/territories/{territory_id}
-	opOrg                              // org
+	opTerritoryUsers   operation = iota // settings/territories/{territory_id}/users
+	opUserTerritories                   // users/{user_id}/territories
+	opUsers                             // users, users/{user_id}
+	opTerritories                       // settings/territories, settings/territories/{territory_id}
+	opChildTerritories                  // settings/territories/{territory_id}/__child_territories
+	opUsersCount                        // settings/territories/actions/associated_users_count
+	opTransfer                          // settings/territories[/{territory_id}]/actions/transfer_and_delete
+	opOrg                               // org
 )
 
 // directory reports whether op is a read of the org's users or
@@ -58,6 +61,12 @@ func matchCRM(path string) (crmRoute, bool) {
 	default:
 		return crmRoute{}, false
 	}
+	if list == opTerritories {
+		if lrt, ok := matchLifecycle(seg); ok {
+			lrt.version = rt.version
+			return lrt, true
+		}
+	}
 	// seg is now what follows the collection: nothing, {id}, or
 	// {id}/{members}[/{id}].
 	switch {
@@ -95,6 +104,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case rt.op.lifecycle() || (rt.op == opTerritories && r.Method != http.MethodGet):
+		s.serveLifecycle(w, r, rt)
+		return
 	case rt.op == opOrg:
 		s.serveOrg(w)
 		return
@@ -175,9 +187,9 @@ func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 	}
 	switch {
 	case rt.op == opUsers, rt.op == opOrg:
-	case rt.op == opTerritories && s.feature == TerritoriesNotEnabled:
+	case rt.op.territoriesAPI() && s.feature == TerritoriesNotEnabled:
 		return newError(http.StatusBadRequest, "FEATURE_NOT_ENABLED", msgFeatureNotEnabled, nil), true
-	case rt.op == opTerritories && s.feature == TerritoriesDisabled:
+	case rt.op.territoriesAPI() && s.feature == TerritoriesDisabled:
 		return newError(http.StatusBadRequest, "FEATURE_NOT_ENABLED", msgFeatureDisabled, nil), true
 	case s.feature == TerritoriesNotEnabled:
 		return newError(http.StatusForbidden, "TERRITORY_NOT_ENABLED", msgTerritoryNotOn, nil), true
@@ -193,10 +205,12 @@ func (s *Server) precheck(r *http.Request, rt crmRoute) (apiError, bool) {
 // methodAllowed reports whether the URL has an operation for method: GET
 // everywhere, DELETE on the memberships, PUT on a territory's users (both
 // forms) and on a user's territories (the bulk form only, as Zoho
-// documents no other). The directory is only read: Zoho's other methods
-// there (creating, changing and deleting users and territories) are not
-// served.
+// documents no other). The users are only read; the territories are also
+// created, changed and deleted (lifecycleMethodAllowed).
 func methodAllowed(method string, rt crmRoute) bool {
+	if rt.op.territoriesAPI() {
+		return lifecycleMethodAllowed(method, rt)
+	}
 	if rt.op.directory() || rt.op == opOrg {
 		return method == http.MethodGet
 	}
@@ -217,6 +231,9 @@ func allowed(op operation, method string, scopes []string) bool {
 		return slices.ContainsFunc(scopes, func(sc string) bool { return normalizeScope(sc) == want })
 	}
 	read := method == http.MethodGet
+	if op.territoriesAPI() {
+		return lifecycleAllowed(op, method, has)
+	}
 	switch {
 	case op == opOrg:
 		return has(ScopeOrgRead) || has(ScopeOrgAll)

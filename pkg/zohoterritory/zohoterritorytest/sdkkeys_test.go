@@ -293,6 +293,13 @@ func (km sdkKeyMap) value(m sdkMember, path string, v any, problems *[]string) {
 			}
 		}
 	default:
+		if _, isNumber := v.(json.Number); isNumber && m.Type == "String" && m.Name == "count" {
+			// A users' count: a number, as Zoho's OpenAPI file and pages
+			// show it, where the SDKs declare a String; they convert
+			// with toString() (DatatypeConverter), so a count of users
+			// reads as its digits.
+			return
+		}
 		if why := primitiveMismatch(m.Type, v); why != "" {
 			bad("%s", why)
 		}
@@ -363,6 +370,7 @@ const (
 	sdkTUActionHandler  = "core/com/zoho/crm/api/territory_users/action_handler"
 	sdkUTReadHandler    = "core/com/zoho/crm/api/users_territories/response_handler"
 	sdkUTActionHandler  = "core/com/zoho/crm/api/users_territories/action_handler"
+	sdkTerrsAction      = "core/com/zoho/crm/api/territories/action_handler"
 	sdkUsersTerritories = "/crm/v8/users/"
 	sdkTerritoryUsers   = "/crm/v8/settings/territories/"
 )
@@ -434,6 +442,28 @@ func sdkCalls() []sdkCall {
 		{name: "removeTerritoryFromUser its manager", method: http.MethodDelete, path: sdkUsersTerritories + dev + "/territories/" + west, handler: sdkUTActionHandler},
 		{name: "removeTerritoryFromUser the caller's own", method: http.MethodDelete, path: sdkUsersTerritories + ava + "/territories/" + org, handler: sdkUTActionHandler},
 		{name: "removeTerritoryFromUser no scope", method: http.MethodDelete, path: sdkUsersTerritories + dev + "/territories/" + org, handler: sdkUTActionHandler, token: weak},
+
+		// The territories' lifecycle (TerritoriesOperations), last: it
+		// changes the tree.
+		{name: "createTerritories, a name taken", method: http.MethodPost, path: sdkTerritoryUsers[:len(sdkTerritoryUsers)-1],
+			body: `{"territories":[{"name":"SDK North","reporting_to":{"id":"` + org + `"},"permission_type":"read_only","description":"d"},` +
+				`{"name":"europe","reporting_to":{"id":"` + org + `"},"permission_type":"read_only"}]}`, handler: sdkTerrsAction},
+		{name: "createTerritories, no permission type", method: http.MethodPost, path: sdkTerritoryUsers[:len(sdkTerritoryUsers)-1],
+			body: `{"territories":[{"name":"SDK South","reporting_to":{"id":"` + org + `"}}]}`, handler: sdkTerrsAction},
+		{name: "updateTerritories", method: http.MethodPut, path: sdkTerritoryUsers[:len(sdkTerritoryUsers)-1],
+			body: `{"territories":[{"id":"` + west + `","description":"Pacific","permission_type":"read_write_delete","manager":null}]}`, handler: sdkTerrsAction},
+		{name: "updateTerritory, the root re-parented", method: http.MethodPut, path: sdkTerritoryUsers + org,
+			body: `{"territories":[{"id":"` + org + `","reporting_to":{"id":"` + na + `"},"permission_type":"read_only"}]}`, handler: sdkTerrsAction},
+		{name: "getChildTerritory", method: http.MethodGet, path: sdkTerritoryUsers + na + "/__child_territories?page=1&per_page=200&", handler: sdkTerrsHandler},
+		{name: "getChildTerritory, none", method: http.MethodGet, path: sdkTerritoryUsers + west + "/__child_territories", handler: sdkTerrsHandler},
+		{name: "getChildTerritory, unknown", method: http.MethodGet, path: sdkTerritoryUsers + unknownID + "/__child_territories", handler: sdkTerrsHandler},
+		{name: "getAssociatedUserCount", method: http.MethodGet, path: sdkTerritoryUsers + "actions/associated_users_count", handler: sdkTerrsHandler},
+		{name: "deleteTerritory, with children", method: http.MethodDelete, path: sdkTerritoryUsers + na + "?delete_previous_forecasts=false&", handler: sdkTerrsAction},
+		{name: "deleteTerritories mixed", method: http.MethodDelete, path: sdkTerritoryUsers[:len(sdkTerritoryUsers)-1] + "?ids=" + keyEU + "," + unknownID + "&delete_previous_forecasts=true&", handler: sdkTerrsAction},
+		{name: "transferAndDeleteTerritories, no target", method: http.MethodPost, path: sdkTerritoryUsers + "actions/transfer_and_delete",
+			body: `{"territories":[{"id":"` + na + `","delete_previous_forecasts":false}]}`, handler: sdkTerrsAction},
+		{name: "transferAndDeleteTerritory", method: http.MethodPost, path: sdkTerritoryUsers + na + "/actions/transfer_and_delete",
+			body: `{"territories":[{"id":"` + na + `","transfer_to_id":"` + org + `","delete_previous_forecasts":false}]}`, handler: sdkTerrsAction},
 	}
 }
 

@@ -121,7 +121,20 @@ type Territory struct {
 	// Description is the territory's description, at most 250
 	// characters; empty for none (null in the reads).
 	Description string `json:"description,omitempty" yaml:"description,omitempty"`
+	// PermissionType is what the territory's users may do with its
+	// records: [PermissionReadWriteDelete] (the default when empty) or
+	// [PermissionReadOnly].
+	PermissionType PermissionType `json:"permission_type,omitempty" yaml:"permission_type,omitempty"`
 }
+
+// PermissionType is a territory's permission_type.
+type PermissionType string
+
+// The permission types Zoho knows.
+const (
+	PermissionReadOnly        PermissionType = "read_only"
+	PermissionReadWriteDelete PermissionType = "read_write_delete"
+)
 
 // Token is an access token the server accepts. It belongs to the seed's
 // caller.
@@ -166,12 +179,15 @@ func (c OAuthClient) LogValue() slog.Value {
 // Scopes Zoho defines for the operations the sandbox serves. The removals
 // need an ALL or DELETE scope; the reads accept a READ or an ALL scope
 // (the organization's read its own, ZohoCRM.org); the adds need ALL
-// scopes, and adding territories to a user also takes the UPDATE ones.
+// scopes, and adding territories to a user also takes the UPDATE ones. Of
+// the territories' lifecycle, a create takes the territories' CREATE
+// scope, an update UPDATE, a delete or a transfer DELETE, each or ALL.
 const (
 	ScopeTerritoriesAll    = "ZohoCRM.settings.territories.ALL"
 	ScopeTerritoriesDelete = "ZohoCRM.settings.territories.DELETE"
 	ScopeTerritoriesRead   = "ZohoCRM.settings.territories.READ"
 	ScopeTerritoriesUpdate = "ZohoCRM.settings.territories.UPDATE"
+	ScopeTerritoriesCreate = "ZohoCRM.settings.territories.CREATE"
 	ScopeUsersAll          = "ZohoCRM.users.ALL"
 	ScopeUsersDelete       = "ZohoCRM.users.DELETE"
 	ScopeUsersRead         = "ZohoCRM.users.READ"
@@ -184,7 +200,8 @@ const (
 // and the generated OAuth client have them.
 func AllScopes() []string {
 	return []string{ScopeTerritoriesAll, ScopeTerritoriesDelete, ScopeUsersAll, ScopeUsersDelete,
-		ScopeTerritoriesRead, ScopeUsersRead, ScopeTerritoriesUpdate, ScopeUsersUpdate, ScopeOrgRead, ScopeOrgAll}
+		ScopeTerritoriesRead, ScopeUsersRead, ScopeTerritoriesUpdate, ScopeUsersUpdate, ScopeOrgRead, ScopeOrgAll,
+		ScopeTerritoriesCreate}
 }
 
 // DefaultSeed returns the small org a [Server] starts with when no seed is
@@ -356,6 +373,11 @@ func (s Seed) Validate() error {
 		}
 		if n := utf8.RuneCountInString(t.Description); n > 250 {
 			bad(field+".description", "%d characters, more than Zoho's 250", n)
+		}
+		switch t.PermissionType {
+		case "", PermissionReadOnly, PermissionReadWriteDelete:
+		default:
+			bad(field+".permission_type", "%q is not one of read_only, read_write_delete", t.PermissionType)
 		}
 	}
 	if s.DefaultTerritoryID != "" {

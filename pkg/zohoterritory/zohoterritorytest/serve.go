@@ -65,10 +65,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.begin()()
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	api := r.URL.Path != tokenPath
-	if api && r.Method == http.MethodPut {
-		// An add's body is read whole before anything else, so that the
-		// work a fault lets happen after the client gave up (FaultHang)
-		// still has it.
+	if api && (r.Method == http.MethodPut || r.Method == http.MethodPost) {
+		// An add's or a territory change's body is read whole before
+		// anything else, so that the work a fault lets happen after the
+		// client gave up (FaultHang) still has it.
 		r.Body = bufferBody(r.Body)
 	}
 	checked := s.contract != nil && api

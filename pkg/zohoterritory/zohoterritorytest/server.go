@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -36,6 +37,11 @@ type Server struct {
 	mu          sync.Mutex
 	users       map[string]User // with the seed's defaults filled in (withDefaults)
 	territories map[string]*territoryState
+	// apiNames gives each territory, seeded or created, its api_name;
+	// lastTerritoryID is the largest territory id the org has had, so
+	// that a created territory never gets a deleted one's.
+	apiNames        *apiNames
+	lastTerritoryID uint64
 	// userOrder and territoryOrder are the seed's orders, the order of
 	// the directory's lists.
 	userOrder      []string
@@ -74,6 +80,11 @@ type territoryState struct {
 	Territory
 	members map[string]bool
 	apiName string
+	// rules are the account, lead and deal rule criteria, as the JSON
+	// they were given in; nil for none. created and modified are the
+	// times the reads give, as Zoho writes them.
+	rules             [3]json.RawMessage
+	created, modified string
 }
 
 type tokenState struct {
@@ -146,6 +157,9 @@ type config struct {
 	// no limit.
 	territoryUserLimit int
 	hooks              Hooks
+	// territoryLimit is the most territories the org may hold
+	// (WithTerritoryLimit).
+	territoryLimit int
 }
 
 // Option configures a [Server]. An option returns an error for a bad value,
@@ -382,7 +396,7 @@ func withClock(now func() time.Time) Option {
 // NewServer starts a server listening on loopback and returns it once it
 // accepts connections. Call [Server.Close] when done.
 func NewServer(opts ...Option) (*Server, error) {
-	cfg := config{addr: "127.0.0.1:0", now: time.Now, tokenLifetime: time.Hour, managerNameKey: "Name"}
+	cfg := config{addr: "127.0.0.1:0", now: time.Now, tokenLifetime: time.Hour, managerNameKey: "Name", territoryLimit: DefaultTerritoryLimit}
 	for _, opt := range opts {
 		if opt == nil {
 			return nil, errors.New("zohoterritorytest: nil option")
@@ -431,9 +445,13 @@ func NewServer(opts ...Option) (*Server, error) {
 		number(s.roleIDs, u.Role, firstRoleID)
 		number(s.profileIDs, u.Profile, firstProfileID)
 	}
-	apiNames := newAPINames(len(seed.Territories))
+	s.apiNames = newAPINames(len(seed.Territories))
 	for _, t := range seed.Territories {
-		ts := &territoryState{Territory: t, members: make(map[string]bool, len(t.Members)+1), apiName: apiNames.of(t.Name)}
+		if t.PermissionType == "" {
+			t.PermissionType = PermissionReadWriteDelete
+		}
+		ts := &territoryState{Territory: t, members: make(map[string]bool, len(t.Members)+1), apiName: s.apiNames.of(t.Name),
+			created: seededAt, modified: seededAt}
 		ts.Members = nil // the map is the truth from here on
 		for _, m := range t.Members {
 			ts.members[m] = true
