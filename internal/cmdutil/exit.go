@@ -26,7 +26,7 @@ const (
 	ExitInterrupted = 130
 )
 
-// ExitCodesHelp describes the exit codes for --help and the README.
+// ExitCodesHelp describes the exit codes for --help (and so docs/cli).
 const ExitCodesHelp = `Exit status:
   0    done: every id was changed (ids skipped on purpose aside), or the listing was printed
   1    usage, configuration or input error: nothing was sent

@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"net/http"
+	"slices"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -62,9 +63,11 @@ func (c *Client) usersPager(typ UserType, ids string) pager[User] {
 		}}
 }
 
-// UsersByID reads the users with the given ids, 100 ids a call, in Zoho's
-// order; ids that name no user (or a deleted one) are left out, as Zoho
-// leaves them out. The ids are checked before anything is sent.
+// UsersByID reads the users with the given ids, 100 ids a call, the calls
+// side by side under the client's concurrency limit; each call's users come
+// in Zoho's order, the calls in the order of their ids. Ids that name no
+// user (or a deleted one) are left out, as Zoho leaves them out. The ids are
+// checked before anything is sent. On any error no users are returned.
 //
 // Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v8/get-users.html
 func (c *Client) UsersByID(ctx context.Context, ids ...string) ([]User, error) {
@@ -72,16 +75,20 @@ func (c *Client) UsersByID(ctx context.Context, ids ...string) ([]User, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []User
-	for start := 0; start < len(ids); start += usersPerIDCall {
-		batch := ids[start:min(start+usersPerIDCall, len(ids))]
-		us, err := collect(pages(ctx, c, c.usersPager("", strings.Join(batch, ","))))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, us...)
+	batches := make([][]User, (len(ids)+usersPerIDCall-1)/usersPerIDCall)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.limiter.cap) // the limiter decides; this bounds the goroutines waiting for it
+	for i := range batches {
+		batch := ids[i*usersPerIDCall : min((i+1)*usersPerIDCall, len(ids))]
+		g.Go(func() (err error) {
+			batches[i], err = collect(pages(gctx, c, c.usersPager("", strings.Join(batch, ","))))
+			return err
+		})
 	}
-	return emptyIfNil(out), nil
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return emptyIfNil(slices.Concat(batches...)), nil
 }
 
 // Me returns the user the access token belongs to (Zoho's CurrentUser).

@@ -192,6 +192,34 @@ func TestReadDirectoryNamesByID(t *testing.T) {
 	assert.Len(t, srv.Requests(), 1)
 }
 
+// TestUsersByIDManyCalls: 250 ids are read in three calls of at most 100,
+// and each call's users come back in the place of its ids, whichever call
+// answers first; an unknown id is left out.
+func TestUsersByIDManyCalls(t *testing.T) {
+	t.Parallel()
+	srv, c := directorySandbox(t, bigDirectory(1000, 10))
+	var ids []string
+	for i := 249; i >= 0; i-- { // descending: not the sandbox's order
+		ids = append(ids, fmt.Sprintf("%d", 1000000+i*3))
+	}
+	ids = append(ids, "999") // no such user
+	us, err := c.UsersByID(t.Context(), ids...)
+	require.NoError(t, err)
+	require.Len(t, us, 250)
+	// Each call's users come back in Zoho's order, the calls in the
+	// order of their ids: the first 100 users are those of the first 100
+	// ids, and so on.
+	for start := 0; start < 250; start += 100 {
+		end := min(start+100, 250)
+		var got []string
+		for _, u := range us[start:end] {
+			got = append(got, u.ID)
+		}
+		assert.ElementsMatch(t, ids[start:end], got, "users %d to %d", start, end)
+	}
+	assert.Equal(t, map[string]int{"/crm/v7/users": 3}, gets(srv))
+}
+
 // TestTerritoriesOff: with territory management off, the territories API's
 // FEATURE_NOT_ENABLED matches ErrTerritoryDisabled, and no directory comes
 // back.

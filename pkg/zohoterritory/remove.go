@@ -392,7 +392,7 @@ func splittable(apiErr *APIError) bool {
 }
 
 // settle turns what a batch's call came to into per-id outcomes, under the
-// README's rules of truth: Removed only on Zoho's word, Failed only when
+// rules of truth of docs/guarantees.md: Removed only on Zoho's word, Failed only when
 // nothing was done, Unknown otherwise.
 func (r *run) settle(op string, ids []string, s settled) batchOutcome {
 	call := Call{Operation: op, IDs: ids, Attempts: s.attempts}
