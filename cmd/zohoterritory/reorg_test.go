@@ -156,7 +156,7 @@ func TestApplyAsksFirst(t *testing.T) {
 // does not hold, is named by its line; nothing is read of the memberships.
 func TestPlanRefusesBadFiles(t *testing.T) {
 	t.Parallel()
-	srv, env := sandbox(t)
+	srv, env := sandbox(t, zohoterritorytest.WithSeed(twinSeed()))
 	for _, tc := range []struct{ body, want string }{
 		{"territory,user\nWest Coast,chloe@acme.com\nWest Coast\n", "line 3: no user for territory \"West Coast\""},
 		{"territory,user\nWest Coast,zoe@acme.com\n", `line 2: "zoe@acme.com": no user of the org has the e-mail address`},
@@ -284,7 +284,7 @@ func TestPlanPredictsWhatZohoWouldRefuse(t *testing.T) {
 // run is named at once, each by where it was given; nothing is sent.
 func TestEveryBadReferenceIsNamed(t *testing.T) {
 	t.Parallel()
-	srv, env := sandbox(t)
+	srv, env := sandbox(t, zohoterritorytest.WithSeed(twinSeed()))
 	out := runCLI(t, env, "zoe@acme.com\nchloe@acme.com\nzed@acme.com\n", "remove-users", "-t", "Key Accounts")
 	assert.Equal(t, 1, out.code)
 	assert.Equal(t, "zohoterritory: 3 references name nothing the org holds, or more than one thing; nothing was sent:\n"+
