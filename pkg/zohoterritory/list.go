@@ -1,6 +1,7 @@
 package zohoterritory
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -339,16 +340,18 @@ func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
 }
 
 // pager describes one paged list: its operation, the array's key, how an
-// item is read, and how page n is asked for.
+// item is read, how page n is asked for, and how many items a page holds
+// ([PageSize] when 0).
 type pager[T any] struct {
-	op     string
-	key    string
-	decode func(raw json.RawMessage) (T, string, error)
-	send   func(ctx context.Context, gc *zohoapi.Client, page, perPage int) (*http.Response, error)
+	op      string
+	key     string
+	decode  func(raw json.RawMessage) (T, string, error)
+	send    func(ctx context.Context, gc *zohoapi.Client, page, perPage int) (*http.Response, error)
+	perPage int
 }
 
 // pages reads a list page by page as the caller ranges over it, [PageSize]
-// items a page, until Zoho reports no more records: the one paging loop of
+// items a page (or the pager's own size), until Zoho reports no more records: the one paging loop of
 // every listing. Each page goes through the request core, with one retry
 // budget for the listing. A failed read, or a page that contradicts the
 // others ([ErrBadPage]), is yielded as the error and ends the range; the
@@ -356,12 +359,13 @@ type pager[T any] struct {
 func pages[T any](ctx context.Context, c *Client, p pager[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
+		size := cmp.Or(p.perPage, PageSize)
 		b := newBudget(c.retry.Budget)
 		firstSeen := map[string]int{} // id → the page it came on
 		total := 0
 		for n := 1; ; n++ {
 			resp, body, err := c.read(ctx, p.op, b, func(ctx context.Context, gc *zohoapi.Client) (*http.Response, error) {
-				return p.send(ctx, gc, n, PageSize)
+				return p.send(ctx, gc, n, size)
 			})
 			if err != nil {
 				yield(zero, err)
@@ -382,8 +386,8 @@ func pages[T any](ctx context.Context, c *Client, p pager[T]) iter.Seq2[T, error
 					Err: fmt.Errorf("page %d: decode body: %w", n, err)})
 				return
 			}
-			if len(pg.items) > PageSize {
-				yield(zero, bad("%d %s, more than the %d asked for", len(pg.items), p.key, PageSize))
+			if len(pg.items) > size {
+				yield(zero, bad("%d %s, more than the %d asked for", len(pg.items), p.key, size))
 				return
 			}
 			for _, id := range pg.ids {
@@ -397,7 +401,7 @@ func pages[T any](ctx context.Context, c *Client, p pager[T]) iter.Seq2[T, error
 			switch {
 			case pg.info != nil:
 				more = pg.info.MoreRecords
-			case len(pg.items) == PageSize:
+			case len(pg.items) == size:
 				// A full page without info could go on or end here.
 				yield(zero, bad("a full page without %q to say whether more records follow", "info"))
 				return
