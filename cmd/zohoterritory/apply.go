@@ -9,6 +9,7 @@ import (
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/tree"
 )
 
 // applyFlags are apply's flags.
@@ -61,10 +62,18 @@ func runApply(ctx context.Context, a *app, f *applyFlags, path string) error {
 	if err := f.check(); err != nil {
 		return err
 	}
-	saved, rows, err := readPlanOrFile(path)
+	in, err := readInput(path)
 	if err != nil {
 		return err
 	}
+	if err := f.inputFlags(in, path); err != nil {
+		return err
+	}
+	switch in.Kind {
+	case tree.InputTree, tree.InputTreePlan:
+		return cmdutil.Usagef("%s is a %s: apply of a tree file is not built yet; nothing was sent", path, in.Kind)
+	}
+	saved, rows := in.MembershipPlan, in.Memberships
 	if saved != nil {
 		if err := f.asSaved(saved, path); err != nil {
 			return err

@@ -214,7 +214,7 @@ func TestApplySavedPlanAsSaved(t *testing.T) {
 	// The plan is not a membership file, and the file is not a plan.
 	out := runCLI(t, env, "", "plan", plan)
 	assert.Equal(t, 1, out.code)
-	assert.Contains(t, out.stderr, plan+" is a saved plan, not a membership file: make it with zohoterritory apply "+plan)
+	assert.Contains(t, out.stderr, plan+" is a saved membership plan, not a file to plan: make it with zohoterritory apply "+plan)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "other.json"), []byte(`{"format": "other"}`), 0o600))
 	out = runCLI(t, env, "", "apply", filepath.Join(dir, "other.json"), "--yes")
 	assert.Equal(t, 1, out.code)
