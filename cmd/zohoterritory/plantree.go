@@ -63,7 +63,7 @@ func makeTreePlan(file *tree.File, org *tree.Org, allowDelete bool, path string)
 	if err != nil {
 		return nil, treeProblems(err)
 	}
-	plan, err := tree.Order(in, org, tree.OrderOptions{Created: time.Now(), Source: path})
+	plan, err := tree.Order(in, org, tree.OrderOptions{Created: time.Now().UTC(), Source: path})
 	if err != nil {
 		return nil, treeProblems(err)
 	}
