@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed-ab9c0d28/zohoterritory/internal/contractcheck"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/tree"
@@ -75,16 +76,24 @@ func engSeed() zohoterritorytest.Seed {
 }
 
 // engServer starts a sandbox of seed (engSeed when nil) and a client of it
-// that retries at once (no backoff: nothing waits on the clock).
+// that retries at once (no backoff: nothing waits on the clock). Built with
+// the tag contract (make contract), the sandbox checks every exchange
+// against api/openapi.yaml (internal/contractcheck).
 func engServer(t *testing.T, seed *zohoterritorytest.Seed, opts ...zohoterritorytest.Option) (*zohoterritorytest.Server, *zohoterritory.Client) {
 	t.Helper()
 	if seed == nil {
 		s := engSeed()
 		seed = &s
 	}
-	srv, err := zohoterritorytest.NewServer(append([]zohoterritorytest.Option{zohoterritorytest.WithSeed(*seed)}, opts...)...)
+	cc, err := contractcheck.New()
+	require.NoError(t, err)
+	srv, err := zohoterritorytest.NewServer(append([]zohoterritorytest.Option{zohoterritorytest.WithSeed(*seed), zohoterritorytest.WithContractCheck(cc)}, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		assert.Empty(t, srv.Violations(), "the sandbox's answers match the spec")
+		assert.Empty(t, srv.RequestViolations(), "the engine's requests match the spec")
+	})
 	c, err := srv.Client(zohoterritory.WithRetryPolicy(zohoterritory.RetryPolicy{MaxAttempts: 4, AttemptTimeout: 10 * time.Second}))
 	require.NoError(t, err)
 	return srv, c
