@@ -91,21 +91,21 @@ func treeProblems(err error) error {
 }
 
 // inputFlags refuses the flags that do not apply to what the file holds:
-// --by, --add-only and --remove-only to a tree file (it makes every
-// territory exact), --allow-delete to a membership file (it deletes no
-// territory).
+// --by, --add-only and --remove-only to a tree file or plan (it makes
+// every territory exact), --allow-delete to a membership file or plan (it
+// deletes no territory).
 func (pf *planFlags) inputFlags(in *tree.Input, path string) error {
 	switch in.Kind {
-	case tree.InputTree:
+	case tree.InputTree, tree.InputTreePlan:
 		for _, flag := range []string{"by", "add-only", "remove-only"} {
 			if pf.fs.Changed(flag) {
-				return cmdutil.Usagef("--%s: %s is a tree file, which makes each territory's members exactly those it lists; --%s is for a membership file; nothing was sent",
-					flag, path, flag)
+				return cmdutil.Usagef("--%s: %s is a %s, which makes each territory's members exactly those it lists; --%s is for a membership file; nothing was sent",
+					flag, path, in.Kind, flag)
 			}
 		}
-	case tree.InputMemberships:
+	case tree.InputMemberships, tree.InputMembershipPlan:
 		if pf.fs.Changed("allow-delete") {
-			return cmdutil.Usagef("--allow-delete: %s is a membership file, which deletes no territory; --allow-delete is for a tree file; nothing was sent", path)
+			return cmdutil.Usagef("--allow-delete: %s is a %s, which deletes no territory; --allow-delete is for a tree file; nothing was sent", path, in.Kind)
 		}
 	}
 	return nil

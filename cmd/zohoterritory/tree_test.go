@@ -70,6 +70,13 @@ func stable(out, dir string) string {
 	return timeRE.ReplaceAllString(strings.ReplaceAll(out, dir, "DIR"), "TIME")
 }
 
+// withoutHeader is an export without its first line, which says when it
+// was made.
+func withoutHeader(export string) string {
+	_, rest, _ := strings.Cut(export, "\n")
+	return rest
+}
+
 // onlyReads asserts the sandbox was sent no change.
 func onlyReads(t *testing.T, srv *zohoterritorytest.Server) {
 	t.Helper()
@@ -199,8 +206,9 @@ func TestTreePlan(t *testing.T) {
 }
 
 // TestTreePlanRefusals: each thing the issue says is refused exits 1
-// before anything is sent, naming every problem with its place in the
-// file; a flag that does not apply to the file is refused naming it.
+// before anything is sent, by plan and by apply, naming every problem with
+// its place in the file; a flag that does not apply to the file is
+// refused naming it.
 func TestTreePlanRefusals(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("x", 51)
@@ -239,7 +247,7 @@ func TestTreePlanRefusals(t *testing.T) {
 			[]string{`tree.yaml:25:26: territory "Europe/Nordics": description: 251 characters: Zoho allows at most 250`}},
 		{"more territories than the org holds", []string{"      - name: North America\n", many.String() + "      - name: North America\n"}, nil,
 			[]string{`tree.yaml: the tree would hold 251 territories: the org holds at most 250`}},
-		{"a territory left out", nil, []string{"--detailed-exitcode"},
+		{"a territory left out", nil, []string{"--concurrency", "1"},
 			[]string{`tree.yaml: territory "North America/Key Accounts": the org has it (id 5725767000000452005) and the file does not: deleting it, which must be allowed, would take away its 2 members (ben@acme.com, chloe@acme.com); the territory from the records assigned to it; give --allow-delete to delete it`}},
 		{"--by with a tree file", nil, []string{"--by", "user"},
 			nil},
@@ -259,15 +267,18 @@ func TestTreePlanRefusals(t *testing.T) {
 			if args == nil {
 				args = []string{"--allow-delete"}
 			}
-			out := runCLI(t, env, "", append([]string{"plan", file}, args...)...)
-			assert.Equal(t, 1, out.code, out.stderr)
-			assert.Empty(t, out.stdout)
-			got := strings.ReplaceAll(out.stderr, dir+"/", "")
-			if tt.want == nil {
-				assert.Equal(t, "zohoterritory: --by: tree.yaml is a tree file, which makes each territory's members exactly those it lists; --by is for a membership file; nothing was sent\n", got)
-			} else {
-				assert.Equal(t, fmt.Sprintf("zohoterritory: tree.yaml cannot be planned, %s; nothing was sent:\n  %s\n",
-					plural(len(tt.want), "problem"), strings.Join(tt.want, "\n  ")), got)
+			for _, command := range [][]string{{"plan", file}, {"apply", file, "--yes"}} {
+				out := runCLI(t, env, "", append(command, args...)...)
+				assert.Equal(t, 1, out.code, out.stderr)
+				assert.Empty(t, out.stdout)
+				assert.Empty(t, out.journal, "no run began")
+				got := strings.ReplaceAll(out.stderr, dir+"/", "")
+				if tt.want == nil {
+					assert.Equal(t, "zohoterritory: --by: tree.yaml is a tree file, which makes each territory's members exactly those it lists; --by is for a membership file; nothing was sent\n", got)
+				} else {
+					assert.Equal(t, fmt.Sprintf("zohoterritory: tree.yaml cannot be planned, %s; nothing was sent:\n  %s\n",
+						plural(len(tt.want), "problem"), strings.Join(tt.want, "\n  ")), got)
+				}
 			}
 			onlyReads(t, srv)
 		})
@@ -289,4 +300,172 @@ func TestTreePlanFlags(t *testing.T) {
 	assert.Equal(t, 1, out.code)
 	assert.Equal(t, "zohoterritory: "+broken+" cannot be planned, 1 problem; nothing was sent:\n  "+broken+":3:1: not YAML: did not find expected ',' or ']'\n", out.stderr)
 	assert.Empty(t, srv.Requests(), "a file that cannot be read reads nothing of the org")
+}
+
+// territoryOf returns the sandbox's territory id.
+func territoryOf(t *testing.T, srv *zohoterritorytest.Server, id string) zohoterritorytest.Territory {
+	t.Helper()
+	for _, tr := range srv.Territories() {
+		if tr.ID == id {
+			return tr
+		}
+	}
+	t.Fatalf("the sandbox has no territory %s", id)
+	return zohoterritorytest.Territory{}
+}
+
+// named returns the ids of the sandbox's territories of name.
+func namedIDs(srv *zohoterritorytest.Server, name string) []string {
+	var ids []string
+	for _, tr := range srv.Territories() {
+		if strings.EqualFold(tr.Name, name) {
+			ids = append(ids, tr.ID)
+		}
+	}
+	return ids
+}
+
+// TestTreeApplyAndRestore is the issue's "Done when", from the CLI
+// against the sandbox: export, edit (a child added, one renamed, one
+// moved, a manager changed, members changed, one dropped), plan shows
+// exactly that and exits 2, apply --yes makes it, a new export plans to
+// no changes, and restore brings back the original tree and memberships,
+// the id of the territory created again mapped from the deleted one's.
+func TestTreeApplyAndRestore(t *testing.T) {
+	t.Parallel()
+	srv, env := sandbox(t)
+	dir := t.TempDir()
+	env = with(env, "XDG_STATE_HOME", t.TempDir())
+	original := runCLI(t, env, "", "export")
+	require.Equal(t, 0, original.code, original.stderr)
+	file := writeTree(t, dir, "tree.yaml", editedTree)
+
+	out := runCLI(t, env, "", "plan", file, "--allow-delete", "--detailed-exitcode", "-o", "table")
+	require.Equal(t, 2, out.code, out.stderr)
+	assert.Contains(t, out.stdout, "Plan: 1 to create, 3 to update, 1 to delete; 3 memberships to add, 1 to remove\n")
+	onlyReads(t, srv)
+
+	out = runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "-o", "table")
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.Empty(t, out.stderr)
+	applied := out.journal
+	require.NotEmpty(t, applied)
+	golden(t, "apply_tree_table", out.stdout)
+	nordics := namedIDs(srv, "Nordics")
+	require.Len(t, nordics, 1)
+	assert.Equal(t, zohoterritorytest.Territory{ID: nordics[0], Name: "Nordics", ManagerID: eve, ReportingTo: europe,
+		Members: []string{chloe, eve}, Description: "Sweden, Norway, Denmark and Finland", PermissionType: zohoterritorytest.PermissionReadOnly},
+		territoryOf(t, srv, nordics[0]))
+	assert.Equal(t, "Key Accounts EMEA", territoryOf(t, srv, keyAccountsEU).Name)
+	assert.Equal(t, europe, territoryOf(t, srv, westCoast).ReportingTo)
+	assert.Equal(t, dev, territoryOf(t, srv, northAmerica).ManagerID)
+	assert.ElementsMatch(t, []string{ben, dev, eve}, srv.Members(northAmerica))
+	assert.Empty(t, namedIDs(srv, "Key Accounts"))
+
+	again := runCLI(t, env, "", "export")
+	require.Equal(t, 0, again.code, again.stderr)
+	exported := writeTree(t, dir, "again.yaml", again.stdout)
+	out = runCLI(t, env, "", "plan", exported, "--detailed-exitcode", "-o", "table")
+	assert.Equal(t, 0, out.code, out.stderr)
+	assert.Equal(t, "No changes: the org matches the file.\nPlan: 0 to create, 0 to update, 0 to delete; 0 memberships to add, 0 to remove\n", out.stdout)
+
+	out = runCLI(t, env, "", "restore", applied, "--dry-run", "-o", "table")
+	require.Equal(t, 0, out.code, out.stderr)
+	golden(t, "restore_tree_dry_run", out.stdout)
+	out = runCLI(t, env, "", "restore", applied, "-o", "json")
+	require.Equal(t, 0, out.code, out.stderr)
+	var restored jsonTreeRun
+	dec := json.NewDecoder(strings.NewReader(out.stdout))
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(&restored))
+	require.Len(t, restored.Restored, 1)
+	again = runCLI(t, env, "", "export")
+	require.Equal(t, 0, again.code, again.stderr)
+	assert.Equal(t, withoutHeader(strings.Replace(original.stdout, keyAccountsNA, restored.Restored[keyAccountsNA], 1)), withoutHeader(again.stdout),
+		"the original tree and memberships, the territory created again under its new id")
+	assert.Empty(t, namedIDs(srv, "Nordics"))
+
+	out = runCLI(t, env, "", "restore", applied, "-o", "table")
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.Equal(t, "zohoterritory: "+applied+": the org holds nothing the run made; nothing to restore\n", out.stderr)
+	assert.Empty(t, out.journal, "nothing to restore, no journal")
+
+	n := len(srv.Requests())
+	out = runCLI(t, env, "", "resume", applied, "-o", "json")
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.Equal(t, "zohoterritory: "+applied+": every step has its outcome; nothing to send\n", out.stderr)
+	var resumed jsonTreeRun
+	require.NoError(t, json.Unmarshal([]byte(out.stdout), &resumed))
+	assert.Equal(t, treeCounts{Created: 1, Updated: 3, Deleted: 1, Added: 3, Removed: 1}, resumed.Counts, "as the journal holds it")
+	assert.Len(t, srv.Requests(), n, "nothing sent, nothing read")
+
+	out = runCLI(t, env, "", "runs", "-o", "json")
+	require.Equal(t, 0, out.code, out.stderr)
+	var runs []jsonRun
+	require.NoError(t, json.Unmarshal([]byte(out.stdout), &runs))
+	require.Len(t, runs, 2)
+	assert.Equal(t, []string{"apply", "tree", "tree.yaml", "complete"}, []string{runs[0].Command, runs[0].Op, runs[0].Owner, runs[0].State})
+	assert.Equal(t, []string{"restore", "tree", filepath.Base(applied), "complete"}, []string{runs[1].Command, runs[1].Op, runs[1].Owner, runs[1].State})
+	assert.Equal(t, 9, runs[0].IDs, "5 territories and 4 memberships")
+}
+
+// TestTreeApplySavedPlan: a saved tree plan is applied as it was made:
+// flags that would change it, another API domain, and -o csv are refused
+// naming the flag; a plan whose territories or memberships changed since
+// is refused naming each change; without a terminal apply needs --yes, on
+// one it shows the plan and asks. Nothing is sent until a fresh plan is
+// applied.
+func TestTreeApplySavedPlan(t *testing.T) {
+	t.Parallel()
+	srv, env := sandbox(t)
+	dir := t.TempDir()
+	file := writeTree(t, dir, "tree.yaml", editedTree)
+	saved := filepath.Join(dir, "tree.plan")
+	require.Equal(t, 0, runCLI(t, env, "", "plan", file, "--allow-delete", "--out", saved, "-o", "json").code)
+
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--allow-delete"}, env, "--allow-delete: " + saved + " is a saved plan, applied as it was made (from " + file + "); to change it, plan again with --allow-delete; nothing was sent"},
+		{[]string{"--by", "user"}, env, "--by: " + saved + " is a saved tree plan, which makes each territory's members exactly those it lists; --by is for a membership file; nothing was sent"},
+		{[]string{"--api-domain", "https://www.zohoapis.eu"}, env, `--api-domain "https://www.zohoapis.eu": ` + saved + " was made against " + srv.URL() + ", where a saved plan is applied; plan again against https://www.zohoapis.eu; nothing was sent"},
+		{[]string{"-o", "csv"}, env, `--output "csv": ` + saved + " is a saved tree plan, whose apply prints a table or json"},
+		{nil, env, "apply asks before it changes anything, and standard input is not a terminal: give --yes to apply without asking"},
+	} {
+		args := append([]string{"apply", saved}, tt.args...)
+		if tt.args != nil {
+			args = append(args, "--yes")
+		}
+		out := runCLI(t, tt.env, "", args...)
+		assert.Equal(t, 1, out.code, tt.args)
+		assert.Equal(t, "zohoterritory: "+tt.want+"\n", out.stderr, tt.args)
+		assert.Empty(t, out.journal)
+	}
+	out := cli{env: env, stdin: "no\n", inTTY: true}.run(t, "apply", saved)
+	assert.Equal(t, 1, out.code)
+	assert.Contains(t, out.stderr, "~ North America ("+northAmerica+")\n    manager   ben@acme.com → dev@acme.com\n")
+	assert.True(t, strings.HasSuffix(out.stderr, "Plan: 1 to create, 3 to update, 1 to delete; 3 memberships to add, 1 to remove\n"+
+		"Apply these changes to the org? Only \"yes\" goes on: zohoterritory: apply cancelled; nothing was sent\n"), out.stderr)
+	onlyReads(t, srv)
+
+	// Someone changes the org meanwhile: the plan is stale.
+	require.Equal(t, 0, runCLI(t, env, "", "add-users", "-t", northAmerica, ava, "--no-journal").code)
+	n := len(srv.Requests())
+	out = runCLI(t, env, "", "apply", saved, "--yes")
+	assert.Equal(t, 1, out.code)
+	assert.Equal(t, "zohoterritory: "+saved+" is stale: 1 change in the org since it was made: "+
+		tree.Drift{Kind: tree.DriftMember, Territory: northAmerica, Name: "North America", Now: "member", User: ava}.String()+"; plan again; nothing was sent\n", out.stderr)
+	for _, r := range srv.Requests()[n:] {
+		assert.Equal(t, http.MethodGet, r.Method, "nothing was sent")
+	}
+
+	require.Equal(t, 0, runCLI(t, env, "", "plan", file, "--allow-delete", "--out", saved, "-o", "json").code)
+	out = cli{env: env, stdin: "yes\n", inTTY: true}.run(t, "apply", saved, "-o", "json")
+	require.Equal(t, 0, out.code, out.stderr)
+	var run jsonTreeRun
+	require.NoError(t, json.Unmarshal([]byte(out.stdout), &run))
+	assert.Equal(t, treeCounts{Created: 1, Updated: 3, Deleted: 1, Added: 3, Removed: 2}, run.Counts, "Ava, who joined meanwhile, leaves too")
+	assert.Equal(t, map[string]string{"new:Europe/Nordics": namedIDs(srv, "Nordics")[0]}, run.Created)
 }
