@@ -469,3 +469,28 @@ func TestTreeApplySavedPlan(t *testing.T) {
 	assert.Equal(t, treeCounts{Created: 1, Updated: 3, Deleted: 1, Added: 3, Removed: 2}, run.Counts, "Ava, who joined meanwhile, leaves too")
 	assert.Equal(t, map[string]string{"new:Europe/Nordics": namedIDs(srv, "Nordics")[0]}, run.Created)
 }
+
+// TestTreeApplyHalted: a create Zoho refuses (the org is full) stops the
+// run before its next step: exit 2, the refusal and the steps not sent in
+// the output, restore named as the way back; resume stops there again,
+// and runs calls the run halted.
+func TestTreeApplyHalted(t *testing.T) {
+	t.Parallel()
+	srv, env := sandbox(t, zohoterritorytest.WithTerritoryLimit(6))
+	env = with(env, "XDG_STATE_HOME", t.TempDir())
+	file := writeTree(t, t.TempDir(), "tree.yaml", editedTree)
+	out := runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "-o", "table")
+	assert.Equal(t, 2, out.code, out.stderr)
+	assert.Equal(t, "zohoterritory: step 1 (create) failed, so the run stopped before the next: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 1 failed, 0 unknown, 8 not sent; "+
+		"to take back what it made, run: zohoterritory restore "+out.journal+"\n", out.stderr)
+	assert.Contains(t, out.stdout, "1     create  Europe/Nordics              -                    -               failed   limit_exceeded")
+	assert.Contains(t, out.stdout, "6     delete  North America/Key Accounts  5725767000000452005  -               failed   not_sent")
+	assert.Len(t, srv.Territories(), 6)
+
+	again := runCLI(t, env, "", "resume", out.journal, "-o", "json")
+	assert.Equal(t, 2, again.code, again.stderr)
+	assert.Contains(t, again.stderr, ": step 1 failed, which stopped the run; it stops there again\n")
+	runs := runCLI(t, env, "", "runs", "-o", "json")
+	require.Equal(t, 0, runs.code, runs.stderr)
+	assert.Contains(t, runs.stdout, `"state": "halted"`)
+}

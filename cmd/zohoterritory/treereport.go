@@ -294,8 +294,11 @@ func treeExit(ctx context.Context, a *app, n treeCounts, res *tree.ApplyResult, 
 	case err != nil && zohoterritory.IsAuthFailure(err):
 		_, msg := failure(err)
 		return cmdutil.Exit(cmdutil.ExitAuth, fmt.Errorf("%s%s", msg, finish))
-	case res.Complete():
+	case res.Complete() && err == nil:
 		return nil
+	case res.Complete():
+		_, why := failure(err)
+		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("every step was made, but: %s", why))
 	case res.Halted >= 0 && n.Unknown == 0:
 		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("step %d (%s) failed, so the run stopped before the next: %s%s",
 			res.Halted+1, res.Steps[res.Halted].Kind, n, undo))
