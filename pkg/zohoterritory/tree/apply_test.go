@@ -96,7 +96,7 @@ func TestApply(t *testing.T) {
 	assert.Equal(t, tree.RunComplete, run.Tree.Status())
 	assert.True(t, run.Complete())
 	assert.Equal(t, journal.Counts{Total: 15, Done: 14, Present: 1}, run.Counts(), "10 territories' changes, 5 memberships (Pacific's manager a member since its create)")
-	assert.Equal(t, res.Done(p), run.Tree.Done())
+	assert.Equal(t, res.Done(), run.Tree.Done())
 	done := run.Tree.Done()
 	assert.Equal(t, res.Created, done.Created)
 	assert.ElementsMatch(t, []string{engEast, engWest}, done.Freed)
