@@ -109,6 +109,8 @@ type ApplyResult struct {
 	// A membership phase stops the run only on a failure every call would
 	// meet (the credentials) or a stop.
 	Halted int
+
+	plan *Plan
 }
 
 // Complete reports whether every step is done.
@@ -121,9 +123,14 @@ func (r *ApplyResult) Complete() bool {
 	return true
 }
 
-// Done returns what the run made, as [Undo] takes it.
-func (r *ApplyResult) Done(p *Plan) Done {
+// Done returns what the run made, as [Undo] takes it: what this process
+// made, and for a resume what the journal holds as made before.
+func (r *ApplyResult) Done() Done {
 	d := Done{Created: map[string]string{}}
+	p := r.plan
+	if p == nil {
+		return d
+	}
 	for i, s := range r.Steps {
 		if i >= len(p.Steps) {
 			break
@@ -304,7 +311,7 @@ type runner struct {
 // run applies p, taking up prog's run when prog is set.
 func run(ctx context.Context, c *zohoterritory.Client, p *Plan, prog *Progress, opts ApplyOptions) (*ApplyResult, error) {
 	r := &runner{c: c, p: p, opts: opts, prog: prog,
-		res: &ApplyResult{Steps: make([]StepResult, len(p.Steps)), Created: map[string]string{}, Restored: map[string]string{}, Halted: -1}}
+		res: &ApplyResult{Steps: make([]StepResult, len(p.Steps)), Created: map[string]string{}, Restored: map[string]string{}, Halted: -1, plan: p}}
 	for i, s := range p.Steps {
 		r.res.Steps[i] = StepResult{Kind: s.Kind, State: StepNotSent}
 	}

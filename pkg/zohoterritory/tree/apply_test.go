@@ -96,7 +96,7 @@ func TestApply(t *testing.T) {
 	assert.Equal(t, tree.RunComplete, run.Tree.Status())
 	assert.True(t, run.Complete())
 	assert.Equal(t, journal.Counts{Total: 15, Done: 14, Present: 1}, run.Counts(), "10 territories' changes, 5 memberships (Pacific's manager a member since its create)")
-	assert.Equal(t, res.Done(p), run.Tree.Done())
+	assert.Equal(t, res.Done(), run.Tree.Done())
 	done := run.Tree.Done()
 	assert.Equal(t, res.Created, done.Created)
 	assert.ElementsMatch(t, []string{engEast, engWest}, done.Freed)
@@ -119,6 +119,7 @@ func TestApplyHalts(t *testing.T) {
 	res, err := c.CreateTerritories(t.Context(), zohoterritory.NewTerritory{Name: "Hawaii", ReportingTo: engRoot, PermissionType: zohoterritory.ReadOnly})
 	require.NoError(t, err)
 	require.True(t, res.AllDone())
+	before := engState(srv)
 
 	path := journalPath(t)
 	j, err := journal.Create(path, journal.Options{Command: "apply"})
@@ -155,11 +156,17 @@ func TestApplyHalts(t *testing.T) {
 	assert.False(t, run.Complete())
 
 	// A resume stops there again, sending nothing.
-	before := len(srv.Requests())
+	sent := len(srv.Requests())
 	rr, err := resumeJournal(t, srv, c, path, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, rr.Halted)
-	assert.Equal(t, before, len(srv.Requests()), "nothing sent")
+	assert.Equal(t, sent, len(srv.Requests()), "nothing sent")
+
+	// Restore takes back what the halted run made.
+	_, back, err := tree.Restore(t.Context(), c, run.Tree, tree.OrderOptions{Created: engT0}, tree.ApplyOptions{})
+	require.NoError(t, err)
+	assert.True(t, back.Complete(), "%v", states(back))
+	assert.Equal(t, before, engState(srv))
 }
 
 // TestApplyChecks: a plan Zoho would refuse is refused before anything is

@@ -64,8 +64,13 @@ func BenchmarkReadOrgAtScale(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(org.Territories) != territories+1 || len(org.Members["100001"]) != perTerritory+1 {
-			b.Fatalf("read %d territories, %d members of the first", len(org.Territories), len(org.Members["100001"]))
+		if len(org.Territories) != territories+1 || len(org.Users) != users+1 {
+			b.Fatalf("read %d territories and %d users", len(org.Territories), len(org.Users))
+		}
+		for _, tr := range org.Territories[1:] {
+			if n := len(org.Members[tr.ID]); n != perTerritory+1 {
+				b.Fatalf("territory %s: %d members read", tr.ID, n)
+			}
 		}
 		st := srv.Stats()
 		sent, refused = sent+st.Calls, refused+st.Refused

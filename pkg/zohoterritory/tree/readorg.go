@@ -64,7 +64,7 @@ func ReadOrg(ctx context.Context, c *zohoterritory.Client, opts ...ReadOption) (
 		o(&cfg)
 	}
 	r := &orgReader{c: c, cfg: cfg, members: map[string][]string{}, listed: map[string]zohoterritory.User{},
-		listedTerr: newIDQueue(), countsRead: make(chan struct{})}
+		listedTerr: newQueue[string](), counts: newQueue[[]zohoterritory.UsersCount]()}
 	g, gctx := errgroup.WithContext(ctx)
 	var users []zohoterritory.User
 	g.Go(func() error {
@@ -132,30 +132,40 @@ type orgReader struct {
 	// the group is over; listedTerr hands their ids to dispatch as they
 	// come.
 	territories []zohoterritory.Territory
-	listedTerr  *idQueue
-	// counts are the users' counts, set (or left nil: not read) before
-	// countsRead is closed.
-	counts     []zohoterritory.UsersCount
-	countsRead chan struct{}
+	listedTerr  *queue[string]
+	// counts hands dispatch the users' counts, a page at a time; closed
+	// when they are read (or cannot be).
+	counts *queue[[]zohoterritory.UsersCount]
 
 	mu      sync.Mutex // guards members and listed, which the listings fill side by side
 	members map[string][]string
 	listed  map[string]zohoterritory.User
 }
 
-// readCounts reads the users' counts. A failure leaves them unread (every
-// territory is listed then), unless it is one every read would meet.
+// readCounts reads the users' counts, handing each page to dispatch as it
+// comes. A failure ends them (the territories they did not count are
+// listed then), unless it is one every read would meet.
 func (r *orgReader) readCounts(ctx context.Context) error {
-	defer close(r.countsRead)
+	defer r.counts.close()
 	if !r.cfg.counts {
 		return nil
 	}
-	counts, err := collect(r.c.AssociatedUsersCounts(ctx))
-	switch {
-	case err == nil:
-		r.counts = counts
-	case zohoterritory.IsAuthFailure(err), ctx.Err() != nil:
-		return err
+	var page []zohoterritory.UsersCount
+	for n, err := range r.c.AssociatedUsersCounts(ctx) {
+		if err != nil {
+			if zohoterritory.IsAuthFailure(err) || ctx.Err() != nil {
+				return err
+			}
+			return nil
+		}
+		page = append(page, n)
+		if len(page) == zohoterritory.UsersCountsPageSize {
+			r.counts.push(page)
+			page = nil
+		}
+	}
+	if len(page) > 0 {
+		r.counts.push(page)
 	}
 	return nil
 }
@@ -172,9 +182,9 @@ func (r *orgReader) readTerritories(ctx context.Context) error {
 	return nil
 }
 
-// dispatch hands the listings to make to work: with counts, the territories
-// counted (not empty), largest first, then those listed that the counts
-// did not name; without, each territory as it is listed.
+// dispatch hands the listings to make to work: the territories counted
+// (not empty), largest first, a page of counts at a time, then those
+// listed that the counts did not name (all of them without counts).
 func (r *orgReader) dispatch(ctx context.Context, work chan<- string) error {
 	defer close(work)
 	send := func(id string) error {
@@ -185,25 +195,27 @@ func (r *orgReader) dispatch(ctx context.Context, work chan<- string) error {
 			return context.Cause(ctx)
 		}
 	}
-	select {
-	case <-r.countsRead:
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
-	counted := make(map[string]bool, len(r.counts))
-	counts := slices.Clone(r.counts)
-	slices.SortStableFunc(counts, func(a, b zohoterritory.UsersCount) int { return cmp.Compare(b.Count, a.Count) })
-	for _, n := range counts {
-		counted[n.Territory.ID] = true
-		if n.Count == 0 {
-			continue
+	counted := map[string]bool{}
+	for more := true; more; {
+		var pages [][]zohoterritory.UsersCount
+		pages, more = r.counts.take(ctx)
+		for _, page := range pages {
+			page = slices.Clone(page)
+			slices.SortStableFunc(page, func(a, b zohoterritory.UsersCount) int { return cmp.Compare(b.Count, a.Count) })
+			for _, n := range page {
+				counted[n.Territory.ID] = true
+				if n.Count == 0 {
+					continue
+				}
+				if err := send(n.Territory.ID); err != nil {
+					return err
+				}
+			}
 		}
-		if err := send(n.Territory.ID); err != nil {
-			return err
-		}
 	}
-	for {
-		ids, more := r.listedTerr.take(ctx)
+	for more := true; more; {
+		var ids []string
+		ids, more = r.listedTerr.take(ctx)
 		for _, id := range ids {
 			if counted[id] {
 				continue
@@ -212,10 +224,8 @@ func (r *orgReader) dispatch(ctx context.Context, work chan<- string) error {
 				return err
 			}
 		}
-		if !more {
-			return ctx.Err()
-		}
 	}
+	return ctx.Err()
 }
 
 // listMembers lists the users of each territory work hands it.
@@ -239,49 +249,49 @@ func (r *orgReader) listMembers(ctx context.Context, work <-chan string) error {
 	return nil
 }
 
-// idQueue hands ids from one goroutine to another without ever making the
+// queue hands items from one goroutine to another without ever making the
 // first wait.
-type idQueue struct {
+type queue[T any] struct {
 	mu     sync.Mutex
-	ids    []string
+	items  []T
 	closed bool
-	ready  chan struct{} // holds a token while ids or closed are news
+	ready  chan struct{} // holds a token while items or closed are news
 }
 
-func newIDQueue() *idQueue { return &idQueue{ready: make(chan struct{}, 1)} }
+func newQueue[T any]() *queue[T] { return &queue[T]{ready: make(chan struct{}, 1)} }
 
-func (q *idQueue) push(id string) {
+func (q *queue[T]) push(v T) {
 	q.mu.Lock()
-	q.ids = append(q.ids, id)
+	q.items = append(q.items, v)
 	q.mu.Unlock()
 	q.signal()
 }
 
-func (q *idQueue) close() {
+func (q *queue[T]) close() {
 	q.mu.Lock()
 	q.closed = true
 	q.mu.Unlock()
 	q.signal()
 }
 
-func (q *idQueue) signal() {
+func (q *queue[T]) signal() {
 	select {
 	case q.ready <- struct{}{}:
 	default:
 	}
 }
 
-// take waits for ids, or the end, and returns the ids pushed since the
+// take waits for items, or the end, and returns the items pushed since the
 // last take; more is false once the queue is closed and drained, or ctx
 // is done.
-func (q *idQueue) take(ctx context.Context) (ids []string, more bool) {
+func (q *queue[T]) take(ctx context.Context) (items []T, more bool) {
 	for {
 		q.mu.Lock()
-		ids, closed := q.ids, q.closed
-		q.ids = nil
+		items, closed := q.items, q.closed
+		q.items = nil
 		q.mu.Unlock()
-		if len(ids) > 0 || closed {
-			return ids, !closed || len(ids) > 0
+		if len(items) > 0 || closed {
+			return items, !closed || len(items) > 0
 		}
 		select {
 		case <-q.ready:
