@@ -494,3 +494,20 @@ func TestTreeApplyHalted(t *testing.T) {
 	require.Equal(t, 0, runs.code, runs.stderr)
 	assert.Contains(t, runs.stdout, `"state": "halted"`)
 }
+
+// TestTreeDocShowsThePlan keeps docs/tree.md's example plan the plan the
+// command prints (plan_tree_table.golden).
+func TestTreeDocShowsThePlan(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../../docs/tree.md")
+	require.NoError(t, err)
+	_, rest, ok := strings.Cut(string(doc), "## What `plan` shows")
+	require.True(t, ok)
+	_, rest, ok = strings.Cut(rest, "```text\n")
+	require.True(t, ok)
+	block, _, ok := strings.Cut(rest, "```")
+	require.True(t, ok)
+	want, err := os.ReadFile("testdata/plan_tree_table.golden")
+	require.NoError(t, err)
+	assert.Equal(t, string(want), block, "docs/tree.md shows the plan as the command prints it")
+}
