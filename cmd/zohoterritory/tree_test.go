@@ -511,3 +511,26 @@ func TestTreeDocShowsThePlan(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(want), block, "docs/tree.md shows the plan as the command prints it")
 }
+
+// TestTreeApplyInterruptedOrRefused: Ctrl-C before the first call of a
+// tree apply sends nothing and exits 130 naming the resume that finishes
+// the run, which then does; a refused token is exit 4, nothing sent.
+func TestTreeApplyInterruptedOrRefused(t *testing.T) {
+	t.Parallel()
+	srv, env := sandbox(t)
+	file := writeTree(t, t.TempDir(), "tree.yaml", editedTree)
+	out := runCLI(t, with(env, "ZOHO_ACCESS_TOKEN", "1000.wrong"), "", "apply", file, "--allow-delete", "--yes")
+	assert.Equal(t, 4, out.code, out.stderr)
+	assert.Contains(t, out.stderr, "reading the org failed, so nothing was sent")
+
+	stop := make(chan struct{})
+	close(stop) // the first Ctrl-C
+	out = cli{env: env, stop: stop}.run(t, "apply", file, "--allow-delete", "--yes", "-o", "json")
+	assert.Equal(t, 130, out.code, out.stderr)
+	assert.Equal(t, "zohoterritory: interrupted: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 0 failed, 0 unknown, 9 not sent; to finish, run: zohoterritory resume "+out.journal+"\n", out.stderr)
+	onlyReads(t, srv)
+
+	out = runCLI(t, env, "", "resume", out.journal, "-o", "json")
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.Len(t, namedIDs(srv, "Nordics"), 1)
+}
