@@ -64,7 +64,7 @@ func runTreeRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlag
 	}
 	if dryRun || !plan.HasChanges() {
 		if !plan.HasChanges() {
-			fmt.Fprintf(a.io.Err, "zohoterritory: %s: the org holds nothing the run made; nothing to restore\n", run.Path)
+			fmt.Fprintf(a.io.Err, "zohoterritory: %s: nothing to restore\n", run.Path)
 		}
 		return printRestorePlan(a.io.Out, f.output.format, plan)
 	}
@@ -80,7 +80,7 @@ func runTreeRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlag
 // printRestorePlan writes a restore's plan as plan prints one, and, in a
 // table, what becomes of the records of the territories it creates again.
 func printRestorePlan(w io.Writer, format string, plan *tree.Plan) error {
-	if err := printTreePlan(w, format, plan); err != nil || format == "json" {
+	if err := printTreePlan(w, format, plan, "No changes: nothing the run made is left to take back."); err != nil || format == "json" {
 		return err
 	}
 	for _, c := range plan.Changes() {

@@ -36,7 +36,7 @@ func runTreePlan(ctx context.Context, a *app, f *planCmdFlags, file *tree.File, 
 		}
 		fmt.Fprintf(a.io.Err, "zohoterritory: saved the plan to %s; make it with: zohoterritory apply %s\n", f.out, shellQuote(f.out))
 	}
-	if err := printTreePlan(a.io.Out, f.output.format, plan); err != nil {
+	if err := printTreePlan(a.io.Out, f.output.format, plan, "No changes: the org matches the file."); err != nil {
 		return err
 	}
 	if f.detailed && plan.HasChanges() {

@@ -387,7 +387,8 @@ func TestTreeApplyAndRestore(t *testing.T) {
 
 	out = runCLI(t, env, "", "restore", applied, "-o", "table")
 	require.Equal(t, 0, out.code, out.stderr)
-	assert.Equal(t, "zohoterritory: "+applied+": the org holds nothing the run made; nothing to restore\n", out.stderr)
+	assert.Equal(t, "zohoterritory: "+applied+": nothing to restore\n", out.stderr)
+	assert.Equal(t, "No changes: nothing the run made is left to take back.\nPlan: 0 to create, 0 to update, 0 to delete; 0 memberships to add, 0 to remove\n", out.stdout)
 	assert.Empty(t, out.journal, "nothing to restore, no journal")
 
 	n := len(srv.Requests())

@@ -67,8 +67,8 @@ type jsonTreeTotals struct {
 const recordsLost = "records assigned to it lose the territory; a restore does not assign them to it again"
 
 // printTreePlan writes a tree plan as plan prints it: the table and the
-// totals, or JSON.
-func printTreePlan(w io.Writer, format string, plan *tree.Plan) error {
+// totals, or JSON. noChanges is the line of a plan without changes.
+func printTreePlan(w io.Writer, format string, plan *tree.Plan, noChanges string) error {
 	if format == "json" {
 		return encodeJSON(w, treePlanJSON(plan))
 	}
@@ -76,7 +76,7 @@ func printTreePlan(w io.Writer, format string, plan *tree.Plan) error {
 		return err
 	}
 	if !plan.HasChanges() {
-		fmt.Fprintln(w, "No changes: the org matches the file.")
+		fmt.Fprintln(w, noChanges)
 	}
 	_, err := fmt.Fprintln(w, plan.Totals())
 	return err
