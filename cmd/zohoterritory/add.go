@@ -47,7 +47,7 @@ territories the add added.
 
 Scopes: ZohoCRM.users.ALL or .UPDATE, with ZohoCRM.settings.territories.ALL
 or .UPDATE.`,
-	example: `  zohoterritory add-territories --user chloe@acme.com "West Coast" "Europe/Key Accounts"
+	example: `  zohoterritory add-territories --user chloe@acme.com "West Coast" "Key Accounts Europe"
   zohoterritory add-territories -u 5725767000000411003 5725767000000452004 --dry-run`,
 	op:        zohoterritory.OpAddTerritories,
 	ownerFlag: "user", ownerShort: "u",

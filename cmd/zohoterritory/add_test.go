@@ -55,17 +55,17 @@ func TestAddUsersAndRestore(t *testing.T) {
 // restore puts the one back.
 func TestMoveIntoATerritoryWithRoomForOne(t *testing.T) {
 	t.Parallel()
-	// Key Accounts (Europe) holds Chloe and Eve: a limit of 3 leaves room
+	// Key Accounts Europe holds Chloe and Eve: a limit of 3 leaves room
 	// for one.
 	srv, env := sandbox(t, zohoterritorytest.WithTerritoryUserLimit(3))
 	env = with(env, "XDG_STATE_HOME", t.TempDir())
-	out := runCLI(t, env, "", "move-users", "--from", "North America", "--to", "Europe/Key Accounts",
+	out := runCLI(t, env, "", "move-users", "--from", "North America", "--to", "Key Accounts Europe",
 		"ben@acme.com", "dev@acme.com", "chloe@acme.com", "-o", "table")
 	assert.Equal(t, 2, out.code, out.stderr)
-	assert.Contains(t, out.stdout, "OP      TERRITORY            USER            OUTCOME          REASON          MESSAGE")
-	assert.Contains(t, out.stdout, "remove  North America        ben@acme.com    failed           manager")
-	assert.Contains(t, out.stdout, "remove  North America        dev@acme.com    failed           kept            not removed, so the user keeps it: adding the user to territory "+keyAccountsEU+" failed (failed, limit_exceeded")
-	assert.Contains(t, out.stdout, "remove  North America        chloe@acme.com  removed")
+	assert.Contains(t, out.stdout, "OP      TERRITORY                   USER            OUTCOME          REASON          MESSAGE")
+	assert.Contains(t, out.stdout, "remove  North America               ben@acme.com    failed           manager")
+	assert.Contains(t, out.stdout, "remove  North America               dev@acme.com    failed           kept            not removed, so the user keeps it: adding the user to territory "+keyAccountsEU+" failed (failed, limit_exceeded")
+	assert.Contains(t, out.stdout, "remove  North America               chloe@acme.com  removed")
 	assert.Contains(t, out.stdout, "1 added, 1 already present, 1 removed, 1 kept, 2 failed, 0 unknown (2 calls)")
 	assert.ElementsMatch(t, []string{ben, dev}, srv.Members(northAmerica), "Dev stays, the manager stays")
 	assert.ElementsMatch(t, []string{chloe, eve, ben}, srv.Members(keyAccountsEU))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/tree"
 )
 
 // applyFlags are apply's flags.
@@ -22,26 +23,49 @@ type applyFlags struct {
 func newApplyCmd(a *app) *cobra.Command {
 	var f applyFlags
 	cmd := &cobra.Command{
-		Use:   "apply FILE|PLAN",
-		Short: "Make the org's memberships match a file, or a saved plan",
-		Long: `Make the org's memberships match a membership file (planned as "zohoterritory
-plan" does), or make a plan saved with "plan --out". Every add goes before
-every removal, and a user's membership is removed only once every add of
-that user in the plan is done: nobody is left without a territory they are
-meant to keep. Every change goes into one journal: "zohoterritory resume"
-finishes an apply that was killed, "zohoterritory restore" undoes a whole
-apply (removes what it added, adds back what it removed).
+		Use:   "apply TREE.yaml|FILE.csv|PLAN",
+		Short: "Make the org match a tree file, its memberships a membership file, or a saved plan",
+		Long: `Make the org match a tree file, or its memberships a membership file (each
+planned as "zohoterritory plan" does), or make a plan saved with "plan
+--out". Every change goes into one journal: "zohoterritory resume" finishes
+an apply that was killed, "zohoterritory restore" undoes a whole apply.
 
-A saved plan is applied as it was made: --by, --add-only and --remove-only
-are refused beside one (plan again to change it), and so is an API domain
-other than the one it was made against. A saved plan whose memberships
-changed in the org since it was made is refused, naming what changed, and
-nothing is sent. On a terminal, apply shows the plan as "plan" prints it
-(the first 50 lines of a long one, and how to see every one) and asks
-before sending anything (type yes); without a terminal it needs --yes.
+A tree file's plan is made in the order Zoho accepts at every step: a name
+another territory takes is first moved aside to a temporary name; creates,
+parents first; updates and moves (renames, parents, managers, permissions,
+descriptions, rules), the shallowest first; member adds, then removals;
+deletes, leaves first (children kept elsewhere moved away first, forecasts
+kept). A step of territories of which any failed or whose answer was lost
+stops the run before the next; the output (a table, or -o json) has a row
+per territory and per membership, with each created territory's id. Restore deletes what the run
+created, puts back every field it changed, and creates again what it
+deleted (Zoho gives it a new id; restore prints the map), but records that
+were assigned to a deleted territory are not assigned to it again.
 
-` + membershipFileHelp + "\n\n" + journalHelp + "\n\n" + interruptHelp + "\n\n" + cmdutil.ExitCodesHelp,
-		Example: `  zohoterritory apply reorg.csv
+Of a membership file, every add goes before every removal, and a user's
+membership is removed only once every add of that user in the plan is done:
+nobody is left without a territory they are meant to keep. Restore removes
+what the apply added and adds back what it removed.
+
+A saved plan is applied as it was made: a flag that would change it
+(--allow-delete, --by, --add-only, --remove-only) is refused beside one
+(plan again to change it), and so is an API domain other than the one it was
+made against. A saved plan is refused when anything it touches (a
+territory's fields, a name it gives, a membership) changed in the org since
+it was made, naming what changed, and nothing is sent. On a terminal, apply
+shows the plan as "plan" prints it (the first 50 lines of a long one, and
+how to see every one) and asks before sending anything (type yes); without
+a terminal it needs --yes.
+
+Scopes: a membership file: ZohoCRM.settings.territories.ALL and
+ZohoCRM.users.ALL. A tree file: ZohoCRM.settings.territories.READ,
+.CREATE, .UPDATE and .DELETE (or .ALL) and ZohoCRM.users.READ; with
+membership changes, ZohoCRM.settings.territories.ALL and ZohoCRM.users.ALL.
+
+` + treeFileHelp + "\n\n" + membershipFileHelp + "\n\n" + journalHelp + "\n\n" + interruptHelp + "\n\n" + cmdutil.ExitCodesHelp,
+		Example: `  zohoterritory apply tree.yaml --allow-delete
+  zohoterritory plan tree.yaml --out tree.plan && zohoterritory apply tree.plan --yes -o json > applied.json
+  zohoterritory apply reorg.csv
   zohoterritory plan reorg.csv --out reorg.plan && zohoterritory apply reorg.plan
   zohoterritory apply reorg.plan --yes -o csv > applied.csv`,
 		Args: cobra.ExactArgs(1),
@@ -61,12 +85,19 @@ func runApply(ctx context.Context, a *app, f *applyFlags, path string) error {
 	if err := f.check(); err != nil {
 		return err
 	}
-	saved, rows, err := readPlanOrFile(path)
+	in, err := readInput(path)
 	if err != nil {
 		return err
 	}
+	if err := f.inputFlags(in, path); err != nil {
+		return err
+	}
+	if in.Kind == tree.InputTree || in.Kind == tree.InputTreePlan {
+		return runTreeApply(ctx, a, f, in, path)
+	}
+	saved, rows := in.MembershipPlan, in.Memberships
 	if saved != nil {
-		if err := f.asSaved(saved, path); err != nil {
+		if err := f.asSaved(path, planMade(saved), saved.APIDomain, saved.APIVersion, "by", "add-only", "remove-only"); err != nil {
 			return err
 		}
 	}
@@ -120,16 +151,18 @@ func (f *applyFlags) check() error {
 // asSaved refuses a flag that would change a saved plan (as Terraform
 // refuses a variable beside a saved plan), and an API domain other than
 // the one the plan was made against; it points the connection where the
-// plan was made, unless a flag or variable names the same.
-func (f *applyFlags) asSaved(plan *zohoterritory.Plan, path string) error {
-	for _, flag := range []string{"by", "add-only", "remove-only"} {
+// plan was made (apiDomain, apiVersion), unless a flag or variable names
+// the same. made says how the plan was made, flags are those that would
+// change it.
+func (f *applyFlags) asSaved(path, made, apiDomain, apiVersion string, flags ...string) error {
+	for _, flag := range flags {
 		if f.conn.fs.Changed(flag) {
 			return cmdutil.Usagef("--%s: %s is a saved plan, applied as it was made (%s); to change it, plan again with --%s; nothing was sent",
-				flag, path, planMade(plan), flag)
+				flag, path, made, flag)
 		}
 	}
 	cf := &f.conn
-	switch domain := strings.TrimSuffix(plan.APIDomain, "/"); {
+	switch domain := strings.TrimSuffix(apiDomain, "/"); {
 	case domain == "":
 	case !cf.given("api-domain"):
 		cf.apiDomain = domain
@@ -137,8 +170,8 @@ func (f *applyFlags) asSaved(plan *zohoterritory.Plan, path string) error {
 		return cmdutil.Usagef("%s %q: %s was made against %s, where a saved plan is applied; plan again against %s; nothing was sent",
 			cf.name("api-domain"), cf.apiDomain, path, domain, cf.apiDomain)
 	}
-	if !cf.given("api-version") && plan.APIVersion != "" {
-		cf.apiVersion = plan.APIVersion
+	if !cf.given("api-version") && apiVersion != "" {
+		cf.apiVersion = apiVersion
 	}
 	return nil
 }

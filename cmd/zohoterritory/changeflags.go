@@ -9,24 +9,34 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
 )
 
-// changeFlags are the flags every command that changes memberships has:
-// how many calls at once, how the result reads, where to connect.
-type changeFlags struct {
+// clientFlags are the flags of every command that sends many calls:
+// where to connect, and how many calls at once.
+type clientFlags struct {
 	concurrency, concCap int
-	allRows              bool
-	noNames              bool
-	output               outputFlag
 	conn                 connFlags
 }
 
-func (f *changeFlags) register(a *app, fl *pflag.FlagSet) {
+func (f *clientFlags) register(a *app, fl *pflag.FlagSet) {
 	fl.IntVar(&f.concurrency, "concurrency", 0, "calls in flight at once, fixed (0: find Zoho's limit, starting at 4, growing while calls pass, coming down on a 429)")
 	fl.IntVar(&f.concCap, "concurrency-cap", zohoterritory.DefaultConcurrencyCap, "without --concurrency: the most calls in flight at once (Zoho's limits: Free 5, Standard 10, Professional 15, Enterprise 20, Ultimate 25)")
+	f.conn.register(fl, a.getenv)
+}
+
+// changeFlags are the flags every command that changes memberships has:
+// how many calls at once, how the result reads, where to connect.
+type changeFlags struct {
+	clientFlags
+	allRows bool
+	noNames bool
+	output  outputFlag
+}
+
+func (f *changeFlags) register(a *app, fl *pflag.FlagSet) {
+	f.clientFlags.register(a, fl)
 	fl.BoolVar(&f.allRows, "all-rows", false, "with --output table: a row for every id, however many")
 	fl.BoolVar(&f.noNames, "no-names", false, "show ids alone: read no names for the table (a JSON output reads none anyway)")
 	f.output.csv = true
 	f.output.register(fl, a.io.OutTTY)
-	f.conn.register(fl, a.getenv)
 }
 
 // check checks the flags once parsed; the library checks the rest when
@@ -54,7 +64,7 @@ func (f *changeFlags) aim(run *journal.Run) {
 // client builds the client of a change: the logger, the concurrency (fixed,
 // or adaptive under its cap) and, on a terminal when it sends, the
 // progress line. Without credentials it is built only when allowed.
-func (f *changeFlags) client(a *app, allowNoCredentials, progress bool) (*zohoterritory.Client, error) {
+func (f *clientFlags) client(a *app, allowNoCredentials, progress bool) (*zohoterritory.Client, error) {
 	opts := []zohoterritory.Option{zohoterritory.WithLogger(a.logger())}
 	if f.concurrency != 0 {
 		opts = append(opts, zohoterritory.WithConcurrency(f.concurrency))

@@ -21,7 +21,7 @@ func newDemoCmd(a *app) *cobra.Command {
 		Short: "Show the tool at work against the built-in sandbox (no Zoho account needed)",
 		Long: `Start the sandbox, an in-memory Zoho CRM, and run this tool's own commands
 against it: a removal by e-mail and territory name with a refused user, an
-ambiguous name refused before anything is sent, an offboarding with --all,
+unknown address refused before anything is sent, an offboarding with --all,
 a server fault whose lost answer resume settles, and the first removal
 undone from its journal. Each command is shown as you would type it, with its
 output and exit status; the journals go to a temporary directory, removed
@@ -36,7 +36,7 @@ at the end.`,
 // The default seed's people and places.
 const (
 	demoEve   = "5725767000000411005"
-	demoKeyEU = "5725767000000452006" // Europe/Key Accounts
+	demoKeyEU = "5725767000000452006" // Key Accounts Europe
 )
 
 func runDemo(ctx context.Context, a *app) error {
@@ -48,7 +48,7 @@ func runDemo(ctx context.Context, a *app) error {
 	env := map[string]string{"ZOHO_API_DOMAIN": srv.URL(), "ZOHO_ACCESS_TOKEN": srv.AccessToken()}
 	w := a.io.Out
 	fmt.Fprintf(w, "The sandbox, an in-memory Zoho CRM, runs at %s. Exit status: 0 done; 1 bad input (nothing sent); 2 not all done; 4 credentials refused; 130 interrupted.\n", srv.URL())
-	fmt.Fprint(w, "Its org (territory: manager, members): Acme Org > North America: Ben, Chloe, Dev > West Coast: Dev, Chloe; Key Accounts: Ben, Chloe. Acme Org > Europe: Eve > Key Accounts: Chloe, Eve\n")
+	fmt.Fprint(w, "Its org (territory: manager, members): Acme Org > North America: Ben, Chloe, Dev > West Coast: Dev, Chloe; Key Accounts: Ben, Chloe. Acme Org > Europe: Eve > Key Accounts Europe: Chloe, Eve\n")
 
 	dir, err := os.MkdirTemp("", "zohoterritory-demo")
 	if err != nil {
@@ -84,8 +84,8 @@ func runDemo(ctx context.Context, a *app) error {
 	}
 	step("People by e-mail, territories by name. Ben manages North America: Zoho refuses him, and the exit status says so.",
 		"remove-users", "--territory", "North America", "chloe@acme.com", "dev@acme.com", "ben@acme.com", "--journal", "north-america.jsonl")
-	step("A name two territories share stops the run before anything is sent, naming both; a path picks one.",
-		"remove-users", "--territory", "Key Accounts", "eve@acme.com")
+	step("An address the org does not hold stops the run before anything is sent, naming it.",
+		"remove-users", "--territory", "Key Accounts", "chloe@acme.com", "zoe@acme.com")
 	step("Offboard Chloe: list her territories, skip what Zoho forbids (the default territory, the one she manages), remove the rest.",
 		"remove-territories", "--user", "chloe@acme.com", "--all", "--journal", "offboard-chloe.jsonl")
 

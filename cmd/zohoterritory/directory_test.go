@@ -31,7 +31,7 @@ func TestTerritoriesTree(t *testing.T) {
 	assert.Equal(t, acme, root.ID)
 	assert.Nil(t, root.Members)
 	require.Len(t, root.Children, 2)
-	assert.Equal(t, "Europe/Key Accounts", root.Children[1].Children[0].Path)
+	assert.Equal(t, "Europe/Key Accounts Europe", root.Children[1].Children[0].Path)
 	assert.Equal(t, "Chloe Chen", root.Children[1].Children[0].Manager.Name)
 	gets, _ = calls(t, srv)
 	assert.Len(t, gets, 8, "no counts: one call more")

@@ -32,6 +32,7 @@ func TestHelp(t *testing.T) {
 		{"help_move_users", [][]string{{"move-users", "--help"}}},
 		{"help_territories", [][]string{{"territories", "--help"}}},
 		{"help_users", [][]string{{"users", "--help"}}},
+		{"help_export", [][]string{{"export", "--help"}}},
 		{"help_plan", [][]string{{"plan", "--help"}}},
 		{"help_apply", [][]string{{"apply", "--help"}}},
 		{"help_runs", [][]string{{"runs", "--help"}}},

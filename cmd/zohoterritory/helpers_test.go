@@ -26,10 +26,23 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 // Ids of zohoterritorytest.DefaultSeed.
 const (
 	acme, northAmerica, europe, westCoast = "5725767000000452001", "5725767000000452002", "5725767000000452003", "5725767000000452004"
-	keyAccountsNA, keyAccountsEU          = "5725767000000452005", "5725767000000452006" // both named Key Accounts
+	keyAccountsNA, keyAccountsEU          = "5725767000000452005", "5725767000000452006" // Key Accounts, Key Accounts Europe
 	ava, ben, chloe, dev, eve             = "5725767000000411001", "5725767000000411002", "5725767000000411003", "5725767000000411004", "5725767000000411005"
 	finn                                  = "5725767000000411006" // inactive
 )
+
+// twinSeed is DefaultSeed with a name twice: Key Accounts Europe named
+// Key Accounts, as North America's is. Zoho refuses a second territory of
+// a name, but should an org hold one, a name alone must not pick either.
+func twinSeed() zohoterritorytest.Seed {
+	seed := zohoterritorytest.DefaultSeed()
+	for i, tr := range seed.Territories {
+		if tr.ID == keyAccountsEU {
+			seed.Territories[i].Name = "Key Accounts"
+		}
+	}
+	return seed
+}
 
 // result is what one in-process run of the command did. The line that
 // names a change's journal is taken out of stderr into journal, so that

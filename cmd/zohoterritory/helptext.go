@@ -34,6 +34,17 @@ resume command that finishes the run; a second Ctrl-C stops at once.
 Running the same command again is safe too: ids removed already come back
 "not_member" (with --ignore-absent: "absent", and done).`
 
+// treeFileHelp says what a tree file holds, for plan and apply.
+const treeFileHelp = `The tree file is YAML: format: zohoterritory-tree, version: 1, and
+territories: a list of one, the organization's territory, each territory a
+mapping of name, id (written by export: it follows a territory through a
+rename or a move), manager (an e-mail address or id), permission (read_only
+or read_write_delete; a new territory needs one), description, rules
+(accounts, leads, deals: Zoho's criteria, compared as whole values), users
+(its members, exactly; the manager is one whether listed or not) and
+children. A territory without an id is its parent's child of that name, or
+new. A key left out means none (an absent permission: unchanged).`
+
 // membershipFileHelp says what plan and apply read.
 const membershipFileHelp = `The membership file is CSV with a header naming a "territory" and a "user"
 column (other columns are ignored), one membership a row: territories by

@@ -37,7 +37,7 @@ Scopes: ZohoCRM.settings.territories.ALL with ZohoCRM.users.ALL.
 
 ` + refsHelp + "\n\n" + journalHelp + "\n\n" + interruptHelp + "\n\n" + cmdutil.ExitCodesHelp,
 		Example: `  zohoterritory move-users --from "North America" --to "West Coast" chloe@acme.com dev@acme.com
-  zohoterritory move-users --from 5725767000000452002 --to "Europe/Key Accounts" --dry-run 5725767000000411003`,
+  zohoterritory move-users --from 5725767000000452002 --to "Key Accounts Europe" --dry-run 5725767000000411003`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runMove(cmd.Context(), a, &f, args)
 		},

@@ -1,30 +1,34 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/tree"
 )
 
 // planFlags are the flags plan and apply share: how the file is read.
 type planFlags struct {
 	by                  string
 	addOnly, removeOnly bool
+	allowDelete         bool
+	fs                  *pflag.FlagSet
 }
 
 func (pf *planFlags) register(fl *pflag.FlagSet) {
-	fl.StringVar(&pf.by, "by", string(zohoterritory.ByTerritory), "what the file makes exact: each territory's users (territory) or each user's territories (user)")
-	fl.BoolVar(&pf.addOnly, "add-only", false, "plan the adds only, no removal")
-	fl.BoolVar(&pf.removeOnly, "remove-only", false, "plan the removals only, no add")
+	pf.fs = fl
+	fl.StringVar(&pf.by, "by", string(zohoterritory.ByTerritory), "a membership file: what it makes exact: each territory's users (territory) or each user's territories (user)")
+	fl.BoolVar(&pf.addOnly, "add-only", false, "a membership file: plan the adds only, no removal")
+	fl.BoolVar(&pf.removeOnly, "remove-only", false, "a membership file: plan the removals only, no add")
+	fl.BoolVar(&pf.allowDelete, "allow-delete", false, "a tree file: delete the org's territories it leaves out (without it, each is refused)")
 }
 
 // options are the plan's options as the flags give them; the library
@@ -50,24 +54,47 @@ type planCmdFlags struct {
 func newPlanCmd(a *app) *cobra.Command {
 	var f planCmdFlags
 	cmd := &cobra.Command{
-		Use:   "plan FILE",
-		Short: "Show what it would take to make the org's memberships match a file",
-		Long: `Read a membership file and the org, and print what it would take to make the
-org's memberships match the file: for each territory (or user) the users (or
+		Use:   "plan TREE.yaml|FILE.csv",
+		Short: "Show what it would take to make the org match a tree file, or its memberships a file",
+		Long: `Read a file and the org, and print what it would take to make the org match
+the file. Nothing is changed. The file is told by what it holds: a tree file
+(YAML, from "zohoterritory export"), or a membership file (CSV).
+
+Of a tree file, the plan shows, as Terraform does, each territory to create
+(+), to update (~: each field old → new, a move as its parent's change) or
+whose members change, and to delete (-: with what that takes away, its
+members, its children, and the territory from the records assigned to it,
+which are not assigned to it again by a restore); the memberships left
+alone and why; then the totals ("Plan: 2 to create, 3 to update, 1 to
+delete; 14 memberships to add, 6 to remove"). Nothing is deleted because
+the file leaves it out: a territory the org has and the file does not is
+deleted only with --allow-delete, and without it is named with what it
+would take away (exit 1). Every problem of the file is named with its line,
+all at once, and nothing is planned (exit 1): a name repeated or over 50
+characters, an id twice or no longer the org's, an unknown or inactive
+manager, an unknown user, a new territory without permission, a second root
+or a change of the root other than its name, a description over 250
+characters, more territories than the org holds.
+
+Of a membership file: for each territory (or user) the users (or
 territories) to add and to remove, with names, what is skipped and why, then
-the totals ("Plan: 12 to add, 7 to remove, 3 unchanged, 2 skipped"). Nothing
-is changed. --out PLAN saves the plan (the exact changes, and what the org
-held for each membership it touches) for "zohoterritory apply PLAN", which
-applies it as it was made and refuses it if the org has changed since.
---detailed-exitcode exits 0 when the org matches the file, 2 when the plan
-has changes, 1 on an error: a scheduled job can alert when the org drifts
-from an approved file.
+the totals ("Plan: 12 to add, 7 to remove, 3 unchanged, 2 skipped").
 
-The memberships are read with one call per territory (or user), side by
-side under the concurrency limit changes use, and the org's directory once.
+--out PLAN saves the plan (the exact changes, and what the org held for
+everything it touches) for "zohoterritory apply PLAN", which applies it as
+it was made and refuses it if the org has changed since. -o json prints the
+plan as data. --detailed-exitcode exits 0 when the org matches the file, 2
+when the plan has changes, 1 on an error: a check in review (a pull
+request's) or a scheduled job can tell the org from the approved file.
 
-` + membershipFileHelp + "\n\n" + cmdutil.ExitCodesHelp,
-		Example: `  zohoterritory plan reorg.csv
+A tree file's plan reads the whole org, as export does; a membership file's
+the memberships with one call per territory (or user), side by side under
+the concurrency limit changes use, and the org's directory once.
+
+` + treeFileHelp + "\n\n" + membershipFileHelp + "\n\n" + cmdutil.ExitCodesHelp,
+		Example: `  zohoterritory plan tree.yaml
+  zohoterritory plan tree.yaml --allow-delete --out tree.plan
+  zohoterritory plan tree.yaml --detailed-exitcode -o json > plan.json
   zohoterritory plan reorg.csv --by user --out reorg.plan
   zohoterritory plan approved.csv --detailed-exitcode -o json > drift.json || alert`,
 		Args: cobra.ExactArgs(1),
@@ -94,18 +121,24 @@ func runPlan(ctx context.Context, a *app, f *planCmdFlags, path string) error {
 	if err := f.options().Check(); err != nil {
 		return optionUsage(err, planOptionFlags)
 	}
-	saved, rows, err := readPlanOrFile(path)
-	switch {
-	case err != nil:
+	in, err := readInput(path)
+	if err != nil {
 		return err
-	case saved != nil:
-		return cmdutil.Usagef("%s is a saved plan, not a membership file: make it with zohoterritory apply %s", path, shellQuote(path))
+	}
+	if err := f.inputFlags(in, path); err != nil {
+		return err
+	}
+	switch in.Kind {
+	case tree.InputTree:
+		return runTreePlan(ctx, a, f, in.File, path)
+	case tree.InputTreePlan, tree.InputMembershipPlan:
+		return cmdutil.Usagef("%s is a %s, not a file to plan: make it with zohoterritory apply %s", path, in.Kind, shellQuote(path))
 	}
 	c, err := f.client(a, false, false)
 	if err != nil {
 		return err
 	}
-	plan, dir, err := c.PlanRows(ctx, rows, f.options())
+	plan, dir, err := c.PlanRows(ctx, in.Memberships, f.options())
 	if err != nil {
 		return planFailure(err)
 	}
@@ -124,19 +157,24 @@ func runPlan(ctx context.Context, a *app, f *planCmdFlags, path string) error {
 	return nil
 }
 
-// readPlanOrFile reads the file at path: a saved plan or the rows of a
-// membership file, as the library tells them apart.
-func readPlanOrFile(path string) (*zohoterritory.Plan, []zohoterritory.MembershipRow, error) {
+// readInput reads the file at path as what it holds, as the library
+// tells: a tree file, a saved tree plan, a saved membership plan or a
+// membership file.
+func readInput(path string) (*tree.Input, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, nil, cmdutil.Usagef("%s", cmdutil.Message(err))
+		return nil, cmdutil.Usagef("%s", cmdutil.Message(err))
 	}
 	defer fh.Close()
-	plan, rows, err := zohoterritory.ReadPlanOrMemberships(fh, path)
-	if err != nil {
-		return nil, nil, cmdutil.Usagef("%s; nothing was sent", cmdutil.Message(err))
+	in, err := tree.ReadInput(fh, path)
+	var pe *tree.ProblemsError
+	switch {
+	case errors.As(err, &pe):
+		return nil, treeProblems(err)
+	case err != nil:
+		return nil, cmdutil.Usagef("%s; nothing was sent", cmdutil.Message(err))
 	}
-	return plan, rows, nil
+	return in, nil
 }
 
 // planFailure tells why a file could not be planned: every reference that
@@ -146,26 +184,10 @@ func planFailure(err error) error {
 }
 
 // savePlan writes a plan to path, mode 0600 (it holds the org's ids),
-// through a temporary file renamed over it.
-func savePlan(path string, plan *zohoterritory.Plan) error {
-	var buf bytes.Buffer
-	if _, err := plan.WriteTo(&buf); err != nil {
+// over what path held, as terraform plan -out does.
+func savePlan(path string, plan io.WriterTo) error {
+	return writeFile("--out", path, true, func(w io.Writer) error {
+		_, err := plan.WriteTo(w)
 		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".plan-*")
-	if err != nil {
-		return cmdutil.Usagef("--out: %s", cmdutil.Message(err))
-	}
-	defer os.Remove(tmp.Name()) // after the rename, a no-op
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		_ = tmp.Close()
-		return cmdutil.Usagef("--out: %s", cmdutil.Message(err))
-	}
-	if err := tmp.Close(); err != nil {
-		return cmdutil.Usagef("--out: %s", cmdutil.Message(err))
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return cmdutil.Usagef("--out: %s", cmdutil.Message(err))
-	}
-	return nil
+	})
 }

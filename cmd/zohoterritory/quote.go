@@ -50,8 +50,13 @@ func cell(s string) string {
 
 // plural is "1 id", "2 ids".
 func plural(n int, word string) string {
+	return pluralOf(n, word, word+"s")
+}
+
+// pluralOf is "1 territory", "2 territories".
+func pluralOf(n int, one, many string) string {
 	if n == 1 {
-		return "1 " + word
+		return "1 " + one
 	}
-	return strconv.Itoa(n) + " " + word + "s"
+	return strconv.Itoa(n) + " " + many
 }

@@ -156,7 +156,7 @@ func TestApplyAsksFirst(t *testing.T) {
 // does not hold, is named by its line; nothing is read of the memberships.
 func TestPlanRefusesBadFiles(t *testing.T) {
 	t.Parallel()
-	srv, env := sandbox(t)
+	srv, env := sandbox(t, zohoterritorytest.WithSeed(twinSeed()))
 	for _, tc := range []struct{ body, want string }{
 		{"territory,user\nWest Coast,chloe@acme.com\nWest Coast\n", "line 3: no user for territory \"West Coast\""},
 		{"territory,user\nWest Coast,zoe@acme.com\n", `line 2: "zoe@acme.com": no user of the org has the e-mail address`},
@@ -214,7 +214,7 @@ func TestApplySavedPlanAsSaved(t *testing.T) {
 	// The plan is not a membership file, and the file is not a plan.
 	out := runCLI(t, env, "", "plan", plan)
 	assert.Equal(t, 1, out.code)
-	assert.Contains(t, out.stderr, plan+" is a saved plan, not a membership file: make it with zohoterritory apply "+plan)
+	assert.Contains(t, out.stderr, plan+" is a saved membership plan, not a file to plan: make it with zohoterritory apply "+plan)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "other.json"), []byte(`{"format": "other"}`), 0o600))
 	out = runCLI(t, env, "", "apply", filepath.Join(dir, "other.json"), "--yes")
 	assert.Equal(t, 1, out.code)
@@ -284,7 +284,7 @@ func TestPlanPredictsWhatZohoWouldRefuse(t *testing.T) {
 // run is named at once, each by where it was given; nothing is sent.
 func TestEveryBadReferenceIsNamed(t *testing.T) {
 	t.Parallel()
-	srv, env := sandbox(t)
+	srv, env := sandbox(t, zohoterritorytest.WithSeed(twinSeed()))
 	out := runCLI(t, env, "zoe@acme.com\nchloe@acme.com\nzed@acme.com\n", "remove-users", "-t", "Key Accounts")
 	assert.Equal(t, 1, out.code)
 	assert.Equal(t, "zohoterritory: 3 references name nothing the org holds, or more than one thing; nothing was sent:\n"+

@@ -17,7 +17,7 @@ func newRestoreCmd(a *app) *cobra.Command {
 	var jf journalFlags
 	cmd := &cobra.Command{
 		Use:   "restore JOURNAL [--dry-run]",
-		Short: "Undo a run: add back what its journal shows removed, remove what it added",
+		Short: "Undo a run from its journal: its memberships, and of a tree file its territories",
 		Long: `Undo a run (a removal, an add, a move, an apply) from its journal: add back
 every membership it shows removed, and remove every membership it shows
 added. Adds back are made with Zoho's associate operations, in batches of
@@ -32,13 +32,27 @@ restored. Ids the run never changed are left alone. --dry-run prints the
 calls and sends nothing. The journal restored is held while the restore
 runs: a resume of it meanwhile is refused.
 
+The run of a tree file is undone as a plan of its own, made against the org
+as it is now and applied as apply applies one: the territories it created
+are deleted (their members first), every field it changed (names, parents,
+managers, permissions, descriptions, rules) is put back, the territories it
+deleted are created again with their name, parent, manager, permission,
+description, rules and members, the memberships it removed are added back
+and those it added removed; what the org holds already as it was is left
+alone. Zoho gives a territory created again a new id: restore prints the
+map of old ids to new ones. Records that were assigned to a deleted
+territory are not assigned to it again. --dry-run prints the plan, as "plan"
+prints one, and sends nothing.
+
 The restore is a run of its own, with its own journal (see "zohoterritory
 resume"). The API domain and version are the journal's, unless
 --api-domain or --api-version (or their variables) say otherwise.
 
 Scopes: users to a territory: ZohoCRM.settings.territories.ALL with
 ZohoCRM.users.ALL; territories to a user: ZohoCRM.users.ALL or .UPDATE, with
-ZohoCRM.settings.territories.ALL or .UPDATE.
+ZohoCRM.settings.territories.ALL or .UPDATE; a tree run:
+ZohoCRM.settings.territories.ALL with ZohoCRM.users.ALL (it reads the whole
+org, and changes territories and memberships).
 
 ` + journalHelp + `
 
@@ -56,7 +70,7 @@ ZohoCRM.settings.territories.ALL or .UPDATE.
 			return runRestore(cmd.Context(), a, &f, &jf, dryRun, args[0])
 		},
 	}
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the calls a restore would make; add nothing")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the calls a restore would make (of a tree run, its plan); send nothing")
 	jf.register(cmd.Flags())
 	f.register(a, cmd.Flags())
 	return cmd
@@ -71,6 +85,9 @@ func runRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlags, d
 	}
 	defer func() { _ = held.Close() }()
 	f.aim(run)
+	if run.Tree != nil {
+		return runTreeRestore(ctx, a, f, jf, dryRun, run)
+	}
 	undo, doubtful, ok := run.Undo()
 	if !ok {
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the run changed nothing; nothing to restore\n", path)

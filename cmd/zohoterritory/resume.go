@@ -25,6 +25,14 @@ sent. The result has a line for every id of the original run, those the
 first process removed among them; the journal grows with this run's
 records, so a resume can itself be resumed.
 
+The run of a tree file (an apply, or a restore of one) is finished step by
+step in the plan's order, from its journal alone: what the journal holds as
+made is not sent again; a create whose answer was lost is looked up by its
+name under its parent first, and found, counts as created (never created
+twice); a delete answered "no such territory" counts as deleted; updates are
+sent again as they are. A run that a step of territories stopped for good
+(a name taken, a limit) stops there again: restore takes back what it made.
+
 The API domain and version are the journal's, unless --api-domain or
 --api-version (or their variables) say otherwise; the credentials come from
 the environment, as for any command.
@@ -53,6 +61,9 @@ func runResume(ctx context.Context, a *app, f *changeFlags, path string) error {
 	f.aim(run)
 	if run.Torn {
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s: its last line was cut off (the process was killed while writing it) and is ignored\n", path)
+	}
+	if run.Tree != nil {
+		return runTreeResume(ctx, a, f, j, run)
 	}
 	set := run.Resume()
 	counts := run.Counts()

@@ -88,7 +88,7 @@ only, and are never printed.
 		c.GroupID = "membership"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newPlanCmd(a), newApplyCmd(a)} {
+	for _, c := range []*cobra.Command{newExportCmd(a), newPlanCmd(a), newApplyCmd(a)} {
 		c.GroupID = "reorg"
 		root.AddCommand(c)
 	}

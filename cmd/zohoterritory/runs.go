@@ -21,13 +21,17 @@ type jsonRun struct {
 	Op      string `json:"op,omitempty"`
 	Owner   string `json:"owner,omitempty"`
 	// State is "complete" (every id has its outcome), "unfinished" (a
-	// resume has ids to send) or "unreadable" (Error says why).
+	// resume has ids to send), for a tree run "halted" (a step failed for
+	// good, and the steps after it are blocked), or "unreadable" (Error
+	// says why).
 	State   string `json:"state"`
 	IDs     int    `json:"ids"`
 	Done    int    `json:"done"`
 	Present int    `json:"already_present"`
 	Failed  int    `json:"failed"`
 	Pending int    `json:"pending"`
+	// Blocked counts, of a halted tree run, what no resume sends.
+	Blocked int    `json:"blocked,omitempty"`
 	Resumes int    `json:"resumes"`
 	Error   string `json:"error,omitempty"`
 }
@@ -42,7 +46,9 @@ func newRunsCmd(a *app) *cobra.Command {
 ~/.local/state/zohoterritory), oldest first: when each run started, its
 command and owner, how many ids it had, how many were done (removed, or for
 a restore added), present already, failed, and pending (to be sent by
-"zohoterritory resume"), and whether it is complete.`,
+"zohoterritory resume"), and whether it is complete. A run of a tree file
+counts its territories and memberships; its owner is the file it was
+planned from, and a run a step stopped for good is "halted".`,
 		Example: `  zohoterritory runs
   zohoterritory runs -o json | jq -r '.[] | select(.state == "unfinished") | .path'`,
 		Args: cobra.NoArgs,
@@ -78,12 +84,18 @@ func toJSONRun(s journal.Summary) jsonRun {
 	if c.Pending > 0 {
 		state = "unfinished"
 	}
-	op, owner := string(r.Changes[0].Op), r.Changes[0].Owner
-	if len(r.Changes) > 1 {
-		op, owner = fmt.Sprintf("%d changes", len(r.Changes)), ""
+	var op, owner string
+	switch {
+	case r.Tree != nil:
+		// A tree run's owner is the file it was planned from.
+		op, owner, state = "tree", filepath.Base(r.Tree.Plan.Source), string(r.Tree.Status())
+	case len(r.Changes) > 1:
+		op = fmt.Sprintf("%d changes", len(r.Changes))
+	default:
+		op, owner = string(r.Changes[0].Op), r.Changes[0].Owner
 	}
 	return jsonRun{Path: s.Path, Started: r.Started.UTC().Format(time.RFC3339), Command: r.Command, Op: op, Owner: owner,
-		State: state, IDs: c.Total, Done: c.Done, Present: c.Present, Failed: c.Failed, Pending: c.Pending, Resumes: r.Resumes}
+		State: state, IDs: c.Total, Done: c.Done, Present: c.Present, Failed: c.Failed, Pending: c.Pending, Blocked: c.Blocked, Resumes: r.Resumes}
 }
 
 func printRuns(w io.Writer, format, dir string, list []journal.Summary) error {

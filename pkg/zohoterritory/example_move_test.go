@@ -9,7 +9,7 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
 
-// Move Chloe, Ben and Dev from North America to Europe's Key Accounts,
+// Move Chloe, Ben and Dev from North America to Key Accounts Europe,
 // which has room for one more user: Chloe is there already, so she leaves
 // North America; Ben is added, but Zoho refuses to remove him from North
 // America (he manages it); Dev's add is refused (the territory is full), so
@@ -30,7 +30,7 @@ func ExampleMove() {
 
 	refs := []zohoterritory.Reference{
 		zohoterritory.TerritoryReference("North America", "from"),
-		zohoterritory.TerritoryReference("Europe/Key Accounts", "to"),
+		zohoterritory.TerritoryReference("Europe/Key Accounts Europe", "to"),
 	}
 	for _, email := range []string{"chloe@acme.com", "ben@acme.com", "dev@acme.com"} {
 		refs = append(refs, zohoterritory.UserReference(email, "users"))

@@ -35,7 +35,7 @@ func ExampleClient_Resolve() {
 	fmt.Println(found.IDs)
 
 	_, err = client.Resolve(ctx, []zohoterritory.Reference{
-		zohoterritory.TerritoryReference("Key Accounts", "--territory"),
+		zohoterritory.TerritoryReference("Asia", "--territory"),
 		zohoterritory.UserReference("zoe@acme.com", "users.txt, line 2"),
 	}, zohoterritory.DirectoryQuery{})
 	var bad *zohoterritory.ResolveError
@@ -46,6 +46,6 @@ func ExampleClient_Resolve() {
 	}
 	// Output:
 	// [5725767000000452005 5725767000000411003]
-	// --territory "Key Accounts": *zohoterritory.AmbiguousRefError
+	// --territory "Asia": *zohoterritory.UnknownRefError
 	// users.txt, line 2 "zoe@acme.com": *zohoterritory.UnknownRefError
 }

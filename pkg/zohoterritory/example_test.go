@@ -16,7 +16,7 @@ const (
 	northAmerica  = "5725767000000452002" // managed by Ben
 	westCoast     = "5725767000000452004" // managed by Dev
 	keyAccountsNA = "5725767000000452005" // Key Accounts under North America, managed by Ben
-	keyAccountsEU = "5725767000000452006" // Key Accounts under Europe, managed by Chloe
+	keyAccountsEU = "5725767000000452006" // Key Accounts Europe, under Europe, managed by Chloe
 	ben           = "5725767000000411002"
 	chloe         = "5725767000000411003"
 	dev           = "5725767000000411004"

@@ -41,15 +41,20 @@ type UsersCount struct {
 	Count int
 }
 
+// UsersCountsPageSize is how many counts the client asks for in each page
+// of [Client.AssociatedUsersCounts]: Zoho's maximum for that read, so that
+// the counts of an org of up to 2,000 territories take one call.
+const UsersCountsPageSize = 2000
+
 // AssociatedUsersCounts lists, for every territory of the org, how many
 // users it has, in Zoho's order, page by page as the caller ranges over
-// it ([PageSize] a page; Zoho takes up to 2,000). A failed read ends the
-// range with the error, as the other listings do.
+// it ([UsersCountsPageSize] a page). A failed read ends the range with the
+// error, as the other listings do.
 //
 // Zoho API docs: https://www.zoho.com/crm/developer/docs/api/v8/get-associated-users-count.html
 func (c *Client) AssociatedUsersCounts(ctx context.Context) iter.Seq2[UsersCount, error] {
 	return pages(ctx, c, pager[UsersCount]{op: "getAssociatedUsersCount", key: "associated_users_count", decode: decodeUsersCount,
-		send: func(ctx context.Context, gc *zohoapi.Client, page, perPage int) (*http.Response, error) {
+		perPage: UsersCountsPageSize, send: func(ctx context.Context, gc *zohoapi.Client, page, perPage int) (*http.Response, error) {
 			return gc.GetAssociatedUsersCount(ctx, c.version, &zohoapi.GetAssociatedUsersCountParams{Page: &page, PerPage: &perPage})
 		}})
 }

@@ -141,10 +141,13 @@ func TestTerritoryLifecycle(t *testing.T) {
 	}
 	assert.Equal(t, []string{"North America", "Europe", "Pacific"}, children)
 	counts := map[string]int{}
+	before = len(rec.sent())
 	for n, err := range c.AssociatedUsersCounts(ctx) {
 		require.NoError(t, err)
 		counts[n.Territory.Name+" "+n.Territory.ID] = n.Count
 	}
+	require.Len(t, rec.sent()[before:], 1, "every count in one call")
+	assert.Equal(t, "page=1&per_page=2000", rec.sent()[before].query, "Zoho's largest page for the counts")
 	assert.Equal(t, 5, counts["Acme Org "+acmeOrg])
 	assert.Equal(t, 1, counts["Pacific "+pacific], "its manager that was stays a member")
 

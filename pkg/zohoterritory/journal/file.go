@@ -31,6 +31,9 @@ type File struct {
 	// carry no change number and no process id.
 	v1    bool
 	begun bool
+	// tree says the journal holds a tree run (format version 3): written
+	// by BeginTree, or opened so.
+	tree bool
 }
 
 var (
@@ -110,7 +113,7 @@ func Open(path string, opts Options) (*File, *Run, error) {
 	if _, err := f.Seek(0, io.SeekEnd); err != nil {
 		return fail(fmt.Errorf("journal: %w", err))
 	}
-	return &File{path: path, command: opts.Command, now: opts.clock(), f: f, resumed: true, v1: run.Version == 1}, run, nil
+	return &File{path: path, command: opts.Command, now: opts.clock(), f: f, resumed: true, v1: run.Version == 1, tree: run.Tree != nil}, run, nil
 }
 
 // Hold locks the journal at path without writing to it, for a process
@@ -171,11 +174,14 @@ func (j *File) Begin(r zohoterritory.JournalRun) error {
 // ids this process sends of each change).
 func (j *File) BeginSet(s zohoterritory.JournalSet) error {
 	j.mu.Lock()
-	resumed, begun := j.resumed, j.begun
+	resumed, begun, isTree := j.resumed, j.begun, j.tree
 	j.begun = true
 	j.mu.Unlock()
-	if begun {
+	switch {
+	case begun:
 		return errors.New("journal: begun twice: one journal holds one run")
+	case isTree:
+		return errors.New("journal: the journal of a tree run: tree.Resume takes it up")
 	}
 	rec := record{Type: typeRun, Time: s.Started.UTC(), Format: Format, Version: Version, Command: j.command,
 		APIDomain: s.APIDomain, APIVersion: s.APIVersion, PID: os.Getpid()}
@@ -269,8 +275,9 @@ func (c changeJournal) Settled(call int, items []zohoterritory.ItemResult) error
 	return c.j.settled(c.change, call, items)
 }
 
-// write appends one record as one line with a single write, and syncs it.
-func (j *File) write(rec record) error {
+// write appends one record (a record, or a tree run's treeRecord) as one
+// line with a single write, and syncs it.
+func (j *File) write(rec any) error {
 	line, err := json.Marshal(rec)
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)

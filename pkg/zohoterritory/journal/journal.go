@@ -1,6 +1,8 @@
-// Package journal records bulk changes of territory membership in files, so
-// that a run killed half-way can be finished (resume) and a mistaken one
-// undone (restore). It is the file implementation of [zohoterritory.Journal].
+// Package journal records bulk changes of territory membership, and runs
+// of tree plans, in files, so that a run killed half-way can be finished
+// (resume) and a mistaken one undone (restore). It is the file
+// implementation of [zohoterritory.Journal], [zohoterritory.SetJournal]
+// and [tree.Journal].
 //
 // A journal is an append-only file of JSON lines, one record per line,
 // synced to disk before each call is sent and after each answer is read:
@@ -13,10 +15,20 @@
 //
 // One journal holds one run: a removal or an add (one change), or a move or
 // a reorganisation (a [zohoterritory.ChangeSet] of several). Version 1
-// journals, of one change each, are read as they are. A process that writes
-// a journal holds an exclusive lock on it until it closes it, so that two
-// processes never drive one run ([LockedError]); the lock dies with the
-// process.
+// journals, of one change each, are read as they are.
+//
+// A run of a tree plan ([tree.Apply], [tree.Resume], [tree.Restore]) is
+// journaled in format version 3 ([TreeVersion]): its header (kind "tree")
+// holds the whole plan, then each structure step has a "step" record (the
+// territories it may send) and the membership phase a "members" record
+// (the changes it may send), and every send, answer and outcome record
+// names its step; a create's outcome carries the territory's new id.
+// [Read] gives it as [Run].Tree, a [tree.Progress]: what resume and restore
+// need. docs/journals.md lists the fields.
+//
+// A process that writes a journal holds an exclusive lock on it until it
+// closes it, so that two processes never drive one run ([LockedError]);
+// the lock dies with the process.
 //
 // It never holds a token or a secret. Files are created with mode 0600, in
 // directories created with mode 0700: a journal holds an organisation's
@@ -36,9 +48,10 @@ import (
 // Format is the value of every journal header's "format".
 const Format = "zohoterritory-journal"
 
-// Version is the journal format this package writes. It reads this one
-// and version 1 (one change, no change numbers); a journal of another
-// version is refused, never guessed at.
+// Version is the journal format this package writes for changes of
+// memberships. It reads this one, version 1 (one change, no change
+// numbers) and [TreeVersion] (a tree run); a journal of another version is
+// refused, never guessed at.
 const Version = 2
 
 // Record types.

@@ -282,7 +282,7 @@ func TestReadRefuses(t *testing.T) {
 		{"only half a header", header[:20], "empty: the run never started"},
 		{"not a journal", "hello\n", "line 1: not a zohoterritory journal"},
 		{"another format", `{"type":"run","format":"other","version":1}` + "\n", "line 1: not a zohoterritory journal"},
-		{"unknown version", strings.Replace(header, `"version":1`, `"version":3`, 1), "line 1: format version 3 is not one this zohoterritory reads"},
+		{"unknown version", strings.Replace(header, `"version":1`, `"version":4`, 1), "line 1: format version 4 is not one this zohoterritory reads (it reads versions 1, 2 and 3)"},
 		{"change number in version 1", header + `{"type":"send","time":"2026-12-02T09:30:00Z","change":1,"call":1,"attempt":1,"ids":["111"]}` + "\n", "line 2: a change number in a version 1 journal"},
 		{"no such change", v2lines[0] + `{"type":"send","time":"2026-12-02T09:30:00Z","change":3,"call":1,"attempt":1,"ids":["1"]}` + "\n", "line 2: change 3: the run has changes 1 to 2"},
 		{"no change number in version 2", v2lines[0] + `{"type":"send","time":"2026-12-02T09:30:00Z","call":1,"attempt":1,"ids":["1"]}` + "\n", "line 2: change 0"},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/tree"
 )
 
 // Run is what a journal says of its run: the header, and for each change
@@ -20,12 +21,20 @@ type Run struct {
 	Command    string
 	APIDomain  string
 	APIVersion string
-	// Version is the journal's format version: 1 or 2.
+	// Version is the journal's format version: 1 or 2 for a change of
+	// memberships, 3 for a tree run.
 	Version int
 	Started time.Time
 	// Changes are the run's changes in the header's order: one for a
-	// removal or an add, several for a move or a reorganisation.
+	// removal or an add, several for a move or a reorganisation; none for
+	// a tree run.
 	Changes []*ChangeLog
+	// Tree is a tree run (format version 3) as its journal holds it: the
+	// plan and, step by step, what is settled, pending and maybe done;
+	// [tree.Resume] finishes the run from it, [tree.Restore] takes it
+	// back, and its Done says what the run is known to have made. Nil for
+	// a change of memberships.
+	Tree *tree.Progress
 	// Resumes counts the processes that took the run up after the first.
 	Resumes int
 	// PID is the process the last header or resume record names (0 in a
@@ -35,7 +44,8 @@ type Run struct {
 	// writing it), which was ignored.
 	Torn bool
 
-	size int64 // bytes up to the end of the last whole line
+	size    int64    // bytes up to the end of the last whole line
+	treeLog *treeLog // a tree run's records, for Counts
 }
 
 // ChangeLog is one change of a run as the journal tells it.
@@ -113,6 +123,24 @@ func parse(path string, b []byte) (*Run, error) {
 	lines = lines[:len(lines)-1] // after the last newline
 	if len(lines) == 0 {
 		return nil, &ReadError{Path: path, Err: ErrEmpty}
+	}
+
+	var probe struct {
+		Type    string `json:"type"`
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+	}
+	if json.Unmarshal(lines[0], &probe) == nil && probe.Type == typeRun && probe.Format == Format && probe.Version == TreeVersion {
+		var header treeRecord
+		dec := json.NewDecoder(bytes.NewReader(lines[0]))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&header); err != nil {
+			return nil, fail(1, "malformed header: %v", err)
+		}
+		if err := run.parseTree(path, header, lines[1:]); err != nil {
+			return nil, err
+		}
+		return run, nil
 	}
 
 	attempts := map[attemptKey][]string{}
@@ -249,7 +277,7 @@ func (r *Run) header(rec record) error {
 	case rec.Type != typeRun || rec.Format != Format:
 		return errors.New("not a zohoterritory journal: the first line is not its header")
 	case rec.Version != 1 && rec.Version != Version:
-		return fmt.Errorf("format version %d is not one this zohoterritory reads (it reads versions 1 and %d); use the zohoterritory that wrote it", rec.Version, Version)
+		return fmt.Errorf("format version %d is not one this zohoterritory reads (it reads versions 1, %d and %d); use the zohoterritory that wrote it", rec.Version, Version, TreeVersion)
 	}
 	r.Version, r.Command, r.APIDomain, r.APIVersion, r.Started, r.PID = rec.Version, rec.Command, rec.APIDomain, rec.APIVersion, rec.Time, rec.PID
 	changes := rec.Changes

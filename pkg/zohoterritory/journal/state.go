@@ -99,17 +99,26 @@ func (c *ChangeLog) undo() (ch zohoterritory.Change, doubtful []string) {
 	return ch, doubtful
 }
 
-// Counts are a run's ids by what the journal says of them.
+// Counts are a run's ids by what the journal says of them: of a tree run,
+// its territories (one per item of each structure step) and memberships
+// (one per user of each membership step).
 type Counts struct {
 	Total int
-	// Done: removed (or added); Present: an add found them members;
-	// Failed: refused for good (or kept by a set); Pending: to be sent
-	// again by a resume, of which Maybe may have been done already.
-	Done, Present, Failed, Pending, Maybe int
+	// Done: removed (or added; of a tree run also created, updated,
+	// deleted); Present: an add found them members; Failed: refused for
+	// good (or kept by a set); Pending: to be sent again by a resume, of
+	// which Maybe may have been done already; Blocked: of a tree run,
+	// those of the steps after a structure step that failed for good,
+	// which no resume sends (see [tree.RunHalted]).
+	Done, Present, Failed, Pending, Maybe, Blocked int
 }
 
-// Counts counts the ids of every change of the run.
+// Counts counts the ids of every change of the run, or the territories
+// and memberships of every step of a tree run.
 func (r *Run) Counts() Counts {
+	if r.treeLog != nil {
+		return r.treeLog.counts()
+	}
 	var n Counts
 	for _, c := range r.Changes {
 		cc := c.Counts()
@@ -123,15 +132,20 @@ func (r *Run) Counts() Counts {
 	return n
 }
 
-// Complete reports whether every id of every change is settled: a resume
-// has nothing to send.
-func (r *Run) Complete() bool { return r.Counts().Pending == 0 }
+// Complete reports whether every id of every change (every territory and
+// membership of a tree run) is settled: a resume has nothing to send, and
+// no step is blocked.
+func (r *Run) Complete() bool {
+	c := r.Counts()
+	return c.Pending == 0 && c.Blocked == 0
+}
 
 // Resume returns the set that finishes the run: every change with every
 // id, those the journal settled as [zohoterritory.Change.Settled] (not
 // sent again), those an attempt may have done as MaybeDone. Give it a
 // journal opened with [Open] and apply it with
-// [zohoterritory.Client.ApplySet].
+// [zohoterritory.Client.ApplySet]. A tree run (Tree set) has no changes:
+// [tree.Resume] finishes it from Tree.
 func (r *Run) Resume() zohoterritory.ChangeSet {
 	var set zohoterritory.ChangeSet
 	for _, c := range r.Changes {
@@ -154,7 +168,8 @@ func (r *Run) Resume() zohoterritory.ChangeSet {
 // run first to settle them). ok is false when there is nothing to put back.
 // Applied as a set, the undo adds back before it removes, and removes a
 // user from what the run gave them only once what the run took from them
-// is back.
+// is back. A tree run (Tree set) has no changes: [tree.Restore] takes it
+// back from Tree.
 func (r *Run) Undo() (set zohoterritory.ChangeSet, doubtful []string, ok bool) {
 	for _, c := range r.Changes {
 		ch, d := c.undo()

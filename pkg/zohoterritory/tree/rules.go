@@ -8,30 +8,35 @@ import (
 
 // Zoho's rules for territories (crm-oas v8.0/territories and the doc pages
 // of the Territories chapter; ../shared/ZOHO.md), each the default of a
-// [Rules] field.
+// [Rules] field. Those the client keeps too are the client's constants, so
+// that a plan and the calls that make it hold one rule.
 const (
 	// MaxNameLength is the most characters (not bytes) a territory's name
-	// has.
-	MaxNameLength = 50
+	// has: [zohoterritory.MaxTerritoryName].
+	MaxNameLength = zohoterritory.MaxTerritoryName
 	// MaxDescriptionLength is the most characters a territory's
-	// description has.
-	MaxDescriptionLength = 250
-	// MaxCreatesPerCall is the most territories one create call carries.
-	MaxCreatesPerCall = 100
-	// MaxUpdatesPerCall is the most territories one update call carries.
-	MaxUpdatesPerCall = 100
+	// description has: [zohoterritory.MaxTerritoryDescription].
+	MaxDescriptionLength = zohoterritory.MaxTerritoryDescription
+	// MaxCreatesPerCall is the most territories one create call carries:
+	// [zohoterritory.TerritoriesPerChange].
+	MaxCreatesPerCall = zohoterritory.TerritoriesPerChange
+	// MaxUpdatesPerCall is the most territories one update call carries:
+	// [zohoterritory.TerritoriesPerChange].
+	MaxUpdatesPerCall = zohoterritory.TerritoriesPerChange
 	// MaxDeletesPerCall is the most territories one delete call carries:
-	// Zoho's doc page says 10 (crm-oas 100; the smaller is sent).
-	MaxDeletesPerCall = 10
+	// [zohoterritory.TerritoriesPerDelete] (Zoho's doc page says 10,
+	// crm-oas 100; the smaller is sent).
+	MaxDeletesPerCall = zohoterritory.TerritoriesPerDelete
 	// DefaultTerritoryLimit is the most territories an org holds when the
 	// org's own limit is not known: Zoho's LIMIT_EXCEEDED example says 250.
 	DefaultTerritoryLimit = 250
 )
 
-// The values of a territory's permission (Zoho's permission_type).
+// The values of a territory's permission (Zoho's permission_type):
+// [zohoterritory.ReadOnly] and [zohoterritory.ReadWriteDelete].
 const (
-	PermissionReadOnly        = "read_only"
-	PermissionReadWriteDelete = "read_write_delete"
+	PermissionReadOnly        = string(zohoterritory.ReadOnly)
+	PermissionReadWriteDelete = string(zohoterritory.ReadWriteDelete)
 )
 
 // Rules are Zoho's rules a plan keeps. A zero field takes its default:

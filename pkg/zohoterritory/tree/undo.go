@@ -65,6 +65,9 @@ type undoer struct {
 	deleted, deleting map[string]bool
 	// manager: territory id → its manager when the undo is made.
 	manager map[string]string
+	// back: id the run deleted → the territory of its name under its
+	// parent that the org holds now (an earlier undo made it again).
+	back map[string]string
 }
 
 // UndoIntents returns the intents that take back what a run of p made
@@ -89,7 +92,7 @@ func UndoIntents(p *Plan, done Done, org *Org, rules Rules) (*Intents, error) {
 		return nil, err
 	}
 	u := &undoer{p: p, done: done, ix: ix, r: r, in: &Intents{}, was: map[string]Territory{}, paths: map[string]string{},
-		deleted: map[string]bool{}, deleting: map[string]bool{}, manager: map[string]string{}}
+		deleted: map[string]bool{}, deleting: map[string]bool{}, manager: map[string]string{}, back: map[string]string{}}
 	for _, t := range p.Before.Territories {
 		u.was[t.ID] = t
 	}
@@ -189,8 +192,12 @@ func cmpOr(a, b string) string {
 }
 
 // parentRef names the territory that was id before the run: itself, or
-// its create again when the run deleted it.
+// its create again when the run deleted it (or the territory that took
+// its place already).
 func (u *undoer) parentRef(id string) (Ref, error) {
+	if b, ok := u.back[id]; ok {
+		return Ref{ID: b}, nil
+	}
 	if u.deleted[id] {
 		return Ref{Key: RestoreKeyPrefix + id}, nil
 	}
@@ -201,7 +208,10 @@ func (u *undoer) parentRef(id string) (Ref, error) {
 }
 
 // recreate creates again each territory the run deleted, with its
-// members, parents before children (the plan deleted leaves first).
+// members, parents before children (the plan deleted leaves first). One
+// whose name a territory under its parent holds already (an earlier undo
+// of the same run made it again) is that territory: only the members it
+// lacks are added.
 func (u *undoer) recreate() error {
 	ids := slices.Clone(u.done.Deleted)
 	slices.Reverse(ids)
@@ -214,16 +224,47 @@ func (u *undoer) recreate() error {
 		if err != nil {
 			return err
 		}
-		key := RestoreKeyPrefix + id
-		u.in.Creates = append(u.in.Creates, Create{Key: key, Name: t.Name, Parent: parent, Permission: t.Permission, ManagerID: t.ManagerID,
-			Description: t.Description, Criteria: t.Criteria.normalized(), Path: u.paths[id], Restores: id})
 		want := slices.Clone(u.p.Before.Members[id])
 		if t.ManagerID != "" {
 			want = append([]string{t.ManagerID}, slices.DeleteFunc(want, func(m string) bool { return m == t.ManagerID })...)
 		}
+		if b, ok := u.childNamed(parent.ID, t.Name); ok {
+			u.back[id] = b
+			u.adds(Ref{ID: b}, u.ix.paths[b], want, u.ix.org.Members[b])
+			continue
+		}
+		key := RestoreKeyPrefix + id
+		u.in.Creates = append(u.in.Creates, Create{Key: key, Name: t.Name, Parent: parent, Permission: t.Permission, ManagerID: t.ManagerID,
+			Description: t.Description, Criteria: t.Criteria.normalized(), Path: u.paths[id], Restores: id})
 		u.adds(Ref{Key: key}, u.paths[id], want, nil)
 	}
 	return nil
+}
+
+// childNamed returns the org's territory of the name (ignoring case) under
+// the parent that the plan knows nothing of: neither one it found (it may
+// have renamed it so) nor one the run created (the undo deletes it). None
+// under a parent the undo creates.
+func (u *undoer) childNamed(parent, name string) (string, bool) {
+	if parent == "" {
+		return "", false
+	}
+	for _, c := range u.ix.children[parent] {
+		if _, known := u.was[c]; known || u.createdIDs()[c] || fold(u.ix.terr(c).Name) != fold(name) {
+			continue
+		}
+		return c, true
+	}
+	return "", false
+}
+
+// createdIDs returns the ids of the territories the run created.
+func (u *undoer) createdIDs() map[string]bool {
+	out := make(map[string]bool, len(u.done.Created))
+	for _, id := range u.done.Created {
+		out[id] = true
+	}
+	return out
 }
 
 // deleteCreated deletes each territory the run created that the org

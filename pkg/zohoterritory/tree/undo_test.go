@@ -72,6 +72,12 @@ func TestUndo(t *testing.T) {
 	}
 	require.NoError(t, s.restored(acme(), undo, done))
 
+	// Undone already: East Coast, made again under its parent by the
+	// first undo, is the territory the run deleted; nothing is left.
+	again, err := Undo(p, done, s.org(now), OrderOptions{})
+	require.NoError(t, err)
+	assert.False(t, again.HasChanges(), "%s", again.Totals())
+
 	// Nothing made, nothing to undo.
 	nothing, err := Undo(p, Done{}, acme(), OrderOptions{})
 	require.NoError(t, err)

@@ -834,7 +834,7 @@ func TestDefaultSeedDirectory(t *testing.T) {
 		eu + " Europe manager=Eve Evans under=Acme Org",
 		west + " West Coast manager=Dev Patel under=North America",
 		keyNA + " Key Accounts manager=Ben Brooks under=North America",
-		keyEU + " Key Accounts manager=Chloe Chen under=Europe",
+		keyEU + " Key Accounts Europe manager=Chloe Chen under=Europe",
 	}, tree)
 	assert.Equal(t, &pageInfo{PerPage: 200, Count: 6, Page: 1, MoreRecords: false}, territories.Info)
 	assert.Empty(t, srv.Violations())

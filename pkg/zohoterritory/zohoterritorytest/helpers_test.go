@@ -19,7 +19,7 @@ import (
 const (
 	ava   = "5725767000000411001" // the caller
 	ben   = "5725767000000411002" // manages North America and Key Accounts (NA)
-	chloe = "5725767000000411003" // manages Key Accounts (Europe); in all six territories
+	chloe = "5725767000000411003" // manages Key Accounts Europe; in all six territories
 	dev   = "5725767000000411004" // manages West Coast
 	eve   = "5725767000000411005" // manages Europe
 	finn  = "5725767000000411006" // inactive
@@ -30,7 +30,7 @@ const (
 	eu    = "5725767000000452003"
 	west  = "5725767000000452004" // under North America
 	keyNA = "5725767000000452005" // Key Accounts under North America
-	keyEU = "5725767000000452006" // Key Accounts under Europe
+	keyEU = "5725767000000452006" // Key Accounts Europe, under Europe
 
 	unknownID = "999"
 )

@@ -219,16 +219,17 @@ func AllScopes() []string {
 //
 // Territories (manager; members), the manager always a member:
 //
-//	5725767000000452001 Acme Org            the default territory, at the root (Ava; Ava, Ben, Chloe, Dev, Eve)
-//	5725767000000452002 ├─ North America    (Ben; Ben, Chloe, Dev)
-//	5725767000000452004 │  ├─ West Coast    (Dev; Chloe, Dev)
-//	5725767000000452005 │  └─ Key Accounts  (Ben; Ben, Chloe)
-//	5725767000000452003 └─ Europe           (Eve; Eve, Chloe, Finn)
-//	5725767000000452006    └─ Key Accounts  (Chloe; Chloe, Eve)
+//	5725767000000452001 Acme Org                   the default territory, at the root (Ava; Ava, Ben, Chloe, Dev, Eve)
+//	5725767000000452002 ├─ North America           (Ben; Ben, Chloe, Dev)
+//	5725767000000452004 │  ├─ West Coast           (Dev; Chloe, Dev)
+//	5725767000000452005 │  └─ Key Accounts         (Ben; Ben, Chloe)
+//	5725767000000452003 └─ Europe                  (Eve; Eve, Chloe, Finn)
+//	5725767000000452006    └─ Key Accounts Europe  (Chloe; Chloe, Eve)
 //
-// Two territories share the name "Key Accounts", so a name alone is
-// ambiguous there, and offboarding Chloe skips two of her six
-// territories: the default one, and the Key Accounts she manages.
+// Every name is the org's only one, as Zoho keeps them (it refuses a
+// second territory of a name), so an export of the org is a tree file that
+// plans. Offboarding Chloe skips two of her six territories: the default
+// one, and Key Accounts Europe, which she manages.
 //
 // The seed holds no tokens and no OAuth client: the server makes them with
 // random values ([Server.AccessToken], [Server.OAuthClient]), with every
@@ -257,7 +258,7 @@ func DefaultSeed() Seed {
 			{ID: eu, Name: "Europe", ManagerID: eve, ReportingTo: org, Members: []string{eve, chloe, finn}},
 			{ID: west, Name: "West Coast", ManagerID: dev, ReportingTo: na, Members: []string{chloe, dev}},
 			{ID: keyNA, Name: "Key Accounts", ManagerID: ben, ReportingTo: na, Members: []string{ben, chloe}},
-			{ID: keyEU, Name: "Key Accounts", ManagerID: chloe, ReportingTo: eu, Members: []string{chloe, eve}},
+			{ID: keyEU, Name: "Key Accounts Europe", ManagerID: chloe, ReportingTo: eu, Members: []string{chloe, eve}},
 		},
 		DefaultTerritoryID: org,
 		CallerID:           ava,

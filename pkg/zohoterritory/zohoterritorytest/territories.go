@@ -20,7 +20,8 @@ import (
 //
 //   - names are unique in the org, compared without regard to case (Zoho
 //     documents uniqueness, not its case rule); a seed may hold a name
-//     twice (DefaultSeed does), which only a create or a rename refuses;
+//     twice (a test of a name that names two territories does), which
+//     only a create or a rename refuses;
 //   - a name holds 1 to 50 characters, a description at most 250;
 //   - the organization territory (the root, reporting to none) can only be
 //     renamed, and is never deleted;

@@ -1,0 +1,266 @@
+package tree_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/tree"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
+)
+
+// kinds returns the kinds of the plan's steps, in order.
+func kinds(p *tree.Plan) []tree.StepKind {
+	var out []tree.StepKind
+	for _, s := range p.Steps {
+		out = append(out, s.Kind)
+	}
+	return out
+}
+
+// TestApply applies a plan with a step of every kind against the sandbox,
+// journaled: the org ends at the file, and the journal reads back whole.
+func TestApply(t *testing.T) {
+	t.Parallel()
+	srv, c := engServer(t, nil)
+	_, p := engTargetPlan(t, c)
+	require.Equal(t, []tree.StepKind{tree.StepFreeName, tree.StepCreate, tree.StepCreate, tree.StepUpdate,
+		tree.StepAdd, tree.StepAdd, tree.StepAdd, tree.StepRemove, tree.StepDelete}, kinds(p))
+	assert.Equal(t, "Plan: 2 to create, 5 to update, 1 to delete; 4 memberships to add, 1 to remove", p.Totals().String())
+
+	path := journalPath(t)
+	j, err := journal.Create(path, journal.Options{Command: "apply"})
+	require.NoError(t, err)
+	res, err := tree.Apply(t.Context(), c, p, tree.ApplyOptions{Journal: j})
+	require.NoError(t, err)
+	require.NoError(t, j.Close())
+	assert.True(t, res.Complete())
+	assert.Equal(t, -1, res.Halted)
+	require.Len(t, res.Steps, len(p.Steps))
+	for i, s := range res.Steps {
+		assert.Equal(t, tree.StepDone, s.State, "step %d (%s)", i, s.Kind)
+		assert.Equal(t, s.Members == nil, s.Territories != nil, "step %d: one kind of outcome", i)
+	}
+	pacific, hawaii := engNamed(srv, "Pacific"), engNamed(srv, "Hawaii")
+	require.Len(t, pacific, 1)
+	require.Len(t, hawaii, 1)
+	assert.Equal(t, map[string]string{"new:North America/Pacific": pacific[0], "new:North America/Pacific/Hawaii": hawaii[0]}, res.Created)
+	assert.Empty(t, res.Restored)
+	assertAtTarget(t, srv, c)
+
+	// What the sandbox holds, field by field.
+	rules, _ := srv.Rules(pacific[0])
+	assert.JSONEq(t, `{"field":{"api_name":"Billing_State"},"comparator":"equal","value":"WA"}`, string(rules[0]), "the rule as the file gives it")
+	for _, tr := range srv.Territories() {
+		switch tr.ID {
+		case pacific[0]:
+			assert.Equal(t, engNA, tr.ReportingTo)
+			assert.Equal(t, engDev, tr.ManagerID)
+			assert.Equal(t, zohoterritorytest.PermissionReadOnly, tr.PermissionType)
+			assert.Equal(t, "WA and OR", tr.Description)
+			assert.Equal(t, []string{engDev, engHal}, tr.Members)
+		case hawaii[0]:
+			assert.Equal(t, pacific[0], tr.ReportingTo, "the new parent's key became its id")
+			assert.Equal(t, []string{engHal}, tr.Members)
+		case engKey:
+			assert.Equal(t, engNA, tr.ReportingTo, "moved")
+			assert.Equal(t, zohoterritorytest.PermissionReadWriteDelete, tr.PermissionType)
+			assert.Equal(t, "The twenty largest", tr.Description)
+		case engEU:
+			assert.Equal(t, "EMEA", tr.Name)
+			assert.Equal(t, []string{engAva, engDev}, tr.Members)
+		case engNA:
+			assert.Equal(t, engChloe, tr.ManagerID)
+			assert.Equal(t, []string{engBen, engChloe, engDev}, tr.Members, "the manager that was stays a member, as the file says")
+		case engEast:
+			assert.Equal(t, "West Coast", tr.Name, "swapped")
+		case engWest:
+			assert.Equal(t, "East Coast", tr.Name, "swapped")
+		}
+	}
+	assert.Empty(t, srv.Members(engLatam), "deleted")
+
+	// The journal holds the run: the plan, every step settled, and what
+	// the run made.
+	run, err := journal.Read(path)
+	require.NoError(t, err)
+	require.NotNil(t, run.Tree)
+	assert.Equal(t, journal.TreeVersion, run.Version)
+	assert.Equal(t, "apply", run.Command)
+	assert.Equal(t, srv.URL(), run.APIDomain)
+	assert.Equal(t, tree.RunComplete, run.Tree.Status())
+	assert.True(t, run.Complete())
+	assert.Equal(t, journal.Counts{Total: 15, Done: 14, Present: 1}, run.Counts(), "10 territories' changes, 5 memberships (Pacific's manager a member since its create)")
+	assert.Equal(t, res.Done(), run.Tree.Done())
+	done := run.Tree.Done()
+	assert.Equal(t, res.Created, done.Created)
+	assert.ElementsMatch(t, []string{engEast, engWest}, done.Freed)
+	assert.Equal(t, []string{engLatam}, done.Deleted)
+	assert.Len(t, done.Updated, 5)
+	for i, sp := range run.Tree.Steps {
+		assert.True(t, sp.Begun, "step %d", i)
+		assert.Empty(t, sp.MaybeDone, "step %d", i)
+		assert.Empty(t, sp.MaybeDoneUsers, "step %d", i)
+	}
+}
+
+// TestApplyHalts: a structure step that Zoho refuses for good (a name
+// taken since the plan was made) stops the run before the next step; the
+// journal says the run is halted, the later steps blocked.
+func TestApplyHalts(t *testing.T) {
+	t.Parallel()
+	srv, c := engServer(t, nil)
+	_, p := engTargetPlan(t, c)
+	res, err := c.CreateTerritories(t.Context(), zohoterritory.NewTerritory{Name: "Hawaii", ReportingTo: engRoot, PermissionType: zohoterritory.ReadOnly})
+	require.NoError(t, err)
+	require.True(t, res.AllDone())
+	before := engState(srv)
+
+	path := journalPath(t)
+	j, err := journal.Create(path, journal.Options{Command: "apply"})
+	require.NoError(t, err)
+	ar, err := tree.Apply(t.Context(), c, p, tree.ApplyOptions{Journal: j})
+	require.NoError(t, err, "a refusal of Zoho's is an outcome, not a failure of the call")
+	require.NoError(t, j.Close())
+	assert.Equal(t, 2, ar.Halted, "Hawaii's create, after Pacific's")
+	assert.Equal(t, tree.StepFailed, ar.Steps[2].State)
+	assert.Equal(t, zohoterritory.ReasonDuplicateName, ar.Steps[2].Territories.Items[0].Reason)
+	for _, s := range ar.Steps[3:] {
+		assert.Equal(t, tree.StepNotSent, s.State)
+	}
+	assert.False(t, ar.Complete())
+	assert.Len(t, engNamed(srv, "Pacific"), 1, "made before")
+	assert.Equal(t, "Latin America", func() string {
+		for _, tr := range srv.Territories() {
+			if tr.ID == engLatam {
+				return tr.Name
+			}
+		}
+		return ""
+	}(), "not deleted: the run stopped before")
+
+	run, err := journal.Read(path)
+	require.NoError(t, err)
+	assert.Equal(t, tree.RunHalted, run.Tree.Status())
+	assert.Equal(t, 2, run.Tree.Halt())
+	c2 := run.Counts()
+	assert.Equal(t, 3, c2.Done, "two names freed, Pacific created")
+	assert.Equal(t, 1, c2.Failed)
+	assert.Zero(t, c2.Pending)
+	assert.Equal(t, 11, c2.Blocked, "5 updates, 4 adds, 1 removal, 1 delete")
+	assert.False(t, run.Complete())
+
+	// A resume stops there again, sending nothing.
+	sent := len(srv.Requests())
+	rr, err := resumeJournal(t, srv, c, path, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 2, rr.Halted)
+	assert.Equal(t, sent, len(srv.Requests()), "nothing sent")
+
+	// Restore takes back what the halted run made.
+	_, back, err := tree.Restore(t.Context(), c, run.Tree, tree.OrderOptions{Created: engT0}, tree.ApplyOptions{})
+	require.NoError(t, err)
+	assert.True(t, back.Complete(), "%v", states(back))
+	assert.Equal(t, before, engState(srv))
+}
+
+// TestApplyChecks: a plan Zoho would refuse is refused before anything is
+// sent, naming the step.
+func TestApplyChecks(t *testing.T) {
+	t.Parallel()
+	srv, c := engServer(t, nil)
+	_, p := engTargetPlan(t, c)
+	bad := *p
+	bad.Steps = append([]tree.Step(nil), p.Steps...)
+	creates := append([]tree.Create(nil), bad.Steps[1].Creates...)
+	creates[0].Permission = "admin"
+	bad.Steps[1].Creates = creates
+	_, err := tree.Apply(t.Context(), c, &bad, tree.ApplyOptions{})
+	var pe *tree.PlanError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, 1, pe.Step)
+	assert.Contains(t, pe.Error(), `permission "admin"`)
+	_, err = tree.Apply(t.Context(), c, nil, tree.ApplyOptions{})
+	require.ErrorAs(t, err, &pe)
+	for _, r := range srv.Requests() {
+		assert.Equal(t, http.MethodGet, r.Method, "only the reads of the plan")
+	}
+}
+
+// TestApplyStop: a closed Stop keeps the first step's calls from being
+// sent; the run halts there, and a resume makes it all.
+func TestApplyStop(t *testing.T) {
+	t.Parallel()
+	srv, c := engServer(t, nil)
+	_, p := engTargetPlan(t, c)
+	stop := make(chan struct{})
+	close(stop)
+	path := journalPath(t)
+	j, err := journal.Create(path, journal.Options{Command: "apply"})
+	require.NoError(t, err)
+	res, err := tree.Apply(t.Context(), c, p, tree.ApplyOptions{Journal: j, Stop: stop})
+	require.ErrorIs(t, err, zohoterritory.ErrStopped)
+	require.NoError(t, j.Close())
+	assert.Equal(t, 0, res.Halted)
+	assert.Equal(t, tree.StepUnsettled, res.Steps[0].State)
+	run, err := journal.Read(path)
+	require.NoError(t, err)
+	assert.Equal(t, tree.RunUnfinished, run.Tree.Status())
+
+	rr, err := resumeJournal(t, srv, c, path, nil)
+	require.NoError(t, err)
+	assert.True(t, rr.Complete())
+	assertAtTarget(t, srv, c)
+}
+
+// TestApplyLostAnswers: answers lost after Zoho did the work (a create's
+// connection reset mid-answer, a delete's 500 after the delete, an
+// update's body cut off) are settled by the client's retries: the create
+// looked up by its name, never made twice; the delete answered "no such
+// territory", so deleted; the update sent again.
+func TestApplyLostAnswers(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, method, suffix string
+		fault                zohoterritorytest.FaultKind
+	}{
+		{"create reset during the answer", http.MethodPost, "/settings/territories", zohoterritorytest.FaultResetDuring},
+		{"create answered 500 after the work", http.MethodPost, "/settings/territories", zohoterritorytest.FaultServerError},
+		{"update cut off", http.MethodPut, "/settings/territories", zohoterritorytest.FaultTruncate},
+		{"delete answered 500 after the work", http.MethodDelete, "/settings/territories/" + engLatam, zohoterritorytest.FaultServerError},
+		{"add reset during the answer", http.MethodPut, "/users", zohoterritorytest.FaultResetDuring},
+		{"remove answered 500 after the work", http.MethodDelete, "/users/" + engHal, zohoterritorytest.FaultServerError},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			opt, set := faultOnce(tt.method, tt.suffix, zohoterritorytest.Fault{Kind: tt.fault})
+			srv, c := engServer(t, nil, opt)
+			set(srv)
+			_, p := engTargetPlan(t, c)
+			res, err := tree.Apply(t.Context(), c, p, tree.ApplyOptions{})
+			require.NoError(t, err)
+			assert.True(t, res.Complete(), "%v", states(res))
+			assertAtTarget(t, srv, c)
+			faulted := 0
+			for _, r := range srv.Requests() {
+				if r.Fault != "" {
+					faulted++
+				}
+			}
+			assert.Equal(t, 1, faulted, "the fault hit")
+		})
+	}
+}
+
+func states(res *tree.ApplyResult) []string {
+	var out []string
+	for _, s := range res.Steps {
+		out = append(out, fmt.Sprintf("%s:%s", s.Kind, s.State))
+	}
+	return out
+}
