@@ -55,3 +55,7 @@ go test -run '^$' -bench '^BenchmarkResolveDirectory$' -benchtime 3x -benchmem -
 echo "== planning 2,000 territories of 50 users: sandbox latency 40 ms, limit 20"
 go test -run '^$' -bench '^BenchmarkPlanAtScale$' -benchtime 1x -count "$count" -timeout 30m ./pkg/zohoterritory/ | tee "$out/plan.txt" >/dev/null
 "${benchstat[@]}" "$out/plan.txt"
+
+echo "== reading an org of 2,000 territories of 50 users (ReadOrg, for export and tree plans): sandbox latency 40 ms, limit 20"
+go test -run '^$' -bench '^BenchmarkReadOrgAtScale$' -benchtime 1x -count "$count" -timeout 30m ./pkg/zohoterritory/tree/ | tee "$out/readorg.txt" >/dev/null
+"${benchstat[@]}" "$out/readorg.txt"

@@ -113,6 +113,10 @@ func TestTreeFormatGolden(t *testing.T) {
 		{Begun: true, MaybeDone: []int{0}},
 	}, run.Tree.Steps)
 	assert.Equal(t, tree.RunUnfinished, run.Tree.Status())
+	for i, want := range [][2]int{{0, 0}, {0, 0}, {1, 1}} {
+		send, maybe := run.Tree.Remaining(i)
+		assert.Equal(t, want, [2]int{send, maybe}, "step %d", i)
+	}
 	assert.Equal(t, Counts{Total: 4, Done: 2, Present: 1, Pending: 1, Maybe: 1}, run.Counts())
 	assert.False(t, run.Complete())
 	assert.Equal(t, tree.Done{Created: map[string]string{"new:North America/Pacific": exPacific},

@@ -98,6 +98,18 @@ func (p *Progress) Status() RunStatus {
 	return RunComplete
 }
 
+// Remaining returns how many of step i's territories or memberships a
+// resume sends (those without a final outcome), and how many of those an
+// attempt may have done already.
+func (p *Progress) Remaining(i int) (send, maybe int) {
+	if i < 0 || i >= len(p.Plan.Steps) {
+		return 0, 0
+	}
+	sp := p.step(i)
+	n, _ := sp.settled()
+	return p.Plan.Steps[i].size() - n, len(sp.MaybeDone) + len(sp.MaybeDoneUsers)
+}
+
 // Halt returns the index of the structure step whose territories Zoho
 // refused for good, which keeps the steps after it from being made; -1
 // when none does.

@@ -1,12 +1,15 @@
 package tree_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,6 +17,7 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/tree"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
 
 // engRecords runs the target's plan once, journaled, and returns what
@@ -207,4 +211,46 @@ func TestResumeRefuses(t *testing.T) {
 		assert.Equal(t, 2, re.Line, tt.name)
 		assert.Contains(t, err.Error(), tt.want, tt.name)
 	}
+}
+
+// TestResumeAfterCancelMidCreate: the run is cancelled while Pacific's
+// create is at Zoho, which makes it all the same after the client gave
+// up; the journal records the attempt unanswered, and the resume finds
+// Pacific by its name rather than creating it again.
+func TestResumeAfterCancelMidCreate(t *testing.T) {
+	t.Parallel()
+	var srvp atomic.Pointer[zohoterritorytest.Server]
+	var cancel atomic.Pointer[context.CancelFunc]
+	var hit atomic.Bool
+	hooks := zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/settings/territories") && hit.CompareAndSwap(false, true) {
+			// Held a moment past the client's cancel, then made.
+			_ = srvp.Load().SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultLatency, Delay: time.Millisecond, Count: 1})
+			(*cancel.Load())()
+		}
+	}})
+	srv, c := engServer(t, nil, hooks)
+	srvp.Store(srv)
+	_, p := engTargetPlan(t, c)
+	path := journalPath(t)
+	j, err := journal.Create(path, journal.Options{Command: "apply"})
+	require.NoError(t, err)
+	ctx, stop := context.WithCancel(t.Context())
+	defer stop()
+	cancel.Store(&stop)
+	res, err := tree.Apply(ctx, c, p, tree.ApplyOptions{Journal: j})
+	require.ErrorIs(t, err, context.Canceled)
+	require.NoError(t, j.Close())
+	require.NoError(t, srv.WaitIdle(t.Context()))
+	assert.Equal(t, 1, res.Halted)
+	assert.Equal(t, tree.StepUnsettled, res.Steps[1].State)
+	require.Len(t, engNamed(srv, "Pacific"), 1, "made after the client gave up")
+
+	run, err := journal.Read(path)
+	require.NoError(t, err)
+	assert.Equal(t, []int{0}, run.Tree.Steps[1].MaybeDone)
+	rr, err := resumeJournal(t, srv, c, path, nil)
+	require.NoError(t, err)
+	assert.True(t, rr.Steps[1].Territories.Items[0].Inferred, "found by its name")
+	assertAtTarget(t, srv, c)
 }
