@@ -92,7 +92,13 @@ func TestKilledTreeApplyIsResumed(t *testing.T) {
 			require.Equal(t, 0, code, "resume: %s", stderr)
 			var res jsonTreeRun
 			require.NoError(t, json.Unmarshal([]byte(stdout), &res), stdout)
-			assert.Equal(t, treeCounts{Created: 1, Updated: 3, Deleted: 1, Added: 3, Removed: 1}, res.Counts, "every step of the plan accounted for")
+			// The new territory's manager, whom Zoho makes a member as it
+			// creates the territory, comes out present already, or added
+			// when a killed add of it is settled by its retry.
+			n := res.Counts
+			assert.Equal(t, 3, n.Added+n.Present, "every add accounted for")
+			n.Added, n.Present = 0, 0
+			assert.Equal(t, jsonTreeCounts{Created: 1, Updated: 3, Deleted: 1, Removed: 1}, n, "every step of the plan accounted for")
 			names := map[string]string{}
 			for _, tr := range srv.Territories() {
 				key := strings.ToLower(tr.Name)

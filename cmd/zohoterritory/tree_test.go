@@ -397,7 +397,7 @@ func TestTreeApplyAndRestore(t *testing.T) {
 	assert.Equal(t, "zohoterritory: "+applied+": every step has its outcome; nothing to send\n", out.stderr)
 	var resumed jsonTreeRun
 	require.NoError(t, json.Unmarshal([]byte(out.stdout), &resumed))
-	assert.Equal(t, treeCounts{Created: 1, Updated: 3, Deleted: 1, Added: 3, Removed: 1}, resumed.Counts, "as the journal holds it")
+	assert.Equal(t, jsonTreeCounts{Created: 1, Updated: 3, Deleted: 1, Added: 2, Present: 1, Removed: 1}, resumed.Counts, "as the journal holds it")
 	assert.Len(t, srv.Requests(), n, "nothing sent, nothing read")
 
 	out = runCLI(t, env, "", "runs", "-o", "json")
@@ -467,7 +467,7 @@ func TestTreeApplySavedPlan(t *testing.T) {
 	require.Equal(t, 0, out.code, out.stderr)
 	var run jsonTreeRun
 	require.NoError(t, json.Unmarshal([]byte(out.stdout), &run))
-	assert.Equal(t, treeCounts{Created: 1, Updated: 3, Deleted: 1, Added: 3, Removed: 2}, run.Counts, "Ava, who joined meanwhile, leaves too")
+	assert.Equal(t, jsonTreeCounts{Created: 1, Updated: 3, Deleted: 1, Added: 2, Present: 1, Removed: 2}, run.Counts, "Ava, who joined meanwhile, leaves too")
 	assert.Equal(t, map[string]string{"new:Europe/Nordics": namedIDs(srv, "Nordics")[0]}, run.Created)
 }
 

@@ -115,48 +115,29 @@ func notSentRows(plan *tree.Plan, ps tree.Step, base treeRow) []treeRow {
 	return rows
 }
 
-// treeCounts counts the rows by what came of them.
-type treeCounts struct {
+// treeCountOptions are what counts as done in a run of a tree plan: a
+// membership the plan adds that is there already, or removes that is gone
+// already, is as the plan wants it.
+var treeCountOptions = zohoterritory.CountOptions{PresentIsDone: true, AbsentIsDone: true}
+
+// jsonTreeCounts is the counts of a tree run's JSON, from the library's
+// [tree.RunCounts].
+type jsonTreeCounts struct {
 	Created int `json:"created"`
 	Updated int `json:"updated"`
 	Deleted int `json:"deleted"`
 	Added   int `json:"added"`
+	Present int `json:"present"`
 	Removed int `json:"removed"`
 	Failed  int `json:"failed"`
 	Unknown int `json:"unknown"`
 	NotSent int `json:"not_sent"`
 }
 
-func countRows(rows []treeRow) treeCounts {
-	var n treeCounts
-	for _, r := range rows {
-		switch {
-		case r.reason == string(zohoterritory.ReasonNotSent):
-			n.NotSent++
-		case r.outcome == zohoterritory.Created.String():
-			n.Created++
-		case r.outcome == zohoterritory.Updated.String():
-			n.Updated++
-		case r.outcome == zohoterritory.Deleted.String():
-			n.Deleted++
-		case r.outcome == zohoterritory.Added.String(), r.outcome == zohoterritory.AlreadyPresent.String():
-			n.Added++
-		case r.outcome == zohoterritory.Removed.String():
-			n.Removed++
-		case r.outcome == zohoterritory.Unknown.String():
-			n.Unknown++
-		default:
-			n.Failed++
-		}
-	}
-	return n
-}
-
-// String is the report's last line: "1 created, 3 updated, 1 deleted; 3
-// memberships added, 1 removed; 0 failed, 0 unknown, 0 not sent".
-func (n treeCounts) String() string {
-	return fmt.Sprintf("%d created, %d updated, %d deleted; %s added, %d removed; %d failed, %d unknown, %d not sent",
-		n.Created, n.Updated, n.Deleted, plural(n.Added, "membership"), n.Removed, n.Failed, n.Unknown, n.NotSent)
+func treeJSONCounts(n tree.RunCounts) jsonTreeCounts {
+	m := n.Members
+	return jsonTreeCounts{Created: n.Created, Updated: n.Updated, Deleted: n.Deleted, Added: m.Added, Present: m.AlreadyPresent,
+		Removed: m.Removed + m.Absent, Failed: n.Refused(), Unknown: n.Unsettled(), NotSent: n.Unsent()}
 }
 
 // jsonTreeRun is a tree run's JSON: every step, every item.
@@ -167,7 +148,7 @@ type jsonTreeRun struct {
 	// Restored maps each deleted territory a restore created again to
 	// the id of the one that replaces it.
 	Restored map[string]string `json:"restored,omitempty"`
-	Counts   treeCounts        `json:"counts"`
+	Counts   jsonTreeCounts    `json:"counts"`
 }
 
 type jsonTreeStep struct {
@@ -198,7 +179,7 @@ func finishTree(ctx context.Context, a *app, f *changeFlags, plan *tree.Plan, re
 	if perr := printTreeRun(a.io.Out, f.output.format, f.allRows, plan, res, rows); perr != nil {
 		return perr
 	}
-	return treeExit(ctx, a, countRows(rows), res, err, journalPath)
+	return treeExit(ctx, a, res.Counts(treeCountOptions), res, err, journalPath)
 }
 
 // printTreeRun writes a run's report: a table, or JSON.
@@ -231,7 +212,7 @@ func printTreeRun(w io.Writer, format string, allRows bool, plan *tree.Plan, res
 		fmt.Fprintf(w, "(%d of %d rows shown: those not done; --all-rows shows every one)\n", shown, len(rows))
 	}
 	printRestored(w, plan, res)
-	_, err := fmt.Fprintln(w, countRows(rows))
+	_, err := fmt.Fprintln(w, res.Counts(treeCountOptions))
 	return err
 }
 
@@ -254,7 +235,7 @@ func printRestored(w io.Writer, plan *tree.Plan, res *tree.ApplyResult) {
 }
 
 func treeRunJSON(plan *tree.Plan, res *tree.ApplyResult, rows []treeRow) jsonTreeRun {
-	out := jsonTreeRun{Steps: []jsonTreeStep{}, Created: map[string]string{}, Restored: res.Restored, Counts: countRows(rows)}
+	out := jsonTreeRun{Steps: []jsonTreeStep{}, Created: map[string]string{}, Restored: res.Restored, Counts: treeJSONCounts(res.Counts(treeCountOptions))}
 	for k, id := range res.Created {
 		out.Created[k] = id
 	}
@@ -276,7 +257,7 @@ func treeRunJSON(plan *tree.Plan, res *tree.ApplyResult, rows []treeRow) jsonTre
 // treeExit picks the exit code of a tree run and its line on stderr:
 // interrupted (130), failed credentials (4), anything not done (2, with
 // how to finish it or take it back).
-func treeExit(ctx context.Context, a *app, n treeCounts, res *tree.ApplyResult, err error, journalPath string) error {
+func treeExit(ctx context.Context, a *app, n tree.RunCounts, res *tree.ApplyResult, err error, journalPath string) error {
 	stopped := false
 	select {
 	case <-a.stop:
@@ -299,7 +280,7 @@ func treeExit(ctx context.Context, a *app, n treeCounts, res *tree.ApplyResult, 
 	case res.Complete():
 		_, why := failure(err)
 		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("every step was made, but: %s", why))
-	case res.Halted >= 0 && n.Unknown == 0:
+	case res.Halted >= 0 && n.Unsettled() == 0:
 		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("step %d (%s) failed, so the run stopped before the next: %s%s",
 			res.Halted+1, res.Steps[res.Halted].Kind, n, undo))
 	}
@@ -308,7 +289,7 @@ func treeExit(ctx context.Context, a *app, n treeCounts, res *tree.ApplyResult, 
 		_, why := failure(err)
 		msg += " (" + why + ")"
 	}
-	if n.Unknown > 0 || n.NotSent > 0 {
+	if n.Unsettled() > 0 || n.Unsent() > 0 {
 		msg += finish
 	}
 	return cmdutil.Exit(cmdutil.ExitPartial, errors.New(msg))

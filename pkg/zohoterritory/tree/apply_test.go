@@ -130,10 +130,21 @@ func TestApplyHalts(t *testing.T) {
 	assert.Equal(t, 2, ar.Halted, "Hawaii's create, after Pacific's")
 	assert.Equal(t, tree.StepFailed, ar.Steps[2].State)
 	assert.Equal(t, zohoterritory.ReasonDuplicateName, ar.Steps[2].Territories.Items[0].Reason)
-	for _, s := range ar.Steps[3:] {
+	notSent := 0
+	for i, s := range ar.Steps[3:] {
 		assert.Equal(t, tree.StepNotSent, s.State)
+		ps := p.Steps[3+i]
+		notSent += len(ps.Creates) + len(ps.Updates) + len(ps.Deletes)
+		if ps.Members != nil {
+			notSent += len(ps.Members.Users)
+		}
 	}
 	assert.False(t, ar.Complete())
+	n := ar.Counts(zohoterritory.CountOptions{PresentIsDone: true})
+	assert.Equal(t, 1, n.Refused(), "Hawaii's create")
+	assert.Equal(t, notSent, n.Unsent(), "every territory and membership of the steps after it")
+	assert.Zero(t, n.Unsettled())
+	assert.Equal(t, notSent+1, n.Failed+n.Members.Failed, "failed: refused or never sent")
 	assert.Len(t, engNamed(srv, "Pacific"), 1, "made before")
 	assert.Equal(t, "Latin America", func() string {
 		for _, tr := range srv.Territories() {
