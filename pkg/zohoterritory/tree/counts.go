@@ -47,14 +47,14 @@ func (r *ApplyResult) Counts(opts zohoterritory.CountOptions) RunCounts {
 }
 
 func (n *RunCounts) countTerritory(it zohoterritory.TerritoryItem) {
-	switch {
-	case it.Outcome == zohoterritory.Created:
+	switch it.Outcome {
+	case zohoterritory.Created:
 		n.Created++
-	case it.Outcome == zohoterritory.Updated:
+	case zohoterritory.Updated:
 		n.Updated++
-	case it.Outcome == zohoterritory.Deleted:
+	case zohoterritory.Deleted:
 		n.Deleted++
-	case it.Outcome == zohoterritory.Unknown:
+	case zohoterritory.Unknown:
 		n.Unknown++
 	default:
 		n.Failed++
