@@ -23,6 +23,7 @@ func BenchmarkBulkThroughput(b *testing.B) {
 		{10000, 10}, {10000, 1}, {10000, 4}, {10000, 25}, {1000, 10}, {100000, 10},
 	}
 	for _, bc := range cases {
+		bc.ids = atScale(bc.ids, bc.ids/10)
 		b.Run(fmt.Sprintf("ids=%d/concurrency=%d", bc.ids, bc.concurrency), func(b *testing.B) {
 			seed, ids := testorg.UserInTerritories(bc.ids)
 			rep := testorg.Rep

@@ -21,7 +21,7 @@ import (
 // of calls answered 429, removed-% the share of ids removed (a fixed 25
 // above the limit runs out of retries).
 func BenchmarkUnderZohosLimit(b *testing.B) {
-	const ids = 100000
+	ids := atScale(100000, 10000)
 	seed, terrs := testorg.UserInTerritories(ids)
 	clients := []struct {
 		name string

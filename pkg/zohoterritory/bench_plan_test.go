@@ -21,7 +21,8 @@ const planLatency = 40 * time.Millisecond
 // territories' listing; the floor is reads ÷ 20 × 40 ms. x_floor is the
 // wall time over it, 429-% the share of calls answered 429.
 func BenchmarkPlanAtScale(b *testing.B) {
-	const territories, perTerritory, users, limit = 2000, 50, 5000, 20
+	const perTerritory, users, limit = 50, 5000, 20
+	territories := atScale(2000, 200)
 	seed := zohoterritorytest.Seed{CallerID: "1", DefaultTerritoryID: "100000"}
 	seed.Users = append(seed.Users, zohoterritorytest.User{ID: "1", FullName: "Caller"})
 	for i := range users {

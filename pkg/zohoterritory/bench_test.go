@@ -13,6 +13,16 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
+// atScale returns full, or short when the benchmark runs with -short, as
+// make bench-once runs every benchmark: once, to prove that it still works,
+// not to measure it (make bench, bench/run.sh, measures at full scale).
+func atScale(full, short int) int {
+	if testing.Short() {
+		return short
+	}
+	return full
+}
+
 // stubZoho answers every bulk removal with a fixed 100-item success
 // envelope, so that both sides of the overhead comparison meet the same,
 // cheap server.
