@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -8,6 +9,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -534,4 +537,52 @@ func TestTreeApplyInterruptedOrRefused(t *testing.T) {
 	out = runCLI(t, env, "", "resume", out.journal, "-o", "json")
 	require.Equal(t, 0, out.code, out.stderr)
 	assert.Len(t, namedIDs(srv, "Nordics"), 1)
+}
+
+// onFirst is a sandbox option whose hook calls do once, as the first
+// request of method whose path ends in suffix arrives (before its work):
+// someone changing the org while a run is under way. set gives it the
+// server.
+func onFirst(method, suffix string, do func(*zohoterritorytest.Server)) (zohoterritorytest.Option, func(*zohoterritorytest.Server)) {
+	var srv atomic.Pointer[zohoterritorytest.Server]
+	var once sync.Once
+	opt := zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
+		if r.Method == method && strings.HasSuffix(r.URL.Path, suffix) {
+			once.Do(func() { do(srv.Load()) })
+		}
+	}})
+	return opt, func(s *zohoterritorytest.Server) { srv.Store(s) }
+}
+
+// TestTreeApplyMembershipsAsWanted: a removal that finds the user gone
+// already and an add that finds the user a member already leave the org as
+// the file wants it: the apply exits 0, and counts them done.
+func TestTreeApplyMembershipsAsWanted(t *testing.T) {
+	t.Parallel()
+	// As the run's first change arrives, someone takes Chloe out of
+	// North America and puts Eve in: two of the plan's membership
+	// changes.
+	opt, set := onFirst(http.MethodPost, "/settings/territories", func(srv *zohoterritorytest.Server) {
+		c, err := srv.Client()
+		if err == nil {
+			_, err = c.RemoveUsersFromTerritory(context.Background(), northAmerica, chloe)
+		}
+		if err == nil {
+			_, err = c.AddUsersToTerritory(context.Background(), northAmerica, eve)
+		}
+		assert.NoError(t, err)
+	})
+	srv, env := sandbox(t, opt)
+	set(srv)
+	file := writeTree(t, t.TempDir(), "tree.yaml", editedTree)
+	out := runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "--no-journal", "-o", "json")
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.Empty(t, out.stderr)
+	var run jsonTreeRun
+	require.NoError(t, json.Unmarshal([]byte(out.stdout), &run))
+	for _, s := range run.Steps {
+		assert.Equal(t, string(tree.StepDone), s.State, "step %d (%s)", s.Step, s.Kind)
+	}
+	assert.Equal(t, jsonTreeCounts{Created: 1, Updated: 3, Deleted: 1, Added: 1, Present: 2, Removed: 1}, run.Counts)
+	assert.ElementsMatch(t, []string{ben, dev, eve}, srv.Members(northAmerica))
 }

@@ -115,11 +115,6 @@ func notSentRows(plan *tree.Plan, ps tree.Step, base treeRow) []treeRow {
 	return rows
 }
 
-// treeCountOptions are what counts as done in a run of a tree plan: a
-// membership the plan adds that is there already, or removes that is gone
-// already, is as the plan wants it.
-var treeCountOptions = zohoterritory.CountOptions{PresentIsDone: true, AbsentIsDone: true}
-
 // jsonTreeCounts is the counts of a tree run's JSON, from the library's
 // [tree.RunCounts].
 type jsonTreeCounts struct {
@@ -179,7 +174,7 @@ func finishTree(ctx context.Context, a *app, f *changeFlags, plan *tree.Plan, re
 	if perr := printTreeRun(a.io.Out, f.output.format, f.allRows, plan, res, rows); perr != nil {
 		return perr
 	}
-	return treeExit(ctx, a, res.Counts(treeCountOptions), res, err, journalPath)
+	return treeExit(ctx, a, res.Counts(), res, err, journalPath)
 }
 
 // printTreeRun writes a run's report: a table, or JSON.
@@ -212,7 +207,7 @@ func printTreeRun(w io.Writer, format string, allRows bool, plan *tree.Plan, res
 		fmt.Fprintf(w, "(%d of %d rows shown: those not done; --all-rows shows every one)\n", shown, len(rows))
 	}
 	printRestored(w, plan, res)
-	_, err := fmt.Fprintln(w, res.Counts(treeCountOptions))
+	_, err := fmt.Fprintln(w, res.Counts())
 	return err
 }
 
@@ -235,7 +230,7 @@ func printRestored(w io.Writer, plan *tree.Plan, res *tree.ApplyResult) {
 }
 
 func treeRunJSON(plan *tree.Plan, res *tree.ApplyResult, rows []treeRow) jsonTreeRun {
-	out := jsonTreeRun{Steps: []jsonTreeStep{}, Created: map[string]string{}, Restored: res.Restored, Counts: treeJSONCounts(res.Counts(treeCountOptions))}
+	out := jsonTreeRun{Steps: []jsonTreeStep{}, Created: map[string]string{}, Restored: res.Restored, Counts: treeJSONCounts(res.Counts())}
 	for k, id := range res.Created {
 		out.Created[k] = id
 	}

@@ -105,7 +105,8 @@ func (c *ChangeLog) undo() (ch zohoterritory.Change, doubtful []string) {
 type Counts struct {
 	Total int
 	// Done: removed (or added; of a tree run also created, updated,
-	// deleted); Present: an add found them members; Failed: refused for
+	// deleted, and a removal that found the user gone, as
+	// [tree.CountOptions] counts it); Present: an add found them members; Failed: refused for
 	// good (or kept by a set); Pending: to be sent again by a resume, of
 	// which Maybe may have been done already; Blocked: of a tree run,
 	// those of the steps after a structure step that failed for good,

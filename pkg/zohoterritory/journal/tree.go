@@ -585,7 +585,9 @@ func (l *treeLog) counts() Counts {
 	halt := l.progress().Halt()
 	for i, sl := range l.steps {
 		blocked := halt >= 0 && i > halt
-		count := func(last string, settled, maybe bool) {
+		// absent: a removal that found the user gone, done as a tree
+		// run counts it (tree.CountOptions).
+		count := func(last string, settled, maybe, absent bool) {
 			n.Total++
 			o, _ := zohoterritory.ParseOutcome(last)
 			switch {
@@ -598,7 +600,7 @@ func (l *treeLog) counts() Counts {
 				}
 			case o == zohoterritory.AlreadyPresent:
 				n.Present++
-			case o == zohoterritory.Failed:
+			case o == zohoterritory.Failed && !absent:
 				n.Failed++
 			default:
 				n.Done++
@@ -609,15 +611,15 @@ func (l *treeLog) counts() Counts {
 			if st.last != nil {
 				last = st.last.Outcome
 			}
-			count(last, st.settled(), st.maybe())
+			count(last, st.settled(), st.maybe(), false)
 		}
 		for _, id := range sl.order {
 			st := sl.users[id]
-			last := ""
+			last, absent := "", false
 			if st.last != nil {
-				last = st.last.Outcome
+				last, absent = st.last.Outcome, st.last.item().Absent(tree.CountOptions())
 			}
-			count(last, st.last != nil && final(*st.last), st.maybe())
+			count(last, st.last != nil && final(*st.last), st.maybe(), absent)
 		}
 	}
 	return n

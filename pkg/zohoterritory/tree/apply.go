@@ -65,8 +65,10 @@ type StepState string
 
 // The states of a [StepResult].
 const (
-	// StepDone: every territory or membership of the step got its change
-	// (for an add, present already counts).
+	// StepDone: every territory or membership of the step is as the plan
+	// wants it: changed, or for a membership done under [CountOptions]
+	// (an add that found the user a member, a removal that found the user
+	// gone).
 	StepDone StepState = "done"
 	// StepFailed: Zoho refused some for good (a name taken, a territory
 	// full, ...); none is unsettled.
@@ -552,12 +554,13 @@ func settledTerritory(it zohoterritory.TerritoryItem) bool {
 	return false
 }
 
-// settledMember is settledTerritory for a membership.
+// settledMember is settledTerritory for a membership: done under
+// [CountOptions], or refused by Zoho for a reason of its own.
 func settledMember(it zohoterritory.ItemResult) bool {
-	switch it.Outcome {
-	case zohoterritory.Added, zohoterritory.AlreadyPresent, zohoterritory.Removed:
+	switch {
+	case it.Done(CountOptions()):
 		return true
-	case zohoterritory.Failed:
+	case it.Outcome == zohoterritory.Failed:
 		return it.Err == nil && it.Reason != zohoterritory.ReasonNotSent && it.Reason != zohoterritory.ReasonRateLimited
 	}
 	return false
@@ -608,7 +611,7 @@ func memberState(res *zohoterritory.Result) StepState {
 		switch {
 		case !settledMember(it):
 			return StepUnsettled
-		case it.Outcome == zohoterritory.Failed:
+		case !it.Done(CountOptions()):
 			state = StepFailed
 		}
 	}

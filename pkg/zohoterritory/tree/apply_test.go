@@ -140,7 +140,7 @@ func TestApplyHalts(t *testing.T) {
 		}
 	}
 	assert.False(t, ar.Complete())
-	n := ar.Counts(zohoterritory.CountOptions{PresentIsDone: true})
+	n := ar.Counts()
 	assert.Equal(t, 1, n.Refused(), "Hawaii's create")
 	assert.Equal(t, notSent, n.Unsent(), "every territory and membership of the steps after it")
 	assert.Zero(t, n.Unsettled())
@@ -274,4 +274,45 @@ func states(res *tree.ApplyResult) []string {
 		out = append(out, fmt.Sprintf("%s:%s", s.Kind, s.State))
 	}
 	return out
+}
+
+// TestApplyMembersAlreadyAsPlanned: a removal that finds the user gone
+// already, and an add that finds the user a member already, are as the
+// plan wants them: their steps are done, the run complete, and each is
+// counted done ([tree.CountOptions]), not failed.
+func TestApplyMembersAlreadyAsPlanned(t *testing.T) {
+	t.Parallel()
+	srv, c := engServer(t, nil)
+	_, p := engTargetPlan(t, c)
+	// Someone makes two of the plan's membership changes meanwhile: Hal
+	// leaves Europe, Dev joins it.
+	gone, err := c.RemoveUsersFromTerritory(t.Context(), engEU, engHal)
+	require.NoError(t, err)
+	require.True(t, gone.AllRemoved())
+	joined, err := c.AddUsersToTerritory(t.Context(), engEU, engDev)
+	require.NoError(t, err)
+	require.Equal(t, []string{engDev}, joined.Added())
+
+	path := journalPath(t)
+	j, err := journal.Create(path, journal.Options{Command: "apply"})
+	require.NoError(t, err)
+	res, err := tree.Apply(t.Context(), c, p, tree.ApplyOptions{Journal: j})
+	require.NoError(t, err)
+	require.NoError(t, j.Close())
+	for i, s := range res.Steps {
+		assert.Equal(t, tree.StepDone, s.State, "step %d (%s)", i, s.Kind)
+	}
+	assert.True(t, res.Complete())
+	n := res.Counts()
+	assert.Zero(t, n.Members.NotDone(), "%+v", n.Members)
+	assert.Equal(t, 1, n.Members.Absent, "Hal, gone already")
+	assert.Equal(t, 2, n.Members.AlreadyPresent, "Dev, a member already; Pacific's manager, whom Zoho makes one")
+	assert.Zero(t, n.Refused())
+	assertAtTarget(t, srv, c)
+
+	// The journal counts them so too.
+	run, err := journal.Read(path)
+	require.NoError(t, err)
+	assert.Equal(t, tree.RunComplete, run.Tree.Status())
+	assert.Equal(t, journal.Counts{Total: 15, Done: 13, Present: 2}, run.Counts())
 }

@@ -6,6 +6,15 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
+// CountOptions returns what counts as done for a membership of a run of
+// a plan: an add that found the user a member already, and a removal that
+// found the user gone already, leave the territory as the plan wants it.
+// [ApplyResult.Counts], the steps' states and [ApplyResult.Complete] all
+// count so.
+func CountOptions() zohoterritory.CountOptions {
+	return zohoterritory.CountOptions{PresentIsDone: true, AbsentIsDone: true}
+}
+
 // RunCounts are what a run of a plan came to, each territory and each
 // membership of every step counted once: the one count behind a run's
 // summary. Build them with [ApplyResult.Counts].
@@ -19,15 +28,16 @@ type RunCounts struct {
 	// sent).
 	Failed, Unknown, NotSent int
 	// Members counts the membership steps' users as every membership
-	// change is counted (an add that found the user a member already is
-	// AlreadyPresent, not Added); a membership step never sent counts its
+	// change is counted, under [CountOptions] (an add that found the user
+	// a member already is AlreadyPresent, not Added; a removal that found
+	// the user gone, Absent); a membership step never sent counts its
 	// users among Failed and NotSent.
 	Members zohoterritory.Counts
 }
 
 // Counts counts the run's territories and memberships, step by step; the
-// memberships under opts.
-func (r *ApplyResult) Counts(opts zohoterritory.CountOptions) RunCounts {
+// memberships under [CountOptions].
+func (r *ApplyResult) Counts() RunCounts {
 	var n RunCounts
 	var members zohoterritory.SetResult
 	for i, s := range r.Steps {
@@ -42,7 +52,7 @@ func (r *ApplyResult) Counts(opts zohoterritory.CountOptions) RunCounts {
 			n.countNotSent(r.plan.Steps[i], &members)
 		}
 	}
-	n.Members = members.Count(opts)
+	n.Members = members.Count(CountOptions())
 	return n
 }
 
