@@ -485,7 +485,7 @@ func TestTreeApplyHalted(t *testing.T) {
 	file := writeTree(t, t.TempDir(), "tree.yaml", editedTree)
 	out := runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "-o", "table")
 	assert.Equal(t, 2, out.code, out.stderr)
-	assert.Equal(t, "zohoterritory: step 1 (create) failed, so the run stopped before the next: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 1 failed, 0 unknown, 8 not sent; "+
+	assert.Equal(t, "zohoterritory: step 1 (create) failed, so the run stopped before the next: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 1 refused, 0 unknown, 8 not sent; "+
 		"to take back what it made, run: zohoterritory restore "+out.journal+"\n", out.stderr)
 	assert.Contains(t, out.stdout, "1     create  Europe/Nordics              -                    -               failed   limit_exceeded")
 	assert.Contains(t, out.stdout, "6     delete  North America/Key Accounts  5725767000000452005  -               failed   not_sent")
@@ -531,7 +531,7 @@ func TestTreeApplyInterruptedOrRefused(t *testing.T) {
 	close(stop) // the first Ctrl-C
 	out = cli{env: env, stop: stop}.run(t, "apply", file, "--allow-delete", "--yes", "-o", "json")
 	assert.Equal(t, 130, out.code, out.stderr)
-	assert.Equal(t, "zohoterritory: interrupted: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 0 failed, 0 unknown, 9 not sent; to finish, run: zohoterritory resume "+out.journal+"\n", out.stderr)
+	assert.Equal(t, "zohoterritory: interrupted: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 0 refused, 0 unknown, 9 not sent; to finish, run: zohoterritory resume "+out.journal+"\n", out.stderr)
 	onlyReads(t, srv)
 
 	out = runCLI(t, env, "", "resume", out.journal, "-o", "json")
@@ -585,4 +585,33 @@ func TestTreeApplyMembershipsAsWanted(t *testing.T) {
 	}
 	assert.Equal(t, jsonTreeCounts{Created: 1, Updated: 3, Deleted: 1, Added: 1, Present: 2, Removed: 1}, run.Counts)
 	assert.ElementsMatch(t, []string{ben, dev, eve}, srv.Members(northAmerica))
+}
+
+// TestTreeApplyRateLimited: a step whose calls meet 429 past the retries
+// stops the run, but Zoho refused nothing for good: exit 2 naming the
+// resume that finishes the run (not the restore of a halted one), which
+// then does; runs calls the run unfinished.
+func TestTreeApplyRateLimited(t *testing.T) {
+	t.Parallel()
+	opt, set := onFirst(http.MethodPost, "/settings/territories", func(srv *zohoterritorytest.Server) {
+		assert.NoError(t, srv.SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultRateLimit}))
+	})
+	srv, env := sandbox(t, opt)
+	set(srv)
+	env = with(env, "XDG_STATE_HOME", t.TempDir())
+	file := writeTree(t, t.TempDir(), "tree.yaml", editedTree)
+	out := runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "--max-attempts", "1", "-o", "table")
+	assert.Equal(t, 2, out.code, out.stderr)
+	assert.Equal(t, "zohoterritory: not all of the plan was made: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; "+
+		"0 refused, 0 unknown, 9 not sent (createTerritories: 429: TOO_MANY_REQUESTS: You have made too many requests. Please try again later.); "+
+		"to finish, run: zohoterritory resume "+out.journal+"\n", out.stderr)
+	assert.Contains(t, out.stdout, "1     create  Europe/Nordics              -                    -               failed   rate_limited")
+	runs := runCLI(t, env, "", "runs", "-o", "json")
+	require.Equal(t, 0, runs.code, runs.stderr)
+	assert.Contains(t, runs.stdout, `"state": "unfinished"`)
+
+	require.NoError(t, srv.SetFaults())
+	out = runCLI(t, env, "", "resume", out.journal, "-o", "json")
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.Len(t, namedIDs(srv, "Nordics"), 1)
 }

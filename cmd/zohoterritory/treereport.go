@@ -115,8 +115,8 @@ func notSentRows(plan *tree.Plan, ps tree.Step, base treeRow) []treeRow {
 	return rows
 }
 
-// jsonTreeCounts is the counts of a tree run's JSON, from the library's
-// [tree.RunCounts].
+// jsonTreeCounts is the counts of a tree run's JSON: the library's
+// [tree.RunCounts], field by field.
 type jsonTreeCounts struct {
 	Created int `json:"created"`
 	Updated int `json:"updated"`
@@ -124,15 +124,9 @@ type jsonTreeCounts struct {
 	Added   int `json:"added"`
 	Present int `json:"present"`
 	Removed int `json:"removed"`
-	Failed  int `json:"failed"`
+	Refused int `json:"refused"`
 	Unknown int `json:"unknown"`
 	NotSent int `json:"not_sent"`
-}
-
-func treeJSONCounts(n tree.RunCounts) jsonTreeCounts {
-	m := n.Members
-	return jsonTreeCounts{Created: n.Created, Updated: n.Updated, Deleted: n.Deleted, Added: m.Added, Present: m.AlreadyPresent,
-		Removed: m.Removed + m.Absent, Failed: n.Refused(), Unknown: n.Unsettled(), NotSent: n.Unsent()}
 }
 
 // jsonTreeRun is a tree run's JSON: every step, every item.
@@ -174,7 +168,7 @@ func finishTree(ctx context.Context, a *app, f *changeFlags, plan *tree.Plan, re
 	if perr := printTreeRun(a.io.Out, f.output.format, f.allRows, plan, res, rows); perr != nil {
 		return perr
 	}
-	return treeExit(ctx, a, res.Counts(), res, err, journalPath)
+	return treeExit(ctx, a, res, err, journalPath)
 }
 
 // printTreeRun writes a run's report: a table, or JSON.
@@ -230,7 +224,7 @@ func printRestored(w io.Writer, plan *tree.Plan, res *tree.ApplyResult) {
 }
 
 func treeRunJSON(plan *tree.Plan, res *tree.ApplyResult, rows []treeRow) jsonTreeRun {
-	out := jsonTreeRun{Steps: []jsonTreeStep{}, Created: map[string]string{}, Restored: res.Restored, Counts: treeJSONCounts(res.Counts())}
+	out := jsonTreeRun{Steps: []jsonTreeStep{}, Created: map[string]string{}, Restored: res.Restored, Counts: jsonTreeCounts(res.Counts())}
 	for k, id := range res.Created {
 		out.Created[k] = id
 	}
@@ -249,43 +243,50 @@ func treeRunJSON(plan *tree.Plan, res *tree.ApplyResult, rows []treeRow) jsonTre
 	return out
 }
 
-// treeExit picks the exit code of a tree run and its line on stderr:
-// interrupted (130), failed credentials (4), anything not done (2, with
-// how to finish it or take it back).
-func treeExit(ctx context.Context, a *app, n tree.RunCounts, res *tree.ApplyResult, err error, journalPath string) error {
+// treeExit picks the exit code of a tree run and its line on stderr from
+// what the library says the run came to ([tree.ApplyResult.Status]):
+// interrupted with something left to send (130), failed credentials (4),
+// anything not done (2: with how to finish it when a resume can, how to
+// take it back when one cannot). A run that every step finished before an
+// interruption came is told as it ended.
+func treeExit(ctx context.Context, a *app, res *tree.ApplyResult, err error, journalPath string) error {
 	stopped := false
 	select {
 	case <-a.stop:
 		stopped = true
 	default:
 	}
+	n, status := res.Counts(), res.Status()
 	finish, undo := "", ""
 	if journalPath != "" {
 		finish = "; to finish, run: zohoterritory resume " + shellQuote(journalPath)
 		undo = "; to take back what it made, run: zohoterritory restore " + shellQuote(journalPath)
 	}
+	interrupted := ctx.Err() != nil || stopped || errors.Is(err, zohoterritory.ErrStopped)
 	switch {
-	case ctx.Err() != nil || stopped || errors.Is(err, zohoterritory.ErrStopped):
+	case interrupted && status == tree.RunUnfinished:
 		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted: %s%s", n, finish))
 	case err != nil && zohoterritory.IsAuthFailure(err):
 		_, msg := failure(err)
+		if status != tree.RunUnfinished {
+			finish = ""
+		}
 		return cmdutil.Exit(cmdutil.ExitAuth, fmt.Errorf("%s%s", msg, finish))
-	case res.Complete() && err == nil:
-		return nil
-	case res.Complete():
-		_, why := failure(err)
-		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("every step was made, but: %s", why))
-	case res.Halted >= 0 && n.Unsettled() == 0:
+	case status == tree.RunHalted:
 		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("step %d (%s) failed, so the run stopped before the next: %s%s",
 			res.Halted+1, res.Steps[res.Halted].Kind, n, undo))
-	}
-	msg := "not all of the plan was made: " + n.String()
-	if err != nil {
+	case status == tree.RunUnfinished:
+		msg := "not all of the plan was made: " + n.String()
+		if err != nil {
+			_, why := failure(err)
+			msg += " (" + why + ")"
+		}
+		return cmdutil.Exit(cmdutil.ExitPartial, errors.New(msg+finish))
+	case n.Refused > 0:
+		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("every step was made, but Zoho refused %d for good: %s%s", n.Refused, n, undo))
+	case err != nil:
 		_, why := failure(err)
-		msg += " (" + why + ")"
+		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("every step was made, but: %s", why))
 	}
-	if n.Unsettled() > 0 || n.Unsent() > 0 {
-		msg += finish
-	}
-	return cmdutil.Exit(cmdutil.ExitPartial, errors.New(msg))
+	return nil
 }

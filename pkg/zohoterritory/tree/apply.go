@@ -109,10 +109,44 @@ type ApplyResult struct {
 	// Halted is the index of the structure step whose failed or unsettled
 	// territories stopped the run before its next step; -1 when none did.
 	// A membership phase stops the run only on a failure every call would
-	// meet (the credentials) or a stop.
+	// meet (the credentials) or a stop. Whether a resume can go past it is
+	// [ApplyResult.Status]'s to say: not when Zoho refused some of it for
+	// good ([RunHalted]).
 	Halted int
 
 	plan *Plan
+}
+
+// Status says where the run stands, by the rule of [Progress.Status]: the
+// same run read back from its journal has the same status. A step stopped
+// by a failure of its calls as a whole (a 429 past the retries, a refused
+// token, a stop) is unfinished, not halted: a resume sends it again.
+func (r *ApplyResult) Status() RunStatus {
+	return runStatus(len(r.Steps), func(i int) (structure bool, open, refused int) {
+		s := r.Steps[i]
+		var fates []fate
+		switch {
+		case s.Territories != nil:
+			for _, it := range s.Territories.Items {
+				fates = append(fates, territoryFate(it))
+			}
+		case s.Members != nil:
+			for _, it := range s.Members.Items {
+				fates = append(fates, memberFate(it))
+			}
+		case r.plan != nil && i < len(r.plan.Steps):
+			open = r.plan.Steps[i].size()
+		}
+		for _, f := range fates {
+			switch {
+			case !f.settled():
+				open++
+			case f == fateRefused:
+				refused++
+			}
+		}
+		return s.Kind != StepAdd && s.Kind != StepRemove, open, refused
+	})
 }
 
 // Complete reports whether every step is done.
@@ -530,40 +564,35 @@ func rule(raw json.RawMessage) json.RawMessage {
 
 // territoryState is the state of a structure step from its outcomes.
 func territoryState(res *zohoterritory.TerritoryResult) StepState {
-	if res.AllDone() {
-		return StepDone
+	fates := make([]fate, len(res.Items))
+	for i, it := range res.Items {
+		fates[i] = territoryFate(it)
 	}
-	for _, it := range res.Items {
-		if !settledTerritory(it) {
+	return stepState(fates)
+}
+
+// memberState is the state of a membership step from its outcomes.
+func memberState(res *zohoterritory.Result) StepState {
+	fates := make([]fate, len(res.Items))
+	for i, it := range res.Items {
+		fates[i] = memberFate(it)
+	}
+	return stepState(fates)
+}
+
+// stepState is the state of a step whose places came to fates: unsettled
+// while any is not final, failed when any was refused, else done.
+func stepState(fates []fate) StepState {
+	state := StepDone
+	for _, f := range fates {
+		switch {
+		case !f.settled():
 			return StepUnsettled
+		case f == fateRefused:
+			state = StepFailed
 		}
 	}
-	return StepFailed
-}
-
-// settledTerritory reports whether an item's outcome is final: done, or
-// refused by Zoho for a reason of its own; a failure of the whole call
-// and an unknown outcome leave it to a resume.
-func settledTerritory(it zohoterritory.TerritoryItem) bool {
-	switch it.Outcome {
-	case zohoterritory.Created, zohoterritory.Updated, zohoterritory.Deleted:
-		return true
-	case zohoterritory.Failed:
-		return it.Err == nil && it.Reason != zohoterritory.ReasonNotSent && it.Reason != zohoterritory.ReasonRateLimited
-	}
-	return false
-}
-
-// settledMember is settledTerritory for a membership: done under
-// [CountOptions], or refused by Zoho for a reason of its own.
-func settledMember(it zohoterritory.ItemResult) bool {
-	switch {
-	case it.Done(CountOptions()):
-		return true
-	case it.Outcome == zohoterritory.Failed:
-		return it.Err == nil && it.Reason != zohoterritory.ReasonNotSent && it.Reason != zohoterritory.ReasonRateLimited
-	}
-	return false
+	return state
 }
 
 // members makes steps [first, end), all add or remove steps, as one
@@ -602,20 +631,6 @@ func (r *runner) members(ctx context.Context, first, end int) bool {
 	r.failUnlessDone(err, done)
 	stopped := isClosed(r.opts.Stop) || ctx.Err() != nil
 	return !stopped && (err == nil || !zohoterritory.IsAuthFailure(err))
-}
-
-// memberState is the state of a membership step from its outcomes.
-func memberState(res *zohoterritory.Result) StepState {
-	state := StepDone
-	for _, it := range res.Items {
-		switch {
-		case !settledMember(it):
-			return StepUnsettled
-		case !it.Done(CountOptions()):
-			state = StepFailed
-		}
-	}
-	return state
 }
 
 func isClosed(ch <-chan struct{}) bool {

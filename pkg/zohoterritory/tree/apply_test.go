@@ -3,6 +3,9 @@ package tree_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -140,11 +143,12 @@ func TestApplyHalts(t *testing.T) {
 		}
 	}
 	assert.False(t, ar.Complete())
+	assert.Equal(t, tree.RunHalted, ar.Status())
 	n := ar.Counts()
-	assert.Equal(t, 1, n.Refused(), "Hawaii's create")
-	assert.Equal(t, notSent, n.Unsent(), "every territory and membership of the steps after it")
-	assert.Zero(t, n.Unsettled())
-	assert.Equal(t, notSent+1, n.Failed+n.Members.Failed, "failed: refused or never sent")
+	assert.Equal(t, 1, n.Refused, "Hawaii's create")
+	assert.Equal(t, notSent, n.NotSent, "every territory and membership of the steps after it")
+	assert.Zero(t, n.Unknown)
+	assert.Equal(t, 3, n.Done(), "two names freed, Pacific created")
 	assert.Len(t, engNamed(srv, "Pacific"), 1, "made before")
 	assert.Equal(t, "Latin America", func() string {
 		for _, tr := range srv.Territories() {
@@ -304,10 +308,8 @@ func TestApplyMembersAlreadyAsPlanned(t *testing.T) {
 	}
 	assert.True(t, res.Complete())
 	n := res.Counts()
-	assert.Zero(t, n.Members.NotDone(), "%+v", n.Members)
-	assert.Equal(t, 1, n.Members.Absent, "Hal, gone already")
-	assert.Equal(t, 2, n.Members.AlreadyPresent, "Dev, a member already; Pacific's manager, whom Zoho makes one")
-	assert.Zero(t, n.Refused())
+	assert.Equal(t, tree.RunCounts{Created: 2, Updated: 7, Deleted: 1, Added: 2, Present: 2, Removed: 1}, n,
+		"Dev, a member already, and Pacific's manager, whom Zoho makes one, present; Hal, gone already, removed")
 	assertAtTarget(t, srv, c)
 
 	// The journal counts them so too.
@@ -315,4 +317,48 @@ func TestApplyMembersAlreadyAsPlanned(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, tree.RunComplete, run.Tree.Status())
 	assert.Equal(t, journal.Counts{Total: 15, Done: 13, Present: 2}, run.Counts())
+}
+
+// TestApplyRateLimited: a step whose calls meet 429 past the client's
+// retries stops the run there, but nothing of it was refused for good:
+// the run is unfinished, not halted, its territories counted among those
+// not sent, none refused; a resume makes it all.
+func TestApplyRateLimited(t *testing.T) {
+	t.Parallel()
+	// From the first create on, every call is answered 429.
+	var limited atomic.Pointer[zohoterritorytest.Server]
+	var once sync.Once
+	srv, c := engServer(t, nil, zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/settings/territories") {
+			once.Do(func() { _ = limited.Load().SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultRateLimit}) })
+		}
+	}}))
+	limited.Store(srv)
+	_, p := engTargetPlan(t, c)
+	path := journalPath(t)
+	j, err := journal.Create(path, journal.Options{Command: "apply"})
+	require.NoError(t, err)
+	res, err := tree.Apply(t.Context(), c, p, tree.ApplyOptions{Journal: j})
+	require.Error(t, err)
+	require.NoError(t, j.Close())
+	assert.Equal(t, 1, res.Halted, "Pacific's create stopped the run")
+	assert.Equal(t, tree.StepUnsettled, res.Steps[1].State)
+	assert.Equal(t, zohoterritory.ReasonRateLimited, res.Steps[1].Territories.Items[0].Reason)
+	assert.Equal(t, tree.RunUnfinished, res.Status(), "a resume sends it again")
+	n := res.Counts()
+	assert.Zero(t, n.Refused, "nothing refused for good")
+	assert.Zero(t, n.Unknown)
+	assert.Equal(t, 2, n.Updated, "the two names freed")
+	assert.Equal(t, 13, n.NotSent, "Pacific's create and every change after it")
+
+	run, err := journal.Read(path)
+	require.NoError(t, err)
+	assert.Equal(t, res.Status(), run.Tree.Status(), "the journal says the same")
+
+	require.NoError(t, srv.SetFaults())
+	rr, err := resumeJournal(t, srv, c, path, nil)
+	require.NoError(t, err)
+	assert.Equal(t, tree.RunComplete, rr.Status())
+	assert.True(t, rr.Complete())
+	assertAtTarget(t, srv, c)
 }

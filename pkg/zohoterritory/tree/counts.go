@@ -6,6 +6,11 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
+// This file is the one count of a run of a plan: what became of each
+// territory and each membership, what is done, what Zoho refused for good
+// and what a resume sends again; the steps' states, the run's status and
+// its summary all read it.
+
 // CountOptions returns what counts as done for a membership of a run of
 // a plan: an add that found the user a member already, and a removal that
 // found the user gone already, leave the territory as the plan wants it.
@@ -15,109 +20,152 @@ func CountOptions() zohoterritory.CountOptions {
 	return zohoterritory.CountOptions{PresentIsDone: true, AbsentIsDone: true}
 }
 
-// RunCounts are what a run of a plan came to, each territory and each
-// membership of every step counted once: the one count behind a run's
-// summary. Build them with [ApplyResult.Counts].
-type RunCounts struct {
-	// Created, Updated and Deleted count the structure steps' territories
-	// Zoho changed (on its word, or inferred after a lost answer).
-	Created, Updated, Deleted int
-	// Failed, Unknown and NotSent count the structure steps' territories
-	// that were not changed: refused, of an outcome never learned, or
-	// never sent (a step after the one that stopped the run is all not
-	// sent).
-	Failed, Unknown, NotSent int
-	// Members counts the membership steps' users as every membership
-	// change is counted, under [CountOptions] (an add that found the user
-	// a member already is AlreadyPresent, not Added; a removal that found
-	// the user gone, Absent); a membership step never sent counts its
-	// users among Failed and NotSent.
-	Members zohoterritory.Counts
+// fate is what became of one territory or membership of a run, for the
+// counts, the step's state and the run's status.
+type fate int
+
+const (
+	// fateDone: as the plan wants it.
+	fateDone fate = iota
+	// fateRefused: refused for good, for a reason of its own (Zoho's
+	// per-item refusal, or a removal a set kept because the user's add
+	// failed): a resume does not send it again.
+	fateRefused
+	// fateUnknown: its outcome was never learned (an answer lost): a
+	// resume sends it again, as maybe done.
+	fateUnknown
+	// fateNotSent: Zoho did nothing to it, for no reason of its own:
+	// never sent, or sent in a call that failed as a whole (a 429 past
+	// the retries, a refused token, a request refused whole): a resume
+	// sends it again.
+	fateNotSent
+)
+
+// settled reports whether the fate is final: a resume does not send it.
+func (f fate) settled() bool { return f == fateDone || f == fateRefused }
+
+// wholeCall reports whether a failure is the whole call's rather than the
+// item's own: nothing was done to it, and a resume sends it again.
+func wholeCall(err error, reason zohoterritory.Reason) bool {
+	return err != nil || reason == zohoterritory.ReasonNotSent || reason == zohoterritory.ReasonRateLimited
 }
 
-// Counts counts the run's territories and memberships, step by step; the
-// memberships under [CountOptions].
+// territoryFate is what became of a territory of a structure step.
+func territoryFate(it zohoterritory.TerritoryItem) fate {
+	switch {
+	case it.Outcome == zohoterritory.Created, it.Outcome == zohoterritory.Updated, it.Outcome == zohoterritory.Deleted:
+		return fateDone
+	case it.Outcome == zohoterritory.Failed && !wholeCall(it.Err, it.Reason):
+		return fateRefused
+	case it.Outcome == zohoterritory.Failed:
+		return fateNotSent
+	}
+	return fateUnknown
+}
+
+// memberFate is what became of a membership of an add or remove step,
+// done as [CountOptions] counts it.
+func memberFate(it zohoterritory.ItemResult) fate {
+	switch {
+	case it.Done(CountOptions()):
+		return fateDone
+	case it.Outcome == zohoterritory.Failed && !wholeCall(it.Err, it.Reason):
+		return fateRefused
+	case it.Outcome == zohoterritory.Failed:
+		return fateNotSent
+	}
+	return fateUnknown
+}
+
+// RunCounts are what a run of a plan came to, each territory and each
+// membership of every step counted once, in exactly one of the first six
+// fields or the last three: the one count behind a run's summary. Build
+// them with [ApplyResult.Counts].
+type RunCounts struct {
+	// Created, Updated and Deleted count the territories Zoho changed (on
+	// its word, or inferred after a lost answer).
+	Created, Updated, Deleted int
+	// Added counts the memberships added; Present those an add found a
+	// member already; Removed those removed, or that a removal found gone
+	// already. All are done ([CountOptions]).
+	Added, Present, Removed int
+	// Refused counts the territories and memberships refused for good, for
+	// a reason of their own: by Zoho, item by item (a name taken, the org
+	// or a territory full, an inactive user, ...), or a removal that a set
+	// kept because the user's add failed ([zohoterritory.ReasonKept]). A
+	// resume does not send them again.
+	Refused int
+	// Unknown counts those whose outcome was never learned (an answer
+	// lost): a resume sends them again, as maybe done.
+	Unknown int
+	// NotSent counts those Zoho did nothing to, for no reason of their
+	// own: never sent (a stop, a step after the one that stopped the run),
+	// or sent in a call that failed as a whole (a 429 past the retries, a
+	// refused token, a request Zoho refused whole; the item's reason says
+	// which). A resume sends them again.
+	NotSent int
+}
+
+// Counts counts the run's territories and memberships, step by step, as
+// [CountOptions] counts memberships.
 func (r *ApplyResult) Counts() RunCounts {
 	var n RunCounts
-	var members zohoterritory.SetResult
 	for i, s := range r.Steps {
 		switch {
 		case s.Territories != nil:
 			for _, it := range s.Territories.Items {
-				n.countTerritory(it)
+				n.count(territoryFate(it), it.Outcome)
 			}
 		case s.Members != nil:
-			members.Results = append(members.Results, s.Members)
+			for _, it := range s.Members.Items {
+				n.count(memberFate(it), it.Outcome)
+			}
 		case r.plan != nil && i < len(r.plan.Steps):
-			n.countNotSent(r.plan.Steps[i], &members)
+			n.NotSent += r.plan.Steps[i].size()
 		}
 	}
-	n.Members = members.Count(CountOptions())
 	return n
 }
 
-func (n *RunCounts) countTerritory(it zohoterritory.TerritoryItem) {
+// count counts one territory or membership in: its fate, and for one done
+// what was done.
+func (n *RunCounts) count(f fate, o zohoterritory.Outcome) {
 	switch {
-	case it.Outcome == zohoterritory.Created:
-		n.Created++
-	case it.Outcome == zohoterritory.Updated:
-		n.Updated++
-	case it.Outcome == zohoterritory.Deleted:
-		n.Deleted++
-	case it.Outcome == zohoterritory.Unknown:
+	case f == fateRefused:
+		n.Refused++
+	case f == fateUnknown:
 		n.Unknown++
-	default:
-		n.Failed++
-		if it.Reason == zohoterritory.ReasonNotSent {
-			n.NotSent++
-		}
+	case f == fateNotSent:
+		n.NotSent++
+	case o == zohoterritory.Created:
+		n.Created++
+	case o == zohoterritory.Updated:
+		n.Updated++
+	case o == zohoterritory.Deleted:
+		n.Deleted++
+	case o == zohoterritory.Added:
+		n.Added++
+	case o == zohoterritory.AlreadyPresent:
+		n.Present++
+	default: // removed, or absent already
+		n.Removed++
 	}
 }
 
-// countNotSent counts a step nothing of which was sent: its territories
-// among Failed and NotSent, its users as a membership result of items
-// not sent.
-func (n *RunCounts) countNotSent(s Step, members *zohoterritory.SetResult) {
-	if s.Members != nil {
-		op := zohoterritory.OpRemoveUsers
-		if s.Kind == StepAdd {
-			op = zohoterritory.OpAddUsers
-		}
-		res := &zohoterritory.Result{Op: op}
-		for _, id := range s.Members.Users {
-			res.Items = append(res.Items, zohoterritory.ItemResult{ID: id, Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonNotSent})
-		}
-		members.Results = append(members.Results, res)
-		return
-	}
-	k := len(s.Creates) + len(s.Updates) + len(s.Deletes)
-	n.Failed += k
-	n.NotSent += k
+// Done counts the territories and memberships as the plan wants them.
+func (n RunCounts) Done() int {
+	return n.Created + n.Updated + n.Deleted + n.Added + n.Present + n.Removed
 }
-
-// Refused counts the territories and memberships refused for good: not
-// changed, and neither unknown nor never sent.
-func (n RunCounts) Refused() int {
-	return n.Failed - n.NotSent + n.Members.Failed - n.Members.NotSent
-}
-
-// Unsent counts the territories and memberships never sent.
-func (n RunCounts) Unsent() int { return n.NotSent + n.Members.NotSent }
-
-// Unsettled counts the territories and memberships whose outcome was never
-// learned.
-func (n RunCounts) Unsettled() int { return n.Unknown + n.Members.Unknown }
 
 // String is the run's summary line: "1 created, 2 updated, 1 deleted; 2
-// memberships added (1 present already), 1 removed; 0 failed, 0 unknown,
+// memberships added (1 present already), 1 removed; 0 refused, 0 unknown,
 // 0 not sent", the territories and the memberships together in the last
 // three.
 func (n RunCounts) String() string {
-	m := n.Members
-	added := fmt.Sprintf("%d %s added", m.Added, pluralWord(m.Added, "membership", "memberships"))
-	if m.AlreadyPresent > 0 {
-		added += fmt.Sprintf(" (%d present already)", m.AlreadyPresent)
+	added := fmt.Sprintf("%d %s added", n.Added, pluralWord(n.Added, "membership", "memberships"))
+	if n.Present > 0 {
+		added += fmt.Sprintf(" (%d present already)", n.Present)
 	}
-	return fmt.Sprintf("%d created, %d updated, %d deleted; %s, %d removed; %d failed, %d unknown, %d not sent",
-		n.Created, n.Updated, n.Deleted, added, m.Removed+m.Absent, n.Refused(), n.Unsettled(), n.Unsent())
+	return fmt.Sprintf("%d created, %d updated, %d deleted; %s, %d removed; %d refused, %d unknown, %d not sent",
+		n.Created, n.Updated, n.Deleted, added, n.Removed, n.Refused, n.Unknown, n.NotSent)
 }
