@@ -20,96 +20,23 @@ import (
 // restore the ids of the territories created again in place of deleted
 // ones. The library decides every outcome; the report shows them.
 
-// treeRow is one territory or membership of a step, as it came out.
+// treeRow is one territory or membership of a step, as it came out: the
+// library's [tree.RunItem], the user named.
 type treeRow struct {
-	step      int // from 1
-	kind      tree.StepKind
-	territory jsonRefNamed // its id (a create's new one, once made) and path
-	user      *jsonRefNamed
-	outcome   string
-	reason    string
-	code, msg string
-	inferred  bool
+	tree.RunItem
+	user *jsonRefNamed
 }
 
 // treeRows lists every territory and membership of every step of the
-// plan, in order, with its outcome in res; a step not sent has its items
-// "not_sent".
+// run, in order, with its outcome ([tree.ApplyResult.Items]).
 func treeRows(plan *tree.Plan, res *tree.ApplyResult) []treeRow {
-	var rows []treeRow
-	for i, ps := range plan.Steps {
-		var sr tree.StepResult
-		if i < len(res.Steps) {
-			sr = res.Steps[i]
-		}
-		base := treeRow{step: i + 1, kind: ps.Kind}
-		switch {
-		case sr.Territories != nil:
-			for _, it := range sr.Territories.Items {
-				r := base
-				r.territory = jsonRefNamed{ID: it.ID, Path: stepPath(ps, it.Index)}
-				r.outcome, r.reason, r.code, r.msg, r.inferred = it.Outcome.String(), string(it.Reason), it.Code, it.Message, it.Inferred
-				rows = append(rows, r)
-			}
-		case sr.Members != nil && ps.Members != nil:
-			for _, it := range sr.Members.Items {
-				r := base
-				r.territory = jsonRefNamed{ID: memberTerritory(ps.Members.Territory, res), Path: ps.Members.Path}
-				u := userNamed(plan, it.ID)
-				r.user = &u
-				r.outcome, r.reason, r.code, r.msg, r.inferred = it.Outcome.String(), string(it.Reason), it.Code, it.Message, it.Inferred
-				rows = append(rows, r)
-			}
-		default:
-			rows = append(rows, notSentRows(plan, ps, base)...)
-		}
-	}
-	return rows
-}
-
-// stepPath is the path of the step's i-th territory.
-func stepPath(ps tree.Step, i int) string {
-	switch {
-	case i < len(ps.Creates):
-		return ps.Creates[i].Path
-	case i < len(ps.Updates):
-		return ps.Updates[i].Path
-	case i < len(ps.Deletes):
-		return ps.Deletes[i].Path
-	}
-	return ""
-}
-
-// memberTerritory is the id of a membership step's territory: a created
-// one's once known.
-func memberTerritory(r tree.Ref, res *tree.ApplyResult) string {
-	if r.ID != "" {
-		return r.ID
-	}
-	return res.Created[r.Key]
-}
-
-// notSentRows are the rows of a step nothing of which was sent.
-func notSentRows(plan *tree.Plan, ps tree.Step, base treeRow) []treeRow {
-	var rows []treeRow
-	add := func(id, path string, user *jsonRefNamed) {
-		r := base
-		r.territory, r.user, r.outcome, r.reason = jsonRefNamed{ID: id, Path: path}, user, "failed", string(zohoterritory.ReasonNotSent)
-		rows = append(rows, r)
-	}
-	for _, c := range ps.Creates {
-		add("", c.Path, nil)
-	}
-	for _, u := range ps.Updates {
-		add(u.ID, u.Path, nil)
-	}
-	for _, d := range ps.Deletes {
-		add(d.ID, d.Path, nil)
-	}
-	if m := ps.Members; m != nil {
-		for _, id := range m.Users {
-			u := userNamed(plan, id)
-			add(m.Territory.ID, m.Path, &u)
+	items := res.Items()
+	rows := make([]treeRow, len(items))
+	for i, it := range items {
+		rows[i].RunItem = it
+		if it.User != "" {
+			u := userNamed(plan, it.User)
+			rows[i].user = &u
 		}
 	}
 	return rows
@@ -174,25 +101,24 @@ func finishTree(ctx context.Context, a *app, f *changeFlags, plan *tree.Plan, re
 // printTreeRun writes a run's report: a table, or JSON.
 func printTreeRun(w io.Writer, format string, allRows bool, plan *tree.Plan, res *tree.ApplyResult, rows []treeRow) error {
 	if format == "json" {
-		return encodeJSON(w, treeRunJSON(plan, res, rows))
+		return encodeJSON(w, treeRunJSON(res, rows))
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "STEP\tKIND\tTERRITORY\tID\tUSER\tOUTCOME\tREASON\tMESSAGE")
 	shown := 0
 	for _, r := range rows {
-		done := r.reason == "" && r.outcome != zohoterritory.Unknown.String()
-		if !allRows && done && len(rows) > maxTableRows {
+		if !allRows && r.Done && len(rows) > maxTableRows {
 			continue
 		}
 		shown++
-		user, reason := "", r.reason
+		user, reason := "", string(r.Reason)
 		if r.user != nil {
 			user = label(*r.user)
 		}
-		if r.inferred {
+		if r.Inferred {
 			reason = "by an earlier attempt"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.step, r.kind, cell(r.territory.Path), cell(r.territory.ID), cell(user), r.outcome, cell(reason), cell(r.msg))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Step+1, r.Kind, cell(r.Path), cell(r.Territory), cell(user), r.Outcome, cell(reason), cell(r.Message))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -223,22 +149,18 @@ func printRestored(w io.Writer, plan *tree.Plan, res *tree.ApplyResult) {
 	fmt.Fprintln(w, "Records that were assigned to a deleted territory are not assigned to it again.")
 }
 
-func treeRunJSON(plan *tree.Plan, res *tree.ApplyResult, rows []treeRow) jsonTreeRun {
+func treeRunJSON(res *tree.ApplyResult, rows []treeRow) jsonTreeRun {
 	out := jsonTreeRun{Steps: []jsonTreeStep{}, Created: map[string]string{}, Restored: res.Restored, Counts: jsonTreeCounts(res.Counts())}
 	for k, id := range res.Created {
 		out.Created[k] = id
 	}
-	for i, ps := range plan.Steps {
-		state := tree.StepNotSent
-		if i < len(res.Steps) {
-			state = res.Steps[i].State
-		}
-		out.Steps = append(out.Steps, jsonTreeStep{Step: i + 1, Kind: string(ps.Kind), State: string(state), Items: []jsonTreeItem{}})
+	for i, s := range res.Steps {
+		out.Steps = append(out.Steps, jsonTreeStep{Step: i + 1, Kind: string(s.Kind), State: string(s.State), Items: []jsonTreeItem{}})
 	}
 	for _, r := range rows {
-		s := &out.Steps[r.step-1]
-		s.Items = append(s.Items, jsonTreeItem{Territory: r.territory, User: r.user, Outcome: r.outcome, Reason: r.reason,
-			Code: r.code, Message: r.msg, Inferred: r.inferred})
+		s := &out.Steps[r.Step]
+		s.Items = append(s.Items, jsonTreeItem{Territory: jsonRefNamed{ID: r.Territory, Path: r.Path}, User: r.user, Outcome: r.Outcome.String(),
+			Reason: string(r.Reason), Code: r.Code, Message: r.Message, Inferred: r.Inferred})
 	}
 	return out
 }

@@ -87,12 +87,12 @@ type StepResult struct {
 	Kind  StepKind
 	State StepState
 	// Territories are the outcomes of a structure step's territories, in
-	// the step's order (nil for a membership step, and for a structure
-	// step not sent).
+	// the step's order (nil for a membership step). Those of a step never
+	// sent are failed, [zohoterritory.ReasonNotSent].
 	Territories *zohoterritory.TerritoryResult
 	// Members are the outcomes of a membership step's users, in the
-	// step's order (nil for a structure step, and for a membership step
-	// not sent).
+	// step's order (nil for a structure step). Those of a step never sent
+	// are failed, [zohoterritory.ReasonNotSent].
 	Members *zohoterritory.Result
 }
 
@@ -122,30 +122,19 @@ type ApplyResult struct {
 // by a failure of its calls as a whole (a 429 past the retries, a refused
 // token, a stop) is unfinished, not halted: a resume sends it again.
 func (r *ApplyResult) Status() RunStatus {
-	return runStatus(len(r.Steps), func(i int) (structure bool, open, refused int) {
-		s := r.Steps[i]
-		var fates []fate
+	type tally struct{ open, refused int }
+	steps := make([]tally, len(r.Steps))
+	for _, it := range r.items() {
 		switch {
-		case s.Territories != nil:
-			for _, it := range s.Territories.Items {
-				fates = append(fates, territoryFate(it))
-			}
-		case s.Members != nil:
-			for _, it := range s.Members.Items {
-				fates = append(fates, memberFate(it))
-			}
-		case r.plan != nil && i < len(r.plan.Steps):
-			open = r.plan.Steps[i].size()
+		case !it.fate.settled():
+			steps[it.Step].open++
+		case it.fate == fateRefused:
+			steps[it.Step].refused++
 		}
-		for _, f := range fates {
-			switch {
-			case !f.settled():
-				open++
-			case f == fateRefused:
-				refused++
-			}
-		}
-		return s.Kind != StepAdd && s.Kind != StepRemove, open, refused
+	}
+	return runStatus(len(r.Steps), func(i int) (structure bool, open, refused int) {
+		k := r.Steps[i].Kind
+		return k != StepAdd && k != StepRemove, steps[i].open, steps[i].refused
 	})
 }
 
@@ -379,6 +368,7 @@ func run(ctx context.Context, c *zohoterritory.Client, p *Plan, prog *Progress, 
 		}
 		i++
 	}
+	r.notSent()
 	r.restored()
 	switch len(r.errs) {
 	case 0:
@@ -606,12 +596,8 @@ func (r *runner) members(ctx context.Context, first, end int) bool {
 			r.fail(err)
 			return false
 		}
-		op := zohoterritory.OpAddUsers
-		if s.Kind == StepRemove {
-			op = zohoterritory.OpRemoveUsers
-		}
 		sp := r.progress(i)
-		set.Changes = append(set.Changes, zohoterritory.Change{Op: op, Owner: owner, IDs: s.Members.Users,
+		set.Changes = append(set.Changes, zohoterritory.Change{Op: memberOp(s.Kind), Owner: owner, IDs: s.Members.Users,
 			Settled: sp.SettledUsers, MaybeDone: sp.MaybeDoneUsers})
 	}
 	if r.opts.Journal != nil {
@@ -643,6 +629,49 @@ func isClosed(ch <-chan struct{}) bool {
 	default:
 		return false
 	}
+}
+
+// notSent gives each place of the steps never sent its outcome: failed,
+// not sent.
+func (r *runner) notSent() {
+	const why = "not sent: an earlier step stopped the run"
+	for i, s := range r.p.Steps {
+		sr := &r.res.Steps[i]
+		if sr.Territories != nil || sr.Members != nil {
+			continue
+		}
+		if m := s.Members; m != nil {
+			res := &zohoterritory.Result{Op: memberOp(s.Kind)}
+			for _, id := range m.Users {
+				res.Items = append(res.Items, zohoterritory.ItemResult{ID: id, Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonNotSent, Message: why})
+			}
+			sr.Members = res
+			continue
+		}
+		ch, _ := r.territoryChange(s) // a key not created yet names no id
+		res := &zohoterritory.TerritoryResult{Op: ch.Op}
+		for k := range s.size() {
+			it := zohoterritory.TerritoryItem{Index: k, Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonNotSent, Message: why}
+			switch {
+			case k < len(s.Creates):
+				it.Name = s.Creates[k].Name
+			case k < len(s.Updates):
+				it.ID = s.Updates[k].ID
+			case k < len(s.Deletes):
+				it.ID = s.Deletes[k].ID
+			}
+			res.Items = append(res.Items, it)
+		}
+		sr.Territories = res
+	}
+}
+
+// memberOp is the client's op of a membership step.
+func memberOp(k StepKind) zohoterritory.Op {
+	if k == StepRemove {
+		return zohoterritory.OpRemoveUsers
+	}
+	return zohoterritory.OpAddUsers
 }
 
 // restored fills the map of the territories a plan made by Undo brought

@@ -137,9 +137,41 @@ func TestApplyHalts(t *testing.T) {
 	for i, s := range ar.Steps[3:] {
 		assert.Equal(t, tree.StepNotSent, s.State)
 		ps := p.Steps[3+i]
-		notSent += len(ps.Creates) + len(ps.Updates) + len(ps.Deletes)
+		// Each place of a step never sent has its outcome all the same.
 		if ps.Members != nil {
+			require.NotNil(t, s.Members, "step %d", 3+i)
+			require.Len(t, s.Members.Items, len(ps.Members.Users))
+			for k, it := range s.Members.Items {
+				assert.Equal(t, zohoterritory.ItemResult{ID: ps.Members.Users[k], Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonNotSent,
+					Message: "not sent: an earlier step stopped the run"}, it)
+			}
 			notSent += len(ps.Members.Users)
+			continue
+		}
+		require.NotNil(t, s.Territories, "step %d", 3+i)
+		require.Len(t, s.Territories.Items, len(ps.Creates)+len(ps.Updates)+len(ps.Deletes))
+		for k, it := range s.Territories.Items {
+			assert.Equal(t, k, it.Index)
+			assert.Equal(t, zohoterritory.Failed, it.Outcome)
+			assert.Equal(t, zohoterritory.ReasonNotSent, it.Reason)
+		}
+		notSent += len(s.Territories.Items)
+	}
+	// The run's items are one a place, of every step, in order: those
+	// of the steps never sent among them, not done.
+	items := ar.Items()
+	require.Len(t, items, notSent+4, "2 names freed, Pacific's and Hawaii's creates, and the rest")
+	assert.Equal(t, tree.RunItem{Step: 1, Kind: tree.StepCreate, Territory: engNamed(srv, "Pacific")[0], Path: "North America/Pacific",
+		Outcome: zohoterritory.Created, Code: "SUCCESS", Message: "Territory Created Successfully", Done: true}, items[2])
+	hawaii := items[3]
+	assert.Equal(t, []any{2, "", "North America/Pacific/Hawaii", zohoterritory.Failed, zohoterritory.ReasonDuplicateName, false},
+		[]any{hawaii.Step, hawaii.Territory, hawaii.Path, hawaii.Outcome, hawaii.Reason, hawaii.Done})
+	last := items[len(items)-1]
+	assert.Equal(t, tree.RunItem{Step: 8, Kind: tree.StepDelete, Territory: engLatam, Path: "Latin America",
+		Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonNotSent, Message: "not sent: an earlier step stopped the run"}, last)
+	for _, it := range items {
+		if it.Kind == tree.StepAdd || it.Kind == tree.StepRemove {
+			assert.NotEmpty(t, it.User, "a membership names its user")
 		}
 	}
 	assert.False(t, ar.Complete())

@@ -106,25 +106,115 @@ type RunCounts struct {
 	NotSent int
 }
 
-// Counts counts the run's territories and memberships, step by step, as
-// [CountOptions] counts memberships.
+// Counts counts the run's territories and memberships, each item of
+// [ApplyResult.Items] once, as [CountOptions] counts memberships.
 func (r *ApplyResult) Counts() RunCounts {
 	var n RunCounts
-	for i, s := range r.Steps {
-		switch {
-		case s.Territories != nil:
-			for _, it := range s.Territories.Items {
-				n.count(territoryFate(it), it.Outcome)
-			}
-		case s.Members != nil:
-			for _, it := range s.Members.Items {
-				n.count(memberFate(it), it.Outcome)
-			}
-		case r.plan != nil && i < len(r.plan.Steps):
-			n.NotSent += r.plan.Steps[i].size()
-		}
+	for _, it := range r.items() {
+		n.count(it.fate, it.Outcome)
 	}
 	return n
+}
+
+// RunItem is one territory or membership of a step of a run, as it came
+// out: a row of the run's report.
+type RunItem struct {
+	// Step is the step's index in the plan (from 0); Kind its kind.
+	Step int
+	Kind StepKind
+	// Territory is the territory's id: its own, or for one the plan
+	// creates the id its create got ("" until then). Path is where it
+	// ends (a deleted one's, where it was).
+	Territory, Path string
+	// User is a membership's user id; "" for a territory.
+	User string
+	// Outcome, Reason, Code, Message and Inferred are the client's
+	// ([zohoterritory.TerritoryItem], [zohoterritory.ItemResult]); those
+	// of a step never sent are failed, [zohoterritory.ReasonNotSent].
+	Outcome       zohoterritory.Outcome
+	Reason        zohoterritory.Reason
+	Code, Message string
+	Inferred      bool
+	// Done says it is as the plan wants it: changed, or a membership done
+	// under [CountOptions].
+	Done bool
+}
+
+// Items returns every territory and membership of every step of the run,
+// in the plan's order, each with its outcome: the one list behind the
+// run's report, its [ApplyResult.Counts] and its [ApplyResult.Status].
+func (r *ApplyResult) Items() []RunItem {
+	items := r.items()
+	out := make([]RunItem, len(items))
+	for i, it := range items {
+		out[i] = it.RunItem
+	}
+	return out
+}
+
+// runItem is a [RunItem] with its fate.
+type runItem struct {
+	RunItem
+	fate fate
+}
+
+func (r *ApplyResult) items() []runItem {
+	var out []runItem
+	p := r.plan
+	for i, s := range r.Steps {
+		var ps Step
+		if p != nil && i < len(p.Steps) {
+			ps = p.Steps[i]
+		}
+		base := RunItem{Step: i, Kind: s.Kind}
+		if t := s.Territories; t != nil {
+			for _, it := range t.Items {
+				ri := base
+				ri.Territory, ri.Path = it.ID, ps.path(it.Index)
+				ri.Outcome, ri.Reason, ri.Code, ri.Message, ri.Inferred = it.Outcome, it.Reason, it.Code, it.Message, it.Inferred
+				f := territoryFate(it)
+				ri.Done = f == fateDone
+				out = append(out, runItem{ri, f})
+			}
+		}
+		if m := s.Members; m != nil {
+			for _, it := range m.Items {
+				ri := base
+				if ps.Members != nil {
+					ri.Territory, ri.Path = r.id(ps.Members.Territory), ps.Members.Path
+				}
+				ri.User = it.ID
+				ri.Outcome, ri.Reason, ri.Code, ri.Message, ri.Inferred = it.Outcome, it.Reason, it.Code, it.Message, it.Inferred
+				f := memberFate(it)
+				ri.Done = f == fateDone
+				out = append(out, runItem{ri, f})
+			}
+		}
+	}
+	return out
+}
+
+// id is the id of a territory the plan names: its own, or the one its
+// create got ("" when none did).
+func (r *ApplyResult) id(ref Ref) string {
+	if ref.ID != "" {
+		return ref.ID
+	}
+	return r.Created[ref.Key]
+}
+
+// path is where the step's territory at index k ends.
+func (s Step) path(k int) string {
+	switch {
+	case k < 0:
+	case k < len(s.Creates):
+		return s.Creates[k].Path
+	case k < len(s.Updates):
+		return s.Updates[k].Path
+	case k < len(s.Deletes):
+		return s.Deletes[k].Path
+	}
+	return ""
 }
 
 // count counts one territory or membership in: its fate, and for one done
