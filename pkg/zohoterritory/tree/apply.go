@@ -454,9 +454,9 @@ func (r *runner) structure(ctx context.Context, i int) bool {
 // territoryChange is step s as the client takes it, keys replaced by ids.
 func (r *runner) territoryChange(s Step) (zohoterritory.TerritoryChange, error) {
 	var ch zohoterritory.TerritoryChange
+	ch.Op = territoryOp(s.Kind)
 	switch s.Kind {
 	case StepCreate:
-		ch.Op = zohoterritory.OpCreateTerritories
 		for _, c := range s.Creates {
 			parent, err := r.id(c.Parent)
 			if err != nil {
@@ -467,7 +467,6 @@ func (r *runner) territoryChange(s Step) (zohoterritory.TerritoryChange, error) 
 				AccountRuleCriteria: rule(c.Criteria.Accounts), LeadRuleCriteria: rule(c.Criteria.Leads), DealRuleCriteria: rule(c.Criteria.Deals)})
 		}
 	case StepFreeName, StepUpdate:
-		ch.Op = zohoterritory.OpUpdateTerritories
 		for _, u := range s.Updates {
 			tu, err := r.update(u)
 			if err != nil {
@@ -476,7 +475,7 @@ func (r *runner) territoryChange(s Step) (zohoterritory.TerritoryChange, error) 
 			ch.Update = append(ch.Update, tu)
 		}
 	case StepDelete:
-		ch.Op, ch.Forecasts = zohoterritory.OpDeleteTerritories, zohoterritory.KeepForecasts
+		ch.Forecasts = zohoterritory.KeepForecasts
 		for _, d := range s.Deletes {
 			ch.Delete = append(ch.Delete, d.ID)
 		}
@@ -631,8 +630,9 @@ func isClosed(ch <-chan struct{}) bool {
 	}
 }
 
-// notSent gives each place of the steps never sent its outcome: failed,
-// not sent.
+// notSent gives each place of the steps this process never sent its
+// outcome: the one the journal holds (for a resume), else failed, not
+// sent.
 func (r *runner) notSent() {
 	const why = "not sent: an earlier step stopped the run"
 	for i, s := range r.p.Steps {
@@ -640,16 +640,25 @@ func (r *runner) notSent() {
 		if sr.Territories != nil || sr.Members != nil {
 			continue
 		}
+		sp := r.progress(i)
 		if m := s.Members; m != nil {
 			res := &zohoterritory.Result{Op: memberOp(s.Kind)}
 			for _, id := range m.Users {
-				res.Items = append(res.Items, zohoterritory.ItemResult{ID: id, Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonNotSent, Message: why})
+				it := zohoterritory.ItemResult{ID: id, Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonNotSent, Message: why}
+				for _, settled := range sp.SettledUsers {
+					if settled.ID == id {
+						it = settled
+					}
+				}
+				res.Items = append(res.Items, it)
 			}
 			sr.Members = res
+			if len(sp.SettledUsers) > 0 {
+				sr.State = memberState(res)
+			}
 			continue
 		}
-		ch, _ := r.territoryChange(s) // a key not created yet names no id
-		res := &zohoterritory.TerritoryResult{Op: ch.Op}
+		res := &zohoterritory.TerritoryResult{Op: territoryOp(s.Kind)}
 		for k := range s.size() {
 			it := zohoterritory.TerritoryItem{Index: k, Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonNotSent, Message: why}
 			switch {
@@ -660,10 +669,29 @@ func (r *runner) notSent() {
 			case k < len(s.Deletes):
 				it.ID = s.Deletes[k].ID
 			}
+			for _, settled := range sp.Settled {
+				if settled.Index == k {
+					it = settled
+				}
+			}
 			res.Items = append(res.Items, it)
 		}
 		sr.Territories = res
+		if len(sp.Settled) > 0 {
+			sr.State = territoryState(res)
+		}
 	}
+}
+
+// territoryOp is the client's op of a structure step.
+func territoryOp(k StepKind) zohoterritory.TerritoryOp {
+	switch k {
+	case StepCreate:
+		return zohoterritory.OpCreateTerritories
+	case StepDelete:
+		return zohoterritory.OpDeleteTerritories
+	}
+	return zohoterritory.OpUpdateTerritories
 }
 
 // memberOp is the client's op of a membership step.
