@@ -170,7 +170,7 @@ func readInput(path string) (*tree.Input, error) {
 	var pe *tree.ProblemsError
 	switch {
 	case errors.As(err, &pe):
-		return nil, treeProblems(err)
+		return nil, treeProblems(err, path)
 	case err != nil:
 		return nil, cmdutil.Usagef("%s; nothing was sent", cmdutil.Message(err))
 	}

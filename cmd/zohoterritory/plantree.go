@@ -61,22 +61,26 @@ func readOrg(ctx context.Context, c *zohoterritory.Client, notDone string) (*tre
 func makeTreePlan(file *tree.File, org *tree.Org, allowDelete bool, path string) (*tree.Plan, error) {
 	in, err := tree.Diff(file, org, tree.Options{AllowDelete: allowDelete})
 	if err != nil {
-		return nil, treeProblems(err)
+		return nil, treeProblems(err, path)
 	}
 	plan, err := tree.Order(in, org, tree.OrderOptions{Created: time.Now().UTC(), Source: path})
 	if err != nil {
-		return nil, treeProblems(err)
+		return nil, treeProblems(err, path)
 	}
 	return plan, nil
 }
 
-// treeProblems lists every problem of a *tree.ProblemsError, one a line,
-// with the flag that settles those of territories the file leaves out
-// (exit 1: nothing was sent); other errors come back as they are.
-func treeProblems(err error) error {
+// treeProblems lists every problem of a *tree.ProblemsError about the
+// file name, one a line, with the flag that settles those of territories
+// the file leaves out (exit 1: nothing was sent); other errors come back
+// as they are.
+func treeProblems(err error, name string) error {
 	var pe *tree.ProblemsError
 	if !errors.As(err, &pe) {
 		return err
+	}
+	if len(pe.Problems) == 0 {
+		return cmdutil.Usagef("%s cannot be planned; nothing was sent", name)
 	}
 	lines := make([]string, len(pe.Problems))
 	for i, p := range pe.Problems {
@@ -85,9 +89,8 @@ func treeProblems(err error) error {
 			lines[i] += "; give --allow-delete to delete it"
 		}
 	}
-	file := pe.Problems[0].File
 	return cmdutil.Usagef("%s cannot be planned, %s; nothing was sent:\n  %s",
-		file, plural(len(lines), "problem"), strings.Join(lines, "\n  "))
+		name, plural(len(lines), "problem"), strings.Join(lines, "\n  "))
 }
 
 // inputFlags refuses the flags that do not apply to what the file holds:

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/tree"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
@@ -614,4 +616,29 @@ func TestTreeApplyRateLimited(t *testing.T) {
 	out = runCLI(t, env, "", "resume", out.journal, "-o", "json")
 	require.Equal(t, 0, out.code, out.stderr)
 	assert.Len(t, namedIDs(srv, "Nordics"), 1)
+}
+
+// TestTreeProblems: the CLI's list of a *tree.ProblemsError names the file
+// it was given, one problem a line, however many there are (none
+// included), and leaves other errors as they are.
+func TestTreeProblems(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{&tree.ProblemsError{}, "tree.yaml cannot be planned; nothing was sent"},
+		{&tree.ProblemsError{Problems: []tree.Problem{{File: "tree.yaml", Line: 3, Col: 5, Territory: "Europe", Field: "name", Rule: "repeated"}}},
+			"tree.yaml cannot be planned, 1 problem; nothing was sent:\n  tree.yaml:3:5: territory \"Europe\": name: repeated"},
+		{&tree.ProblemsError{Problems: []tree.Problem{{File: "tree.yaml", Territory: "Europe", Rule: "left out", Omitted: true}, {File: "tree.yaml", Rule: "too many"}}},
+			"tree.yaml cannot be planned, 2 problems; nothing was sent:\n  tree.yaml: territory \"Europe\": left out; give --allow-delete to delete it\n  tree.yaml: too many"},
+	} {
+		err := treeProblems(tt.err, "tree.yaml")
+		var ee *cmdutil.ExitError
+		require.ErrorAs(t, err, &ee)
+		assert.Equal(t, cmdutil.ExitUsage, ee.ExitCode(), tt.want)
+		assert.Equal(t, tt.want, err.Error())
+	}
+	other := errors.New("the disk is full")
+	assert.Equal(t, other, treeProblems(other, "tree.yaml"))
 }
