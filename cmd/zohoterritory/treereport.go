@@ -185,6 +185,9 @@ func treeExit(ctx context.Context, a *app, res *tree.ApplyResult, err error, jou
 		undo = "; to take back what it made, run: zohoterritory restore " + shellQuote(journalPath)
 	}
 	interrupted := ctx.Err() != nil || stopped || errors.Is(err, zohoterritory.ErrStopped)
+	if interrupted && status != tree.RunUnfinished {
+		interruptedAfter(a)
+	}
 	switch {
 	case interrupted && status == tree.RunUnfinished:
 		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted: %s%s", n, finish))

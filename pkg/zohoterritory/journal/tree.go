@@ -267,17 +267,14 @@ func (st *itemState) maybe() bool {
 	return len(st.open) > 0 || st.given || (st.last != nil && st.last.Outcome == zohoterritory.Unknown.String())
 }
 
-// finalTerritory is final for a territory's outcome: done, or refused by
-// Zoho for a reason of its own.
+// finalTerritory is final for a territory's outcome:
+// [zohoterritory.TerritoryItem.Settled].
 func finalTerritory(r territoryResult) bool {
-	o, _ := zohoterritory.ParseOutcome(r.Outcome)
-	switch o {
-	case zohoterritory.Created, zohoterritory.Updated, zohoterritory.Deleted:
-		return true
-	case zohoterritory.Failed:
-		return !r.RequestLevel && r.Reason != string(zohoterritory.ReasonNotSent) && r.Reason != string(zohoterritory.ReasonRateLimited)
+	it := r.item(r.Index)
+	if r.RequestLevel {
+		it.Err = errRequestLevel
 	}
-	return false
+	return it.Settled()
 }
 
 // opOf is the client's op of a structure step.

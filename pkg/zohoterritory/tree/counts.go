@@ -44,23 +44,17 @@ const (
 // settled reports whether the fate is final: a resume does not send it.
 func (f fate) settled() bool { return f == fateDone || f == fateRefused }
 
-// wholeCall reports whether a failure is the whole call's rather than the
-// item's own: nothing was done to it, and a resume sends it again.
-func wholeCall(err error, reason zohoterritory.Reason) bool {
-	return err != nil || reason == zohoterritory.ReasonNotSent || reason == zohoterritory.ReasonRateLimited
-}
-
 // territoryFate is what became of a territory of a structure step.
 func territoryFate(it zohoterritory.TerritoryItem) fate {
 	switch {
 	case it.Outcome == zohoterritory.Created, it.Outcome == zohoterritory.Updated, it.Outcome == zohoterritory.Deleted:
 		return fateDone
-	case it.Outcome == zohoterritory.Failed && !wholeCall(it.Err, it.Reason):
+	case it.Settled():
 		return fateRefused
-	case it.Outcome == zohoterritory.Failed:
-		return fateNotSent
+	case it.Outcome == zohoterritory.Unknown:
+		return fateUnknown
 	}
-	return fateUnknown
+	return fateNotSent
 }
 
 // memberFate is what became of a membership of an add or remove step,
@@ -69,12 +63,12 @@ func memberFate(it zohoterritory.ItemResult) fate {
 	switch {
 	case it.Done(CountOptions()):
 		return fateDone
-	case it.Outcome == zohoterritory.Failed && !wholeCall(it.Err, it.Reason):
+	case it.Settled():
 		return fateRefused
-	case it.Outcome == zohoterritory.Failed:
-		return fateNotSent
+	case it.Outcome == zohoterritory.Unknown:
+		return fateUnknown
 	}
-	return fateUnknown
+	return fateNotSent
 }
 
 // RunCounts are what a run of a plan came to, each territory and each
