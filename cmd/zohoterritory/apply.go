@@ -49,13 +49,13 @@ what the apply added and adds back what it removed.
 
 A saved plan is applied as it was made: a flag that would change it
 (--allow-delete, --by, --add-only, --remove-only) is refused beside one
-(plan again to change it), and so is an API domain other than the one it was
-made against. A saved plan is refused when anything it touches (a
-territory's fields, a name it gives, a membership) changed in the org since
-it was made, naming what changed, and nothing is sent. On a terminal, apply
-shows the plan as "plan" prints it (the first 50 lines of a long one, and
-how to see every one) and asks before sending anything (type yes); without
-a terminal it needs --yes.
+(plan again to change it), and so is an API domain or version other than
+the one it was made against. A saved plan is refused when anything it
+touches (a territory's fields, a name it gives, a membership) changed in the
+org since it was made, naming what changed, and nothing is sent. On a
+terminal, apply shows the plan as "plan" prints it (the first 50 lines of a
+long one, and how to see every one) and asks before sending anything (type
+yes); without a terminal it needs --yes.
 
 Scopes: a membership file: ZohoCRM.settings.territories.ALL and
 ZohoCRM.users.ALL. A tree file: ZohoCRM.settings.territories.READ,
@@ -149,11 +149,11 @@ func (f *applyFlags) check() error {
 }
 
 // asSaved refuses a flag that would change a saved plan (as Terraform
-// refuses a variable beside a saved plan), and an API domain other than
-// the one the plan was made against; it points the connection where the
-// plan was made (apiDomain, apiVersion), unless a flag or variable names
-// the same. made says how the plan was made, flags are those that would
-// change it.
+// refuses a variable beside a saved plan), and an API domain or version
+// other than the one the plan was made against; it points the connection
+// where the plan was made (apiDomain, apiVersion), unless a flag or
+// variable names the same. made says how the plan was made, flags are
+// those that would change it.
 func (f *applyFlags) asSaved(path, made, apiDomain, apiVersion string, flags ...string) error {
 	for _, flag := range flags {
 		if f.conn.fs.Changed(flag) {
@@ -170,8 +170,13 @@ func (f *applyFlags) asSaved(path, made, apiDomain, apiVersion string, flags ...
 		return cmdutil.Usagef("%s %q: %s was made against %s, where a saved plan is applied; plan again against %s; nothing was sent",
 			cf.name("api-domain"), cf.apiDomain, path, domain, cf.apiDomain)
 	}
-	if !cf.given("api-version") && apiVersion != "" {
+	switch {
+	case apiVersion == "":
+	case !cf.given("api-version"):
 		cf.apiVersion = apiVersion
+	case cf.apiVersion != apiVersion:
+		return cmdutil.Usagef("%s %q: %s was made against API %s, where a saved plan is applied; plan again against %s; nothing was sent",
+			cf.name("api-version"), cf.apiVersion, path, apiVersion, cf.apiVersion)
 	}
 	return nil
 }

@@ -437,6 +437,8 @@ func TestTreeApplySavedPlan(t *testing.T) {
 		{[]string{"--allow-delete"}, env, "--allow-delete: " + saved + " is a saved plan, applied as it was made (from " + file + "); to change it, plan again with --allow-delete; nothing was sent"},
 		{[]string{"--by", "user"}, env, "--by: " + saved + " is a saved tree plan, which makes each territory's members exactly those it lists; --by is for a membership file; nothing was sent"},
 		{[]string{"--api-domain", "https://www.zohoapis.eu"}, env, `--api-domain "https://www.zohoapis.eu": ` + saved + " was made against " + srv.URL() + ", where a saved plan is applied; plan again against https://www.zohoapis.eu; nothing was sent"},
+		{[]string{"--api-version", "v8"}, env, `--api-version "v8": ` + saved + " was made against API v7, where a saved plan is applied; plan again against v8; nothing was sent"},
+		{[]string{}, with(env, "ZOHO_API_VERSION", "v6"), `ZOHO_API_VERSION "v6": ` + saved + " was made against API v7, where a saved plan is applied; plan again against v6; nothing was sent"},
 		{[]string{"-o", "csv"}, env, `--output "csv": ` + saved + " is a saved tree plan, whose apply prints a table or json"},
 		{nil, env, "apply asks before it changes anything, and standard input is not a terminal: give --yes to apply without asking"},
 	} {
