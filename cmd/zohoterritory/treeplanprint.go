@@ -100,7 +100,7 @@ func treePlanJSON(plan *tree.Plan) jsonTreePlan {
 			jc.Fields = append(jc.Fields, jsonFieldChange(f))
 		}
 		for _, s := range c.Skips {
-			jc.Skipped = append(jc.Skipped, jsonPlanSkip{jsonRefNamed: userNamed(plan, s.User), Op: s.Op, Reason: string(s.Reason), Message: s.Message})
+			jc.Skipped = append(jc.Skipped, jsonPlanSkip{jsonRefNamed: userNamed(plan, s.User), Op: opWord(s.Op), Reason: string(s.Reason), Message: s.Message})
 		}
 		if d := c.Delete; d != nil {
 			jc.Delete = &jsonTreeDelete{Members: users(d.Members), Children: []jsonRefNamed{}, Records: recordsLost}
@@ -152,7 +152,7 @@ func treePlanTable(w io.Writer, plan *tree.Plan, limit int) (shown, total int, e
 			line("    - member\t%s\n", plan.UserLabel(id))
 		}
 		for _, s := range c.Skips {
-			line("    ! member\t%s skipped, not %s (%s): %s\n", plan.UserLabel(s.User), skipOpDone(s.Op), s.Reason, s.Message)
+			line("    ! member\t%s skipped, not %s (%s): %s\n", plan.UserLabel(s.User), opDone(s.Op), s.Reason, s.Message)
 		}
 		if d := c.Delete; d != nil {
 			for _, id := range d.Members {
@@ -189,12 +189,4 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
-}
-
-// skipOpDone is what a skip's op would have done: "added" or "removed".
-func skipOpDone(op string) string {
-	if op == tree.OpAdd {
-		return "added"
-	}
-	return "removed"
 }

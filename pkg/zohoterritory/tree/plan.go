@@ -415,8 +415,8 @@ func (p *Plan) WriteTo(w io.Writer) (int64, error) {
 // ReadPlan reads a saved tree plan, refusing one that is not a tree plan,
 // of another format version, malformed (unknown fields, ids that are not
 // record ids, steps without what their kind needs, a territory named by a
-// key no earlier step creates), with a [*zohoterritory.FileError] naming
-// name.
+// key no earlier step creates, a skip of an op other than a territory's
+// users' add or removal), with a [*zohoterritory.FileError] naming name.
 func ReadPlan(r io.Reader, name string) (*Plan, error) {
 	fail := func(format string, args ...any) error {
 		return &zohoterritory.FileError{Name: name, Err: fmt.Errorf(format, args...)}
@@ -518,6 +518,11 @@ func (p *Plan) check() error {
 			if err := checkID(i, "delete", d.ID); err != nil {
 				return err
 			}
+		}
+	}
+	for i, sk := range p.Skips {
+		if sk.Op != zohoterritory.OpAddUsers && sk.Op != zohoterritory.OpRemoveUsers {
+			return fmt.Errorf("skips[%d]: op %q: want %q or %q", i, sk.Op, zohoterritory.OpAddUsers, zohoterritory.OpRemoveUsers)
 		}
 	}
 	for _, t := range p.Before.Territories {

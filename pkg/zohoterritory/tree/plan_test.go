@@ -115,6 +115,7 @@ func TestReadPlanRefuses(t *testing.T) {
 		{"unknown key", strings.Replace(good, `"key": "new:Americas/Pacific"
           },`, `"key": "new:Elsewhere"
           },`, 1), `plan.json: steps[1]: parent of new:Americas/Pacific/Hawaii: "new:Elsewhere" is created by no earlier step`},
+		{"an untyped op", strings.Replace(good, `"op": "add-users"`, `"op": "add"`, 1), `plan.json: skips[0]: op "add": want "add-users" or "remove-users"`},
 		{"ref both", strings.Replace(good, `"id": "5725767000000452005"
             }`, `"id": "5725767000000452005", "key": "k"
             }`, 1), "plan.json: steps[2]: new parent of 5725767000000452003: want an id or a key"},

@@ -52,7 +52,7 @@ func TestUndo(t *testing.T) {
 			{ID: pacific, Name: "Pacific", Path: "Americas/Pacific", Members: []string{uChloe, uGus}, Children: []string{hawaii}},
 			{ID: hawaii, Name: "Hawaii", Path: "Americas/Pacific/Hawaii", Members: []string{}, Children: []string{}},
 		},
-		Skips: []Skip{{Territory: Ref{ID: pacific}, Path: "Americas/Pacific", User: uChloe, Op: OpRemove, Reason: zohoterritory.ReasonManager,
+		Skips: []Skip{{Territory: Ref{ID: pacific}, Path: "Americas/Pacific", User: uChloe, Op: zohoterritory.OpRemoveUsers, Reason: zohoterritory.ReasonManager,
 			Message: "the user manages the territory"}},
 	}, in)
 
