@@ -101,8 +101,8 @@ func runApply(ctx context.Context, a *app, f *applyFlags, path string) error {
 			return err
 		}
 	}
-	if !f.yes && !a.io.InTTY {
-		return cmdutil.Usagef("apply asks before it changes anything, and standard input is not a terminal: give --yes to apply without asking")
+	if err := needsTerminal(a, f.yes); err != nil {
+		return err
 	}
 	c, err := f.client(a, false, true)
 	if err != nil {
@@ -205,16 +205,14 @@ func checkStale(ctx context.Context, c *zohoterritory.Client, plan *zohoterritor
 	if len(drifts) == 0 {
 		return nil
 	}
-	parts := make([]string, 0, 6)
-	for i, d := range drifts {
-		if i == 5 {
-			parts = append(parts, fmt.Sprintf("and %d more", len(drifts)-5))
-			break
-		}
-		parts = append(parts, d.String())
-	}
-	return cmdutil.Usagef("%s is stale: %s the plan touches changed since it was made: %s; plan again; nothing was sent",
-		path, plural(len(drifts), "membership"), strings.Join(parts, "; "))
+	return stale(path, plural(len(drifts), "membership")+" the plan touches changed", drifts)
+}
+
+// stale is the refusal of a saved plan at path whose org changed since it
+// was made (what changed: "2 memberships the plan touches changed"),
+// naming the first drifts.
+func stale[D fmt.Stringer](path, what string, drifts []D) error {
+	return cmdutil.Usagef("%s is stale: %s since it was made: %s; plan again; nothing was sent", path, what, foldList(drifts))
 }
 
 // confirmPlan shows the plan on stderr as plan prints it (the first lines
@@ -234,19 +232,5 @@ func confirmPlan(ctx context.Context, a *app, c *zohoterritory.Client, plan *zoh
 	if err != nil {
 		return nil, err
 	}
-	if shown < total {
-		every := fmt.Sprintf("every one: zohoterritory plan %s (-o json, or --out PLAN to keep it)", shellQuote(path))
-		if saved {
-			every = "every one is in " + path
-		}
-		fmt.Fprintf(a.io.Err, "(%d of %d lines shown; %s)\n", shown, total, every)
-	}
-	fmt.Fprintln(a.io.Err, plan.Totals())
-	if ok, err := confirm(ctx, a, "Apply these changes to the org?"); !ok {
-		if err != nil {
-			return nil, err
-		}
-		return nil, cmdutil.Usagef("apply cancelled; nothing was sent")
-	}
-	return dir, nil
+	return dir, confirmShown(ctx, a, shown, total, path, saved, plan.Totals())
 }

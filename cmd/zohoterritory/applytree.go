@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
@@ -24,8 +23,8 @@ func runTreeApply(ctx context.Context, a *app, f *applyFlags, in *tree.Input, pa
 			return err
 		}
 	}
-	if !f.yes && !a.io.InTTY {
-		return cmdutil.Usagef("apply asks before it changes anything, and standard input is not a terminal: give --yes to apply without asking")
+	if err := needsTerminal(a, f.yes); err != nil {
+		return err
 	}
 	c, err := f.client(a, false, true)
 	if err != nil {
@@ -78,16 +77,7 @@ func checkTreeDrift(plan *tree.Plan, org *tree.Org, path string) error {
 	if len(drifts) == 0 {
 		return nil
 	}
-	parts := make([]string, 0, 6)
-	for i, d := range drifts {
-		if i == 5 {
-			parts = append(parts, fmt.Sprintf("and %d more", len(drifts)-5))
-			break
-		}
-		parts = append(parts, d.String())
-	}
-	return cmdutil.Usagef("%s is stale: %s in the org since it was made: %s; plan again; nothing was sent",
-		path, pluralOf(len(drifts), "change", "changes"), strings.Join(parts, "; "))
+	return stale(path, pluralOf(len(drifts), "change", "changes")+" in the org", drifts)
 }
 
 // confirmTreePlan shows the plan on stderr as plan prints it (the first
@@ -97,19 +87,5 @@ func confirmTreePlan(ctx context.Context, a *app, plan *tree.Plan, path string, 
 	if err != nil {
 		return err
 	}
-	if shown < total {
-		every := fmt.Sprintf("every one: zohoterritory plan %s (-o json, or --out PLAN to keep it)", shellQuote(path))
-		if saved {
-			every = "every one is in " + path
-		}
-		fmt.Fprintf(a.io.Err, "(%d of %d lines shown; %s)\n", shown, total, every)
-	}
-	fmt.Fprintln(a.io.Err, plan.Totals())
-	if ok, err := confirm(ctx, a, "Apply these changes to the org?"); !ok {
-		if err != nil {
-			return err
-		}
-		return cmdutil.Usagef("apply cancelled; nothing was sent")
-	}
-	return nil
+	return confirmShown(ctx, a, shown, total, path, saved, plan.Totals())
 }

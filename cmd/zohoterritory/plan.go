@@ -143,10 +143,9 @@ func runPlan(ctx context.Context, a *app, f *planCmdFlags, path string) error {
 		return planFailure(err)
 	}
 	if f.out != "" {
-		if err := savePlan(f.out, plan); err != nil {
+		if err := savePlan(a, f.out, plan); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.io.Err, "zohoterritory: saved the plan to %s; make it with: zohoterritory apply %s\n", f.out, shellQuote(f.out))
 	}
 	if err := printPlanned(a.io.Out, f.output.format, plan, dir); err != nil {
 		return err
@@ -184,10 +183,16 @@ func planFailure(err error) error {
 }
 
 // savePlan writes a plan to path, mode 0600 (it holds the org's ids),
-// over what path held, as terraform plan -out does.
-func savePlan(path string, plan io.WriterTo) error {
-	return writeFile("--out", path, true, func(w io.Writer) error {
+// over what path held, as terraform plan -out does, and says on stderr
+// how to make it.
+func savePlan(a *app, path string, plan io.WriterTo) error {
+	err := writeFile("--out", path, true, func(w io.Writer) error {
 		_, err := plan.WriteTo(w)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.io.Err, "zohoterritory: saved the plan to %s; make it with: zohoterritory apply %s\n", path, shellQuote(path))
+	return nil
 }

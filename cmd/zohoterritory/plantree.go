@@ -31,10 +31,9 @@ func runTreePlan(ctx context.Context, a *app, f *planCmdFlags, file *tree.File, 
 		return err
 	}
 	if f.out != "" {
-		if err := savePlan(f.out, plan); err != nil {
+		if err := savePlan(a, f.out, plan); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.io.Err, "zohoterritory: saved the plan to %s; make it with: zohoterritory apply %s\n", f.out, shellQuote(f.out))
 	}
 	if err := printTreePlan(a.io.Out, f.output.format, plan, "No changes: the org matches the file."); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -59,4 +60,22 @@ func pluralOf(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// maxListed is how many things a one-line list names before it folds the
+// rest into a count.
+const maxListed = 5
+
+// foldList names things on one line, "; " between them: the first
+// maxListed, then "and N more".
+func foldList[T fmt.Stringer](things []T) string {
+	parts := make([]string, 0, maxListed+1)
+	for i, t := range things {
+		if i == maxListed {
+			parts = append(parts, fmt.Sprintf("and %d more", len(things)-maxListed))
+			break
+		}
+		parts = append(parts, t.String())
+	}
+	return strings.Join(parts, "; ")
 }

@@ -644,3 +644,26 @@ func TestTreeProblems(t *testing.T) {
 	other := errors.New("the disk is full")
 	assert.Equal(t, other, treeProblems(other, "tree.yaml"))
 }
+
+// listed is a thing of a list, by its name.
+type listed string
+
+func (l listed) String() string { return string(l) }
+
+// TestFoldList: a one-line list names the first five things, then how
+// many more there are.
+func TestFoldList(t *testing.T) {
+	t.Parallel()
+	list := func(n int) []listed {
+		out := make([]listed, n)
+		for i := range out {
+			out[i] = listed(fmt.Sprint(i + 1))
+		}
+		return out
+	}
+	assert.Equal(t, "", foldList(list(0)))
+	assert.Equal(t, "1", foldList(list(1)))
+	assert.Equal(t, "1; 2; 3; 4; 5", foldList(list(5)))
+	assert.Equal(t, "1; 2; 3; 4; 5; and 1 more", foldList(list(6)))
+	assert.Equal(t, "1; 2; 3; 4; 5; and 95 more", foldList(list(100)))
+}
