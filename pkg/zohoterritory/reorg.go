@@ -522,11 +522,19 @@ func diffOwner(owner string, want []string, st *OwnerState, opts PlanOptions) Pl
 		room := max(opts.TerritoryUserLimit-len(st.Members), 0)
 		for _, id := range g.Add[room:] {
 			g.Skipped = append(g.Skipped, PlanSkip{ID: id, Op: addOp, Reason: ReasonLimitExceeded,
-				Message: fmt.Sprintf("the territory would hold more than Zoho's %d users: adds go before removals; plan again once this plan's removals are made", opts.TerritoryUserLimit)})
+				Message: UserLimitSkipMessage(opts.TerritoryUserLimit)})
 		}
 		g.Add = g.Add[:room]
 	}
 	return g
+}
+
+// UserLimitSkipMessage is the message of an add a plan skips because the
+// territory would then hold more than limit users ([ReasonLimitExceeded]):
+// a plan's adds go before its removals, so its removals make no room for
+// them. Membership plans and tree plans (package tree) say it alike.
+func UserLimitSkipMessage(limit int) string {
+	return fmt.Sprintf("the territory would hold more than Zoho's %d users: adds go before removals; plan again once this plan's removals are made", limit)
 }
 
 func unaddableMessage(r Reason) string {

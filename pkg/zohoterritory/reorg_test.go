@@ -79,8 +79,8 @@ func TestDiff(t *testing.T) {
 		{"a territory full while the adds go first", []Membership{m(t1, u1), m(t1, u2), m(t1, "4"), m(t1, "5")}, byTerritory, PlanOptions{TerritoryUserLimit: 4},
 			[]PlanGroup{{Owner: t1, Add: []string{u2}, Remove: []string{u3}, Unchanged: []string{u1, boss}, Before: []string{boss, u1, u3},
 				Skipped: []PlanSkip{
-					{ID: "4", Op: OpAddUsers, Reason: ReasonLimitExceeded, Message: "the territory would hold more than Zoho's 4 users: adds go before removals; plan again once this plan's removals are made"},
-					{ID: "5", Op: OpAddUsers, Reason: ReasonLimitExceeded, Message: "the territory would hold more than Zoho's 4 users: adds go before removals; plan again once this plan's removals are made"}}}},
+					{ID: "4", Op: OpAddUsers, Reason: ReasonLimitExceeded, Message: UserLimitSkipMessage(4)},
+					{ID: "5", Op: OpAddUsers, Reason: ReasonLimitExceeded, Message: UserLimitSkipMessage(4)}}}},
 			PlanTotals{Add: 1, Remove: 1, Unchanged: 2, Skipped: 2}},
 		{"a user not active, and what they would lose", []Membership{m(t1, u1), m(t1, u2), m(t2, u3)}, []OwnerState{
 			{Owner: t1, Members: []string{boss, u1, u3}, Protected: map[string]Reason{boss: ReasonManager}, Unaddable: map[string]Reason{u2: ReasonUserInactive}},

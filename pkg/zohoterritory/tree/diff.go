@@ -336,6 +336,12 @@ func (d *differ) resolve(fn *fnode) {
 	}
 }
 
+// inactiveMessage is the message of an add skipped because the user is
+// not active (status: "inactive", "deleted", ...).
+func inactiveMessage(status string) string {
+	return fmt.Sprintf("the user is %s: Zoho adds only active users", status)
+}
+
 func status(u zohoterritory.User) string {
 	if u.Status == "" {
 		return "of no known status"
@@ -512,14 +518,14 @@ func (d *differ) members(fn *fnode, want, have []string, in *Intents) {
 	}
 	add = slices.DeleteFunc(add, func(u string) bool {
 		if st, ok := d.inactive[u]; ok {
-			skip(u, zohoterritory.OpAddUsers, zohoterritory.ReasonUserInactive, fmt.Sprintf("the user is %s: Zoho adds only active users", st))
+			skip(u, zohoterritory.OpAddUsers, zohoterritory.ReasonUserInactive, inactiveMessage(st))
 			return true
 		}
 		return false
 	})
 	if room := max(d.r.TerritoryUserLimit-len(have), 0); len(add) > room {
 		for _, u := range add[room:] {
-			skip(u, zohoterritory.OpAddUsers, zohoterritory.ReasonLimitExceeded, fmt.Sprintf("the territory would hold more than Zoho's %d users: adds go before removals; plan again once this plan's removals are made", d.r.TerritoryUserLimit))
+			skip(u, zohoterritory.OpAddUsers, zohoterritory.ReasonLimitExceeded, zohoterritory.UserLimitSkipMessage(d.r.TerritoryUserLimit))
 		}
 		add = add[:room]
 	}

@@ -189,9 +189,9 @@ func TestDiffMembers(t *testing.T) {
 			{Territory: Ref{ID: tNA}, Path: "North America", User: uEve, Op: zohoterritory.OpAddUsers, Reason: zohoterritory.ReasonUserInactive,
 				Message: "the user is inactive: Zoho adds only active users"},
 			{Territory: Ref{ID: tWest}, Path: "North America/West Coast", User: uGus, Op: zohoterritory.OpAddUsers, Reason: zohoterritory.ReasonLimitExceeded,
-				Message: "the territory would hold more than Zoho's 4 users: adds go before removals; plan again once this plan's removals are made"},
+				Message: zohoterritory.UserLimitSkipMessage(4)},
 			{Territory: Ref{ID: tWest}, Path: "North America/West Coast", User: uAva, Op: zohoterritory.OpAddUsers, Reason: zohoterritory.ReasonLimitExceeded,
-				Message: "the territory would hold more than Zoho's 4 users: adds go before removals; plan again once this plan's removals are made"},
+				Message: zohoterritory.UserLimitSkipMessage(4)},
 		},
 	}, in)
 }

@@ -407,7 +407,7 @@ func (u *undoer) adds(ref Ref, path string, want, have []string) {
 	add = slices.DeleteFunc(add, func(user string) bool {
 		if st := u.ix.users[user].Status; st != "active" {
 			u.in.Skips = append(u.in.Skips, Skip{Territory: ref, Path: path, User: user, Op: zohoterritory.OpAddUsers, Reason: zohoterritory.ReasonUserInactive,
-				Message: fmt.Sprintf("the user is %s: Zoho adds only active users", status(u.ix.users[user]))})
+				Message: inactiveMessage(status(u.ix.users[user]))})
 			return true
 		}
 		return false
@@ -415,7 +415,7 @@ func (u *undoer) adds(ref Ref, path string, want, have []string) {
 	if room := max(u.r.TerritoryUserLimit-len(have), 0); len(add) > room {
 		for _, user := range add[room:] {
 			u.in.Skips = append(u.in.Skips, Skip{Territory: ref, Path: path, User: user, Op: zohoterritory.OpAddUsers, Reason: zohoterritory.ReasonLimitExceeded,
-				Message: fmt.Sprintf("the territory would hold more than Zoho's %d users", u.r.TerritoryUserLimit)})
+				Message: zohoterritory.UserLimitSkipMessage(u.r.TerritoryUserLimit)})
 		}
 		add = add[:room]
 	}
