@@ -394,3 +394,36 @@ func TestApplyRateLimited(t *testing.T) {
 	assert.True(t, rr.Complete())
 	assertAtTarget(t, srv, c)
 }
+
+// TestApplyStopAfterTheMembers: a stop that comes as the membership
+// phase's last call is answered keeps the deletes from being sent: the
+// run is unfinished, stopped, and a resume makes the rest.
+func TestApplyStopAfterTheMembers(t *testing.T) {
+	t.Parallel()
+	stop := make(chan struct{})
+	var once sync.Once
+	srv, c := engServer(t, nil, zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Answering: func(r *http.Request, _ int) {
+		if r.Method == http.MethodDelete && strings.HasSuffix(r.URL.Path, "/users/"+engHal) {
+			once.Do(func() { close(stop) }) // the removal, the phase's last call
+		}
+	}}))
+	_, p := engTargetPlan(t, c)
+	path := journalPath(t)
+	j, err := journal.Create(path, journal.Options{Command: "apply"})
+	require.NoError(t, err)
+	res, err := tree.Apply(t.Context(), c, p, tree.ApplyOptions{Journal: j, Stop: stop})
+	require.ErrorIs(t, err, zohoterritory.ErrStopped)
+	require.NoError(t, j.Close())
+	last := len(p.Steps) - 1
+	assert.Equal(t, tree.StepDone, res.Steps[last-1].State, "the removal")
+	assert.NotEqual(t, tree.StepDone, res.Steps[last].State, "the delete, not sent")
+	assert.Equal(t, zohoterritory.ReasonNotSent, res.Steps[last].Territories.Items[0].Reason)
+	assert.Equal(t, tree.RunUnfinished, res.Status())
+	assert.Equal(t, 1, res.Counts().NotSent)
+	assert.Contains(t, engNamed(srv, "Latin America"), engLatam, "not deleted")
+
+	rr, err := resumeJournal(t, srv, c, path, nil)
+	require.NoError(t, err)
+	assert.True(t, rr.Complete())
+	assertAtTarget(t, srv, c)
+}
