@@ -195,35 +195,3 @@ func TestReadPlanVersion1(t *testing.T) {
 	_, err = ReadPlan(strings.NewReader(strings.Replace(buf.String(), `"remove-territories"`, `"remove-users"`, 1)), "bad.plan")
 	assert.ErrorContains(t, err, `bad.plan: groups[0].skipped[0]: op "remove-users": want "add-territories" or "remove-territories"`)
 }
-
-// TestReadPlanOrMemberships: the library tells a saved plan from a
-// membership file by the plan's format, not by a first character.
-func TestReadPlanOrMemberships(t *testing.T) {
-	t.Parallel()
-	p, err := Diff([]Membership{{"101", "1"}}, []OwnerState{{Owner: "101"}}, PlanOptions{})
-	require.NoError(t, err)
-	var buf bytes.Buffer
-	_, err = p.WriteTo(&buf)
-	require.NoError(t, err)
-	plan, rows, err := ReadPlanOrMemberships(strings.NewReader("  \n"+buf.String()), "reorg.plan")
-	require.NoError(t, err)
-	assert.Nil(t, rows)
-	assert.Equal(t, p, plan)
-
-	plan, rows, err = ReadPlanOrMemberships(strings.NewReader("\uFEFFterritory,user\n{West},chloe@acme.com\n"), "reorg.csv")
-	require.NoError(t, err)
-	assert.Nil(t, plan)
-	assert.Equal(t, []MembershipRow{{File: "reorg.csv", Line: 2, Territory: "{West}", User: "chloe@acme.com"}}, rows)
-
-	for _, tc := range []struct{ body, want string }{
-		{`{"format": "terraform-plan", "version": 1}`, "reorg.plan: a JSON document, but not a saved plan (its format is not zohoterritory-plan), nor a membership file"},
-		{`{"groups": []}`, "not a saved plan"},
-		{`{"format": "zohoterritory-plan", "version": 9}`, "reorg.plan: plan format version 9"},
-		{"[1, 2]", `reorg.plan, line 1: the header "[1,2]" names no territory and no user column`},
-	} {
-		_, _, err := ReadPlanOrMemberships(strings.NewReader(tc.body), "reorg.plan")
-		var fe *FileError
-		require.ErrorAs(t, err, &fe, tc.body)
-		assert.ErrorContains(t, err, tc.want)
-	}
-}
