@@ -55,7 +55,10 @@ touches (a territory's fields, a name it gives, a membership) changed in the
 org since it was made, naming what changed, and nothing is sent. On a
 terminal, apply shows the plan as "plan" prints it (the first 50 lines of a
 long one, and how to see every one) and asks before sending anything (type
-yes); without a terminal it needs --yes.
+yes); without a terminal it needs --yes. With --yes, a tree plan that
+deletes territories is not shown, but apply still says on stderr, before it
+sends anything, what each delete takes away and that the records assigned
+to it lose it for good.
 
 Scopes: a membership file: ZohoCRM.settings.territories.ALL and
 ZohoCRM.users.ALL. A tree file: ZohoCRM.settings.territories.READ,
@@ -212,7 +215,7 @@ func checkStale(ctx context.Context, c *zohoterritory.Client, plan *zohoterritor
 // was made (what changed: "2 memberships the plan touches changed"),
 // naming the first drifts.
 func stale[D fmt.Stringer](path, what string, drifts []D) error {
-	return cmdutil.Usagef("%s is stale: %s since it was made: %s; plan again; nothing was sent", path, what, foldList(drifts))
+	return cmdutil.Usagef("%s is stale: %s since it was made: %s; plan again; nothing was sent", path, what, foldList(strs(drifts), "; "))
 }
 
 // confirmPlan shows the plan on stderr as plan prints it (the first lines

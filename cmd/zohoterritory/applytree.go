@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
@@ -47,10 +49,10 @@ func runTreeApply(ctx context.Context, a *app, f *applyFlags, in *tree.Input, pa
 		fmt.Fprintf(a.io.Err, "zohoterritory: no changes: the org matches %s (%s)\n", path, plan.Totals())
 		return nil
 	}
-	if !f.yes {
-		if err := confirmTreePlan(ctx, a, plan, path, in.Plan != nil); err != nil {
-			return err
-		}
+	if f.yes {
+		warnDeletes(a.io.Err, plan, path, in.Plan != nil)
+	} else if err := confirmTreePlan(ctx, a, plan, path, in.Plan != nil); err != nil {
+		return err
 	}
 	j, err := f.journal.create(a, "apply", "apply", "tree")
 	if err != nil {
@@ -88,4 +90,65 @@ func confirmTreePlan(ctx context.Context, a *app, plan *tree.Plan, path string, 
 		return err
 	}
 	return confirmShown(ctx, a, shown, total, path, saved, plan.Totals())
+}
+
+// warnDeletes says on stderr what the territories a plan deletes take
+// away, one line each (the first few of many), and that the records
+// assigned to them lose them for good: what the plan shown before the
+// question says, for an apply that does not ask (--yes). path is the
+// plan's file; saved says it is a saved plan.
+func warnDeletes(w io.Writer, plan *tree.Plan, path string, saved bool) {
+	var dels []tree.TerritoryChange
+	for _, c := range plan.Changes() {
+		if c.Action == tree.ActionDelete {
+			dels = append(dels, c)
+		}
+	}
+	if len(dels) == 0 {
+		return
+	}
+	them := "them"
+	if len(dels) == 1 {
+		them = "it"
+	}
+	fmt.Fprintf(w, "zohoterritory: the plan deletes %s; the records assigned to %s lose %s, and a restore does not assign them again:\n",
+		pluralOf(len(dels), "territory", "territories"), them, them)
+	for i, c := range dels {
+		if i == maxListed {
+			every := fmt.Sprintf("every one: zohoterritory plan %s", shellQuote(path))
+			if saved {
+				every = "every one is in " + path
+			}
+			fmt.Fprintf(w, "  (and %d more; %s)\n", len(dels)-maxListed, every)
+			break
+		}
+		fmt.Fprintf(w, "  - %s (%s): %s\n", c.Path, c.Territory.ID, takesAway(plan, c))
+	}
+}
+
+// takesAway says what deleting a territory takes away: its members and
+// its children, each child with what the plan does to it first.
+func takesAway(plan *tree.Plan, c tree.TerritoryChange) string {
+	var parts []string
+	if m := c.Delete.Members; len(m) > 0 {
+		labels := make([]string, len(m))
+		for i, id := range m {
+			labels[i] = plan.UserLabel(id)
+		}
+		parts = append(parts, fmt.Sprintf("its %s (%s)", plural(len(m), "member"), foldList(labels, ", ")))
+	}
+	if len(c.Children) > 0 {
+		kids := make([]string, len(c.Children))
+		for i, ch := range c.Children {
+			kids[i] = ch.Path + " (moved away first)"
+			if ch.Deleted {
+				kids[i] = ch.Path + " (deleted first)"
+			}
+		}
+		parts = append(parts, fmt.Sprintf("its %s %s", pluralOf(len(kids), "child", "children"), foldList(kids, ", ")))
+	}
+	if len(parts) == 0 {
+		return "no member, no child"
+	}
+	return strings.Join(parts, "; ")
 }

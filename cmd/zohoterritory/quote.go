@@ -66,16 +66,20 @@ func pluralOf(n int, one, many string) string {
 // rest into a count.
 const maxListed = 5
 
-// foldList names things on one line, "; " between them: the first
+// foldList names things on one line, sep between them: the first
 // maxListed, then "and N more".
-func foldList[T fmt.Stringer](things []T) string {
-	parts := make([]string, 0, maxListed+1)
-	for i, t := range things {
-		if i == maxListed {
-			parts = append(parts, fmt.Sprintf("and %d more", len(things)-maxListed))
-			break
-		}
-		parts = append(parts, t.String())
+func foldList(things []string, sep string) string {
+	if len(things) > maxListed {
+		things = append(things[:maxListed:maxListed], fmt.Sprintf("and %d more", len(things)-maxListed))
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(things, sep)
+}
+
+// strs is each thing's String.
+func strs[T fmt.Stringer](things []T) []string {
+	out := make([]string, len(things))
+	for i, t := range things {
+		out[i] = t.String()
+	}
+	return out
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/tree"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
@@ -65,6 +66,12 @@ territories:
         permission: read_write_delete
         users: [ben@acme.com, dev@acme.com, eve@acme.com]
 `
+
+// keyAccountsGone is what apply --yes of editedTree says on stderr before
+// it sends anything: the territory it deletes, what that takes away, and
+// that the records assigned to it lose it for good.
+const keyAccountsGone = "zohoterritory: the plan deletes 1 territory; the records assigned to it lose it, and a restore does not assign them again:\n" +
+	"  - North America/Key Accounts (5725767000000452005): its 2 members (ben@acme.com, chloe@acme.com)\n"
 
 // timeRE matches the times a run writes (the export's, a plan's).
 var timeRE = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`)
@@ -352,7 +359,7 @@ func TestTreeApplyAndRestore(t *testing.T) {
 
 	out = runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "-o", "table")
 	require.Equal(t, 0, out.code, out.stderr)
-	assert.Empty(t, out.stderr)
+	assert.Equal(t, keyAccountsGone, out.stderr, "apply --yes says what the delete takes away, as plan does")
 	applied := out.journal
 	require.NotEmpty(t, applied)
 	golden(t, "apply_tree_table", out.stdout)
@@ -489,7 +496,7 @@ func TestTreeApplyHalted(t *testing.T) {
 	file := writeTree(t, t.TempDir(), "tree.yaml", editedTree)
 	out := runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "-o", "table")
 	assert.Equal(t, 2, out.code, out.stderr)
-	assert.Equal(t, "zohoterritory: step 1 (create) failed, so the run stopped before the next: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 1 refused, 0 unknown, 8 not sent; "+
+	assert.Equal(t, keyAccountsGone+"zohoterritory: step 1 (create) failed, so the run stopped before the next: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 1 refused, 0 unknown, 8 not sent; "+
 		"to take back what it made, run: zohoterritory restore "+out.journal+"\n", out.stderr)
 	assert.Contains(t, out.stdout, "1     create  Europe/Nordics              -                    -               failed   limit_exceeded")
 	assert.Contains(t, out.stdout, "6     delete  North America/Key Accounts  5725767000000452005  -               failed   not_sent")
@@ -535,7 +542,7 @@ func TestTreeApplyInterruptedOrRefused(t *testing.T) {
 	close(stop) // the first Ctrl-C
 	out = cli{env: env, stop: stop}.run(t, "apply", file, "--allow-delete", "--yes", "-o", "json")
 	assert.Equal(t, 130, out.code, out.stderr)
-	assert.Equal(t, "zohoterritory: interrupted: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 0 refused, 0 unknown, 9 not sent; to finish, run: zohoterritory resume "+out.journal+"\n", out.stderr)
+	assert.Equal(t, keyAccountsGone+"zohoterritory: interrupted: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 0 refused, 0 unknown, 9 not sent; to finish, run: zohoterritory resume "+out.journal+"\n", out.stderr)
 	onlyReads(t, srv)
 
 	out = runCLI(t, env, "", "resume", out.journal, "-o", "json")
@@ -581,7 +588,7 @@ func TestTreeApplyMembershipsAsWanted(t *testing.T) {
 	file := writeTree(t, t.TempDir(), "tree.yaml", editedTree)
 	out := runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "--no-journal", "-o", "json")
 	require.Equal(t, 0, out.code, out.stderr)
-	assert.Empty(t, out.stderr)
+	assert.Equal(t, keyAccountsGone, out.stderr)
 	var run jsonTreeRun
 	require.NoError(t, json.Unmarshal([]byte(out.stdout), &run))
 	for _, s := range run.Steps {
@@ -606,7 +613,7 @@ func TestTreeApplyRateLimited(t *testing.T) {
 	file := writeTree(t, t.TempDir(), "tree.yaml", editedTree)
 	out := runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "--max-attempts", "1", "-o", "table")
 	assert.Equal(t, 2, out.code, out.stderr)
-	assert.Equal(t, "zohoterritory: not all of the plan was made: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; "+
+	assert.Equal(t, keyAccountsGone+"zohoterritory: not all of the plan was made: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; "+
 		"0 refused, 0 unknown, 9 not sent (createTerritories: 429: TOO_MANY_REQUESTS: You have made too many requests. Please try again later.); "+
 		"to finish, run: zohoterritory resume "+out.journal+"\n", out.stderr)
 	assert.Contains(t, out.stdout, "1     create  Europe/Nordics              -                    -               failed   rate_limited")
@@ -645,25 +652,63 @@ func TestTreeProblems(t *testing.T) {
 	assert.Equal(t, other, treeProblems(other, "tree.yaml"))
 }
 
-// listed is a thing of a list, by its name.
-type listed string
-
-func (l listed) String() string { return string(l) }
-
 // TestFoldList: a one-line list names the first five things, then how
 // many more there are.
 func TestFoldList(t *testing.T) {
 	t.Parallel()
-	list := func(n int) []listed {
-		out := make([]listed, n)
+	list := func(n int) []string {
+		out := make([]string, n)
 		for i := range out {
-			out[i] = listed(fmt.Sprint(i + 1))
+			out[i] = fmt.Sprint(i + 1)
 		}
 		return out
 	}
-	assert.Equal(t, "", foldList(list(0)))
-	assert.Equal(t, "1", foldList(list(1)))
-	assert.Equal(t, "1; 2; 3; 4; 5", foldList(list(5)))
-	assert.Equal(t, "1; 2; 3; 4; 5; and 1 more", foldList(list(6)))
-	assert.Equal(t, "1; 2; 3; 4; 5; and 95 more", foldList(list(100)))
+	assert.Equal(t, "", foldList(list(0), "; "))
+	assert.Equal(t, "1", foldList(list(1), "; "))
+	assert.Equal(t, "1; 2; 3; 4; 5", foldList(list(5), "; "))
+	assert.Equal(t, "1, 2, 3, 4, 5, and 1 more", foldList(list(6), ", "))
+	six := list(6)
+	foldList(six, "; ")
+	assert.Equal(t, "6", six[5], "the list given is left as it was")
+	assert.Equal(t, "1; 2; 3; 4; 5; and 95 more", foldList(list(100), "; "))
+	assert.Equal(t, []string{"a", "b"}, strs([]tree.Ref{{ID: "a"}, {Key: "b"}}))
+}
+
+// TestWarnDeletes: what apply --yes says of a plan's deletes: a line for
+// each of the first five, with its members and what becomes of each
+// child first, then how many more and where every one is.
+func TestWarnDeletes(t *testing.T) {
+	t.Parallel()
+	id := func(n int) string { return fmt.Sprintf("57257670000004520%02d", n) }
+	org := &tree.Org{
+		Territories: []tree.Territory{{ID: id(1), Name: "Root", Permission: tree.PermissionReadWriteDelete},
+			{ID: id(2), Name: "A", ParentID: id(1), Permission: tree.PermissionReadOnly},
+			{ID: id(3), Name: "A1", ParentID: id(2), Permission: tree.PermissionReadOnly},
+			{ID: id(4), Name: "A2", ParentID: id(2), Permission: tree.PermissionReadOnly}},
+		Users:   []zohoterritory.User{{ID: ava, Email: "ava@acme.com", Status: "active"}, {ID: ben, Status: "active"}},
+		Members: map[string][]string{id(2): {ava, ben}},
+	}
+	for n, name := range []string{"B", "C", "D", "E", "F"} {
+		org.Territories = append(org.Territories, tree.Territory{ID: id(5 + n), Name: name, ParentID: id(1), Permission: tree.PermissionReadOnly})
+	}
+	f, err := tree.ReadFile(strings.NewReader("format: zohoterritory-tree\nversion: 1\nterritories:\n  - name: Root\n    id: \""+id(1)+
+		"\"\n    children:\n      - name: A1\n        id: \""+id(3)+"\"\n"), "tree.yaml")
+	require.NoError(t, err)
+	in, err := tree.Diff(f, org, tree.Options{AllowDelete: true})
+	require.NoError(t, err)
+	plan, err := tree.Order(in, org, tree.OrderOptions{})
+	require.NoError(t, err)
+
+	var b strings.Builder
+	warnDeletes(&b, plan, "tree.yaml", false)
+	assert.Equal(t, "zohoterritory: the plan deletes 7 territories; the records assigned to them lose them, and a restore does not assign them again:\n"+
+		"  - A ("+id(2)+"): its 2 members (ava@acme.com, "+ben+"); its 2 children A1 (moved away first), A/A2 (deleted first)\n"+
+		"  - A/A2 ("+id(4)+"): no member, no child\n"+
+		"  - B ("+id(5)+"): no member, no child\n"+
+		"  - C ("+id(6)+"): no member, no child\n"+
+		"  - D ("+id(7)+"): no member, no child\n"+
+		"  (and 2 more; every one: zohoterritory plan tree.yaml)\n", b.String())
+	b.Reset()
+	warnDeletes(&b, plan, "tree.plan", true)
+	assert.Contains(t, b.String(), "  (and 2 more; every one is in tree.plan)\n")
 }
