@@ -48,14 +48,14 @@ nobody is left without a territory they are meant to keep. Restore removes
 what the apply added and adds back what it removed.
 
 A saved plan is applied as it was made: a flag that would change it
-(--allow-delete, --by, --add-only, --remove-only) is refused beside one
-(plan again to change it), and so is an API domain or version other than
-the one it was made against. A saved plan is refused when anything it
-touches (a territory's fields, a name it gives, a membership) changed in the
-org since it was made, naming what changed, and nothing is sent. On a
-terminal, apply shows the plan as "plan" prints it (the first 50 lines of a
-long one, and how to see every one) and asks before sending anything (type
-yes); without a terminal it needs --yes. With --yes, a tree plan that
+(--allow-delete, --territory-limit, --by, --add-only, --remove-only) is
+refused beside one (plan again to change it), and so is an API domain or
+version other than the one it was made against. A saved plan is refused
+when anything it touches (a territory's fields, a name it gives, a
+membership) changed in the org since it was made, naming what changed, and
+nothing is sent. On a terminal, apply shows the plan as "plan" prints it
+(the first 50 lines of a long one, and how to see every one) and asks
+before sending anything (type yes); without a terminal it needs --yes. With --yes, a tree plan that
 deletes territories is not shown, but apply still says on stderr, before it
 sends anything, what each delete takes away and that the records assigned
 to it lose it for good.
@@ -77,7 +77,7 @@ membership changes, ZohoCRM.settings.territories.ALL and ZohoCRM.users.ALL.
 		},
 	}
 	fl := cmd.Flags()
-	f.planFlags.register(fl)
+	f.planFlags.register(a, fl)
 	fl.BoolVar(&f.yes, "yes", false, "apply without asking (what a job without a terminal must give)")
 	f.changeFlags.register(a, fl)
 	f.journal.register(fl)

@@ -20,8 +20,14 @@ func runTreeApply(ctx context.Context, a *app, f *applyFlags, in *tree.Input, pa
 	if f.output.format == "csv" {
 		return cmdutil.Usagef("--output \"csv\": %s is a %s, whose apply prints a table or json", path, in.Kind)
 	}
+	var rules tree.Rules
 	if saved := in.Plan; saved != nil {
-		if err := f.asSaved(path, "from "+cell(saved.Source), saved.APIDomain, saved.APIVersion, "allow-delete"); err != nil {
+		if err := f.asSaved(path, "from "+cell(saved.Source), saved.APIDomain, saved.APIVersion, "allow-delete", "territory-limit"); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if rules, err = f.treeRules(); err != nil {
 			return err
 		}
 	}
@@ -40,7 +46,7 @@ func runTreeApply(ctx context.Context, a *app, f *applyFlags, in *tree.Input, pa
 	if plan != nil {
 		err = checkTreeDrift(plan, org, path)
 	} else {
-		plan, err = makeTreePlan(in.File, org, f.allowDelete, path)
+		plan, err = makeTreePlan(in.File, org, tree.Options{AllowDelete: f.allowDelete, Rules: rules}, path)
 	}
 	if err != nil {
 		return err

@@ -18,6 +18,10 @@ import (
 // runTreePlan is plan of a tree file: the org read, the plan made, saved
 // with --out, printed; --detailed-exitcode says whether it has changes.
 func runTreePlan(ctx context.Context, a *app, f *planCmdFlags, file *tree.File, path string) error {
+	rules, err := f.treeRules()
+	if err != nil {
+		return err
+	}
 	c, err := f.client(a, false, false)
 	if err != nil {
 		return err
@@ -26,7 +30,7 @@ func runTreePlan(ctx context.Context, a *app, f *planCmdFlags, file *tree.File, 
 	if err != nil {
 		return err
 	}
-	plan, err := makeTreePlan(file, org, f.allowDelete, path)
+	plan, err := makeTreePlan(file, org, tree.Options{AllowDelete: f.allowDelete, Rules: rules}, path)
 	if err != nil {
 		return err
 	}
@@ -56,13 +60,13 @@ func readOrg(ctx context.Context, c *zohoterritory.Client, notDone string) (*tre
 }
 
 // makeTreePlan diffs the file with the org and orders the changes, as the
-// library does; every problem is named with its place.
-func makeTreePlan(file *tree.File, org *tree.Org, allowDelete bool, path string) (*tree.Plan, error) {
-	in, err := tree.Diff(file, org, tree.Options{AllowDelete: allowDelete})
+// library does, under opts; every problem is named with its place.
+func makeTreePlan(file *tree.File, org *tree.Org, opts tree.Options, path string) (*tree.Plan, error) {
+	in, err := tree.Diff(file, org, opts)
 	if err != nil {
 		return nil, treeProblems(err, path)
 	}
-	plan, err := tree.Order(in, org, tree.OrderOptions{Created: time.Now().UTC(), Source: path})
+	plan, err := tree.Order(in, org, tree.OrderOptions{Rules: opts.Rules, Created: time.Now().UTC(), Source: path})
 	if err != nil {
 		return nil, treeProblems(err, path)
 	}
@@ -94,8 +98,8 @@ func treeProblems(err error, name string) error {
 
 // inputFlags refuses the flags that do not apply to what the file holds:
 // --by, --add-only and --remove-only to a tree file or plan (it makes
-// every territory exact), --allow-delete to a membership file or plan (it
-// deletes no territory).
+// every territory exact), --allow-delete and --territory-limit to a
+// membership file or plan (it deletes and creates no territory).
 func (pf *planFlags) inputFlags(in *tree.Input, path string) error {
 	switch in.Kind {
 	case tree.InputTree, tree.InputTreePlan:
@@ -106,8 +110,10 @@ func (pf *planFlags) inputFlags(in *tree.Input, path string) error {
 			}
 		}
 	case tree.InputMemberships, tree.InputMembershipPlan:
-		if pf.fs.Changed("allow-delete") {
-			return cmdutil.Usagef("--allow-delete: %s is a %s, which deletes no territory; --allow-delete is for a tree file; nothing was sent", path, in.Kind)
+		for _, f := range [][2]string{{"allow-delete", "deletes"}, {"territory-limit", "creates"}} {
+			if pf.fs.Changed(f[0]) {
+				return cmdutil.Usagef("--%s: %s is a %s, which %s no territory; --%s is for a tree file; nothing was sent", f[0], path, in.Kind, f[1], f[0])
+			}
 		}
 	}
 	return nil

@@ -712,3 +712,68 @@ func TestWarnDeletes(t *testing.T) {
 	warnDeletes(&b, plan, "tree.plan", true)
 	assert.Contains(t, b.String(), "  (and 2 more; every one is in tree.plan)\n")
 }
+
+// TestTreeTerritoryLimit: Zoho's API does not tell an org's territory
+// limit; --territory-limit (or ZOHO_TERRITORY_LIMIT) states it, and a plan
+// over it is refused by plan and apply before anything is sent, where
+// without it the org refuses the create once the run has begun. A bad
+// value is named by the flag or the variable it came from; the flag is
+// refused beside a file it cannot change.
+func TestTreeTerritoryLimit(t *testing.T) {
+	t.Parallel()
+	srv, env := sandbox(t, zohoterritorytest.WithTerritoryLimit(6))
+	dir := t.TempDir()
+	export := runCLI(t, env, "", "export")
+	require.Equal(t, 0, export.code, export.stderr)
+	// The demo org's six territories and one more.
+	file := writeTree(t, dir, "tree.yaml", strings.Replace(export.stdout, "    children:\n", "    children:\n      - name: Asia\n        permission: read_only\n", 1))
+	const over = ": tree.yaml cannot be planned, 1 problem; nothing was sent:\n  tree.yaml: the tree would hold 7 territories: the org holds at most 6\n"
+	for _, tt := range []struct {
+		env  map[string]string
+		args []string
+	}{
+		{env, []string{"--territory-limit", "6"}},
+		{with(env, "ZOHO_TERRITORY_LIMIT", "6"), nil},
+		{with(env, "ZOHO_TERRITORY_LIMIT", "300"), []string{"--territory-limit", "6"}},
+	} {
+		for _, command := range [][]string{{"plan", file}, {"apply", file, "--yes"}} {
+			out := runCLI(t, tt.env, "", append(command, tt.args...)...)
+			assert.Equal(t, 1, out.code, "%v %v: %s", command, tt.args, out.stderr)
+			assert.Equal(t, "zohoterritory"+over, strings.ReplaceAll(out.stderr, dir+"/", ""), "%v %v", command, tt.args)
+			assert.Empty(t, out.journal, "no run began")
+		}
+	}
+	onlyReads(t, srv)
+
+	for _, tt := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{env, []string{"--territory-limit", "-1"}, "--territory-limit -1: must not be negative (0 takes the default, 250)"},
+		{with(env, "ZOHO_TERRITORY_LIMIT", "-1"), nil, "ZOHO_TERRITORY_LIMIT -1: must not be negative (0 takes the default, 250)"},
+		{with(env, "ZOHO_TERRITORY_LIMIT", "many"), nil, `ZOHO_TERRITORY_LIMIT "many": want a whole number of territories`},
+	} {
+		out := runCLI(t, tt.env, "", append([]string{"plan", file}, tt.args...)...)
+		assert.Equal(t, 1, out.code, tt.want)
+		assert.Equal(t, "zohoterritory: "+tt.want+"\n", out.stderr)
+	}
+	csv := writeTree(t, dir, "wc.csv", "territory,user\nWest Coast,chloe@acme.com\n")
+	out := runCLI(t, with(env, "ZOHO_TERRITORY_LIMIT", "many"), "", "plan", csv, "--territory-limit", "6")
+	assert.Equal(t, 1, out.code)
+	assert.Equal(t, "zohoterritory: --territory-limit: "+csv+" is a membership file, which creates no territory; --territory-limit is for a tree file; nothing was sent\n", out.stderr)
+	saved := filepath.Join(dir, "tree.plan")
+	require.Equal(t, 0, runCLI(t, env, "", "plan", file, "--out", saved, "-o", "json").code)
+	out = runCLI(t, env, "", "apply", saved, "--yes", "--territory-limit", "6")
+	assert.Equal(t, 1, out.code)
+	assert.Contains(t, out.stderr, "zohoterritory: --territory-limit: "+saved+" is a saved plan, applied as it was made")
+	onlyReads(t, srv)
+
+	// Without it, the plan assumes Zoho's documented 250, and the org
+	// refuses the create once the run has begun.
+	out = runCLI(t, env, "", "apply", file, "--yes", "-o", "json")
+	assert.Equal(t, 2, out.code, out.stderr)
+	assert.Equal(t, "zohoterritory: Zoho refused 1 for good, so not all of the plan was made: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; "+
+		"1 refused, 0 unknown, 0 not sent; to take back what it made, run: zohoterritory restore "+out.journal+"\n", out.stderr)
+	assert.Contains(t, out.stdout, `"reason": "limit_exceeded"`)
+}
