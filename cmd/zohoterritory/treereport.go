@@ -198,8 +198,9 @@ func treeExit(ctx context.Context, a *app, res *tree.ApplyResult, err error, jou
 		}
 		return cmdutil.Exit(cmdutil.ExitAuth, fmt.Errorf("%s%s", msg, finish))
 	case status == tree.RunHalted:
+		halt := res.Halt()
 		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("step %d (%s) failed, so the run stopped before the next: %s%s",
-			res.Halted+1, res.Steps[res.Halted].Kind, n, undo))
+			halt+1, res.Steps[halt].Kind, n, undo))
 	case status == tree.RunUnfinished:
 		msg := "not all of the plan was made: " + n.String()
 		if err != nil {

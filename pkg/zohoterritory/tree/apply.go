@@ -138,6 +138,19 @@ func (r *ApplyResult) Status() RunStatus {
 	})
 }
 
+// Halt returns the index of the structure step of which places were
+// refused for good, which keeps the steps after it from being made; -1
+// when none was. [Progress.Halt] says the same of the run read back from
+// its journal.
+func (r *ApplyResult) Halt() int {
+	for _, it := range r.items() {
+		if it.fate == fateRefused && it.Kind != StepAdd && it.Kind != StepRemove {
+			return it.Step
+		}
+	}
+	return -1
+}
+
 // Complete reports whether every step is done.
 func (r *ApplyResult) Complete() bool {
 	for _, s := range r.Steps {

@@ -176,6 +176,7 @@ func TestApplyHalts(t *testing.T) {
 	}
 	assert.False(t, ar.Complete())
 	assert.Equal(t, tree.RunHalted, ar.Status())
+	assert.Equal(t, 2, ar.Halt())
 	n := ar.Counts()
 	assert.Equal(t, 1, n.Refused, "Hawaii's create")
 	assert.Equal(t, notSent, n.NotSent, "every territory and membership of the steps after it")
@@ -194,6 +195,7 @@ func TestApplyHalts(t *testing.T) {
 	run, err := journal.Read(path)
 	require.NoError(t, err)
 	assert.Equal(t, tree.RunHalted, run.Tree.Status())
+	assert.Equal(t, ar.Status(), run.Tree.Status())
 	assert.Equal(t, 2, run.Tree.Halt())
 	c2 := run.Counts()
 	assert.Equal(t, 3, c2.Done, "two names freed, Pacific created")
@@ -377,6 +379,7 @@ func TestApplyRateLimited(t *testing.T) {
 	assert.Equal(t, tree.StepUnsettled, res.Steps[1].State)
 	assert.Equal(t, zohoterritory.ReasonRateLimited, res.Steps[1].Territories.Items[0].Reason)
 	assert.Equal(t, tree.RunUnfinished, res.Status(), "a resume sends it again")
+	assert.Equal(t, -1, res.Halt(), "no step refused")
 	n := res.Counts()
 	assert.Zero(t, n.Refused, "nothing refused for good")
 	assert.Zero(t, n.Unknown)
