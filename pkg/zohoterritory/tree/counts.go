@@ -46,26 +46,24 @@ func (f fate) settled() bool { return f == fateDone || f == fateRefused }
 
 // territoryFate is what became of a territory of a structure step.
 func territoryFate(it zohoterritory.TerritoryItem) fate {
-	switch {
-	case it.Outcome == zohoterritory.Created, it.Outcome == zohoterritory.Updated, it.Outcome == zohoterritory.Deleted:
-		return fateDone
-	case it.Settled():
-		return fateRefused
-	case it.Outcome == zohoterritory.Unknown:
-		return fateUnknown
-	}
-	return fateNotSent
+	done := it.Outcome == zohoterritory.Created || it.Outcome == zohoterritory.Updated || it.Outcome == zohoterritory.Deleted
+	return fateOf(done, it.Settled(), it.Outcome)
 }
 
 // memberFate is what became of a membership of an add or remove step,
 // done as [CountOptions] counts it.
 func memberFate(it zohoterritory.ItemResult) fate {
+	return fateOf(it.Done(CountOptions()), it.Settled(), it.Outcome)
+}
+
+// fateOf is the fate of a place done or not, settled or not, of outcome o.
+func fateOf(done, settled bool, o zohoterritory.Outcome) fate {
 	switch {
-	case it.Done(CountOptions()):
+	case done:
 		return fateDone
-	case it.Settled():
+	case settled:
 		return fateRefused
-	case it.Outcome == zohoterritory.Unknown:
+	case o == zohoterritory.Unknown:
 		return fateUnknown
 	}
 	return fateNotSent
