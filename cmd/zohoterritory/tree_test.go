@@ -773,7 +773,7 @@ func TestTreeTerritoryLimit(t *testing.T) {
 	// refuses the create once the run has begun.
 	out = runCLI(t, env, "", "apply", file, "--yes", "-o", "json")
 	assert.Equal(t, 2, out.code, out.stderr)
-	assert.Equal(t, "zohoterritory: Zoho refused 1 for good, so not all of the plan was made: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; "+
+	assert.Equal(t, "zohoterritory: not all of the plan was made: Zoho refused 1 for good: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; "+
 		"1 refused, 0 unknown, 0 not sent; to take back what it made, run: zohoterritory restore "+out.journal+"\n", out.stderr)
 	assert.Contains(t, out.stdout, `"reason": "limit_exceeded"`)
 }

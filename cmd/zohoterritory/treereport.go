@@ -209,7 +209,7 @@ func treeExit(ctx context.Context, a *app, res *tree.ApplyResult, err error, jou
 		}
 		return cmdutil.Exit(cmdutil.ExitPartial, errors.New(msg+finish))
 	case n.Refused > 0:
-		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("Zoho refused %d for good, so not all of the plan was made: %s%s", n.Refused, n, undo))
+		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("not all of the plan was made: Zoho refused %d for good: %s%s", n.Refused, n, undo))
 	case err != nil:
 		_, why := failure(err)
 		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("every step was made, but: %s", why))
