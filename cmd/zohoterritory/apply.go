@@ -48,14 +48,17 @@ nobody is left without a territory they are meant to keep. Restore removes
 what the apply added and adds back what it removed.
 
 A saved plan is applied as it was made: a flag that would change it
-(--allow-delete, --by, --add-only, --remove-only) is refused beside one
-(plan again to change it), and so is an API domain other than the one it was
-made against. A saved plan is refused when anything it touches (a
-territory's fields, a name it gives, a membership) changed in the org since
-it was made, naming what changed, and nothing is sent. On a terminal, apply
-shows the plan as "plan" prints it (the first 50 lines of a long one, and
-how to see every one) and asks before sending anything (type yes); without
-a terminal it needs --yes.
+(--allow-delete, --territory-limit, --by, --add-only, --remove-only) is
+refused beside one (plan again to change it), and so is an API domain or
+version other than the one it was made against. A saved plan is refused
+when anything it touches (a territory's fields, a name it gives, a
+membership) changed in the org since it was made, naming what changed, and
+nothing is sent. On a terminal, apply shows the plan as "plan" prints it
+(the first 50 lines of a long one, and how to see every one) and asks
+before sending anything (type yes); without a terminal it needs --yes. With --yes, a tree plan that
+deletes territories is not shown, but apply still says on stderr, before it
+sends anything, what each delete takes away and that the records assigned
+to it lose it for good.
 
 Scopes: a membership file: ZohoCRM.settings.territories.ALL and
 ZohoCRM.users.ALL. A tree file: ZohoCRM.settings.territories.READ,
@@ -74,7 +77,7 @@ membership changes, ZohoCRM.settings.territories.ALL and ZohoCRM.users.ALL.
 		},
 	}
 	fl := cmd.Flags()
-	f.planFlags.register(fl)
+	f.planFlags.register(a, fl)
 	fl.BoolVar(&f.yes, "yes", false, "apply without asking (what a job without a terminal must give)")
 	f.changeFlags.register(a, fl)
 	f.journal.register(fl)
@@ -101,8 +104,8 @@ func runApply(ctx context.Context, a *app, f *applyFlags, path string) error {
 			return err
 		}
 	}
-	if !f.yes && !a.io.InTTY {
-		return cmdutil.Usagef("apply asks before it changes anything, and standard input is not a terminal: give --yes to apply without asking")
+	if err := needsTerminal(a, f.yes); err != nil {
+		return err
 	}
 	c, err := f.client(a, false, true)
 	if err != nil {
@@ -149,11 +152,11 @@ func (f *applyFlags) check() error {
 }
 
 // asSaved refuses a flag that would change a saved plan (as Terraform
-// refuses a variable beside a saved plan), and an API domain other than
-// the one the plan was made against; it points the connection where the
-// plan was made (apiDomain, apiVersion), unless a flag or variable names
-// the same. made says how the plan was made, flags are those that would
-// change it.
+// refuses a variable beside a saved plan), and an API domain or version
+// other than the one the plan was made against; it points the connection
+// where the plan was made (apiDomain, apiVersion), unless a flag or
+// variable names the same. made says how the plan was made, flags are
+// those that would change it.
 func (f *applyFlags) asSaved(path, made, apiDomain, apiVersion string, flags ...string) error {
 	for _, flag := range flags {
 		if f.conn.fs.Changed(flag) {
@@ -170,8 +173,13 @@ func (f *applyFlags) asSaved(path, made, apiDomain, apiVersion string, flags ...
 		return cmdutil.Usagef("%s %q: %s was made against %s, where a saved plan is applied; plan again against %s; nothing was sent",
 			cf.name("api-domain"), cf.apiDomain, path, domain, cf.apiDomain)
 	}
-	if !cf.given("api-version") && apiVersion != "" {
+	switch {
+	case apiVersion == "":
+	case !cf.given("api-version"):
 		cf.apiVersion = apiVersion
+	case cf.apiVersion != apiVersion:
+		return cmdutil.Usagef("%s %q: %s was made against API %s, where a saved plan is applied; plan again against %s; nothing was sent",
+			cf.name("api-version"), cf.apiVersion, path, apiVersion, cf.apiVersion)
 	}
 	return nil
 }
@@ -200,16 +208,14 @@ func checkStale(ctx context.Context, c *zohoterritory.Client, plan *zohoterritor
 	if len(drifts) == 0 {
 		return nil
 	}
-	parts := make([]string, 0, 6)
-	for i, d := range drifts {
-		if i == 5 {
-			parts = append(parts, fmt.Sprintf("and %d more", len(drifts)-5))
-			break
-		}
-		parts = append(parts, d.String())
-	}
-	return cmdutil.Usagef("%s is stale: %s the plan touches changed since it was made: %s; plan again; nothing was sent",
-		path, plural(len(drifts), "membership"), strings.Join(parts, "; "))
+	return stale(path, plural(len(drifts), "membership")+" the plan touches changed", drifts)
+}
+
+// stale is the refusal of a saved plan at path whose org changed since it
+// was made (what changed: "2 memberships the plan touches changed"),
+// naming the first drifts.
+func stale[D fmt.Stringer](path, what string, drifts []D) error {
+	return cmdutil.Usagef("%s is stale: %s since it was made: %s; plan again; nothing was sent", path, what, foldList(strs(drifts), "; "))
 }
 
 // confirmPlan shows the plan on stderr as plan prints it (the first lines
@@ -229,19 +235,5 @@ func confirmPlan(ctx context.Context, a *app, c *zohoterritory.Client, plan *zoh
 	if err != nil {
 		return nil, err
 	}
-	if shown < total {
-		every := fmt.Sprintf("every one: zohoterritory plan %s (-o json, or --out PLAN to keep it)", shellQuote(path))
-		if saved {
-			every = "every one is in " + path
-		}
-		fmt.Fprintf(a.io.Err, "(%d of %d lines shown; %s)\n", shown, total, every)
-	}
-	fmt.Fprintln(a.io.Err, plan.Totals())
-	if ok, err := confirm(ctx, a, "Apply these changes to the org?"); !ok {
-		if err != nil {
-			return nil, err
-		}
-		return nil, cmdutil.Usagef("apply cancelled; nothing was sent")
-	}
-	return dir, nil
+	return dir, confirmShown(ctx, a, shown, total, path, saved, plan.Totals())
 }

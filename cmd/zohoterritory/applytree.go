@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
@@ -19,13 +20,19 @@ func runTreeApply(ctx context.Context, a *app, f *applyFlags, in *tree.Input, pa
 	if f.output.format == "csv" {
 		return cmdutil.Usagef("--output \"csv\": %s is a %s, whose apply prints a table or json", path, in.Kind)
 	}
+	var rules tree.Rules
 	if saved := in.Plan; saved != nil {
-		if err := f.asSaved(path, "from "+cell(saved.Source), saved.APIDomain, saved.APIVersion, "allow-delete"); err != nil {
+		if err := f.asSaved(path, "from "+cell(saved.Source), saved.APIDomain, saved.APIVersion, "allow-delete", "territory-limit"); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if rules, err = f.treeRules(); err != nil {
 			return err
 		}
 	}
-	if !f.yes && !a.io.InTTY {
-		return cmdutil.Usagef("apply asks before it changes anything, and standard input is not a terminal: give --yes to apply without asking")
+	if err := needsTerminal(a, f.yes); err != nil {
+		return err
 	}
 	c, err := f.client(a, false, true)
 	if err != nil {
@@ -39,7 +46,7 @@ func runTreeApply(ctx context.Context, a *app, f *applyFlags, in *tree.Input, pa
 	if plan != nil {
 		err = checkTreeDrift(plan, org, path)
 	} else {
-		plan, err = makeTreePlan(in.File, org, f.allowDelete, path)
+		plan, err = makeTreePlan(in.File, org, tree.Options{AllowDelete: f.allowDelete, Rules: rules}, path)
 	}
 	if err != nil {
 		return err
@@ -48,10 +55,10 @@ func runTreeApply(ctx context.Context, a *app, f *applyFlags, in *tree.Input, pa
 		fmt.Fprintf(a.io.Err, "zohoterritory: no changes: the org matches %s (%s)\n", path, plan.Totals())
 		return nil
 	}
-	if !f.yes {
-		if err := confirmTreePlan(ctx, a, plan, path, in.Plan != nil); err != nil {
-			return err
-		}
+	if f.yes {
+		warnDeletes(a.io.Err, plan, path, in.Plan != nil)
+	} else if err := confirmTreePlan(ctx, a, plan, path, in.Plan != nil); err != nil {
+		return err
 	}
 	j, err := f.journal.create(a, "apply", "apply", "tree")
 	if err != nil {
@@ -78,16 +85,7 @@ func checkTreeDrift(plan *tree.Plan, org *tree.Org, path string) error {
 	if len(drifts) == 0 {
 		return nil
 	}
-	parts := make([]string, 0, 6)
-	for i, d := range drifts {
-		if i == 5 {
-			parts = append(parts, fmt.Sprintf("and %d more", len(drifts)-5))
-			break
-		}
-		parts = append(parts, d.String())
-	}
-	return cmdutil.Usagef("%s is stale: %s in the org since it was made: %s; plan again; nothing was sent",
-		path, pluralOf(len(drifts), "change", "changes"), strings.Join(parts, "; "))
+	return stale(path, pluralOf(len(drifts), "change", "changes")+" in the org", drifts)
 }
 
 // confirmTreePlan shows the plan on stderr as plan prints it (the first
@@ -97,19 +95,66 @@ func confirmTreePlan(ctx context.Context, a *app, plan *tree.Plan, path string, 
 	if err != nil {
 		return err
 	}
-	if shown < total {
-		every := fmt.Sprintf("every one: zohoterritory plan %s (-o json, or --out PLAN to keep it)", shellQuote(path))
-		if saved {
-			every = "every one is in " + path
+	return confirmShown(ctx, a, shown, total, path, saved, plan.Totals())
+}
+
+// warnDeletes says on stderr what the territories a plan deletes take
+// away, one line each (the first few of many), and that the records
+// assigned to them lose them for good: what the plan shown before the
+// question says, for an apply that does not ask (--yes). path is the
+// plan's file; saved says it is a saved plan.
+func warnDeletes(w io.Writer, plan *tree.Plan, path string, saved bool) {
+	var dels []tree.TerritoryChange
+	for _, c := range plan.Changes() {
+		if c.Action == tree.ActionDelete {
+			dels = append(dels, c)
 		}
-		fmt.Fprintf(a.io.Err, "(%d of %d lines shown; %s)\n", shown, total, every)
 	}
-	fmt.Fprintln(a.io.Err, plan.Totals())
-	if ok, err := confirm(ctx, a, "Apply these changes to the org?"); !ok {
-		if err != nil {
-			return err
+	if len(dels) == 0 {
+		return
+	}
+	them := "them"
+	if len(dels) == 1 {
+		them = "it"
+	}
+	fmt.Fprintf(w, "zohoterritory: the plan deletes %s; the records assigned to %s lose %s, and a restore does not assign them again:\n",
+		pluralOf(len(dels), "territory", "territories"), them, them)
+	for i, c := range dels {
+		if i == maxListed {
+			every := fmt.Sprintf("every one: zohoterritory plan %s", shellQuote(path))
+			if saved {
+				every = "every one is in " + path
+			}
+			fmt.Fprintf(w, "  (and %d more; %s)\n", len(dels)-maxListed, every)
+			break
 		}
-		return cmdutil.Usagef("apply cancelled; nothing was sent")
+		fmt.Fprintf(w, "  - %s (%s): %s\n", c.Path, c.Territory.ID, takesAway(plan, c))
 	}
-	return nil
+}
+
+// takesAway says what deleting a territory takes away: its members and
+// its children, each child with what the plan does to it first.
+func takesAway(plan *tree.Plan, c tree.TerritoryChange) string {
+	var parts []string
+	if m := c.Delete.Members; len(m) > 0 {
+		labels := make([]string, len(m))
+		for i, id := range m {
+			labels[i] = plan.UserLabel(id)
+		}
+		parts = append(parts, fmt.Sprintf("its %s (%s)", plural(len(m), "member"), foldList(labels, ", ")))
+	}
+	if len(c.Children) > 0 {
+		kids := make([]string, len(c.Children))
+		for i, ch := range c.Children {
+			kids[i] = ch.Path + " (moved away first)"
+			if ch.Deleted {
+				kids[i] = ch.Path + " (deleted first)"
+			}
+		}
+		parts = append(parts, fmt.Sprintf("its %s %s", pluralOf(len(kids), "child", "children"), foldList(kids, ", ")))
+	}
+	if len(parts) == 0 {
+		return "no member, no child"
+	}
+	return strings.Join(parts, "; ")
 }

@@ -12,9 +12,10 @@ import (
 )
 
 // changeExit picks the exit code of a change (a removal, an add, a set)
-// and its one line on stderr, from the library's counts: interrupted
-// (130), failed credentials (4), anything not done (2). With a journal,
-// the line says how to finish what is left.
+// and its one line on stderr, from the library's counts: interrupted with
+// ids left to send (130), failed credentials (4), anything not done (2).
+// With a journal, the line says how to finish what is left. A change that
+// had sent everything before an interruption came is told as it ended.
 func changeExit(ctx context.Context, a *app, rep *report, err error) error {
 	stopped := false
 	select {
@@ -34,8 +35,12 @@ func changeExit(ctx context.Context, a *app, rep *report, err error) error {
 		finish = "run: zohoterritory resume " + shellQuote(rep.journal)
 	}
 	n := rep.counts()
-	switch interrupted := ctx.Err() != nil || stopped || errors.Is(err, zohoterritory.ErrStopped); {
-	case interrupted:
+	interrupted := ctx.Err() != nil || stopped || errors.Is(err, zohoterritory.ErrStopped)
+	if interrupted && n.Unsettled == 0 {
+		interruptedAfter(a)
+	}
+	switch {
+	case interrupted && n.Unsettled > 0:
 		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted: %d %s, %d unknown, %d not sent; to finish, %s",
 			n.Done(), n.Verb(), n.Unknown, n.NotSent, finish))
 	case err != nil && !journalOnly:
@@ -50,7 +55,7 @@ func changeExit(ctx context.Context, a *app, rep *report, err error) error {
 			what = "memberships"
 		}
 		msg := fmt.Sprintf("%d of %d %s were not %s (%s)", n.NotDone(), n.Done()+n.NotDone(), what, n.Verb(), n)
-		if rep.journal != "" && (n.Unknown > 0 || n.NotSent > 0) {
+		if rep.journal != "" && n.Unsettled > 0 {
 			msg += "; to settle the unknown and unsent ones, run: zohoterritory resume " + shellQuote(rep.journal)
 		}
 		return cmdutil.Exit(cmdutil.ExitPartial, errors.New(msg))
@@ -58,6 +63,12 @@ func changeExit(ctx context.Context, a *app, rep *report, err error) error {
 		return cmdutil.Exit(cmdutil.ExitPartial, errors.New("the journal is incomplete"))
 	}
 	return nil
+}
+
+// interruptedAfter says that an interrupt came once the run had nothing
+// left to send: what the run came to is what it prints.
+func interruptedAfter(a *app) {
+	fmt.Fprintln(a.io.Err, "zohoterritory: interrupted after the run had sent everything: nothing is left to send")
 }
 
 // failure describes a request-level error for a person, and picks the exit

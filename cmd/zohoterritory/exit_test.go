@@ -131,3 +131,39 @@ func TestInterruption(t *testing.T) {
 	assert.Equal(t, "zohoterritory: interrupted: 0 removed, 100 unknown, 902 not sent; to finish, run: zohoterritory resume "+out.journal+"\n", out.stderr)
 	require.NoError(t, srv2.WaitIdle(t.Context()))
 }
+
+// TestInterruptedAfterTheLastCall: a Ctrl-C that comes while the last
+// call is answered leaves nothing to send: the run is told as it ended
+// (exit 0 when all is done), with a line saying the interrupt came after
+// it, never "to finish, run resume".
+func TestInterruptedAfterTheLastCall(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name   string
+		method string // of the last call
+		suffix string
+		args   func(dir string) []string
+		before string // what stderr says before the run
+	}{
+		{"a change", http.MethodDelete, "/users/" + dev, func(string) []string {
+			return []string{"remove-users", "-t", northAmerica, dev, "-o", "json"}
+		}, ""},
+		{"a tree run", http.MethodDelete, "/settings/territories/" + keyAccountsNA, func(dir string) []string {
+			return []string{"apply", writeTree(t, dir, "tree.yaml", editedTree), "--allow-delete", "--yes", "-o", "json"}
+		}, keyAccountsGone},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stop := make(chan struct{})
+			var once sync.Once
+			_, env := sandbox(t, zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Answering: func(r *http.Request, _ int) {
+				if r.Method == tt.method && strings.HasSuffix(r.URL.Path, tt.suffix) {
+					once.Do(func() { close(stop) }) // Ctrl-C as the last answer goes out
+				}
+			}}))
+			out := cli{env: env, stop: stop}.run(t, tt.args(t.TempDir())...)
+			assert.Equal(t, 0, out.code, out.stderr)
+			assert.Equal(t, tt.before+"zohoterritory: interrupted after the run had sent everything: nothing is left to send\n", out.stderr)
+		})
+	}
+}

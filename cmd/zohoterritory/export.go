@@ -75,10 +75,9 @@ func runExport(ctx context.Context, a *app, f *exportFlags) error {
 	if err != nil {
 		return err
 	}
-	org, err := tree.ReadOrg(ctx, c)
+	org, err := readOrg(ctx, c, "nothing was exported")
 	if err != nil {
-		code, msg := failure(err)
-		return cmdutil.Exit(code, fmt.Errorf("reading the org failed, so nothing was exported: %s", msg))
+		return err
 	}
 	write := func(w io.Writer) error { return tree.WriteMemberships(w, org) }
 	if f.format == "yaml" {
@@ -95,15 +94,6 @@ func runExport(ctx context.Context, a *app, f *exportFlags) error {
 		return err
 	}
 	fmt.Fprintf(a.io.Err, "zohoterritory: exported %s and %s to %s\n",
-		pluralOf(len(org.Territories), "territory", "territories"), plural(memberships(org), "membership"), f.out)
+		pluralOf(len(org.Territories), "territory", "territories"), plural(org.Memberships(), "membership"), f.out)
 	return nil
-}
-
-// memberships counts the org's memberships.
-func memberships(org *tree.Org) int {
-	n := 0
-	for _, users := range org.Members {
-		n += len(users)
-	}
-	return n
 }

@@ -57,7 +57,7 @@ func runTreeRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlag
 	var pe *tree.ProblemsError
 	switch {
 	case errors.As(err, &pe):
-		return treeProblems(err)
+		return treeProblems(err, run.Path)
 	case err != nil:
 		code, msg := failure(err)
 		return cmdutil.Exit(code, fmt.Errorf("%s: the restore cannot be planned, so nothing was sent: %s", run.Path, msg))

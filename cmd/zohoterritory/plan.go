@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -20,15 +22,41 @@ type planFlags struct {
 	by                  string
 	addOnly, removeOnly bool
 	allowDelete         bool
+	territoryLimit      int
 	fs                  *pflag.FlagSet
+	getenv              func(string) string
 }
 
-func (pf *planFlags) register(fl *pflag.FlagSet) {
-	pf.fs = fl
+// territoryLimitEnv gives --territory-limit its default.
+const territoryLimitEnv = "ZOHO_TERRITORY_LIMIT"
+
+func (pf *planFlags) register(a *app, fl *pflag.FlagSet) {
+	pf.fs, pf.getenv = fl, a.getenv
 	fl.StringVar(&pf.by, "by", string(zohoterritory.ByTerritory), "a membership file: what it makes exact: each territory's users (territory) or each user's territories (user)")
 	fl.BoolVar(&pf.addOnly, "add-only", false, "a membership file: plan the adds only, no removal")
 	fl.BoolVar(&pf.removeOnly, "remove-only", false, "a membership file: plan the removals only, no add")
 	fl.BoolVar(&pf.allowDelete, "allow-delete", false, "a tree file: delete the org's territories it leaves out (without it, each is refused)")
+	fl.IntVar(&pf.territoryLimit, "territory-limit", 0, fmt.Sprintf("a tree file: the most territories the org holds, which Zoho's API does not tell (0: the %d Zoho documents) [%s]",
+		tree.DefaultTerritoryLimit, territoryLimitEnv))
+}
+
+// treeRules are Zoho's rules a tree file's plan keeps: the org's
+// territory limit as --territory-limit, or ZOHO_TERRITORY_LIMIT, gives it.
+// The library checks them; a refusal names the flag or the variable.
+func (pf *planFlags) treeRules() (tree.Rules, error) {
+	name := "--territory-limit"
+	if v := strings.TrimSpace(pf.getenv(territoryLimitEnv)); v != "" && !pf.fs.Changed("territory-limit") {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return tree.Rules{}, cmdutil.Usagef("%s %q: want a whole number of territories", territoryLimitEnv, v)
+		}
+		pf.territoryLimit, name = n, territoryLimitEnv
+	}
+	rules := tree.Rules{TerritoryLimit: pf.territoryLimit}
+	if err := rules.Check(); err != nil {
+		return rules, optionUsage(err, map[string]string{"Rules.TerritoryLimit": name})
+	}
+	return rules, nil
 }
 
 // options are the plan's options as the flags give them; the library
@@ -74,7 +102,9 @@ all at once, and nothing is planned (exit 1): a name repeated or over 50
 characters, an id twice or no longer the org's, an unknown or inactive
 manager, an unknown user, a new territory without permission, a second root
 or a change of the root other than its name, a description over 250
-characters, more territories than the org holds.
+characters, more territories than the org holds (Zoho's API does not tell
+that number: --territory-limit or ZOHO_TERRITORY_LIMIT states it, and
+without them a plan assumes the 250 Zoho documents).
 
 Of a membership file: for each territory (or user) the users (or
 territories) to add and to remove, with names, what is skipped and why, then
@@ -103,7 +133,7 @@ the concurrency limit changes use, and the org's directory once.
 		},
 	}
 	fl := cmd.Flags()
-	f.planFlags.register(fl)
+	f.planFlags.register(a, fl)
 	fl.StringVar(&f.out, "out", "", "save the plan to PLAN, for apply")
 	fl.BoolVar(&f.detailed, "detailed-exitcode", false, "exit 0 when the org matches the file, 2 when the plan has changes, 1 on an error")
 	f.changeFlags.register(a, fl)
@@ -143,10 +173,9 @@ func runPlan(ctx context.Context, a *app, f *planCmdFlags, path string) error {
 		return planFailure(err)
 	}
 	if f.out != "" {
-		if err := savePlan(f.out, plan); err != nil {
+		if err := savePlan(a, f.out, plan); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.io.Err, "zohoterritory: saved the plan to %s; make it with: zohoterritory apply %s\n", f.out, shellQuote(f.out))
 	}
 	if err := printPlanned(a.io.Out, f.output.format, plan, dir); err != nil {
 		return err
@@ -170,7 +199,7 @@ func readInput(path string) (*tree.Input, error) {
 	var pe *tree.ProblemsError
 	switch {
 	case errors.As(err, &pe):
-		return nil, treeProblems(err)
+		return nil, treeProblems(err, path)
 	case err != nil:
 		return nil, cmdutil.Usagef("%s; nothing was sent", cmdutil.Message(err))
 	}
@@ -184,10 +213,16 @@ func planFailure(err error) error {
 }
 
 // savePlan writes a plan to path, mode 0600 (it holds the org's ids),
-// over what path held, as terraform plan -out does.
-func savePlan(path string, plan io.WriterTo) error {
-	return writeFile("--out", path, true, func(w io.Writer) error {
+// over what path held, as terraform plan -out does, and says on stderr
+// how to make it.
+func savePlan(a *app, path string, plan io.WriterTo) error {
+	err := writeFile("--out", path, true, func(w io.Writer) error {
 		_, err := plan.WriteTo(w)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.io.Err, "zohoterritory: saved the plan to %s; make it with: zohoterritory apply %s\n", path, shellQuote(path))
+	return nil
 }

@@ -18,6 +18,10 @@ import (
 // runTreePlan is plan of a tree file: the org read, the plan made, saved
 // with --out, printed; --detailed-exitcode says whether it has changes.
 func runTreePlan(ctx context.Context, a *app, f *planCmdFlags, file *tree.File, path string) error {
+	rules, err := f.treeRules()
+	if err != nil {
+		return err
+	}
 	c, err := f.client(a, false, false)
 	if err != nil {
 		return err
@@ -26,15 +30,14 @@ func runTreePlan(ctx context.Context, a *app, f *planCmdFlags, file *tree.File, 
 	if err != nil {
 		return err
 	}
-	plan, err := makeTreePlan(file, org, f.allowDelete, path)
+	plan, err := makeTreePlan(file, org, tree.Options{AllowDelete: f.allowDelete, Rules: rules}, path)
 	if err != nil {
 		return err
 	}
 	if f.out != "" {
-		if err := savePlan(f.out, plan); err != nil {
+		if err := savePlan(a, f.out, plan); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.io.Err, "zohoterritory: saved the plan to %s; make it with: zohoterritory apply %s\n", f.out, shellQuote(f.out))
 	}
 	if err := printTreePlan(a.io.Out, f.output.format, plan, "No changes: the org matches the file."); err != nil {
 		return err
@@ -57,26 +60,30 @@ func readOrg(ctx context.Context, c *zohoterritory.Client, notDone string) (*tre
 }
 
 // makeTreePlan diffs the file with the org and orders the changes, as the
-// library does; every problem is named with its place.
-func makeTreePlan(file *tree.File, org *tree.Org, allowDelete bool, path string) (*tree.Plan, error) {
-	in, err := tree.Diff(file, org, tree.Options{AllowDelete: allowDelete})
+// library does, under opts; every problem is named with its place.
+func makeTreePlan(file *tree.File, org *tree.Org, opts tree.Options, path string) (*tree.Plan, error) {
+	in, err := tree.Diff(file, org, opts)
 	if err != nil {
-		return nil, treeProblems(err)
+		return nil, treeProblems(err, path)
 	}
-	plan, err := tree.Order(in, org, tree.OrderOptions{Created: time.Now().UTC(), Source: path})
+	plan, err := tree.Order(in, org, tree.OrderOptions{Rules: opts.Rules, Created: time.Now().UTC(), Source: path})
 	if err != nil {
-		return nil, treeProblems(err)
+		return nil, treeProblems(err, path)
 	}
 	return plan, nil
 }
 
-// treeProblems lists every problem of a *tree.ProblemsError, one a line,
-// with the flag that settles those of territories the file leaves out
-// (exit 1: nothing was sent); other errors come back as they are.
-func treeProblems(err error) error {
+// treeProblems lists every problem of a *tree.ProblemsError about the
+// file name, one a line, with the flag that settles those of territories
+// the file leaves out (exit 1: nothing was sent); other errors come back
+// as they are.
+func treeProblems(err error, name string) error {
 	var pe *tree.ProblemsError
 	if !errors.As(err, &pe) {
 		return err
+	}
+	if len(pe.Problems) == 0 {
+		return cmdutil.Usagef("%s cannot be planned; nothing was sent", name)
 	}
 	lines := make([]string, len(pe.Problems))
 	for i, p := range pe.Problems {
@@ -85,15 +92,14 @@ func treeProblems(err error) error {
 			lines[i] += "; give --allow-delete to delete it"
 		}
 	}
-	file := pe.Problems[0].File
 	return cmdutil.Usagef("%s cannot be planned, %s; nothing was sent:\n  %s",
-		file, plural(len(lines), "problem"), strings.Join(lines, "\n  "))
+		name, plural(len(lines), "problem"), strings.Join(lines, "\n  "))
 }
 
 // inputFlags refuses the flags that do not apply to what the file holds:
 // --by, --add-only and --remove-only to a tree file or plan (it makes
-// every territory exact), --allow-delete to a membership file or plan (it
-// deletes no territory).
+// every territory exact), --allow-delete and --territory-limit to a
+// membership file or plan (it deletes and creates no territory).
 func (pf *planFlags) inputFlags(in *tree.Input, path string) error {
 	switch in.Kind {
 	case tree.InputTree, tree.InputTreePlan:
@@ -104,8 +110,10 @@ func (pf *planFlags) inputFlags(in *tree.Input, path string) error {
 			}
 		}
 	case tree.InputMemberships, tree.InputMembershipPlan:
-		if pf.fs.Changed("allow-delete") {
-			return cmdutil.Usagef("--allow-delete: %s is a %s, which deletes no territory; --allow-delete is for a tree file; nothing was sent", path, in.Kind)
+		for _, f := range [][2]string{{"allow-delete", "deletes"}, {"territory-limit", "creates"}} {
+			if pf.fs.Changed(f[0]) {
+				return cmdutil.Usagef("--%s: %s is a %s, which %s no territory; --%s is for a tree file; nothing was sent", f[0], path, in.Kind, f[1], f[0])
+			}
 		}
 	}
 	return nil

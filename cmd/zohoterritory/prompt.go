@@ -12,6 +12,36 @@ import (
 
 // The questions a command asks a person at the terminal.
 
+// needsTerminal refuses a change that would ask without a terminal to ask
+// on: --yes (yes) is the only way to apply without asking.
+func needsTerminal(a *app, yes bool) error {
+	if !yes && !a.io.InTTY {
+		return cmdutil.Usagef("apply asks before it changes anything, and standard input is not a terminal: give --yes to apply without asking")
+	}
+	return nil
+}
+
+// confirmShown ends what apply shows before its question (shown of total
+// lines of a plan, from path; saved for a saved plan): where every line
+// is when not all were shown, and the totals; then it asks.
+func confirmShown(ctx context.Context, a *app, shown, total int, path string, saved bool, totals fmt.Stringer) error {
+	if shown < total {
+		every := fmt.Sprintf("every one: zohoterritory plan %s (-o json, or --out PLAN to keep it)", shellQuote(path))
+		if saved {
+			every = "every one is in " + path
+		}
+		fmt.Fprintf(a.io.Err, "(%d of %d lines shown; %s)\n", shown, total, every)
+	}
+	fmt.Fprintln(a.io.Err, totals)
+	if ok, err := confirm(ctx, a, "Apply these changes to the org?"); !ok {
+		if err != nil {
+			return err
+		}
+		return cmdutil.Usagef("apply cancelled; nothing was sent")
+	}
+	return nil
+}
+
 // confirm asks question on stderr and reports whether the line typed on
 // standard input is "yes". An interrupt (the first Ctrl-C, a second one,
 // SIGTERM) ends the question at once, as exit 130.

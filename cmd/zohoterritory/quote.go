@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -59,4 +60,26 @@ func pluralOf(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// maxListed is how many things a one-line list names before it folds the
+// rest into a count.
+const maxListed = 5
+
+// foldList names things on one line, sep between them: the first
+// maxListed, then "and N more".
+func foldList(things []string, sep string) string {
+	if len(things) > maxListed {
+		things = append(things[:maxListed:maxListed], fmt.Sprintf("and %d more", len(things)-maxListed))
+	}
+	return strings.Join(things, sep)
+}
+
+// strs is each thing's String.
+func strs[T fmt.Stringer](things []T) []string {
+	out := make([]string, len(things))
+	for i, t := range things {
+		out[i] = t.String()
+	}
+	return out
 }

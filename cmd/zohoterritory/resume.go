@@ -9,6 +9,7 @@ import (
 	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/journal"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/tree"
 )
 
 func newResumeCmd(a *app) *cobra.Command {
@@ -68,7 +69,7 @@ func runResume(ctx context.Context, a *app, f *changeFlags, path string) error {
 	set := run.Resume()
 	counts := run.Counts()
 	count := zohoterritory.CountOptions{PresentIsDone: true}
-	if counts.Pending == 0 {
+	if run.Status() == tree.RunComplete {
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s: every id has its outcome; nothing to send\n", path)
 		rep := setReport(set, settledResult(set), count, f.allRows, path)
 		if perr := rep.print(a.io.Out, f.output.format); perr != nil {

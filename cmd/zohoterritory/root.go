@@ -63,6 +63,8 @@ Environment:
   ZOHO_API_VERSION                  API version, v2 to v8 (default ` + zohoterritory.DefaultAPIVersion + `)
   ZOHO_API_DOMAIN                   API base URL instead of the data centre's, such as a sandbox's
   ZOHO_ACCOUNTS_URL                 accounts server of the refresh-token flow
+  ZOHO_TERRITORY_LIMIT              the most territories the org holds, for a tree file's plan
+                                    (Zoho's API does not tell it; default 250)
 A flag wins over its variable. Tokens and secrets come from the environment
 only, and are never printed.
 

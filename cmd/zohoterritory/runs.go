@@ -80,22 +80,18 @@ func toJSONRun(s journal.Summary) jsonRun {
 	}
 	r := s.Run
 	c := r.Counts()
-	state := "complete"
-	if c.Pending > 0 {
-		state = "unfinished"
-	}
 	var op, owner string
 	switch {
 	case r.Tree != nil:
 		// A tree run's owner is the file it was planned from.
-		op, owner, state = "tree", filepath.Base(r.Tree.Plan.Source), string(r.Tree.Status())
+		op, owner = "tree", filepath.Base(r.Tree.Plan.Source)
 	case len(r.Changes) > 1:
 		op = fmt.Sprintf("%d changes", len(r.Changes))
 	default:
 		op, owner = string(r.Changes[0].Op), r.Changes[0].Owner
 	}
 	return jsonRun{Path: s.Path, Started: r.Started.UTC().Format(time.RFC3339), Command: r.Command, Op: op, Owner: owner,
-		State: state, IDs: c.Total, Done: c.Done, Present: c.Present, Failed: c.Failed, Pending: c.Pending, Blocked: c.Blocked, Resumes: r.Resumes}
+		State: string(r.Status()), IDs: c.Total, Done: c.Done, Present: c.Present, Failed: c.Failed, Pending: c.Pending, Blocked: c.Blocked, Resumes: r.Resumes}
 }
 
 func printRuns(w io.Writer, format, dir string, list []journal.Summary) error {

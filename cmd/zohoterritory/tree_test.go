@@ -1,18 +1,24 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed-ab9c0d28/zohoterritory/internal/cmdutil"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/tree"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
@@ -60,6 +66,12 @@ territories:
         permission: read_write_delete
         users: [ben@acme.com, dev@acme.com, eve@acme.com]
 `
+
+// keyAccountsGone is what apply --yes of editedTree says on stderr before
+// it sends anything: the territory it deletes, what that takes away, and
+// that the records assigned to it lose it for good.
+const keyAccountsGone = "zohoterritory: the plan deletes 1 territory; the records assigned to it lose it, and a restore does not assign them again:\n" +
+	"  - North America/Key Accounts (5725767000000452005): its 2 members (ben@acme.com, chloe@acme.com)\n"
 
 // timeRE matches the times a run writes (the export's, a plan's).
 var timeRE = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`)
@@ -347,7 +359,7 @@ func TestTreeApplyAndRestore(t *testing.T) {
 
 	out = runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "-o", "table")
 	require.Equal(t, 0, out.code, out.stderr)
-	assert.Empty(t, out.stderr)
+	assert.Equal(t, keyAccountsGone, out.stderr, "apply --yes says what the delete takes away, as plan does")
 	applied := out.journal
 	require.NotEmpty(t, applied)
 	golden(t, "apply_tree_table", out.stdout)
@@ -432,6 +444,8 @@ func TestTreeApplySavedPlan(t *testing.T) {
 		{[]string{"--allow-delete"}, env, "--allow-delete: " + saved + " is a saved plan, applied as it was made (from " + file + "); to change it, plan again with --allow-delete; nothing was sent"},
 		{[]string{"--by", "user"}, env, "--by: " + saved + " is a saved tree plan, which makes each territory's members exactly those it lists; --by is for a membership file; nothing was sent"},
 		{[]string{"--api-domain", "https://www.zohoapis.eu"}, env, `--api-domain "https://www.zohoapis.eu": ` + saved + " was made against " + srv.URL() + ", where a saved plan is applied; plan again against https://www.zohoapis.eu; nothing was sent"},
+		{[]string{"--api-version", "v8"}, env, `--api-version "v8": ` + saved + " was made against API v7, where a saved plan is applied; plan again against v8; nothing was sent"},
+		{[]string{}, with(env, "ZOHO_API_VERSION", "v6"), `ZOHO_API_VERSION "v6": ` + saved + " was made against API v7, where a saved plan is applied; plan again against v6; nothing was sent"},
 		{[]string{"-o", "csv"}, env, `--output "csv": ` + saved + " is a saved tree plan, whose apply prints a table or json"},
 		{nil, env, "apply asks before it changes anything, and standard input is not a terminal: give --yes to apply without asking"},
 	} {
@@ -482,7 +496,7 @@ func TestTreeApplyHalted(t *testing.T) {
 	file := writeTree(t, t.TempDir(), "tree.yaml", editedTree)
 	out := runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "-o", "table")
 	assert.Equal(t, 2, out.code, out.stderr)
-	assert.Equal(t, "zohoterritory: step 1 (create) failed, so the run stopped before the next: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 1 failed, 0 unknown, 8 not sent; "+
+	assert.Equal(t, keyAccountsGone+"zohoterritory: step 1 (create) failed, so the run stopped before the next: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 1 refused, 0 unknown, 8 not sent; "+
 		"to take back what it made, run: zohoterritory restore "+out.journal+"\n", out.stderr)
 	assert.Contains(t, out.stdout, "1     create  Europe/Nordics              -                    -               failed   limit_exceeded")
 	assert.Contains(t, out.stdout, "6     delete  North America/Key Accounts  5725767000000452005  -               failed   not_sent")
@@ -528,10 +542,238 @@ func TestTreeApplyInterruptedOrRefused(t *testing.T) {
 	close(stop) // the first Ctrl-C
 	out = cli{env: env, stop: stop}.run(t, "apply", file, "--allow-delete", "--yes", "-o", "json")
 	assert.Equal(t, 130, out.code, out.stderr)
-	assert.Equal(t, "zohoterritory: interrupted: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 0 failed, 0 unknown, 9 not sent; to finish, run: zohoterritory resume "+out.journal+"\n", out.stderr)
+	assert.Equal(t, keyAccountsGone+"zohoterritory: interrupted: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 0 refused, 0 unknown, 9 not sent; to finish, run: zohoterritory resume "+out.journal+"\n", out.stderr)
 	onlyReads(t, srv)
 
 	out = runCLI(t, env, "", "resume", out.journal, "-o", "json")
 	require.Equal(t, 0, out.code, out.stderr)
 	assert.Len(t, namedIDs(srv, "Nordics"), 1)
+}
+
+// onFirst is a sandbox option whose hook calls do once, as the first
+// request of method whose path ends in suffix arrives (before its work):
+// someone changing the org while a run is under way. set gives it the
+// server.
+func onFirst(method, suffix string, do func(*zohoterritorytest.Server)) (zohoterritorytest.Option, func(*zohoterritorytest.Server)) {
+	var srv atomic.Pointer[zohoterritorytest.Server]
+	var once sync.Once
+	opt := zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
+		if r.Method == method && strings.HasSuffix(r.URL.Path, suffix) {
+			once.Do(func() { do(srv.Load()) })
+		}
+	}})
+	return opt, func(s *zohoterritorytest.Server) { srv.Store(s) }
+}
+
+// TestTreeApplyMembershipsAsWanted: a removal that finds the user gone
+// already and an add that finds the user a member already leave the org as
+// the file wants it: the apply exits 0, and counts them done.
+func TestTreeApplyMembershipsAsWanted(t *testing.T) {
+	t.Parallel()
+	// As the run's first change arrives, someone takes Chloe out of
+	// North America and puts Eve in: two of the plan's membership
+	// changes.
+	opt, set := onFirst(http.MethodPost, "/settings/territories", func(srv *zohoterritorytest.Server) {
+		c, err := srv.Client()
+		if err == nil {
+			_, err = c.RemoveUsersFromTerritory(context.Background(), northAmerica, chloe)
+		}
+		if err == nil {
+			_, err = c.AddUsersToTerritory(context.Background(), northAmerica, eve)
+		}
+		assert.NoError(t, err)
+	})
+	srv, env := sandbox(t, opt)
+	set(srv)
+	file := writeTree(t, t.TempDir(), "tree.yaml", editedTree)
+	out := runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "--no-journal", "-o", "json")
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.Equal(t, keyAccountsGone, out.stderr)
+	var run jsonTreeRun
+	require.NoError(t, json.Unmarshal([]byte(out.stdout), &run))
+	for _, s := range run.Steps {
+		assert.Equal(t, string(tree.StepDone), s.State, "step %d (%s)", s.Step, s.Kind)
+	}
+	assert.Equal(t, jsonTreeCounts{Created: 1, Updated: 3, Deleted: 1, Added: 1, Present: 2, Removed: 1}, run.Counts)
+	assert.ElementsMatch(t, []string{ben, dev, eve}, srv.Members(northAmerica))
+}
+
+// TestTreeApplyRateLimited: a step whose calls meet 429 past the retries
+// stops the run, but Zoho refused nothing for good: exit 2 naming the
+// resume that finishes the run (not the restore of a halted one), which
+// then does; runs calls the run unfinished.
+func TestTreeApplyRateLimited(t *testing.T) {
+	t.Parallel()
+	opt, set := onFirst(http.MethodPost, "/settings/territories", func(srv *zohoterritorytest.Server) {
+		assert.NoError(t, srv.SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultRateLimit}))
+	})
+	srv, env := sandbox(t, opt)
+	set(srv)
+	env = with(env, "XDG_STATE_HOME", t.TempDir())
+	file := writeTree(t, t.TempDir(), "tree.yaml", editedTree)
+	out := runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "--max-attempts", "1", "-o", "table")
+	assert.Equal(t, 2, out.code, out.stderr)
+	assert.Equal(t, keyAccountsGone+"zohoterritory: not all of the plan was made: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; "+
+		"0 refused, 0 unknown, 9 not sent (createTerritories: 429: TOO_MANY_REQUESTS: You have made too many requests. Please try again later.); "+
+		"to finish, run: zohoterritory resume "+out.journal+"\n", out.stderr)
+	assert.Contains(t, out.stdout, "1     create  Europe/Nordics              -                    -               failed   rate_limited")
+	runs := runCLI(t, env, "", "runs", "-o", "json")
+	require.Equal(t, 0, runs.code, runs.stderr)
+	assert.Contains(t, runs.stdout, `"state": "unfinished"`)
+
+	require.NoError(t, srv.SetFaults())
+	out = runCLI(t, env, "", "resume", out.journal, "-o", "json")
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.Len(t, namedIDs(srv, "Nordics"), 1)
+}
+
+// TestTreeProblems: the CLI's list of a *tree.ProblemsError names the file
+// it was given, one problem a line, however many there are (none
+// included), and leaves other errors as they are.
+func TestTreeProblems(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{&tree.ProblemsError{}, "tree.yaml cannot be planned; nothing was sent"},
+		{&tree.ProblemsError{Problems: []tree.Problem{{File: "tree.yaml", Line: 3, Col: 5, Territory: "Europe", Field: "name", Rule: "repeated"}}},
+			"tree.yaml cannot be planned, 1 problem; nothing was sent:\n  tree.yaml:3:5: territory \"Europe\": name: repeated"},
+		{&tree.ProblemsError{Problems: []tree.Problem{{File: "tree.yaml", Territory: "Europe", Rule: "left out", Omitted: true}, {File: "tree.yaml", Rule: "too many"}}},
+			"tree.yaml cannot be planned, 2 problems; nothing was sent:\n  tree.yaml: territory \"Europe\": left out; give --allow-delete to delete it\n  tree.yaml: too many"},
+	} {
+		err := treeProblems(tt.err, "tree.yaml")
+		var ee *cmdutil.ExitError
+		require.ErrorAs(t, err, &ee)
+		assert.Equal(t, cmdutil.ExitUsage, ee.ExitCode(), tt.want)
+		assert.Equal(t, tt.want, err.Error())
+	}
+	other := errors.New("the disk is full")
+	assert.Equal(t, other, treeProblems(other, "tree.yaml"))
+}
+
+// TestFoldList: a one-line list names the first five things, then how
+// many more there are.
+func TestFoldList(t *testing.T) {
+	t.Parallel()
+	list := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprint(i + 1)
+		}
+		return out
+	}
+	assert.Equal(t, "", foldList(list(0), "; "))
+	assert.Equal(t, "1", foldList(list(1), "; "))
+	assert.Equal(t, "1; 2; 3; 4; 5", foldList(list(5), "; "))
+	assert.Equal(t, "1, 2, 3, 4, 5, and 1 more", foldList(list(6), ", "))
+	six := list(6)
+	foldList(six, "; ")
+	assert.Equal(t, "6", six[5], "the list given is left as it was")
+	assert.Equal(t, "1; 2; 3; 4; 5; and 95 more", foldList(list(100), "; "))
+	assert.Equal(t, []string{"a", "b"}, strs([]tree.Ref{{ID: "a"}, {Key: "b"}}))
+}
+
+// TestWarnDeletes: what apply --yes says of a plan's deletes: a line for
+// each of the first five, with its members and what becomes of each
+// child first, then how many more and where every one is.
+func TestWarnDeletes(t *testing.T) {
+	t.Parallel()
+	id := func(n int) string { return fmt.Sprintf("57257670000004520%02d", n) }
+	org := &tree.Org{
+		Territories: []tree.Territory{{ID: id(1), Name: "Root", Permission: tree.PermissionReadWriteDelete},
+			{ID: id(2), Name: "A", ParentID: id(1), Permission: tree.PermissionReadOnly},
+			{ID: id(3), Name: "A1", ParentID: id(2), Permission: tree.PermissionReadOnly},
+			{ID: id(4), Name: "A2", ParentID: id(2), Permission: tree.PermissionReadOnly}},
+		Users:   []zohoterritory.User{{ID: ava, Email: "ava@acme.com", Status: "active"}, {ID: ben, Status: "active"}},
+		Members: map[string][]string{id(2): {ava, ben}},
+	}
+	for n, name := range []string{"B", "C", "D", "E", "F"} {
+		org.Territories = append(org.Territories, tree.Territory{ID: id(5 + n), Name: name, ParentID: id(1), Permission: tree.PermissionReadOnly})
+	}
+	f, err := tree.ReadFile(strings.NewReader("format: zohoterritory-tree\nversion: 1\nterritories:\n  - name: Root\n    id: \""+id(1)+
+		"\"\n    children:\n      - name: A1\n        id: \""+id(3)+"\"\n"), "tree.yaml")
+	require.NoError(t, err)
+	in, err := tree.Diff(f, org, tree.Options{AllowDelete: true})
+	require.NoError(t, err)
+	plan, err := tree.Order(in, org, tree.OrderOptions{})
+	require.NoError(t, err)
+
+	var b strings.Builder
+	warnDeletes(&b, plan, "tree.yaml", false)
+	assert.Equal(t, "zohoterritory: the plan deletes 7 territories; the records assigned to them lose them, and a restore does not assign them again:\n"+
+		"  - A ("+id(2)+"): its 2 members (ava@acme.com, "+ben+"); its 2 children A1 (moved away first), A/A2 (deleted first)\n"+
+		"  - A/A2 ("+id(4)+"): no member, no child\n"+
+		"  - B ("+id(5)+"): no member, no child\n"+
+		"  - C ("+id(6)+"): no member, no child\n"+
+		"  - D ("+id(7)+"): no member, no child\n"+
+		"  (and 2 more; every one: zohoterritory plan tree.yaml)\n", b.String())
+	b.Reset()
+	warnDeletes(&b, plan, "tree.plan", true)
+	assert.Contains(t, b.String(), "  (and 2 more; every one is in tree.plan)\n")
+}
+
+// TestTreeTerritoryLimit: Zoho's API does not tell an org's territory
+// limit; --territory-limit (or ZOHO_TERRITORY_LIMIT) states it, and a plan
+// over it is refused by plan and apply before anything is sent, where
+// without it the org refuses the create once the run has begun. A bad
+// value is named by the flag or the variable it came from; the flag is
+// refused beside a file it cannot change.
+func TestTreeTerritoryLimit(t *testing.T) {
+	t.Parallel()
+	srv, env := sandbox(t, zohoterritorytest.WithTerritoryLimit(6))
+	dir := t.TempDir()
+	export := runCLI(t, env, "", "export")
+	require.Equal(t, 0, export.code, export.stderr)
+	// The demo org's six territories and one more.
+	file := writeTree(t, dir, "tree.yaml", strings.Replace(export.stdout, "    children:\n", "    children:\n      - name: Asia\n        permission: read_only\n", 1))
+	const over = ": tree.yaml cannot be planned, 1 problem; nothing was sent:\n  tree.yaml: the tree would hold 7 territories: the org holds at most 6\n"
+	for _, tt := range []struct {
+		env  map[string]string
+		args []string
+	}{
+		{env, []string{"--territory-limit", "6"}},
+		{with(env, "ZOHO_TERRITORY_LIMIT", "6"), nil},
+		{with(env, "ZOHO_TERRITORY_LIMIT", "300"), []string{"--territory-limit", "6"}},
+	} {
+		for _, command := range [][]string{{"plan", file}, {"apply", file, "--yes"}} {
+			out := runCLI(t, tt.env, "", append(command, tt.args...)...)
+			assert.Equal(t, 1, out.code, "%v %v: %s", command, tt.args, out.stderr)
+			assert.Equal(t, "zohoterritory"+over, strings.ReplaceAll(out.stderr, dir+"/", ""), "%v %v", command, tt.args)
+			assert.Empty(t, out.journal, "no run began")
+		}
+	}
+	onlyReads(t, srv)
+
+	for _, tt := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{env, []string{"--territory-limit", "-1"}, "--territory-limit -1: must not be negative (0 takes the default, 250)"},
+		{with(env, "ZOHO_TERRITORY_LIMIT", "-1"), nil, "ZOHO_TERRITORY_LIMIT -1: must not be negative (0 takes the default, 250)"},
+		{with(env, "ZOHO_TERRITORY_LIMIT", "many"), nil, `ZOHO_TERRITORY_LIMIT "many": want a whole number of territories`},
+	} {
+		out := runCLI(t, tt.env, "", append([]string{"plan", file}, tt.args...)...)
+		assert.Equal(t, 1, out.code, tt.want)
+		assert.Equal(t, "zohoterritory: "+tt.want+"\n", out.stderr)
+	}
+	csv := writeTree(t, dir, "wc.csv", "territory,user\nWest Coast,chloe@acme.com\n")
+	out := runCLI(t, with(env, "ZOHO_TERRITORY_LIMIT", "many"), "", "plan", csv, "--territory-limit", "6")
+	assert.Equal(t, 1, out.code)
+	assert.Equal(t, "zohoterritory: --territory-limit: "+csv+" is a membership file, which creates no territory; --territory-limit is for a tree file; nothing was sent\n", out.stderr)
+	saved := filepath.Join(dir, "tree.plan")
+	require.Equal(t, 0, runCLI(t, env, "", "plan", file, "--out", saved, "-o", "json").code)
+	out = runCLI(t, env, "", "apply", saved, "--yes", "--territory-limit", "6")
+	assert.Equal(t, 1, out.code)
+	assert.Contains(t, out.stderr, "zohoterritory: --territory-limit: "+saved+" is a saved plan, applied as it was made")
+	onlyReads(t, srv)
+
+	// Without it, the plan assumes Zoho's documented 250, and the org
+	// refuses the create once the run has begun.
+	out = runCLI(t, env, "", "apply", file, "--yes", "-o", "json")
+	assert.Equal(t, 2, out.code, out.stderr)
+	assert.Equal(t, "zohoterritory: not all of the plan was made: Zoho refused 1 for good: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; "+
+		"1 refused, 0 unknown, 0 not sent; to take back what it made, run: zohoterritory restore "+out.journal+"\n", out.stderr)
+	assert.Contains(t, out.stdout, `"reason": "limit_exceeded"`)
 }

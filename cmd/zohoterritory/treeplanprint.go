@@ -90,7 +90,6 @@ func treePlanJSON(plan *tree.Plan) jsonTreePlan {
 		}
 		return out
 	}
-	paths := changedPaths(plan)
 	t := plan.Totals()
 	out := jsonTreePlan{Changes: []jsonTreeChange{}, Plan: plan,
 		Totals: jsonTreeTotals{Create: t.Create, Update: t.Update, Delete: t.Delete, Add: t.Add, Remove: t.Remove}}
@@ -101,12 +100,12 @@ func treePlanJSON(plan *tree.Plan) jsonTreePlan {
 			jc.Fields = append(jc.Fields, jsonFieldChange(f))
 		}
 		for _, s := range c.Skips {
-			jc.Skipped = append(jc.Skipped, jsonPlanSkip{jsonRefNamed: userNamed(plan, s.User), Op: s.Op, Reason: string(s.Reason), Message: s.Message})
+			jc.Skipped = append(jc.Skipped, jsonPlanSkip{jsonRefNamed: userNamed(plan, s.User), Op: opWord(s.Op), Reason: string(s.Reason), Message: s.Message})
 		}
 		if d := c.Delete; d != nil {
 			jc.Delete = &jsonTreeDelete{Members: users(d.Members), Children: []jsonRefNamed{}, Records: recordsLost}
-			for _, id := range d.Children {
-				jc.Delete.Children = append(jc.Delete.Children, jsonRefNamed{ID: id, Name: territoryName(plan, id), Path: paths[id]})
+			for _, ch := range c.Children {
+				jc.Delete.Children = append(jc.Delete.Children, jsonRefNamed{ID: ch.ID, Name: ch.Name, Path: ch.Path})
 			}
 		}
 		out.Changes = append(out.Changes, jc)
@@ -123,26 +122,6 @@ func userNamed(plan *tree.Plan, id string) jsonRefNamed {
 	return r
 }
 
-// territoryName is the name of a territory as the plan found it.
-func territoryName(plan *tree.Plan, id string) string {
-	if t, ok := plan.Territory(id); ok {
-		return t.Name
-	}
-	return ""
-}
-
-// changedPaths maps each territory the plan changes to the path it ends
-// at (a deleted one's as read).
-func changedPaths(plan *tree.Plan) map[string]string {
-	out := map[string]string{}
-	for _, c := range plan.Changes() {
-		if c.Territory.ID != "" {
-			out[c.Territory.ID] = c.Path
-		}
-	}
-	return out
-}
-
 // treePlanTable writes the plan's lines: a line for each territory it
 // touches and, under it, a line for each field that changes, each member
 // added (+), removed (-) or skipped (!), and what a delete takes away.
@@ -156,11 +135,6 @@ func treePlanTable(w io.Writer, plan *tree.Plan, limit int) (shown, total int, e
 			shown++
 			fmt.Fprintf(tw, format, args...)
 		}
-	}
-	paths := changedPaths(plan)
-	deleted := map[string]bool{}
-	for _, c := range plan.Changes() {
-		deleted[c.Territory.ID] = c.Action == tree.ActionDelete
 	}
 	for _, c := range plan.Changes() {
 		line("%s %s%s\n", c.Action.Symbol(), c.Path, changeNote(c))
@@ -178,17 +152,17 @@ func treePlanTable(w io.Writer, plan *tree.Plan, limit int) (shown, total int, e
 			line("    - member\t%s\n", plan.UserLabel(id))
 		}
 		for _, s := range c.Skips {
-			line("    ! member\t%s skipped, not %s (%s): %s\n", plan.UserLabel(s.User), skipOpDone(s.Op), s.Reason, s.Message)
+			line("    ! member\t%s skipped, not %s (%s): %s\n", plan.UserLabel(s.User), opDone(s.Op), s.Reason, s.Message)
 		}
 		if d := c.Delete; d != nil {
 			for _, id := range d.Members {
 				line("    - member\t%s\n", plan.UserLabel(id))
 			}
-			for _, id := range d.Children {
-				if deleted[id] {
-					line("    - child\t%s (deleted first)\n", cell(paths[id]))
+			for _, ch := range c.Children {
+				if ch.Deleted {
+					line("    - child\t%s (deleted first)\n", cell(ch.Path))
 				} else {
-					line("    ~ child\t%s (moved away first)\n", cell(paths[id]))
+					line("    ~ child\t%s (moved away first)\n", cell(ch.Path))
 				}
 			}
 			line("    ! records\t%s\n", recordsLost)
@@ -215,12 +189,4 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
-}
-
-// skipOpDone is what a skip's op would have done: "added" or "removed".
-func skipOpDone(op string) string {
-	if op == tree.OpAdd {
-		return "added"
-	}
-	return "removed"
 }

@@ -20,108 +20,30 @@ import (
 // restore the ids of the territories created again in place of deleted
 // ones. The library decides every outcome; the report shows them.
 
-// treeRow is one territory or membership of a step, as it came out.
+// treeRow is one territory or membership of a step, as it came out: the
+// library's [tree.RunItem], the user named.
 type treeRow struct {
-	step      int // from 1
-	kind      tree.StepKind
-	territory jsonRefNamed // its id (a create's new one, once made) and path
-	user      *jsonRefNamed
-	outcome   string
-	reason    string
-	code, msg string
-	inferred  bool
+	tree.RunItem
+	user *jsonRefNamed
 }
 
 // treeRows lists every territory and membership of every step of the
-// plan, in order, with its outcome in res; a step not sent has its items
-// "not_sent".
+// run, in order, with its outcome ([tree.ApplyResult.Items]).
 func treeRows(plan *tree.Plan, res *tree.ApplyResult) []treeRow {
-	var rows []treeRow
-	for i, ps := range plan.Steps {
-		var sr tree.StepResult
-		if i < len(res.Steps) {
-			sr = res.Steps[i]
-		}
-		base := treeRow{step: i + 1, kind: ps.Kind}
-		switch {
-		case sr.Territories != nil:
-			for _, it := range sr.Territories.Items {
-				r := base
-				r.territory = jsonRefNamed{ID: it.ID, Path: stepPath(ps, it.Index)}
-				r.outcome, r.reason, r.code, r.msg, r.inferred = it.Outcome.String(), string(it.Reason), it.Code, it.Message, it.Inferred
-				rows = append(rows, r)
-			}
-		case sr.Members != nil && ps.Members != nil:
-			for _, it := range sr.Members.Items {
-				r := base
-				r.territory = jsonRefNamed{ID: memberTerritory(ps.Members.Territory, res), Path: ps.Members.Path}
-				u := userNamed(plan, it.ID)
-				r.user = &u
-				r.outcome, r.reason, r.code, r.msg, r.inferred = it.Outcome.String(), string(it.Reason), it.Code, it.Message, it.Inferred
-				rows = append(rows, r)
-			}
-		default:
-			rows = append(rows, notSentRows(plan, ps, base)...)
+	items := res.Items()
+	rows := make([]treeRow, len(items))
+	for i, it := range items {
+		rows[i].RunItem = it
+		if it.User != "" {
+			u := userNamed(plan, it.User)
+			rows[i].user = &u
 		}
 	}
 	return rows
 }
 
-// stepPath is the path of the step's i-th territory.
-func stepPath(ps tree.Step, i int) string {
-	switch {
-	case i < len(ps.Creates):
-		return ps.Creates[i].Path
-	case i < len(ps.Updates):
-		return ps.Updates[i].Path
-	case i < len(ps.Deletes):
-		return ps.Deletes[i].Path
-	}
-	return ""
-}
-
-// memberTerritory is the id of a membership step's territory: a created
-// one's once known.
-func memberTerritory(r tree.Ref, res *tree.ApplyResult) string {
-	if r.ID != "" {
-		return r.ID
-	}
-	return res.Created[r.Key]
-}
-
-// notSentRows are the rows of a step nothing of which was sent.
-func notSentRows(plan *tree.Plan, ps tree.Step, base treeRow) []treeRow {
-	var rows []treeRow
-	add := func(id, path string, user *jsonRefNamed) {
-		r := base
-		r.territory, r.user, r.outcome, r.reason = jsonRefNamed{ID: id, Path: path}, user, "failed", string(zohoterritory.ReasonNotSent)
-		rows = append(rows, r)
-	}
-	for _, c := range ps.Creates {
-		add("", c.Path, nil)
-	}
-	for _, u := range ps.Updates {
-		add(u.ID, u.Path, nil)
-	}
-	for _, d := range ps.Deletes {
-		add(d.ID, d.Path, nil)
-	}
-	if m := ps.Members; m != nil {
-		for _, id := range m.Users {
-			u := userNamed(plan, id)
-			add(m.Territory.ID, m.Path, &u)
-		}
-	}
-	return rows
-}
-
-// treeCountOptions are what counts as done in a run of a tree plan: a
-// membership the plan adds that is there already, or removes that is gone
-// already, is as the plan wants it.
-var treeCountOptions = zohoterritory.CountOptions{PresentIsDone: true, AbsentIsDone: true}
-
-// jsonTreeCounts is the counts of a tree run's JSON, from the library's
-// [tree.RunCounts].
+// jsonTreeCounts is the counts of a tree run's JSON: the library's
+// [tree.RunCounts], field by field.
 type jsonTreeCounts struct {
 	Created int `json:"created"`
 	Updated int `json:"updated"`
@@ -129,15 +51,9 @@ type jsonTreeCounts struct {
 	Added   int `json:"added"`
 	Present int `json:"present"`
 	Removed int `json:"removed"`
-	Failed  int `json:"failed"`
+	Refused int `json:"refused"`
 	Unknown int `json:"unknown"`
 	NotSent int `json:"not_sent"`
-}
-
-func treeJSONCounts(n tree.RunCounts) jsonTreeCounts {
-	m := n.Members
-	return jsonTreeCounts{Created: n.Created, Updated: n.Updated, Deleted: n.Deleted, Added: m.Added, Present: m.AlreadyPresent,
-		Removed: m.Removed + m.Absent, Failed: n.Refused(), Unknown: n.Unsettled(), NotSent: n.Unsent()}
 }
 
 // jsonTreeRun is a tree run's JSON: every step, every item.
@@ -179,31 +95,30 @@ func finishTree(ctx context.Context, a *app, f *changeFlags, plan *tree.Plan, re
 	if perr := printTreeRun(a.io.Out, f.output.format, f.allRows, plan, res, rows); perr != nil {
 		return perr
 	}
-	return treeExit(ctx, a, res.Counts(treeCountOptions), res, err, journalPath)
+	return treeExit(ctx, a, res, err, journalPath)
 }
 
 // printTreeRun writes a run's report: a table, or JSON.
 func printTreeRun(w io.Writer, format string, allRows bool, plan *tree.Plan, res *tree.ApplyResult, rows []treeRow) error {
 	if format == "json" {
-		return encodeJSON(w, treeRunJSON(plan, res, rows))
+		return encodeJSON(w, treeRunJSON(res, rows))
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "STEP\tKIND\tTERRITORY\tID\tUSER\tOUTCOME\tREASON\tMESSAGE")
 	shown := 0
 	for _, r := range rows {
-		done := r.reason == "" && r.outcome != zohoterritory.Unknown.String()
-		if !allRows && done && len(rows) > maxTableRows {
+		if !allRows && r.Done && len(rows) > maxTableRows {
 			continue
 		}
 		shown++
-		user, reason := "", r.reason
+		user, reason := "", string(r.Reason)
 		if r.user != nil {
 			user = label(*r.user)
 		}
-		if r.inferred {
+		if r.Inferred {
 			reason = "by an earlier attempt"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.step, r.kind, cell(r.territory.Path), cell(r.territory.ID), cell(user), r.outcome, cell(reason), cell(r.msg))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Step+1, r.Kind, cell(r.Path), cell(r.Territory), cell(user), r.Outcome, cell(reason), cell(r.Message))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -212,7 +127,7 @@ func printTreeRun(w io.Writer, format string, allRows bool, plan *tree.Plan, res
 		fmt.Fprintf(w, "(%d of %d rows shown: those not done; --all-rows shows every one)\n", shown, len(rows))
 	}
 	printRestored(w, plan, res)
-	_, err := fmt.Fprintln(w, res.Counts(treeCountOptions))
+	_, err := fmt.Fprintln(w, res.Counts())
 	return err
 }
 
@@ -234,63 +149,70 @@ func printRestored(w io.Writer, plan *tree.Plan, res *tree.ApplyResult) {
 	fmt.Fprintln(w, "Records that were assigned to a deleted territory are not assigned to it again.")
 }
 
-func treeRunJSON(plan *tree.Plan, res *tree.ApplyResult, rows []treeRow) jsonTreeRun {
-	out := jsonTreeRun{Steps: []jsonTreeStep{}, Created: map[string]string{}, Restored: res.Restored, Counts: treeJSONCounts(res.Counts(treeCountOptions))}
+func treeRunJSON(res *tree.ApplyResult, rows []treeRow) jsonTreeRun {
+	out := jsonTreeRun{Steps: []jsonTreeStep{}, Created: map[string]string{}, Restored: res.Restored, Counts: jsonTreeCounts(res.Counts())}
 	for k, id := range res.Created {
 		out.Created[k] = id
 	}
-	for i, ps := range plan.Steps {
-		state := tree.StepNotSent
-		if i < len(res.Steps) {
-			state = res.Steps[i].State
-		}
-		out.Steps = append(out.Steps, jsonTreeStep{Step: i + 1, Kind: string(ps.Kind), State: string(state), Items: []jsonTreeItem{}})
+	for i, s := range res.Steps {
+		out.Steps = append(out.Steps, jsonTreeStep{Step: i + 1, Kind: string(s.Kind), State: string(s.State), Items: []jsonTreeItem{}})
 	}
 	for _, r := range rows {
-		s := &out.Steps[r.step-1]
-		s.Items = append(s.Items, jsonTreeItem{Territory: r.territory, User: r.user, Outcome: r.outcome, Reason: r.reason,
-			Code: r.code, Message: r.msg, Inferred: r.inferred})
+		s := &out.Steps[r.Step]
+		s.Items = append(s.Items, jsonTreeItem{Territory: jsonRefNamed{ID: r.Territory, Path: r.Path}, User: r.user, Outcome: r.Outcome.String(),
+			Reason: string(r.Reason), Code: r.Code, Message: r.Message, Inferred: r.Inferred})
 	}
 	return out
 }
 
-// treeExit picks the exit code of a tree run and its line on stderr:
-// interrupted (130), failed credentials (4), anything not done (2, with
-// how to finish it or take it back).
-func treeExit(ctx context.Context, a *app, n tree.RunCounts, res *tree.ApplyResult, err error, journalPath string) error {
+// treeExit picks the exit code of a tree run and its line on stderr from
+// what the library says the run came to ([tree.ApplyResult.Status]):
+// interrupted with something left to send (130), failed credentials (4),
+// anything not done (2: with how to finish it when a resume can, how to
+// take it back when one cannot). A run that every step finished before an
+// interruption came is told as it ended.
+func treeExit(ctx context.Context, a *app, res *tree.ApplyResult, err error, journalPath string) error {
 	stopped := false
 	select {
 	case <-a.stop:
 		stopped = true
 	default:
 	}
+	n, status := res.Counts(), res.Status()
 	finish, undo := "", ""
 	if journalPath != "" {
 		finish = "; to finish, run: zohoterritory resume " + shellQuote(journalPath)
 		undo = "; to take back what it made, run: zohoterritory restore " + shellQuote(journalPath)
 	}
+	interrupted := ctx.Err() != nil || stopped || errors.Is(err, zohoterritory.ErrStopped)
+	if interrupted && status != tree.RunUnfinished {
+		interruptedAfter(a)
+	}
 	switch {
-	case ctx.Err() != nil || stopped || errors.Is(err, zohoterritory.ErrStopped):
+	case interrupted && status == tree.RunUnfinished:
 		return cmdutil.Exit(cmdutil.ExitInterrupted, fmt.Errorf("interrupted: %s%s", n, finish))
 	case err != nil && zohoterritory.IsAuthFailure(err):
 		_, msg := failure(err)
+		if status != tree.RunUnfinished {
+			finish = ""
+		}
 		return cmdutil.Exit(cmdutil.ExitAuth, fmt.Errorf("%s%s", msg, finish))
-	case res.Complete() && err == nil:
-		return nil
-	case res.Complete():
+	case status == tree.RunHalted:
+		halt := res.Halt()
+		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("step %d (%s) failed, so the run stopped before the next: %s%s",
+			halt+1, res.Steps[halt].Kind, n, undo))
+	case status == tree.RunUnfinished:
+		msg := "not all of the plan was made: " + n.String()
+		if err != nil {
+			_, why := failure(err)
+			msg += " (" + why + ")"
+		}
+		return cmdutil.Exit(cmdutil.ExitPartial, errors.New(msg+finish))
+	case n.Refused > 0:
+		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("not all of the plan was made: Zoho refused %d for good: %s%s", n.Refused, n, undo))
+	case err != nil:
 		_, why := failure(err)
 		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("every step was made, but: %s", why))
-	case res.Halted >= 0 && n.Unsettled() == 0:
-		return cmdutil.Exit(cmdutil.ExitPartial, fmt.Errorf("step %d (%s) failed, so the run stopped before the next: %s%s",
-			res.Halted+1, res.Steps[res.Halted].Kind, n, undo))
 	}
-	msg := "not all of the plan was made: " + n.String()
-	if err != nil {
-		_, why := failure(err)
-		msg += " (" + why + ")"
-	}
-	if n.Unsettled() > 0 || n.Unsent() > 0 {
-		msg += finish
-	}
-	return cmdutil.Exit(cmdutil.ExitPartial, errors.New(msg))
+	return nil
 }

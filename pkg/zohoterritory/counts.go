@@ -38,6 +38,39 @@ func (r ItemResult) Done(opts CountOptions) bool {
 	return r.Absent(opts)
 }
 
+// Settled reports whether the id's outcome is final: done (removed,
+// added, present already), or refused for a reason of the id's own (by
+// Zoho, or [ReasonKept] by a set). A resume sends every other id again:
+// unknown, not sent, rate limited, or failed with its whole call (Err set).
+func (r ItemResult) Settled() bool {
+	switch r.Outcome {
+	case Removed, Added, AlreadyPresent:
+		return true
+	case Failed:
+		return !wholeCall(r.Err, r.Reason)
+	}
+	return false
+}
+
+// Settled reports whether the territory's outcome is final, as
+// [ItemResult.Settled] says of an id: created, updated or deleted, or
+// refused for a reason of its own.
+func (it TerritoryItem) Settled() bool {
+	switch it.Outcome {
+	case Created, Updated, Deleted:
+		return true
+	case Failed:
+		return !wholeCall(it.Err, it.Reason)
+	}
+	return false
+}
+
+// wholeCall reports whether a failure is its call's as a whole rather than
+// the item's own: nothing was done to it, and a resume sends it again.
+func wholeCall(err error, reason Reason) bool {
+	return err != nil || reason == ReasonNotSent || reason == ReasonRateLimited
+}
+
 // Counts are the outcomes of a change, or of a set of changes, counted
 // once each: build them with [Result.Count] or [SetResult.Count].
 type Counts struct {
@@ -51,6 +84,10 @@ type Counts struct {
 	Failed, Kept, NotSent int
 	// Unknown are the ids whose outcome was never learned.
 	Unknown int
+	// Unsettled are the ids a resume sends again, those not
+	// [ItemResult.Settled]: Unknown and NotSent among them, and the ids
+	// rate limited or failed with their whole call.
+	Unsettled int
 	// Inferred are the ids among Added and Removed concluded from a
 	// retry after a lost answer.
 	Inferred int
@@ -96,6 +133,9 @@ func (c *Counts) add(it ItemResult, opts CountOptions) {
 	}
 	if it.Inferred && (it.Outcome == Removed || it.Outcome == Added) {
 		c.Inferred++
+	}
+	if !it.Settled() {
+		c.Unsettled++
 	}
 }
 

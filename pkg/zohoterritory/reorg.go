@@ -522,11 +522,19 @@ func diffOwner(owner string, want []string, st *OwnerState, opts PlanOptions) Pl
 		room := max(opts.TerritoryUserLimit-len(st.Members), 0)
 		for _, id := range g.Add[room:] {
 			g.Skipped = append(g.Skipped, PlanSkip{ID: id, Op: addOp, Reason: ReasonLimitExceeded,
-				Message: fmt.Sprintf("the territory would hold more than Zoho's %d users: adds go before removals; plan again once this plan's removals are made", opts.TerritoryUserLimit)})
+				Message: UserLimitSkipMessage(opts.TerritoryUserLimit)})
 		}
 		g.Add = g.Add[:room]
 	}
 	return g
+}
+
+// UserLimitSkipMessage is the message of an add a plan skips because the
+// territory would then hold more than limit users ([ReasonLimitExceeded]):
+// a plan's adds go before its removals, so its removals make no room for
+// them. Membership plans and tree plans (package tree) say it alike.
+func UserLimitSkipMessage(limit int) string {
+	return fmt.Sprintf("the territory would hold more than Zoho's %d users: adds go before removals; plan again once this plan's removals are made", limit)
 }
 
 func unaddableMessage(r Reason) string {
@@ -558,36 +566,8 @@ func (p *Plan) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-// maxFileBytes bounds what [ReadPlan] and [ReadPlanOrMemberships] read.
+// maxFileBytes bounds what [ReadPlan] reads.
 const maxFileBytes = 256 << 20
-
-// ReadPlanOrMemberships reads a file that is either a saved plan or a
-// membership file, and says which by what it returns: a plan ([ReadPlan])
-// when the file is a JSON object whose "format" is [PlanFormat], else the
-// rows of a membership file ([ReadMemberships]). A JSON object of another
-// format is refused, as are files past 256 MiB, with a [*FileError]
-// naming name.
-func ReadPlanOrMemberships(r io.Reader, name string) (*Plan, []MembershipRow, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxFileBytes+1))
-	if err != nil {
-		return nil, nil, &FileError{Name: name, Err: err}
-	}
-	if len(b) > maxFileBytes {
-		return nil, nil, &FileError{Name: name, Err: fmt.Errorf("larger than %d MiB", maxFileBytes>>20)}
-	}
-	var head struct {
-		Format *string `json:"format"`
-	}
-	if json.Unmarshal(b, &head) == nil {
-		if head.Format == nil || *head.Format != PlanFormat {
-			return nil, nil, &FileError{Name: name, Err: errors.New("a JSON document, but not a saved plan (its format is not " + PlanFormat + "), nor a membership file")}
-		}
-		p, err := ReadPlan(bytes.NewReader(b), name)
-		return p, nil, err
-	}
-	rows, err := ReadMemberships(bytes.NewReader(b), name)
-	return nil, rows, err
-}
 
 // ReadPlan reads a saved plan, refusing one that is not a plan, of a
 // format version it does not read, or malformed, with a [*FileError]

@@ -79,8 +79,8 @@ func TestDiff(t *testing.T) {
 		{"a territory full while the adds go first", []Membership{m(t1, u1), m(t1, u2), m(t1, "4"), m(t1, "5")}, byTerritory, PlanOptions{TerritoryUserLimit: 4},
 			[]PlanGroup{{Owner: t1, Add: []string{u2}, Remove: []string{u3}, Unchanged: []string{u1, boss}, Before: []string{boss, u1, u3},
 				Skipped: []PlanSkip{
-					{ID: "4", Op: OpAddUsers, Reason: ReasonLimitExceeded, Message: "the territory would hold more than Zoho's 4 users: adds go before removals; plan again once this plan's removals are made"},
-					{ID: "5", Op: OpAddUsers, Reason: ReasonLimitExceeded, Message: "the territory would hold more than Zoho's 4 users: adds go before removals; plan again once this plan's removals are made"}}}},
+					{ID: "4", Op: OpAddUsers, Reason: ReasonLimitExceeded, Message: UserLimitSkipMessage(4)},
+					{ID: "5", Op: OpAddUsers, Reason: ReasonLimitExceeded, Message: UserLimitSkipMessage(4)}}}},
 			PlanTotals{Add: 1, Remove: 1, Unchanged: 2, Skipped: 2}},
 		{"a user not active, and what they would lose", []Membership{m(t1, u1), m(t1, u2), m(t2, u3)}, []OwnerState{
 			{Owner: t1, Members: []string{boss, u1, u3}, Protected: map[string]Reason{boss: ReasonManager}, Unaddable: map[string]Reason{u2: ReasonUserInactive}},
@@ -194,36 +194,4 @@ func TestReadPlanVersion1(t *testing.T) {
 
 	_, err = ReadPlan(strings.NewReader(strings.Replace(buf.String(), `"remove-territories"`, `"remove-users"`, 1)), "bad.plan")
 	assert.ErrorContains(t, err, `bad.plan: groups[0].skipped[0]: op "remove-users": want "add-territories" or "remove-territories"`)
-}
-
-// TestReadPlanOrMemberships: the library tells a saved plan from a
-// membership file by the plan's format, not by a first character.
-func TestReadPlanOrMemberships(t *testing.T) {
-	t.Parallel()
-	p, err := Diff([]Membership{{"101", "1"}}, []OwnerState{{Owner: "101"}}, PlanOptions{})
-	require.NoError(t, err)
-	var buf bytes.Buffer
-	_, err = p.WriteTo(&buf)
-	require.NoError(t, err)
-	plan, rows, err := ReadPlanOrMemberships(strings.NewReader("  \n"+buf.String()), "reorg.plan")
-	require.NoError(t, err)
-	assert.Nil(t, rows)
-	assert.Equal(t, p, plan)
-
-	plan, rows, err = ReadPlanOrMemberships(strings.NewReader("\uFEFFterritory,user\n{West},chloe@acme.com\n"), "reorg.csv")
-	require.NoError(t, err)
-	assert.Nil(t, plan)
-	assert.Equal(t, []MembershipRow{{File: "reorg.csv", Line: 2, Territory: "{West}", User: "chloe@acme.com"}}, rows)
-
-	for _, tc := range []struct{ body, want string }{
-		{`{"format": "terraform-plan", "version": 1}`, "reorg.plan: a JSON document, but not a saved plan (its format is not zohoterritory-plan), nor a membership file"},
-		{`{"groups": []}`, "not a saved plan"},
-		{`{"format": "zohoterritory-plan", "version": 9}`, "reorg.plan: plan format version 9"},
-		{"[1, 2]", `reorg.plan, line 1: the header "[1,2]" names no territory and no user column`},
-	} {
-		_, _, err := ReadPlanOrMemberships(strings.NewReader(tc.body), "reorg.plan")
-		var fe *FileError
-		require.ErrorAs(t, err, &fe, tc.body)
-		assert.ErrorContains(t, err, tc.want)
-	}
 }

@@ -646,8 +646,11 @@ func (c *Client) CreateTerritories(ctx context.Context, territories ...NewTerrit
 
 // UpdateTerritories updates territories: renames, re-parents, a manager,
 // description or rule set or cleared, a permission type changed. Calls
-// carry at most 100, side by side; outcomes, checks and failures are as
-// for [Client.CreateTerritories] (Updated for a success).
+// carry at most 100, side by side, but the calls that move a territory (a
+// ReportingTo set) go one after another in the order given, beside the
+// others: a move may need an earlier one made for Zoho's cycle check to
+// pass. Outcomes, checks and failures are as for
+// [Client.CreateTerritories] (Updated for a success).
 //
 // Zoho's pages make permission_type mandatory on an update: for the
 // territories whose update leaves it as it is, the client first reads

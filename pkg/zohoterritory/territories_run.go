@@ -81,6 +81,21 @@ func (c *Client) ApplyTerritories(ctx context.Context, ch TerritoryChange) (*Ter
 	for start := 0; start < len(send); start += size {
 		bs = append(bs, send[start:min(start+size, len(send))])
 	}
+	// Creates, and updates that move no territory, never depend on
+	// another call's: their calls go side by side, as the limiter allows.
+	// A call that moves a territory (reporting_to) may depend on an
+	// earlier call's move, since Zoho checks for a cycle against the tree
+	// as it stands; a call of deletes or transfers on an earlier call's
+	// (children first, then their parents): those calls go one after
+	// another, in the order given, beside the others.
+	var serial, apart []int // indexes in bs
+	for i, b := range bs {
+		if ch.Op == OpDeleteTerritories || ch.Op == OpTransferTerritories || slices.ContainsFunc(b, r.moves) {
+			serial = append(serial, i)
+		} else {
+			apart = append(apart, i)
+		}
+	}
 	failCtx, fail := context.WithCancelCause(ctx)
 	defer fail(nil)
 	r.fail = fail
@@ -98,23 +113,20 @@ func (c *Client) ApplyTerritories(ctx context.Context, ch TerritoryChange) (*Ter
 		}
 		outcomes[i] = r.sendBatch(failCtx, b)
 	}
-	if ch.Op == OpCreateTerritories || ch.Op == OpUpdateTerritories {
-		// Creates and updates of one call never depend on another
-		// call's: side by side, as the limiter allows.
-		var g errgroup.Group
-		g.SetLimit(c.limiter.cap)
-		for i, b := range bs {
-			g.Go(func() error { one(i, b); return nil })
-		}
-		_ = g.Wait()
-	} else {
-		// A later call may hold the parent of an earlier one's
-		// territories (children first, then their parents): one after
-		// another, in the order given.
-		for i, b := range bs {
-			one(i, b)
-		}
+	var g errgroup.Group
+	g.SetLimit(c.limiter.cap)
+	if len(serial) > 0 {
+		g.Go(func() error {
+			for _, i := range serial {
+				one(i, bs[i])
+			}
+			return nil
+		})
 	}
+	for _, i := range apart {
+		g.Go(func() error { one(i, bs[i]); return nil })
+	}
+	_ = g.Wait()
 
 	var errs []error
 	for _, o := range outcomes {
@@ -171,6 +183,16 @@ func (r *territoryRun) idOf(i int) string {
 		return r.ch.Transfer[i].ID
 	}
 	return ""
+}
+
+// moves reports whether the change moves territory i: an update that
+// sets its reporting_to.
+func (r *territoryRun) moves(i int) bool {
+	if r.ch.Op != OpUpdateTerritories {
+		return false
+	}
+	_, ok := r.ch.Update[i].ReportingTo.IsSet()
+	return ok
 }
 
 func (r *territoryRun) nameOf(i int) string {

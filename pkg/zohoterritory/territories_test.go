@@ -507,3 +507,99 @@ func TestTerritoryReasons(t *testing.T) {
 	assert.Equal(t, zohoterritory.ReasonCycle, res.Items[0].Reason)
 	assert.Equal(t, zohoterritory.ReasonInvalidID, res.Items[1].Reason)
 }
+
+// moveGate is a transport that holds the first update call that moves
+// territories (reporting_to) until another move call is in flight beside
+// it (which it records) or an update call that moves none has been
+// answered: whether the client sends two move calls at once is then seen,
+// never timed.
+type moveGate struct {
+	base    http.RoundTripper
+	release chan struct{}
+	once    sync.Once
+
+	mu           sync.Mutex
+	moving, most int // move calls in flight, and the most at once
+}
+
+func (g *moveGate) open() { g.once.Do(func() { close(g.release) }) }
+
+func (g *moveGate) RoundTrip(r *http.Request) (*http.Response, error) {
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	update := r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/settings/territories")
+	if !update || !bytes.Contains(body, []byte(`"reporting_to"`)) {
+		resp, err := g.base.RoundTrip(r)
+		if update {
+			g.open() // an update beside the moves was answered
+		}
+		return resp, err
+	}
+	g.mu.Lock()
+	g.moving++
+	g.most = max(g.most, g.moving)
+	two := g.moving > 1
+	g.mu.Unlock()
+	if two {
+		g.open()
+	}
+	select {
+	case <-g.release:
+	case <-r.Context().Done():
+	}
+	resp, err := g.base.RoundTrip(r)
+	g.mu.Lock()
+	g.moving--
+	g.mu.Unlock()
+	return resp, err
+}
+
+// TestTerritoryMovesOneAfterAnother: an update that moves territories may
+// depend on an earlier call's move (Zoho checks for a cycle against the
+// tree as it stands), so the calls that carry moves go one after another,
+// in the order given, while the calls of other updates go beside them.
+func TestTerritoryMovesOneAfterAnother(t *testing.T) {
+	t.Parallel()
+	srv, err := zohoterritorytest.NewServer(zohoterritorytest.WithContractCheck(validator(t)), zohoterritorytest.WithTerritoryLimit(1000))
+	require.NoError(t, err)
+	t.Cleanup(srv.Close)
+	gate := &moveGate{base: http.DefaultTransport, release: make(chan struct{})}
+	c, err := srv.Client(zohoterritory.WithHTTPClient(&http.Client{Transport: gate}), zohoterritory.WithConcurrency(4),
+		zohoterritory.WithRetryPolicy(zohoterritory.RetryPolicy{MaxAttempts: 1, AttemptTimeout: 10e9}))
+	require.NoError(t, err)
+	ts := []zohoterritory.NewTerritory{{Name: "Parent", ReportingTo: acmeOrg, PermissionType: zohoterritory.ReadOnly}}
+	for i := range 300 {
+		ts = append(ts, zohoterritory.NewTerritory{Name: fmt.Sprintf("T%03d", i), ReportingTo: acmeOrg, PermissionType: zohoterritory.ReadOnly})
+	}
+	created, err := c.CreateTerritories(t.Context(), ts...)
+	require.NoError(t, err)
+	require.True(t, created.AllDone(), created.String())
+	ids := created.IDs(zohoterritory.Created)
+	parent, ids := ids[0], ids[1:]
+
+	// 100 renames, then 200 moves under Parent: one call of renames, two
+	// of moves.
+	var ups []zohoterritory.TerritoryUpdate
+	for i, id := range ids[200:] {
+		ups = append(ups, zohoterritory.TerritoryUpdate{ID: id, Name: zohoterritory.SetField(fmt.Sprintf("U%03d", 200+i)),
+			PermissionType: zohoterritory.SetField(zohoterritory.ReadOnly)})
+	}
+	for _, id := range ids[:200] {
+		ups = append(ups, zohoterritory.TerritoryUpdate{ID: id, ReportingTo: zohoterritory.SetField(parent),
+			PermissionType: zohoterritory.SetField(zohoterritory.ReadOnly)})
+	}
+	res, err := c.UpdateTerritories(t.Context(), ups...)
+	require.NoError(t, err)
+	assert.True(t, res.AllDone(), res.String())
+	assert.Len(t, res.Calls, 3)
+	assert.Equal(t, 1, gate.most, "no two calls of moves in flight at once")
+	for _, tr := range srv.Territories() {
+		if strings.HasPrefix(tr.Name, "T") {
+			assert.Equal(t, parent, tr.ReportingTo, tr.Name)
+		}
+	}
+	assert.Empty(t, srv.Violations())
+}

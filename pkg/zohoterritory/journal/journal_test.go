@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/tree"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/format-v2.jsonl and format-v2-set.jsonl")
@@ -103,6 +104,7 @@ func TestFormatGolden(t *testing.T) {
 		assert.Empty(t, doubtful)
 		assert.Equal(t, Counts{Total: 4, Done: 1, Failed: 1, Pending: 2, Maybe: 2}, run.Counts())
 		assert.False(t, run.Complete())
+		assert.Equal(t, tree.RunUnfinished, run.Status(), "a resume has ids to send")
 		resume := run.Resume()
 		require.Len(t, resume.Changes, 1)
 		assert.Equal(t, []string{"111", "222"}, idsOf(resume.Changes[0].Settled))
@@ -445,6 +447,7 @@ func TestWithClient(t *testing.T) {
 	run, err := Read(p)
 	require.NoError(t, err)
 	assert.True(t, run.Complete())
+	assert.Equal(t, tree.RunComplete, run.Status())
 	assert.Equal(t, ids, run.Changes[0].Done())
 	assert.Equal(t, srv.URL, run.APIDomain)
 	types := []string{}

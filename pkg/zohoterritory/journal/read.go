@@ -346,18 +346,20 @@ func (c *ChangeLog) checkIDs(ids []string) error {
 	return nil
 }
 
-// final reports whether a recorded outcome settles its id for good: done,
-// or refused by Zoho for a reason of the id's own (kept by a set because
-// the user's add failed, too). A failure of the whole call (a 429, a
-// refused token, a stop, a call never sent or held back) and an unknown
-// outcome leave the id to be sent again.
+// final reports whether a recorded outcome settles its id for good, as
+// [zohoterritory.ItemResult.Settled] says: done, or refused by Zoho for a
+// reason of the id's own (kept by a set because the user's add failed,
+// too). A failure of the whole call (a 429, a refused token, a stop, a
+// call never sent or held back) and an unknown outcome leave the id to be
+// sent again.
 func final(r result) bool {
-	o, _ := zohoterritory.ParseOutcome(r.Outcome)
-	switch o {
-	case zohoterritory.Removed, zohoterritory.Added, zohoterritory.AlreadyPresent:
-		return true
-	case zohoterritory.Failed:
-		return !r.RequestLevel && r.Reason != string(zohoterritory.ReasonNotSent) && r.Reason != string(zohoterritory.ReasonRateLimited)
+	it := r.item()
+	if r.RequestLevel {
+		it.Err = errRequestLevel
 	}
-	return false
+	return it.Settled()
 }
+
+// errRequestLevel stands for the error, which a journal does not keep,
+// behind an outcome recorded as the whole call's.
+var errRequestLevel = errors.New("journal: a failure of the whole call")

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/tree"
 )
 
 // Outcome returns the last outcome the journal records for id, and whether
@@ -105,7 +106,8 @@ func (c *ChangeLog) undo() (ch zohoterritory.Change, doubtful []string) {
 type Counts struct {
 	Total int
 	// Done: removed (or added; of a tree run also created, updated,
-	// deleted); Present: an add found them members; Failed: refused for
+	// deleted, and a removal that found the user gone, as
+	// [tree.CountOptions] counts it); Present: an add found them members; Failed: refused for
 	// good (or kept by a set); Pending: to be sent again by a resume, of
 	// which Maybe may have been done already; Blocked: of a tree run,
 	// those of the steps after a structure step that failed for good,
@@ -132,13 +134,25 @@ func (r *Run) Counts() Counts {
 	return n
 }
 
+// Status says where the run stands, one rule for both kinds of run: a
+// tree run's is its [tree.Progress.Status] (complete, unfinished, or
+// halted at a step Zoho refused); a change of memberships is unfinished
+// while a resume has ids to send, and complete otherwise (one id's
+// refusal blocks no other, so it never halts).
+func (r *Run) Status() tree.RunStatus {
+	switch {
+	case r.Tree != nil:
+		return r.Tree.Status()
+	case r.Counts().Pending > 0:
+		return tree.RunUnfinished
+	}
+	return tree.RunComplete
+}
+
 // Complete reports whether every id of every change (every territory and
 // membership of a tree run) is settled: a resume has nothing to send, and
-// no step is blocked.
-func (r *Run) Complete() bool {
-	c := r.Counts()
-	return c.Pending == 0 && c.Blocked == 0
-}
+// no step is blocked ([Run.Status] is complete).
+func (r *Run) Complete() bool { return r.Status() == tree.RunComplete }
 
 // Resume returns the set that finishes the run: every change with every
 // id, those the journal settled as [zohoterritory.Change.Settled] (not

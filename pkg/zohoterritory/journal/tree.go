@@ -267,17 +267,14 @@ func (st *itemState) maybe() bool {
 	return len(st.open) > 0 || st.given || (st.last != nil && st.last.Outcome == zohoterritory.Unknown.String())
 }
 
-// finalTerritory is final for a territory's outcome: done, or refused by
-// Zoho for a reason of its own.
+// finalTerritory is final for a territory's outcome:
+// [zohoterritory.TerritoryItem.Settled].
 func finalTerritory(r territoryResult) bool {
-	o, _ := zohoterritory.ParseOutcome(r.Outcome)
-	switch o {
-	case zohoterritory.Created, zohoterritory.Updated, zohoterritory.Deleted:
-		return true
-	case zohoterritory.Failed:
-		return !r.RequestLevel && r.Reason != string(zohoterritory.ReasonNotSent) && r.Reason != string(zohoterritory.ReasonRateLimited)
+	it := r.item(r.Index)
+	if r.RequestLevel {
+		it.Err = errRequestLevel
 	}
-	return false
+	return it.Settled()
 }
 
 // opOf is the client's op of a structure step.
@@ -585,7 +582,9 @@ func (l *treeLog) counts() Counts {
 	halt := l.progress().Halt()
 	for i, sl := range l.steps {
 		blocked := halt >= 0 && i > halt
-		count := func(last string, settled, maybe bool) {
+		// absent: a removal that found the user gone, done as a tree
+		// run counts it (tree.CountOptions).
+		count := func(last string, settled, maybe, absent bool) {
 			n.Total++
 			o, _ := zohoterritory.ParseOutcome(last)
 			switch {
@@ -598,7 +597,7 @@ func (l *treeLog) counts() Counts {
 				}
 			case o == zohoterritory.AlreadyPresent:
 				n.Present++
-			case o == zohoterritory.Failed:
+			case o == zohoterritory.Failed && !absent:
 				n.Failed++
 			default:
 				n.Done++
@@ -609,15 +608,15 @@ func (l *treeLog) counts() Counts {
 			if st.last != nil {
 				last = st.last.Outcome
 			}
-			count(last, st.settled(), st.maybe())
+			count(last, st.settled(), st.maybe(), false)
 		}
 		for _, id := range sl.order {
 			st := sl.users[id]
-			last := ""
+			last, absent := "", false
 			if st.last != nil {
-				last = st.last.Outcome
+				last, absent = st.last.Outcome, st.last.item().Absent(tree.CountOptions())
 			}
-			count(last, st.last != nil && final(*st.last), st.maybe())
+			count(last, st.last != nil && final(*st.last), st.maybe(), absent)
 		}
 	}
 	return n

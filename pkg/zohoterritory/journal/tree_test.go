@@ -113,6 +113,7 @@ func TestTreeFormatGolden(t *testing.T) {
 		{Begun: true, MaybeDone: []int{0}},
 	}, run.Tree.Steps)
 	assert.Equal(t, tree.RunUnfinished, run.Tree.Status())
+	assert.Equal(t, tree.RunUnfinished, run.Status(), "a tree run's status is its progress's")
 	for i, want := range [][2]int{{0, 0}, {0, 0}, {1, 1}} {
 		send, maybe := run.Tree.Remaining(i)
 		assert.Equal(t, want, [2]int{send, maybe}, "step %d", i)
@@ -140,6 +141,7 @@ func TestTreeFormatGolden(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, run.Resumes)
 	assert.Equal(t, tree.RunComplete, run.Tree.Status())
+	assert.Equal(t, tree.RunComplete, run.Status())
 	assert.True(t, run.Complete())
 	assert.Equal(t, []string{exLatam}, run.Tree.Done().Deleted)
 	list, err := List(filepath.Dir(p))

@@ -65,8 +65,10 @@ type StepState string
 
 // The states of a [StepResult].
 const (
-	// StepDone: every territory or membership of the step got its change
-	// (for an add, present already counts).
+	// StepDone: every territory or membership of the step is as the plan
+	// wants it: changed, or for a membership done under [CountOptions]
+	// (an add that found the user a member, a removal that found the user
+	// gone).
 	StepDone StepState = "done"
 	// StepFailed: Zoho refused some for good (a name taken, a territory
 	// full, ...); none is unsettled.
@@ -85,12 +87,12 @@ type StepResult struct {
 	Kind  StepKind
 	State StepState
 	// Territories are the outcomes of a structure step's territories, in
-	// the step's order (nil for a membership step, and for a structure
-	// step not sent).
+	// the step's order (nil for a membership step). Those of a step never
+	// sent are failed, [zohoterritory.ReasonNotSent].
 	Territories *zohoterritory.TerritoryResult
 	// Members are the outcomes of a membership step's users, in the
-	// step's order (nil for a structure step, and for a membership step
-	// not sent).
+	// step's order (nil for a structure step). Those of a step never sent
+	// are failed, [zohoterritory.ReasonNotSent].
 	Members *zohoterritory.Result
 }
 
@@ -107,10 +109,46 @@ type ApplyResult struct {
 	// Halted is the index of the structure step whose failed or unsettled
 	// territories stopped the run before its next step; -1 when none did.
 	// A membership phase stops the run only on a failure every call would
-	// meet (the credentials) or a stop.
+	// meet (the credentials) or a stop. Whether a resume can go past it is
+	// [ApplyResult.Status]'s to say: not when Zoho refused some of it for
+	// good ([RunHalted]).
 	Halted int
 
 	plan *Plan
+}
+
+// Status says where the run stands, by the rule of [Progress.Status]: the
+// same run read back from its journal has the same status. A step stopped
+// by a failure of its calls as a whole (a 429 past the retries, a refused
+// token, a stop) is unfinished, not halted: a resume sends it again.
+func (r *ApplyResult) Status() RunStatus {
+	type tally struct{ open, refused int }
+	steps := make([]tally, len(r.Steps))
+	for _, it := range r.items() {
+		switch {
+		case !it.fate.settled():
+			steps[it.Step].open++
+		case it.fate == fateRefused:
+			steps[it.Step].refused++
+		}
+	}
+	return runStatus(len(r.Steps), func(i int) (structure bool, open, refused int) {
+		k := r.Steps[i].Kind
+		return k != StepAdd && k != StepRemove, steps[i].open, steps[i].refused
+	})
+}
+
+// Halt returns the index of the structure step of which places were
+// refused for good, which keeps the steps after it from being made; -1
+// when none was. [Progress.Halt] says the same of the run read back from
+// its journal.
+func (r *ApplyResult) Halt() int {
+	for _, it := range r.items() {
+		if it.fate == fateRefused && it.Kind != StepAdd && it.Kind != StepRemove {
+			return it.Step
+		}
+	}
+	return -1
 }
 
 // Complete reports whether every step is done.
@@ -343,6 +381,7 @@ func run(ctx context.Context, c *zohoterritory.Client, p *Plan, prog *Progress, 
 		}
 		i++
 	}
+	r.notSent()
 	r.restored()
 	switch len(r.errs) {
 	case 0:
@@ -428,9 +467,9 @@ func (r *runner) structure(ctx context.Context, i int) bool {
 // territoryChange is step s as the client takes it, keys replaced by ids.
 func (r *runner) territoryChange(s Step) (zohoterritory.TerritoryChange, error) {
 	var ch zohoterritory.TerritoryChange
+	ch.Op = territoryOp(s.Kind)
 	switch s.Kind {
 	case StepCreate:
-		ch.Op = zohoterritory.OpCreateTerritories
 		for _, c := range s.Creates {
 			parent, err := r.id(c.Parent)
 			if err != nil {
@@ -441,7 +480,6 @@ func (r *runner) territoryChange(s Step) (zohoterritory.TerritoryChange, error) 
 				AccountRuleCriteria: rule(c.Criteria.Accounts), LeadRuleCriteria: rule(c.Criteria.Leads), DealRuleCriteria: rule(c.Criteria.Deals)})
 		}
 	case StepFreeName, StepUpdate:
-		ch.Op = zohoterritory.OpUpdateTerritories
 		for _, u := range s.Updates {
 			tu, err := r.update(u)
 			if err != nil {
@@ -450,7 +488,7 @@ func (r *runner) territoryChange(s Step) (zohoterritory.TerritoryChange, error) 
 			ch.Update = append(ch.Update, tu)
 		}
 	case StepDelete:
-		ch.Op, ch.Forecasts = zohoterritory.OpDeleteTerritories, zohoterritory.KeepForecasts
+		ch.Forecasts = zohoterritory.KeepForecasts
 		for _, d := range s.Deletes {
 			ch.Delete = append(ch.Delete, d.ID)
 		}
@@ -528,39 +566,35 @@ func rule(raw json.RawMessage) json.RawMessage {
 
 // territoryState is the state of a structure step from its outcomes.
 func territoryState(res *zohoterritory.TerritoryResult) StepState {
-	if res.AllDone() {
-		return StepDone
+	fates := make([]fate, len(res.Items))
+	for i, it := range res.Items {
+		fates[i] = territoryFate(it)
 	}
-	for _, it := range res.Items {
-		if !settledTerritory(it) {
+	return stepState(fates)
+}
+
+// memberState is the state of a membership step from its outcomes.
+func memberState(res *zohoterritory.Result) StepState {
+	fates := make([]fate, len(res.Items))
+	for i, it := range res.Items {
+		fates[i] = memberFate(it)
+	}
+	return stepState(fates)
+}
+
+// stepState is the state of a step whose places came to fates: unsettled
+// while any is not final, failed when any was refused, else done.
+func stepState(fates []fate) StepState {
+	state := StepDone
+	for _, f := range fates {
+		switch {
+		case !f.settled():
 			return StepUnsettled
+		case f == fateRefused:
+			state = StepFailed
 		}
 	}
-	return StepFailed
-}
-
-// settledTerritory reports whether an item's outcome is final: done, or
-// refused by Zoho for a reason of its own; a failure of the whole call
-// and an unknown outcome leave it to a resume.
-func settledTerritory(it zohoterritory.TerritoryItem) bool {
-	switch it.Outcome {
-	case zohoterritory.Created, zohoterritory.Updated, zohoterritory.Deleted:
-		return true
-	case zohoterritory.Failed:
-		return it.Err == nil && it.Reason != zohoterritory.ReasonNotSent && it.Reason != zohoterritory.ReasonRateLimited
-	}
-	return false
-}
-
-// settledMember is settledTerritory for a membership.
-func settledMember(it zohoterritory.ItemResult) bool {
-	switch it.Outcome {
-	case zohoterritory.Added, zohoterritory.AlreadyPresent, zohoterritory.Removed:
-		return true
-	case zohoterritory.Failed:
-		return it.Err == nil && it.Reason != zohoterritory.ReasonNotSent && it.Reason != zohoterritory.ReasonRateLimited
-	}
-	return false
+	return state
 }
 
 // members makes steps [first, end), all add or remove steps, as one
@@ -574,12 +608,8 @@ func (r *runner) members(ctx context.Context, first, end int) bool {
 			r.fail(err)
 			return false
 		}
-		op := zohoterritory.OpAddUsers
-		if s.Kind == StepRemove {
-			op = zohoterritory.OpRemoveUsers
-		}
 		sp := r.progress(i)
-		set.Changes = append(set.Changes, zohoterritory.Change{Op: op, Owner: owner, IDs: s.Members.Users,
+		set.Changes = append(set.Changes, zohoterritory.Change{Op: memberOp(s.Kind), Owner: owner, IDs: s.Members.Users,
 			Settled: sp.SettledUsers, MaybeDone: sp.MaybeDoneUsers})
 	}
 	if r.opts.Journal != nil {
@@ -597,34 +627,82 @@ func (r *runner) members(ctx context.Context, first, end int) bool {
 		done = done && sr.State == StepDone
 	}
 	r.failUnlessDone(err, done)
-	stopped := isClosed(r.opts.Stop) || ctx.Err() != nil
+	// A stop that comes once every call of the phase is sent is met by
+	// the next step's calls, which the client does not send.
+	stopped := errors.Is(err, zohoterritory.ErrStopped) || ctx.Err() != nil
 	return !stopped && (err == nil || !zohoterritory.IsAuthFailure(err))
 }
 
-// memberState is the state of a membership step from its outcomes.
-func memberState(res *zohoterritory.Result) StepState {
-	state := StepDone
-	for _, it := range res.Items {
-		switch {
-		case !settledMember(it):
-			return StepUnsettled
-		case it.Outcome == zohoterritory.Failed:
-			state = StepFailed
+// notSent gives each place of the steps this process never sent its
+// outcome: the one the journal holds (for a resume), else failed, not
+// sent.
+func (r *runner) notSent() {
+	const why = "not sent: an earlier step stopped the run"
+	for i, s := range r.p.Steps {
+		sr := &r.res.Steps[i]
+		if sr.Territories != nil || sr.Members != nil {
+			continue
+		}
+		sp := r.progress(i)
+		if m := s.Members; m != nil {
+			res := &zohoterritory.Result{Op: memberOp(s.Kind)}
+			for _, id := range m.Users {
+				it := zohoterritory.ItemResult{ID: id, Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonNotSent, Message: why}
+				for _, settled := range sp.SettledUsers {
+					if settled.ID == id {
+						it = settled
+					}
+				}
+				res.Items = append(res.Items, it)
+			}
+			sr.Members = res
+			if len(sp.SettledUsers) > 0 {
+				sr.State = memberState(res)
+			}
+			continue
+		}
+		res := &zohoterritory.TerritoryResult{Op: territoryOp(s.Kind)}
+		for k := range s.size() {
+			it := zohoterritory.TerritoryItem{Index: k, Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonNotSent, Message: why}
+			switch {
+			case k < len(s.Creates):
+				it.Name = s.Creates[k].Name
+			case k < len(s.Updates):
+				it.ID = s.Updates[k].ID
+			case k < len(s.Deletes):
+				it.ID = s.Deletes[k].ID
+			}
+			for _, settled := range sp.Settled {
+				if settled.Index == k {
+					it = settled
+				}
+			}
+			res.Items = append(res.Items, it)
+		}
+		sr.Territories = res
+		if len(sp.Settled) > 0 {
+			sr.State = territoryState(res)
 		}
 	}
-	return state
 }
 
-func isClosed(ch <-chan struct{}) bool {
-	if ch == nil {
-		return false
+// territoryOp is the client's op of a structure step.
+func territoryOp(k StepKind) zohoterritory.TerritoryOp {
+	switch k {
+	case StepCreate:
+		return zohoterritory.OpCreateTerritories
+	case StepDelete:
+		return zohoterritory.OpDeleteTerritories
 	}
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
+	return zohoterritory.OpUpdateTerritories
+}
+
+// memberOp is the client's op of a membership step.
+func memberOp(k StepKind) zohoterritory.Op {
+	if k == StepRemove {
+		return zohoterritory.OpRemoveUsers
 	}
+	return zohoterritory.OpAddUsers
 }
 
 // restored fills the map of the territories a plan made by Undo brought

@@ -3,6 +3,9 @@ package tree_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -134,17 +137,51 @@ func TestApplyHalts(t *testing.T) {
 	for i, s := range ar.Steps[3:] {
 		assert.Equal(t, tree.StepNotSent, s.State)
 		ps := p.Steps[3+i]
-		notSent += len(ps.Creates) + len(ps.Updates) + len(ps.Deletes)
+		// Each place of a step never sent has its outcome all the same.
 		if ps.Members != nil {
+			require.NotNil(t, s.Members, "step %d", 3+i)
+			require.Len(t, s.Members.Items, len(ps.Members.Users))
+			for k, it := range s.Members.Items {
+				assert.Equal(t, zohoterritory.ItemResult{ID: ps.Members.Users[k], Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonNotSent,
+					Message: "not sent: an earlier step stopped the run"}, it)
+			}
 			notSent += len(ps.Members.Users)
+			continue
+		}
+		require.NotNil(t, s.Territories, "step %d", 3+i)
+		require.Len(t, s.Territories.Items, len(ps.Creates)+len(ps.Updates)+len(ps.Deletes))
+		for k, it := range s.Territories.Items {
+			assert.Equal(t, k, it.Index)
+			assert.Equal(t, zohoterritory.Failed, it.Outcome)
+			assert.Equal(t, zohoterritory.ReasonNotSent, it.Reason)
+		}
+		notSent += len(s.Territories.Items)
+	}
+	// The run's items are one a place, of every step, in order: those
+	// of the steps never sent among them, not done.
+	items := ar.Items()
+	require.Len(t, items, notSent+4, "2 names freed, Pacific's and Hawaii's creates, and the rest")
+	assert.Equal(t, tree.RunItem{Step: 1, Kind: tree.StepCreate, Territory: engNamed(srv, "Pacific")[0], Path: "North America/Pacific",
+		Outcome: zohoterritory.Created, Code: "SUCCESS", Message: "Territory Created Successfully", Done: true}, items[2])
+	hawaii := items[3]
+	assert.Equal(t, []any{2, "", "North America/Pacific/Hawaii", zohoterritory.Failed, zohoterritory.ReasonDuplicateName, false},
+		[]any{hawaii.Step, hawaii.Territory, hawaii.Path, hawaii.Outcome, hawaii.Reason, hawaii.Done})
+	last := items[len(items)-1]
+	assert.Equal(t, tree.RunItem{Step: 8, Kind: tree.StepDelete, Territory: engLatam, Path: "Latin America",
+		Outcome: zohoterritory.Failed, Reason: zohoterritory.ReasonNotSent, Message: "not sent: an earlier step stopped the run"}, last)
+	for _, it := range items {
+		if it.Kind == tree.StepAdd || it.Kind == tree.StepRemove {
+			assert.NotEmpty(t, it.User, "a membership names its user")
 		}
 	}
 	assert.False(t, ar.Complete())
-	n := ar.Counts(zohoterritory.CountOptions{PresentIsDone: true})
-	assert.Equal(t, 1, n.Refused(), "Hawaii's create")
-	assert.Equal(t, notSent, n.Unsent(), "every territory and membership of the steps after it")
-	assert.Zero(t, n.Unsettled())
-	assert.Equal(t, notSent+1, n.Failed+n.Members.Failed, "failed: refused or never sent")
+	assert.Equal(t, tree.RunHalted, ar.Status())
+	assert.Equal(t, 2, ar.Halt())
+	n := ar.Counts()
+	assert.Equal(t, 1, n.Refused, "Hawaii's create")
+	assert.Equal(t, notSent, n.NotSent, "every territory and membership of the steps after it")
+	assert.Zero(t, n.Unknown)
+	assert.Equal(t, 3, n.Done(), "two names freed, Pacific created")
 	assert.Len(t, engNamed(srv, "Pacific"), 1, "made before")
 	assert.Equal(t, "Latin America", func() string {
 		for _, tr := range srv.Territories() {
@@ -158,6 +195,7 @@ func TestApplyHalts(t *testing.T) {
 	run, err := journal.Read(path)
 	require.NoError(t, err)
 	assert.Equal(t, tree.RunHalted, run.Tree.Status())
+	assert.Equal(t, ar.Status(), run.Tree.Status())
 	assert.Equal(t, 2, run.Tree.Halt())
 	c2 := run.Counts()
 	assert.Equal(t, 3, c2.Done, "two names freed, Pacific created")
@@ -274,4 +312,121 @@ func states(res *tree.ApplyResult) []string {
 		out = append(out, fmt.Sprintf("%s:%s", s.Kind, s.State))
 	}
 	return out
+}
+
+// TestApplyMembersAlreadyAsPlanned: a removal that finds the user gone
+// already, and an add that finds the user a member already, are as the
+// plan wants them: their steps are done, the run complete, and each is
+// counted done ([tree.CountOptions]), not failed.
+func TestApplyMembersAlreadyAsPlanned(t *testing.T) {
+	t.Parallel()
+	srv, c := engServer(t, nil)
+	_, p := engTargetPlan(t, c)
+	// Someone makes two of the plan's membership changes meanwhile: Hal
+	// leaves Europe, Dev joins it.
+	gone, err := c.RemoveUsersFromTerritory(t.Context(), engEU, engHal)
+	require.NoError(t, err)
+	require.True(t, gone.AllRemoved())
+	joined, err := c.AddUsersToTerritory(t.Context(), engEU, engDev)
+	require.NoError(t, err)
+	require.Equal(t, []string{engDev}, joined.Added())
+
+	path := journalPath(t)
+	j, err := journal.Create(path, journal.Options{Command: "apply"})
+	require.NoError(t, err)
+	res, err := tree.Apply(t.Context(), c, p, tree.ApplyOptions{Journal: j})
+	require.NoError(t, err)
+	require.NoError(t, j.Close())
+	for i, s := range res.Steps {
+		assert.Equal(t, tree.StepDone, s.State, "step %d (%s)", i, s.Kind)
+	}
+	assert.True(t, res.Complete())
+	n := res.Counts()
+	assert.Equal(t, tree.RunCounts{Created: 2, Updated: 7, Deleted: 1, Added: 2, Present: 2, Removed: 1}, n,
+		"Dev, a member already, and Pacific's manager, whom Zoho makes one, present; Hal, gone already, removed")
+	assertAtTarget(t, srv, c)
+
+	// The journal counts them so too.
+	run, err := journal.Read(path)
+	require.NoError(t, err)
+	assert.Equal(t, tree.RunComplete, run.Tree.Status())
+	assert.Equal(t, journal.Counts{Total: 15, Done: 13, Present: 2}, run.Counts())
+}
+
+// TestApplyRateLimited: a step whose calls meet 429 past the client's
+// retries stops the run there, but nothing of it was refused for good:
+// the run is unfinished, not halted, its territories counted among those
+// not sent, none refused; a resume makes it all.
+func TestApplyRateLimited(t *testing.T) {
+	t.Parallel()
+	// From the first create on, every call is answered 429.
+	var limited atomic.Pointer[zohoterritorytest.Server]
+	var once sync.Once
+	srv, c := engServer(t, nil, zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/settings/territories") {
+			once.Do(func() { _ = limited.Load().SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultRateLimit}) })
+		}
+	}}))
+	limited.Store(srv)
+	_, p := engTargetPlan(t, c)
+	path := journalPath(t)
+	j, err := journal.Create(path, journal.Options{Command: "apply"})
+	require.NoError(t, err)
+	res, err := tree.Apply(t.Context(), c, p, tree.ApplyOptions{Journal: j})
+	require.Error(t, err)
+	require.NoError(t, j.Close())
+	assert.Equal(t, 1, res.Halted, "Pacific's create stopped the run")
+	assert.Equal(t, tree.StepUnsettled, res.Steps[1].State)
+	assert.Equal(t, zohoterritory.ReasonRateLimited, res.Steps[1].Territories.Items[0].Reason)
+	assert.Equal(t, tree.RunUnfinished, res.Status(), "a resume sends it again")
+	assert.Equal(t, -1, res.Halt(), "no step refused")
+	n := res.Counts()
+	assert.Zero(t, n.Refused, "nothing refused for good")
+	assert.Zero(t, n.Unknown)
+	assert.Equal(t, 2, n.Updated, "the two names freed")
+	assert.Equal(t, 13, n.NotSent, "Pacific's create and every change after it")
+
+	run, err := journal.Read(path)
+	require.NoError(t, err)
+	assert.Equal(t, res.Status(), run.Tree.Status(), "the journal says the same")
+
+	require.NoError(t, srv.SetFaults())
+	rr, err := resumeJournal(t, srv, c, path, nil)
+	require.NoError(t, err)
+	assert.Equal(t, tree.RunComplete, rr.Status())
+	assert.True(t, rr.Complete())
+	assertAtTarget(t, srv, c)
+}
+
+// TestApplyStopAfterTheMembers: a stop that comes as the membership
+// phase's last call is answered keeps the deletes from being sent: the
+// run is unfinished, stopped, and a resume makes the rest.
+func TestApplyStopAfterTheMembers(t *testing.T) {
+	t.Parallel()
+	stop := make(chan struct{})
+	var once sync.Once
+	srv, c := engServer(t, nil, zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Answering: func(r *http.Request, _ int) {
+		if r.Method == http.MethodDelete && strings.HasSuffix(r.URL.Path, "/users/"+engHal) {
+			once.Do(func() { close(stop) }) // the removal, the phase's last call
+		}
+	}}))
+	_, p := engTargetPlan(t, c)
+	path := journalPath(t)
+	j, err := journal.Create(path, journal.Options{Command: "apply"})
+	require.NoError(t, err)
+	res, err := tree.Apply(t.Context(), c, p, tree.ApplyOptions{Journal: j, Stop: stop})
+	require.ErrorIs(t, err, zohoterritory.ErrStopped)
+	require.NoError(t, j.Close())
+	last := len(p.Steps) - 1
+	assert.Equal(t, tree.StepDone, res.Steps[last-1].State, "the removal")
+	assert.NotEqual(t, tree.StepDone, res.Steps[last].State, "the delete, not sent")
+	assert.Equal(t, zohoterritory.ReasonNotSent, res.Steps[last].Territories.Items[0].Reason)
+	assert.Equal(t, tree.RunUnfinished, res.Status())
+	assert.Equal(t, 1, res.Counts().NotSent)
+	assert.Contains(t, engNamed(srv, "Latin America"), engLatam, "not deleted")
+
+	rr, err := resumeJournal(t, srv, c, path, nil)
+	require.NoError(t, err)
+	assert.True(t, rr.Complete())
+	assertAtTarget(t, srv, c)
 }

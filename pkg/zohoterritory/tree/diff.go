@@ -145,8 +145,9 @@ type Skip struct {
 	Territory Ref    `json:"territory"`
 	Path      string `json:"path"`
 	User      string `json:"user"`
-	// Op is "add" or "remove": what was asked.
-	Op string `json:"op"`
+	// Op is what was asked: [zohoterritory.OpAddUsers] or
+	// [zohoterritory.OpRemoveUsers] (a territory's users).
+	Op zohoterritory.Op `json:"op"`
 	// Reason is [zohoterritory.ReasonDefaultTerritory],
 	// [zohoterritory.ReasonUserInactive],
 	// [zohoterritory.ReasonLimitExceeded] or
@@ -154,12 +155,6 @@ type Skip struct {
 	Reason  zohoterritory.Reason `json:"reason"`
 	Message string               `json:"message"`
 }
-
-// The ops of a [Skip].
-const (
-	OpAdd    = "add"
-	OpRemove = "remove"
-)
 
 // fnode is a territory of the file, matched to the org's.
 type fnode struct {
@@ -341,6 +336,12 @@ func (d *differ) resolve(fn *fnode) {
 	}
 }
 
+// inactiveMessage is the message of an add skipped because the user is
+// not active (status: "inactive", "deleted", ...).
+func inactiveMessage(status string) string {
+	return fmt.Sprintf("the user is %s: Zoho adds only active users", status)
+}
+
 func status(u zohoterritory.User) string {
 	if u.Status == "" {
 		return "of no known status"
@@ -502,29 +503,29 @@ func (d *differ) intents(fn *fnode, in *Intents) {
 // have (as read; none for a new territory).
 func (d *differ) members(fn *fnode, want, have []string, in *Intents) {
 	ref := fn.ref()
-	skip := func(user, op string, reason zohoterritory.Reason, msg string) {
+	skip := func(user string, op zohoterritory.Op, reason zohoterritory.Reason, msg string) {
 		in.Skips = append(in.Skips, Skip{Territory: ref, Path: fn.path, User: user, Op: op, Reason: reason, Message: msg})
 	}
 	add, remove := setMinus(want, have), setMinus(have, want)
 	if fn.parent == nil {
 		for _, u := range add {
-			skip(u, OpAdd, zohoterritory.ReasonDefaultTerritory, "the organization's default territory: its members are left as Zoho keeps them")
+			skip(u, zohoterritory.OpAddUsers, zohoterritory.ReasonDefaultTerritory, "the organization's default territory: its members are left as Zoho keeps them")
 		}
 		for _, u := range remove {
-			skip(u, OpRemove, zohoterritory.ReasonDefaultTerritory, "the organization's default territory: Zoho removes no user from it")
+			skip(u, zohoterritory.OpRemoveUsers, zohoterritory.ReasonDefaultTerritory, "the organization's default territory: Zoho removes no user from it")
 		}
 		return
 	}
 	add = slices.DeleteFunc(add, func(u string) bool {
 		if st, ok := d.inactive[u]; ok {
-			skip(u, OpAdd, zohoterritory.ReasonUserInactive, fmt.Sprintf("the user is %s: Zoho adds only active users", st))
+			skip(u, zohoterritory.OpAddUsers, zohoterritory.ReasonUserInactive, inactiveMessage(st))
 			return true
 		}
 		return false
 	})
 	if room := max(d.r.TerritoryUserLimit-len(have), 0); len(add) > room {
 		for _, u := range add[room:] {
-			skip(u, OpAdd, zohoterritory.ReasonLimitExceeded, fmt.Sprintf("the territory would hold more than Zoho's %d users: adds go before removals; plan again once this plan's removals are made", d.r.TerritoryUserLimit))
+			skip(u, zohoterritory.OpAddUsers, zohoterritory.ReasonLimitExceeded, zohoterritory.UserLimitSkipMessage(d.r.TerritoryUserLimit))
 		}
 		add = add[:room]
 	}

@@ -47,7 +47,7 @@ func TestDiffEdited(t *testing.T) {
 			{Territory: Ref{ID: tNA}, Path: "Americas", Line: 30, Users: []string{uDev}},
 		},
 		Deletes: []Delete{{ID: tEast, Name: "East Coast", Path: "North America/East Coast", Members: []string{uGus, uHal1}, Children: []string{}}},
-		Skips: []Skip{{Territory: Ref{ID: tWest}, Path: "Europe/West Coast", User: uFay, Op: OpAdd, Reason: zohoterritory.ReasonUserInactive,
+		Skips: []Skip{{Territory: Ref{ID: tWest}, Path: "Europe/West Coast", User: uFay, Op: zohoterritory.OpAddUsers, Reason: zohoterritory.ReasonUserInactive,
 			Message: "the user is deleted: Zoho adds only active users"}},
 	}, in)
 
@@ -170,7 +170,7 @@ func TestDiffMembers(t *testing.T) {
 	}
 	in, err := Diff(read(t, text), acme(), Options{Rules: Rules{TerritoryUserLimit: 4}})
 	require.NoError(t, err)
-	rootSkip := func(u, op, msg string) Skip {
+	rootSkip := func(u string, op zohoterritory.Op, msg string) Skip {
 		return Skip{Territory: Ref{ID: tRoot}, Path: "Acme Org", User: u, Op: op, Reason: zohoterritory.ReasonDefaultTerritory, Message: msg}
 	}
 	const rootRemove = "the organization's default territory: Zoho removes no user from it"
@@ -184,14 +184,14 @@ func TestDiffMembers(t *testing.T) {
 			{Territory: Ref{ID: tWest}, Path: "North America/West Coast", Line: 32, Users: []string{uDev}},
 		},
 		Skips: []Skip{
-			rootSkip(uHal1, OpAdd, "the organization's default territory: its members are left as Zoho keeps them"),
-			rootSkip(uDev, OpRemove, rootRemove), rootSkip(uEve, OpRemove, rootRemove), rootSkip(uGus, OpRemove, rootRemove),
-			{Territory: Ref{ID: tNA}, Path: "North America", User: uEve, Op: OpAdd, Reason: zohoterritory.ReasonUserInactive,
+			rootSkip(uHal1, zohoterritory.OpAddUsers, "the organization's default territory: its members are left as Zoho keeps them"),
+			rootSkip(uDev, zohoterritory.OpRemoveUsers, rootRemove), rootSkip(uEve, zohoterritory.OpRemoveUsers, rootRemove), rootSkip(uGus, zohoterritory.OpRemoveUsers, rootRemove),
+			{Territory: Ref{ID: tNA}, Path: "North America", User: uEve, Op: zohoterritory.OpAddUsers, Reason: zohoterritory.ReasonUserInactive,
 				Message: "the user is inactive: Zoho adds only active users"},
-			{Territory: Ref{ID: tWest}, Path: "North America/West Coast", User: uGus, Op: OpAdd, Reason: zohoterritory.ReasonLimitExceeded,
-				Message: "the territory would hold more than Zoho's 4 users: adds go before removals; plan again once this plan's removals are made"},
-			{Territory: Ref{ID: tWest}, Path: "North America/West Coast", User: uAva, Op: OpAdd, Reason: zohoterritory.ReasonLimitExceeded,
-				Message: "the territory would hold more than Zoho's 4 users: adds go before removals; plan again once this plan's removals are made"},
+			{Territory: Ref{ID: tWest}, Path: "North America/West Coast", User: uGus, Op: zohoterritory.OpAddUsers, Reason: zohoterritory.ReasonLimitExceeded,
+				Message: zohoterritory.UserLimitSkipMessage(4)},
+			{Territory: Ref{ID: tWest}, Path: "North America/West Coast", User: uAva, Op: zohoterritory.OpAddUsers, Reason: zohoterritory.ReasonLimitExceeded,
+				Message: zohoterritory.UserLimitSkipMessage(4)},
 		},
 	}, in)
 }

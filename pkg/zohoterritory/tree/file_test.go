@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 )
 
 // TestExportGolden: the export's form (comment, key order, sorting,
@@ -236,6 +238,12 @@ territories:
 	}, problemsOf(t, err))
 
 	assert.NoError(t, read(t, exported(t, acme())).Check(Rules{}))
-	assert.ErrorContains(t, read(t, exported(t, acme())).Check(Rules{NameLength: -1}), "Rules.NameLength -1: must not be negative")
+	err = read(t, exported(t, acme())).Check(Rules{NameLength: -1})
+	var oe *zohoterritory.OptionError
+	require.ErrorAs(t, err, &oe, "a rule refused names its field")
+	assert.Equal(t, zohoterritory.OptionError{Option: "Rules", Field: "NameLength", Value: -1, Err: oe.Err}, *oe)
+	assert.EqualError(t, err, "zohoterritory: Rules: NameLength -1: must not be negative (0 takes the default, 50)")
+	assert.Equal(t, err, Rules{NameLength: -1}.Check())
+	require.NoError(t, Rules{TerritoryLimit: 300}.Check())
 	assert.Error(t, read(t, exported(t, acme())).Check(Rules{NameLength: 5}), "a rule changed is the rule kept")
 }

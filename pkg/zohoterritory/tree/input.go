@@ -44,8 +44,8 @@ type Input struct {
 	Memberships    []zohoterritory.MembershipRow
 }
 
-// maxInputSize is the most bytes ReadInput reads: a membership file's
-// bound ([zohoterritory.ReadPlanOrMemberships] keeps the same).
+// maxInputSize is the most bytes ReadInput reads: a saved membership
+// plan's bound ([zohoterritory.ReadPlan] keeps the same).
 const maxInputSize = 256 << 20
 
 // formatLine is a top-level `format:` key, which a membership file never

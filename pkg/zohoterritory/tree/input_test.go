@@ -34,6 +34,8 @@ func TestReadInput(t *testing.T) {
 		{"a saved membership plan", membershipPlan, InputMembershipPlan},
 		{"a membership file", "\uFEFFterritory,user\nWest Coast,chloe@acme.com\n", InputMemberships},
 		{"a membership file whose names have colons", "territory,user\nWest: Coast,chloe@acme.com\n", InputMemberships},
+		{"a saved membership plan after blank lines", "  \n" + membershipPlan, InputMembershipPlan},
+		{"a membership file whose first territory starts with a brace", "\uFEFFterritory,user\n{West},chloe@acme.com\n", InputMemberships},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,6 +81,11 @@ func TestReadInputRefuses(t *testing.T) {
 		{"a saved tree plan with a field it does not know", `{"format": "zohoterritory-tree-plan", "version": 1, "extra": 1}`,
 			false, `input: not a saved tree plan: json: unknown field "extra"`},
 		{"a CSV without the columns", "user,email\nx,y\n", false, "input, line 1: the header \"user,email\" names no territory column: want `territory,user`"},
+		{"a JSON document without a format", `{"groups": []}`,
+			false, `input: a JSON document, but not a saved plan (its format is "", not zohoterritory-tree-plan or zohoterritory-plan), nor a tree file (format zohoterritory-tree), nor a membership file`},
+		{"a saved membership plan of another version", `{"format": "zohoterritory-plan", "version": 9}`,
+			false, "input: plan format version 9 is not one this zohoterritory reads (it reads versions 1 and 2)"},
+		{"a JSON array", "[1, 2]", false, `input, line 1: the header "[1,2]" names no territory and no user column: want ` + "`territory,user`"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

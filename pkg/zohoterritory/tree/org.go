@@ -32,6 +32,16 @@ type Org struct {
 	Limit int
 }
 
+// Memberships counts the org's memberships: each member of each
+// territory once.
+func (o *Org) Memberships() int {
+	n := 0
+	for _, users := range o.Members {
+		n += len(users)
+	}
+	return n
+}
+
 // Territory is one territory of an [Org], or of a plan's before state.
 type Territory struct {
 	ID   string `json:"id"`

@@ -194,11 +194,23 @@ type TerritoryChange struct {
 	// whose membership changes; Skips those left alone.
 	Added, Removed []string
 	Skips          []Skip
-	// Delete is what deleting the territory takes away.
-	Delete *Delete
+	// Delete is what deleting the territory takes away; Children says of
+	// each of its children what the plan does to it first.
+	Delete   *Delete
+	Children []Child
 	// Restores is the id of the deleted territory a create of [Undo]
 	// brings back.
 	Restores string
+}
+
+// Child is a child of a territory a plan deletes: Zoho deletes no
+// territory that has children, so the plan deletes it first (Deleted), or
+// moves it away first, to the parent the file gives it.
+type Child struct {
+	// ID and Name are the child's as read; Path is where it ends (a
+	// deleted one's, where it was).
+	ID, Name, Path string
+	Deleted        bool
 }
 
 // FieldChange is one field's old and new value as people read them:
@@ -292,7 +304,31 @@ func (p *Plan) Changes() []TerritoryChange {
 	for _, c := range append(out, dels...) {
 		res = append(res, *c)
 	}
+	for i, c := range res {
+		if c.Delete != nil {
+			res[i].Children = p.children(c.Delete, res)
+		}
+	}
 	return res
+}
+
+// children says what the plan does first to each child of d, from the
+// plan's changes.
+func (p *Plan) children(d *Delete, changes []TerritoryChange) []Child {
+	out := make([]Child, 0, len(d.Children))
+	for _, id := range d.Children {
+		ch := Child{ID: id}
+		if t, ok := p.Territory(id); ok {
+			ch.Name = t.Name
+		}
+		for _, c := range changes {
+			if c.Territory.ID == id {
+				ch.Path, ch.Deleted = c.Path, c.Action == ActionDelete
+			}
+		}
+		out = append(out, ch)
+	}
+	return out
 }
 
 func createFields(p *Plan, c Create, nameOf func(Ref, bool) string) []FieldChange {
@@ -379,8 +415,8 @@ func (p *Plan) WriteTo(w io.Writer) (int64, error) {
 // ReadPlan reads a saved tree plan, refusing one that is not a tree plan,
 // of another format version, malformed (unknown fields, ids that are not
 // record ids, steps without what their kind needs, a territory named by a
-// key no earlier step creates), with a [*zohoterritory.FileError] naming
-// name.
+// key no earlier step creates, a skip of an op other than a territory's
+// users' add or removal), with a [*zohoterritory.FileError] naming name.
 func ReadPlan(r io.Reader, name string) (*Plan, error) {
 	fail := func(format string, args ...any) error {
 		return &zohoterritory.FileError{Name: name, Err: fmt.Errorf(format, args...)}
@@ -482,6 +518,11 @@ func (p *Plan) check() error {
 			if err := checkID(i, "delete", d.ID); err != nil {
 				return err
 			}
+		}
+	}
+	for i, sk := range p.Skips {
+		if sk.Op != zohoterritory.OpAddUsers && sk.Op != zohoterritory.OpRemoveUsers {
+			return fmt.Errorf("skips[%d]: op %q: want %q or %q", i, sk.Op, zohoterritory.OpAddUsers, zohoterritory.OpRemoveUsers)
 		}
 	}
 	for _, t := range p.Before.Territories {

@@ -67,7 +67,7 @@ func TestPlanTotalsAndChanges(t *testing.T) {
 		{Action: ActionCreate, Territory: Ref{Key: "new:Americas/Pacific/Hawaii"}, Name: "Hawaii", Path: "Americas/Pacific/Hawaii", Line: 42,
 			Fields: []FieldChange{{Field: "name", New: "Hawaii"}, {Field: "parent", New: "Pacific"}, {Field: "permission", New: PermissionReadWriteDelete},
 				{Field: "description", New: "Aloha"}}},
-		{Action: ActionDelete, Territory: Ref{ID: tEast}, Name: "East Coast", Path: "North America/East Coast", Delete: &del},
+		{Action: ActionDelete, Territory: Ref{ID: tEast}, Name: "East Coast", Path: "North America/East Coast", Delete: &del, Children: []Child{}},
 	}, p.Changes())
 	assert.Equal(t, "Chloe@acme.com", p.UserLabel(uChloe))
 	assert.Equal(t, uHal1, p.UserLabel(uHal1), "an address two users share names neither")
@@ -115,6 +115,7 @@ func TestReadPlanRefuses(t *testing.T) {
 		{"unknown key", strings.Replace(good, `"key": "new:Americas/Pacific"
           },`, `"key": "new:Elsewhere"
           },`, 1), `plan.json: steps[1]: parent of new:Americas/Pacific/Hawaii: "new:Elsewhere" is created by no earlier step`},
+		{"an untyped op", strings.Replace(good, `"op": "add-users"`, `"op": "add"`, 1), `plan.json: skips[0]: op "add": want "add-users" or "remove-users"`},
 		{"ref both", strings.Replace(good, `"id": "5725767000000452005"
             }`, `"id": "5725767000000452005", "key": "k"
             }`, 1), "plan.json: steps[2]: new parent of 5725767000000452003: want an id or a key"},
@@ -130,4 +131,52 @@ func TestReadPlanRefuses(t *testing.T) {
 			assert.ErrorContains(t, err, tc.want)
 		})
 	}
+}
+
+// TestChangesDeleteChildren: what a delete takes away says, of each
+// child, whether the plan deletes it first or moves it away first, and
+// where it ends.
+func TestChangesDeleteChildren(t *testing.T) {
+	t.Parallel()
+	// North America dropped: West Coast kept under Europe, East Coast
+	// dropped with it.
+	f := read(t, `format: zohoterritory-tree
+version: 1
+territories:
+  - name: Acme Org
+    id: "5725767000000452001"
+    manager: ava@acme.com
+    users: [ava@acme.com, ben@acme.com, Chloe@acme.com, dev@acme.com, eve@acme.com, "5725767000000411007"]
+    children:
+      - name: Europe
+        id: "5725767000000452005"
+        manager: ava@acme.com
+        users: [ava@acme.com]
+        children:
+          - name: Key Accounts
+            id: "5725767000000452006"
+            description: The ten largest
+          - name: West Coast
+            id: "5725767000000452003"
+            manager: Chloe@acme.com
+            rules:
+              accounts: {"group_operator":"AND","group":[{"field":{"api_name":"Billing_State","id":"5725767000000002001"},"comparator":"in","value":["CA","OR","WA"]},{"field":{"api_name":"Annual_Revenue","id":"5725767000000002002"},"comparator":"greater_than","value":100000}]}
+            users: [Chloe@acme.com, dev@acme.com, eve@acme.com]
+`)
+	in, err := Diff(f, acme(), Options{AllowDelete: true})
+	require.NoError(t, err)
+	p, err := Order(in, acme(), OrderOptions{Created: t0})
+	require.NoError(t, err)
+	var na *TerritoryChange
+	for _, c := range p.Changes() {
+		if c.Territory.ID == tNA {
+			na = &c
+		}
+	}
+	require.NotNil(t, na)
+	assert.Equal(t, ActionDelete, na.Action)
+	assert.Equal(t, []Child{
+		{ID: tWest, Name: "West Coast", Path: "Europe/West Coast"},
+		{ID: tEast, Name: "East Coast", Path: "North America/East Coast", Deleted: true},
+	}, na.Children, "in the org's order")
 }

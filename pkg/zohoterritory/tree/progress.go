@@ -65,33 +65,48 @@ func (s Step) size() int {
 	return len(s.Creates) + len(s.Updates) + len(s.Deletes)
 }
 
-// settled counts the step's settled places and, of them, those Zoho
-// refused.
-func (sp StepProgress) settled() (n, failed int) {
+// settled counts the step's settled places and, of them, those refused
+// for good.
+func (sp StepProgress) settled() (n, refused int) {
 	for _, it := range sp.Settled {
 		n++
-		if it.Outcome == zohoterritory.Failed {
-			failed++
+		if territoryFate(it) == fateRefused {
+			refused++
 		}
 	}
 	for _, it := range sp.SettledUsers {
 		n++
-		if it.Outcome == zohoterritory.Failed {
-			failed++
+		if memberFate(it) == fateRefused {
+			refused++
 		}
 	}
-	return n, failed
+	return n, refused
 }
 
-// Status says whether the run is complete, unfinished or halted.
+// Status says whether the run is complete, unfinished or halted:
+// unfinished while a step has a place without a final outcome (a resume
+// sends it), halted at a structure step, not the last, of which a place
+// was refused for good (the steps after it can never be made); complete
+// otherwise, every place done or refused for good. [ApplyResult.Status]
+// says the same of a run as it ends.
 func (p *Progress) Status() RunStatus {
-	for i, s := range p.Plan.Steps {
-		sp := p.step(i)
-		n, failed := sp.settled()
+	return runStatus(len(p.Plan.Steps), func(i int) (structure bool, open, refused int) {
+		s := p.Plan.Steps[i]
+		n, refused := p.step(i).settled()
+		return s.Members == nil, s.size() - n, refused
+	})
+}
+
+// runStatus is the rule of [RunStatus], for a run of steps steps: tally
+// says of step i whether it is a structure step, how many of its places
+// have no final outcome, and how many were refused for good.
+func runStatus(steps int, tally func(i int) (structure bool, open, refused int)) RunStatus {
+	for i := range steps {
+		structure, open, refused := tally(i)
 		switch {
-		case n < s.size():
+		case open > 0:
 			return RunUnfinished
-		case failed > 0 && s.Members == nil && i < len(p.Plan.Steps)-1:
+		case refused > 0 && structure && i < steps-1:
 			return RunHalted
 		}
 	}
@@ -115,7 +130,7 @@ func (p *Progress) Remaining(i int) (send, maybe int) {
 // when none does.
 func (p *Progress) Halt() int {
 	for i, s := range p.Plan.Steps {
-		if _, failed := p.step(i).settled(); failed > 0 && s.Members == nil {
+		if _, refused := p.step(i).settled(); refused > 0 && s.Members == nil {
 			return i
 		}
 	}

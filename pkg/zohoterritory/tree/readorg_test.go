@@ -46,6 +46,7 @@ func TestReadOrg(t *testing.T) {
 	assert.ElementsMatch(t, []string{engAva, engBen, engChloe, engDev, engGus, engHal}, org.Members[engRoot], "the manager is a member")
 	assert.ElementsMatch(t, []string{engGus, engFay}, org.Members[engEast])
 	assert.NotContains(t, org.Members, engLatam, "an empty territory has no entry")
+	assert.Equal(t, 16, org.Memberships(), "the root 6, North America 3, West Coast 2, East Coast 2, Europe 2, Key Accounts 1 (managers among them)")
 	assert.NotContains(t, membersListed(srv), engLatam, "the counts show it empty: not listed")
 	assert.Len(t, membersListed(srv), 6, "one listing for each other territory")
 

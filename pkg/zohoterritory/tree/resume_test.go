@@ -254,3 +254,50 @@ func TestResumeAfterCancelMidCreate(t *testing.T) {
 	assert.True(t, rr.Steps[1].Territories.Items[0].Inferred, "found by its name")
 	assertAtTarget(t, srv, c)
 }
+
+// TestResumeStoppedAccountsForEveryStep: a resume stopped before it sends
+// anything accounts for every step as the journal holds it: the delete
+// that the first run made after its adds were lost is deleted, not "not
+// sent", and the result's status is the journal's.
+func TestResumeStoppedAccountsForEveryStep(t *testing.T) {
+	t.Parallel()
+	// From the first add until the delete, every request is reset before
+	// it is done: the adds' outcomes are never learned.
+	var faulty atomic.Pointer[zohoterritorytest.Server]
+	var adds, deletes atomic.Bool
+	srv, c := engServer(t, nil, zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
+		switch {
+		case r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/users") && adds.CompareAndSwap(false, true):
+			_ = faulty.Load().SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultResetBefore})
+		case r.Method == http.MethodDelete && strings.HasSuffix(r.URL.Path, "/settings/territories/"+engLatam) && deletes.CompareAndSwap(false, true):
+			_ = faulty.Load().SetFaults()
+		}
+	}}))
+	faulty.Store(srv)
+	_, p := engTargetPlan(t, c)
+	path := journalPath(t)
+	j, err := journal.Create(path, journal.Options{Command: "apply"})
+	require.NoError(t, err)
+	first, err := tree.Apply(t.Context(), c, p, tree.ApplyOptions{Journal: j})
+	require.Error(t, err)
+	require.NoError(t, j.Close())
+	last := len(p.Steps) - 1
+	require.Equal(t, tree.StepDelete, p.Steps[last].Kind)
+	require.Equal(t, tree.StepDone, first.Steps[last].State, "%v", states(first))
+	assert.Equal(t, tree.RunUnfinished, first.Status())
+
+	stop := make(chan struct{})
+	close(stop)
+	jr, run, err := journal.Open(path, journal.Options{Command: "resume"})
+	require.NoError(t, err)
+	res, err := tree.Resume(t.Context(), c, run.Tree, tree.ApplyOptions{Journal: jr, Stop: stop})
+	require.ErrorIs(t, err, zohoterritory.ErrStopped)
+	require.NoError(t, jr.Close())
+	assert.Equal(t, tree.StepDone, res.Steps[last].State, "the journal's delete")
+	assert.Equal(t, zohoterritory.Deleted, res.Steps[last].Territories.Items[0].Outcome)
+	assert.Equal(t, 1, res.Counts().Deleted)
+	reread, err := journal.Read(path)
+	require.NoError(t, err)
+	assert.Equal(t, reread.Tree.Status(), res.Status())
+	assert.Equal(t, tree.RunUnfinished, res.Status())
+}

@@ -49,7 +49,8 @@ type Rules struct {
 	// territories one call of each kind carries.
 	CreatesPerCall, UpdatesPerCall, DeletesPerCall int
 	// TerritoryLimit is the most territories the org holds, used when
-	// [Org].Limit is 0 (not known).
+	// [Org].Limit is 0 (not known): Zoho's API does not tell it, so the
+	// org's admin may ([DefaultTerritoryLimit] otherwise).
 	TerritoryLimit int
 	// TerritoryUserLimit is the most users a territory holds, its
 	// manager counted.
@@ -72,6 +73,14 @@ func DefaultRules() Rules {
 	}
 }
 
+// Check refuses a negative field with a [*zohoterritory.OptionError]
+// naming it (Option "Rules", Field such as "TerritoryLimit"); a zero field
+// takes its default.
+func (r Rules) Check() error {
+	_, err := r.complete()
+	return err
+}
+
 // complete returns r with each zero field at its default, or an error
 // naming a negative one.
 func (r Rules) complete() (Rules, error) {
@@ -91,7 +100,8 @@ func (r Rules) complete() (Rules, error) {
 	} {
 		switch {
 		case *f.v < 0:
-			return r, fmt.Errorf("tree: Rules.%s %d: must not be negative", f.name, *f.v)
+			return r, &zohoterritory.OptionError{Option: "Rules", Field: f.name, Value: *f.v,
+				Err: fmt.Errorf("must not be negative (0 takes the default, %d)", f.def)}
 		case *f.v == 0:
 			*f.v = f.def
 		}

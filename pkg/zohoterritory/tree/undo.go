@@ -406,16 +406,16 @@ func (u *undoer) adds(ref Ref, path string, want, have []string) {
 	add := setMinus(want, have)
 	add = slices.DeleteFunc(add, func(user string) bool {
 		if st := u.ix.users[user].Status; st != "active" {
-			u.in.Skips = append(u.in.Skips, Skip{Territory: ref, Path: path, User: user, Op: OpAdd, Reason: zohoterritory.ReasonUserInactive,
-				Message: fmt.Sprintf("the user is %s: Zoho adds only active users", status(u.ix.users[user]))})
+			u.in.Skips = append(u.in.Skips, Skip{Territory: ref, Path: path, User: user, Op: zohoterritory.OpAddUsers, Reason: zohoterritory.ReasonUserInactive,
+				Message: inactiveMessage(status(u.ix.users[user]))})
 			return true
 		}
 		return false
 	})
 	if room := max(u.r.TerritoryUserLimit-len(have), 0); len(add) > room {
 		for _, user := range add[room:] {
-			u.in.Skips = append(u.in.Skips, Skip{Territory: ref, Path: path, User: user, Op: OpAdd, Reason: zohoterritory.ReasonLimitExceeded,
-				Message: fmt.Sprintf("the territory would hold more than Zoho's %d users", u.r.TerritoryUserLimit)})
+			u.in.Skips = append(u.in.Skips, Skip{Territory: ref, Path: path, User: user, Op: zohoterritory.OpAddUsers, Reason: zohoterritory.ReasonLimitExceeded,
+				Message: zohoterritory.UserLimitSkipMessage(u.r.TerritoryUserLimit)})
 		}
 		add = add[:room]
 	}
@@ -430,7 +430,7 @@ func (u *undoer) removes(ref Ref, path string, users []string, manager string) {
 	var remove []string
 	for _, user := range users {
 		if user == manager {
-			u.in.Skips = append(u.in.Skips, Skip{Territory: ref, Path: path, User: user, Op: OpRemove, Reason: zohoterritory.ReasonManager,
+			u.in.Skips = append(u.in.Skips, Skip{Territory: ref, Path: path, User: user, Op: zohoterritory.OpRemoveUsers, Reason: zohoterritory.ReasonManager,
 				Message: "the user manages the territory"})
 			continue
 		}

@@ -52,7 +52,7 @@ func TestUndo(t *testing.T) {
 			{ID: pacific, Name: "Pacific", Path: "Americas/Pacific", Members: []string{uChloe, uGus}, Children: []string{hawaii}},
 			{ID: hawaii, Name: "Hawaii", Path: "Americas/Pacific/Hawaii", Members: []string{}, Children: []string{}},
 		},
-		Skips: []Skip{{Territory: Ref{ID: pacific}, Path: "Americas/Pacific", User: uChloe, Op: OpRemove, Reason: zohoterritory.ReasonManager,
+		Skips: []Skip{{Territory: Ref{ID: pacific}, Path: "Americas/Pacific", User: uChloe, Op: zohoterritory.OpRemoveUsers, Reason: zohoterritory.ReasonManager,
 			Message: "the user manages the territory"}},
 	}, in)
 
@@ -130,4 +130,6 @@ func TestUndoSkips(t *testing.T) {
 		reasons = append(reasons, sk.User+" "+string(sk.Reason))
 	}
 	assert.Equal(t, []string{uHal1 + " user_inactive", uChloe + " limit_exceeded", uDev + " limit_exceeded"}, reasons)
+	assert.Equal(t, "the user is inactive: Zoho adds only active users", in.Skips[0].Message)
+	assert.Equal(t, zohoterritory.UserLimitSkipMessage(2), in.Skips[1].Message, "the message a plan's adds past the limit have")
 }
