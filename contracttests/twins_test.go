@@ -11,7 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/seed-ab9c0d28/zohoterritory/api"
 	"github.com/seed-ab9c0d28/zohoterritory/gen/zohoapi"

@@ -10,7 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/seed-ab9c0d28/zohoterritory/api"
 	"github.com/seed-ab9c0d28/zohoterritory/internal/testkit"

@@ -14,7 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // UserStatus is the state of a CRM user. Only [StatusActive] users can have
