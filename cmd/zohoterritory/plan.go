@@ -121,6 +121,9 @@ A tree file's plan reads the whole org, as export does; a membership file's
 the memberships with one call per territory (or user), side by side under
 the concurrency limit changes use, and the org's directory once.
 
+Scopes: ZohoCRM.settings.territories.READ and ZohoCRM.users.READ (or their
+.ALL): a plan only reads.
+
 ` + treeFileHelp + "\n\n" + membershipFileHelp + "\n\n" + cmdutil.ExitCodesHelp,
 		Example: `  zohoterritory plan tree.yaml
   zohoterritory plan tree.yaml --allow-delete --out tree.plan

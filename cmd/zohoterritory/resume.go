@@ -38,6 +38,10 @@ The API domain and version are the journal's, unless --api-domain or
 --api-version (or their variables) say otherwise; the credentials come from
 the environment, as for any command.
 
+Scopes: those of the command that started the run (its page says them),
+with ZohoCRM.settings.territories.READ and ZohoCRM.users.READ for a tree
+run's look-ups.
+
 ` + cmdutil.ExitCodesHelp,
 		Example: `  zohoterritory resume ~/.local/state/zohoterritory/20261202T093000123Z-remove-territories-5725767000000411004.jsonl
   zohoterritory runs`,
