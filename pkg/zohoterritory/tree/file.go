@@ -127,14 +127,39 @@ var headerRE = regexp.MustCompile(`^# zohoterritory export of (\S+) \(API (\S+)\
 // checked against Zoho's rules by [File.Check], and against the org by
 // [Diff].
 func ReadFile(r io.Reader, name string) (*File, error) {
-	ps := &problems{file: name}
 	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	return readFile(data, name, nil)
+}
+
+// parsedYAML is a YAML text's first document (or the error that ended
+// it) and the decoder that read it, for the documents after it.
+type parsedYAML struct {
+	doc yaml.Node
+	err error
+	dec *yaml.Decoder
+}
+
+// parseYAML decodes data's first YAML document.
+func parseYAML(data []byte) *parsedYAML {
+	p := &parsedYAML{dec: yaml.NewDecoder(bytes.NewReader(data))}
+	p.err = p.dec.Decode(&p.doc)
+	return p
+}
+
+// readFile reads the tree file data as ReadFile says; p is its first
+// YAML document when the caller has decoded it (to tell what the file
+// is), nil otherwise.
+func readFile(data []byte, name string, p *parsedYAML) (*File, error) {
+	ps := &problems{file: name}
 	if len(data) > maxFileSize {
 		ps.add(Pos{}, "", "", "larger than %d MiB: not a tree file", maxFileSize>>20)
 		return nil, ps.err()
+	}
+	if p == nil {
+		p = parseYAML(data)
 	}
 	f := &File{Name: name}
 	first, _, _ := bytes.Cut(data, []byte("\n"))
@@ -143,9 +168,7 @@ func ReadFile(r io.Reader, name string) (*File, error) {
 			f.Meta = &Meta{APIDomain: string(m[1]), APIVersion: string(m[2]), Exported: t}
 		}
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
+	if err := p.err; err != nil {
 		if errors.Is(err, io.EOF) {
 			ps.add(Pos{}, "", "", "empty: want format: %s, version: %d and territories", FileFormat, FileVersion)
 		} else {
@@ -153,8 +176,9 @@ func ReadFile(r io.Reader, name string) (*File, error) {
 		}
 		return nil, ps.err()
 	}
+	doc := &p.doc
 	var more yaml.Node
-	if err := dec.Decode(&more); err == nil {
+	if err := p.dec.Decode(&more); err == nil {
 		ps.add(Pos{Line: more.Line, Col: more.Column}, "", "", "a second YAML document: a tree file holds one")
 	} else if !errors.Is(err, io.EOF) {
 		ps.add(yamlErrorPos(err), "", "", "%s", yamlErrorText(err))
