@@ -87,9 +87,9 @@ func ReadInput(r io.Reader, name string) (*Input, error) {
 	return &Input{Kind: InputMemberships, Memberships: rows}, err
 }
 
-// inputKind tells what data holds, by its format. For a YAML document
-// it returns the first document as parsed, which a tree file's reading
-// goes on from (nil when data is JSON).
+// inputKind tells what data holds, by its format. For a tree file in
+// YAML it returns the first document as parsed, which the file's reading
+// goes on from; nil otherwise.
 func inputKind(data []byte, name string) (InputKind, *parsedYAML, error) {
 	var head struct {
 		Format *string `json:"format"`
