@@ -106,6 +106,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckIDs$$' -fuzztime 50000x -timeout 10m ./pkg/zohoterritory
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime 50000x -timeout 10m ./pkg/zohoterritory
 	$(GO) test -run '^$$' -fuzz '^FuzzServeRequest$$' -fuzztime 30000x -timeout 10m ./pkg/zohoterritory/zohoterritorytest
+	$(GO) test -run '^$$' -fuzz '^FuzzWriteTo$$' -fuzztime 5000x -timeout 10m ./pkg/zohoterritory/tree
 
 ## vulncheck: govulncheck (pinned in go.mod through tools.go) over every package, against VULNDB
 ## (default https://vuln.go.dev; a local copy: make vulncheck VULNDB=file:///absolute/path/to/vulndb)

@@ -62,3 +62,7 @@ for _ in $(seq "$count"); do # a round of the three at a time (-count runs each 
 	go test -run '^$' -bench '^BenchmarkTreeAtScale$' -benchtime 1x -count 1 -timeout 30m ./pkg/zohoterritory/tree/ >>"$out/tree.txt"
 done
 "${benchstat[@]}" -col /op "$out/tree.txt"
+
+echo "== writing that tree's file (2,000 territories of 51 users): a territory at a time, as File.WriteTo does, vs the whole document at once, as it did (the tests' oracle)"
+go test -run '^$' -bench '^BenchmarkWriteTo$' -benchtime 10x -benchmem -count "$count" ./pkg/zohoterritory/tree/ | tee "$out/writeto.txt" >/dev/null
+"${benchstat[@]}" -col /encoding "$out/writeto.txt"

@@ -127,14 +127,39 @@ var headerRE = regexp.MustCompile(`^# zohoterritory export of (\S+) \(API (\S+)\
 // checked against Zoho's rules by [File.Check], and against the org by
 // [Diff].
 func ReadFile(r io.Reader, name string) (*File, error) {
-	ps := &problems{file: name}
 	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	return readFile(data, name, nil)
+}
+
+// parsedYAML is a YAML text's first document (or the error that ended
+// it) and the decoder that read it, for the documents after it.
+type parsedYAML struct {
+	doc yaml.Node
+	err error
+	dec *yaml.Decoder
+}
+
+// parseYAML decodes data's first YAML document.
+func parseYAML(data []byte) *parsedYAML {
+	p := &parsedYAML{dec: yaml.NewDecoder(bytes.NewReader(data))}
+	p.err = p.dec.Decode(&p.doc)
+	return p
+}
+
+// readFile reads the tree file data as ReadFile says; p is its first
+// YAML document when the caller has decoded it (to tell what the file
+// is), nil otherwise.
+func readFile(data []byte, name string, p *parsedYAML) (*File, error) {
+	ps := &problems{file: name}
 	if len(data) > maxFileSize {
 		ps.add(Pos{}, "", "", "larger than %d MiB: not a tree file", maxFileSize>>20)
 		return nil, ps.err()
+	}
+	if p == nil {
+		p = parseYAML(data)
 	}
 	f := &File{Name: name}
 	first, _, _ := bytes.Cut(data, []byte("\n"))
@@ -143,9 +168,7 @@ func ReadFile(r io.Reader, name string) (*File, error) {
 			f.Meta = &Meta{APIDomain: string(m[1]), APIVersion: string(m[2]), Exported: t}
 		}
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
+	if err := p.err; err != nil {
 		if errors.Is(err, io.EOF) {
 			ps.add(Pos{}, "", "", "empty: want format: %s, version: %d and territories", FileFormat, FileVersion)
 		} else {
@@ -153,8 +176,9 @@ func ReadFile(r io.Reader, name string) (*File, error) {
 		}
 		return nil, ps.err()
 	}
+	doc := &p.doc
 	var more yaml.Node
-	if err := dec.Decode(&more); err == nil {
+	if err := p.dec.Decode(&more); err == nil {
 		ps.add(Pos{Line: more.Line, Col: more.Column}, "", "", "a second YAML document: a tree file holds one")
 	} else if !errors.Is(err, io.EOF) {
 		ps.add(yamlErrorPos(err), "", "", "%s", yamlErrorText(err))
@@ -403,36 +427,106 @@ func yamlErrorText(err error) string {
 // with [ReadFile] writes back as the same bytes (comments other than the
 // export's aside).
 func (f *File) WriteTo(w io.Writer) (int64, error) {
-	var b bytes.Buffer
+	tw := &treeWriter{name: f.Name}
 	if m := f.Meta; m != nil {
-		fmt.Fprintf(&b, "# zohoterritory export of %s (API %s) on %s\n", m.APIDomain, m.APIVersion, m.Exported.UTC().Format(time.RFC3339))
+		fmt.Fprintf(&tw.out, "# zohoterritory export of %s (API %s) on %s\n", m.APIDomain, m.APIVersion, m.Exported.UTC().Format(time.RFC3339))
 	}
-	roots := &yaml.Node{Kind: yaml.SequenceNode}
-	if f.Root != nil {
-		root, err := f.Root.yaml()
-		if err != nil {
-			return 0, err
-		}
-		roots.Content = append(roots.Content, root)
+	var err error
+	if f.Root == nil {
+		err = tw.encode(&tw.out, fileYAML(&yaml.Node{Kind: yaml.SequenceNode}))
+	} else {
+		err = tw.territory(f.Root, 0)
 	}
-	doc := mapping(
-		"format", str(FileFormat),
-		"version", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(FileVersion)},
-		"territories", roots)
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return 0, fmt.Errorf("tree: write %s: %w", f.Name, err)
+	if err != nil {
+		return 0, err
 	}
-	if err := enc.Close(); err != nil {
-		return 0, fmt.Errorf("tree: write %s: %w", f.Name, err)
-	}
-	n, err := w.Write(b.Bytes())
+	n, err := w.Write(tw.out.Bytes())
 	return int64(n), err
 }
 
-// yaml returns the territory as a YAML mapping.
-func (n *Node) yaml() (*yaml.Node, error) {
+// fileYAML returns the file's top mapping with territories.
+func fileYAML(territories *yaml.Node) *yaml.Node {
+	return mapping(
+		"format", str(FileFormat),
+		"version", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(FileVersion)},
+		"territories", territories)
+}
+
+// treeWriter writes a tree file's YAML to out; part is its scratch space.
+type treeWriter struct {
+	name      string
+	out, part bytes.Buffer
+}
+
+// territory writes the territory n, at depth (0 for the root), and the
+// territories under it, as the file's YAML document holds them; for the
+// root, it writes the document's beginning too.
+//
+// The document is not encoded whole because the YAML encoder keeps every
+// event of what it encodes until it is done: for an org's tree (100,000
+// values and more) that queue's growth, by copying, was most of the
+// write's cost (BenchmarkWriteTo). Each territory's own
+// keys are encoded on their own instead, in a document that holds the
+// path down to the territory and nothing else: the file's format,
+// version and territories, then, for each territory above it, a list item
+// with only `children`. The encoder reaches the territory in the state
+// the whole document puts it in (the same indentation, and nothing before
+// the item's dash changes how the item is written), so the lines from the
+// territory's dash on are the bytes the whole document has there; the
+// lines above them, the file's head and the path, are dropped below the
+// root. The tests keep the whole document's encoding and compare the two.
+func (tw *treeWriter) territory(n *Node, depth int) error {
+	m, err := n.fields()
+	if err != nil {
+		return err
+	}
+	for range depth {
+		m = mapping("children", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{m}})
+	}
+	tw.part.Reset()
+	if err := tw.encode(&tw.part, fileYAML(&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{m}})); err != nil {
+		return err
+	}
+	text := tw.part.Bytes()
+	if depth > 0 {
+		for range 3 + depth { // format, version, territories, the path
+			_, text, _ = bytes.Cut(text, []byte("\n"))
+		}
+	}
+	tw.out.Write(text)
+	if len(n.Children) == 0 {
+		return nil
+	}
+	// The key of the territory's children, where the encoder puts the
+	// territory's keys: 2 past a list item's dash, and each list 2 past its
+	// key.
+	tw.out.WriteString(strings.Repeat(" ", 4*(depth+1)))
+	tw.out.WriteString("children:\n")
+	for _, c := range n.Children {
+		if err := tw.territory(c, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encode writes v to w as a YAML document indented by 2, with a fresh
+// encoder (whose queue of events holds only v's).
+func (tw *treeWriter) encode(w io.Writer, v *yaml.Node) error {
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("tree: write %s: %w", tw.name, err)
+	}
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("tree: write %s: %w", tw.name, err)
+	}
+	return nil
+}
+
+// fields returns the territory's own keys, its children aside, as a YAML
+// mapping.
+func (n *Node) fields() (*yaml.Node, error) {
 	var kv []any
 	kv = append(kv, "name", str(n.Name))
 	if n.ID != "" {
@@ -466,17 +560,6 @@ func (n *Node) yaml() (*yaml.Node, error) {
 			users.Content = append(users.Content, str(u))
 		}
 		kv = append(kv, "users", users)
-	}
-	if len(n.Children) > 0 {
-		children := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, c := range n.Children {
-			y, err := c.yaml()
-			if err != nil {
-				return nil, err
-			}
-			children.Content = append(children.Content, y)
-		}
-		kv = append(kv, "children", children)
 	}
 	return mapping(kv...), nil
 }

@@ -44,7 +44,7 @@ func TestRoundTripValues(t *testing.T) {
 	odd := []struct{ name, desc string }{
 		{"123", "yes"}, {"true", "null"}, {"null", "~"}, {"2026-12-06", "3.14"}, {" leading", "trailing "},
 		{"a: b", "#not a comment"}, {"- dash", "line one\nline two\n"}, {"Zürich ünïcödé", "\"quoted\" and 'single'"},
-		{"[x]", "{y}"}, {"@at", "*star &amp !tag %pct"}, {"0x10", "1e3"}, {"ok?", "tab\there"},
+		{"[x]", "{y}"}, {"@at", "*star &amp !tag %pct"}, {"0x10", "1e3"}, {"ok?", "tab\there"}, {"<<", "<<"},
 	}
 	for i, o := range odd {
 		org.Territories = append(org.Territories, Territory{ID: fmt.Sprintf("57257670000009000%02d", i), Name: o.name, ParentID: tKey,
@@ -53,6 +53,9 @@ func TestRoundTripValues(t *testing.T) {
 	org.Territories[4].Criteria = Criteria{
 		Leads: json.RawMessage(`{"field":{"api_name":"Created_Time"},"comparator":"between","value":["2026-01-01","2026-12-31"]}`),
 		Deals: json.RawMessage(`{"field":{"api_name":"Amount","id":null},"comparator":"less_equal","value":1.50e3,"flag":true,"text":"100","n":-0.5,"big":12345678901234567890123,"empty":{},"list":[]}`),
+		// YAML's merge key, as a key and as a value: quoted, or it reads
+		// back as a merge.
+		Accounts: json.RawMessage(`{"<<":"<<","value":["<<"]}`),
 	}
 	text := exported(t, org)
 	f := read(t, text)

@@ -70,7 +70,7 @@ func ReadInput(r io.Reader, name string) (*Input, error) {
 	if len(data) > maxInputSize {
 		return nil, &zohoterritory.FileError{Name: name, Err: fmt.Errorf("larger than %d MiB", maxInputSize>>20)}
 	}
-	switch kind, err := inputKind(data, name); {
+	switch kind, parsed, err := inputKind(data, name); {
 	case err != nil:
 		return nil, err
 	case kind == InputTreePlan:
@@ -80,15 +80,17 @@ func ReadInput(r io.Reader, name string) (*Input, error) {
 		p, err := zohoterritory.ReadPlan(bytes.NewReader(data), name)
 		return &Input{Kind: kind, MembershipPlan: p}, err
 	case kind == InputTree:
-		f, err := ReadFile(bytes.NewReader(data), name)
+		f, err := readFile(data, name, parsed)
 		return &Input{Kind: kind, File: f}, err
 	}
 	rows, err := zohoterritory.ReadMemberships(bytes.NewReader(data), name)
 	return &Input{Kind: InputMemberships, Memberships: rows}, err
 }
 
-// inputKind tells what data holds, by its format.
-func inputKind(data []byte, name string) (InputKind, error) {
+// inputKind tells what data holds, by its format. For a tree file in
+// YAML it returns the first document as parsed, which the file's reading
+// goes on from; nil otherwise.
+func inputKind(data []byte, name string) (InputKind, *parsedYAML, error) {
 	var head struct {
 		Format *string `json:"format"`
 	}
@@ -99,33 +101,33 @@ func inputKind(data []byte, name string) (InputKind, error) {
 		}
 		switch format {
 		case PlanFormat:
-			return InputTreePlan, nil
+			return InputTreePlan, nil, nil
 		case zohoterritory.PlanFormat:
-			return InputMembershipPlan, nil
+			return InputMembershipPlan, nil, nil
 		case FileFormat:
-			return InputTree, nil
+			return InputTree, nil, nil
 		}
-		return "", &zohoterritory.FileError{Name: name, Err: fmt.Errorf(
+		return "", nil, &zohoterritory.FileError{Name: name, Err: fmt.Errorf(
 			"a JSON document, but not a saved plan (its format is %q, not %s or %s), nor a tree file (format %s), nor a membership file",
 			format, PlanFormat, zohoterritory.PlanFormat, FileFormat)}
 	}
 	if len(data) > maxFileSize {
-		return InputMemberships, nil // larger than any tree file
+		return InputMemberships, nil, nil // larger than any tree file
 	}
-	var doc yaml.Node
-	switch err := yaml.Unmarshal(data, &doc); {
-	case err == nil && len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode:
-		if v := valueOf(doc.Content[0], "format"); v != nil && v.Kind == yaml.ScalarNode {
+	p := parseYAML(data)
+	switch {
+	case p.err == nil && len(p.doc.Content) == 1 && p.doc.Content[0].Kind == yaml.MappingNode:
+		if v := valueOf(p.doc.Content[0], "format"); v != nil && v.Kind == yaml.ScalarNode {
 			switch v.Value {
 			case PlanFormat:
-				return InputTreePlan, nil
+				return InputTreePlan, nil, nil
 			case zohoterritory.PlanFormat:
-				return InputMembershipPlan, nil
+				return InputMembershipPlan, nil, nil
 			}
 		}
-		return InputTree, nil
-	case err != nil && formatLine.Match(data):
-		return InputTree, nil
+		return InputTree, p, nil
+	case p.err != nil && formatLine.Match(data):
+		return InputTree, p, nil
 	}
-	return InputMemberships, nil
+	return InputMemberships, nil, nil
 }

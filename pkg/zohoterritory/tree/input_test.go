@@ -53,6 +53,9 @@ func TestReadInput(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, tRoot, in.File.Root.ID)
 	assert.Equal(t, "input", in.File.Name)
+	f, err := ReadFile(strings.NewReader(string(treeYAML)), "input")
+	require.NoError(t, err)
+	assert.Equal(t, f, in.File, "read as ReadFile reads it, places included")
 	in, err = ReadInput(strings.NewReader("territory,user\nWest Coast,chloe@acme.com\n"), "reorg.csv")
 	require.NoError(t, err)
 	assert.Equal(t, []zohoterritory.MembershipRow{{File: "reorg.csv", Line: 2, Territory: "West Coast", User: "chloe@acme.com"}}, in.Memberships)
@@ -72,6 +75,10 @@ func TestReadInputRefuses(t *testing.T) {
 	}{
 		{"a tree file that does not parse", "format: zohoterritory-tree\nversion: 1\nterritories:\n  - name: [Acme\n",
 			true, "input:3:1: not YAML: did not find expected ',' or ']'"},
+		{"a tree file of two documents", "format: zohoterritory-tree\nversion: 1\nterritories: [{name: A}]\n---\nx: 1\n",
+			true, "input:4:1: a second YAML document: a tree file holds one"},
+		{"a tree file whose second document does not parse", "format: zohoterritory-tree\nversion: 1\nterritories: [{name: A}]\n---\nx: [\n",
+			true, "input:5:1: not YAML: did not find expected node content"},
 		{"a mapping without a format", "version: 1\nterritories:\n  - name: Acme Org\n",
 			true, "input:1:1: no format: want format: zohoterritory-tree"},
 		{"a tree file of another format", "format: zohoterritory-tre\nversion: 1\nterritories:\n  - name: Acme Org\n",
