@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -38,4 +40,32 @@ func TestVerbose(t *testing.T) {
 
 	out = runCLI(t, env, "", "remove-users", "-t", northAmerica, ben)
 	assert.Empty(t, strings.TrimPrefix(out.stderr, "zohoterritory: 1 of 1 ids were not removed (0 removed, 1 failed, 0 unknown)\n"), "without -v no attempt is logged")
+}
+
+// TestDemoTree: the tree demo exports the sandbox's org, edits the file,
+// plans it (exit 2, the delete's warning), applies the saved plan, finds
+// the org matching the file, and restores the org, naming the territory
+// created again under its new id.
+func TestDemoTree(t *testing.T) {
+	t.Parallel()
+	out := runCLI(t, nil, "", "demo", "tree")
+	require.Equal(t, 0, out.code, out.stderr)
+	assert.Empty(t, out.stderr)
+	golden(t, "demo_tree", out.stdout)
+	codes := regexp.MustCompile(`\(exit (\d+)\)`).FindAllStringSubmatch(out.stdout, -1)
+	var got []string
+	for _, m := range codes {
+		got = append(got, m[1])
+	}
+	assert.Equal(t, []string{"0", "2", "0", "0", "0"}, got, "export, plan, apply, plan again, restore")
+	for _, s := range []string{
+		"Plan: 1 to create, 1 to update, 1 to delete; 2 memberships to add, 0 to remove",
+		"name  West Coast → Pacific",
+		"No changes: the org matches the file.",
+		"created again: North America/Key Accounts: 5725767000000452005 → ",
+		"a restore does not assign them again",
+	} {
+		assert.Contains(t, out.stdout, s)
+	}
+	assert.NotContains(t, out.stdout, os.TempDir(), "the demo's files are shown by name")
 }
