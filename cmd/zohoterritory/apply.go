@@ -36,7 +36,9 @@ parents first; updates and moves (renames, parents, managers, permissions,
 descriptions, rules), the shallowest first; member adds, then removals;
 deletes, leaves first (children kept elsewhere moved away first, forecasts
 kept). A step of territories of which any failed or whose answer was lost
-stops the run before the next; the output (a table, or -o json) has a row
+stops the run before the next, and so does a membership left unsettled (an
+answer lost, 429s past the retries) before the deletes, which would take
+its user's old territory before the new one is given; the output (a table, or -o json) has a row
 per territory and per membership, with each created territory's id. Restore deletes what the run
 created, puts back every field it changed, and creates again what it
 deleted (Zoho gives it a new id; restore prints the map), but records that

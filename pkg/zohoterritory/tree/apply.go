@@ -108,8 +108,9 @@ type ApplyResult struct {
 	Restored map[string]string
 	// Halted is the index of the structure step whose failed or unsettled
 	// territories stopped the run before its next step; -1 when none did.
-	// A membership phase stops the run only on a failure every call would
-	// meet (the credentials) or a stop. Whether a resume can go past it is
+	// A membership phase stops the run (Halted stays -1) on a failure every
+	// call would meet (the credentials), a stop, or a membership it leaves
+	// unsettled. Whether a resume can go past it is
 	// [ApplyResult.Status]'s to say: not when Zoho refused some of it for
 	// good ([RunHalted]).
 	Halted int
@@ -238,7 +239,11 @@ func (e *PlanError) Error() string {
 // step may need it (a child needs its parent, a name must be free). The
 // membership phase follows ApplySet's rules: one user's refusal does not
 // stop it, nor the run; a failure every call would meet (the credentials)
-// does, and stops the run.
+// does, and stops the run. A membership the phase leaves unsettled (429s
+// past the retries, an answer lost, a call never sent) stops the run
+// before the deletes: a delete takes the territory from its members, who
+// may not have yet the membership the plan gives them instead (as a
+// user's removal waits for their adds); a resume settles it and goes on.
 //
 // The plan is checked before anything is sent (a [*PlanError] names the
 // step and the rule). The [ApplyResult] accounts for every step; a
@@ -620,17 +625,19 @@ func (r *runner) members(ctx context.Context, first, end int) bool {
 		r.fail(err)
 		return false
 	}
-	done := true
+	done, unsettled := true, false
 	for k, m := range res.Results {
 		sr := &r.res.Steps[first+k]
 		sr.Members, sr.State = m, memberState(m)
 		done = done && sr.State == StepDone
+		unsettled = unsettled || sr.State == StepUnsettled
 	}
 	r.failUnlessDone(err, done)
 	// A stop that comes once every call of the phase is sent is met by
 	// the next step's calls, which the client does not send.
 	stopped := errors.Is(err, zohoterritory.ErrStopped) || ctx.Err() != nil
-	return !stopped && (err == nil || !zohoterritory.IsAuthFailure(err))
+	// A membership not settled keeps the deletes back (see Apply).
+	return !stopped && !unsettled && (err == nil || !zohoterritory.IsAuthFailure(err))
 }
 
 // notSent gives each place of the steps this process never sent its

@@ -430,3 +430,52 @@ func TestApplyStopAfterTheMembers(t *testing.T) {
 	assert.True(t, rr.Complete())
 	assertAtTarget(t, srv, c)
 }
+
+// TestApplyUnsettledAddKeepsTheDeletes: an add that meets 429 past the
+// client's retries leaves its membership unsettled, and the run stops
+// before the deletes, which take a territory from its members: the
+// deleted territory stays, the run is unfinished, and a resume makes the
+// rest.
+func TestApplyUnsettledAddKeepsTheDeletes(t *testing.T) {
+	t.Parallel()
+	// After the first add, every call is answered 429.
+	var limited atomic.Pointer[zohoterritorytest.Server]
+	var once sync.Once
+	srv, c := engServer(t, nil, zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/users") {
+			once.Do(func() { _ = limited.Load().SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultRateLimit}) })
+		}
+	}}))
+	limited.Store(srv)
+	_, p := engTargetPlan(t, c)
+	last := len(p.Steps) - 1
+	require.Equal(t, tree.StepDelete, p.Steps[last].Kind)
+	path := journalPath(t)
+	j, err := journal.Create(path, journal.Options{Command: "apply"})
+	require.NoError(t, err)
+	res, err := tree.Apply(t.Context(), c, p, tree.ApplyOptions{Journal: j})
+	require.Error(t, err)
+	require.NoError(t, j.Close())
+	var unsettled []int
+	for i, s := range res.Steps {
+		if s.Members != nil && s.State == tree.StepUnsettled {
+			unsettled = append(unsettled, i)
+		}
+	}
+	assert.NotEmpty(t, unsettled, "the adds after the first, 429'd")
+	assert.Equal(t, zohoterritory.ReasonNotSent, res.Steps[last].Territories.Items[0].Reason, "the delete, kept back")
+	assert.Contains(t, engNamed(srv, "Latin America"), engLatam, "not deleted")
+	assert.Equal(t, tree.RunUnfinished, res.Status(), "a resume sends it")
+	assert.Equal(t, -1, res.Halt(), "nothing refused for good")
+	assert.Zero(t, res.Counts().Deleted)
+
+	run, err := journal.Read(path)
+	require.NoError(t, err)
+	assert.Equal(t, tree.RunUnfinished, run.Tree.Status(), "the journal says the same")
+
+	require.NoError(t, srv.SetFaults())
+	rr, err := resumeJournal(t, srv, c, path, nil)
+	require.NoError(t, err)
+	assert.True(t, rr.Complete())
+	assertAtTarget(t, srv, c)
+}

@@ -256,21 +256,19 @@ func TestResumeAfterCancelMidCreate(t *testing.T) {
 }
 
 // TestResumeStoppedAccountsForEveryStep: a resume stopped before it sends
-// anything accounts for every step as the journal holds it: the delete
-// that the first run made after its adds were lost is deleted, not "not
-// sent", and the result's status is the journal's.
+// anything accounts for every step as the journal holds it: the creates
+// and updates the first run made are done (not "not sent"), the adds whose
+// answers were lost unsettled, the delete they kept back not sent; the
+// result's status is the journal's. A resume then makes the rest.
 func TestResumeStoppedAccountsForEveryStep(t *testing.T) {
 	t.Parallel()
-	// From the first add until the delete, every request is reset before
-	// it is done: the adds' outcomes are never learned.
+	// From the first add on, every request is reset before it is done:
+	// the adds' outcomes are never learned.
 	var faulty atomic.Pointer[zohoterritorytest.Server]
-	var adds, deletes atomic.Bool
+	var adds atomic.Bool
 	srv, c := engServer(t, nil, zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
-		switch {
-		case r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/users") && adds.CompareAndSwap(false, true):
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/users") && adds.CompareAndSwap(false, true) {
 			_ = faulty.Load().SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultResetBefore})
-		case r.Method == http.MethodDelete && strings.HasSuffix(r.URL.Path, "/settings/territories/"+engLatam) && deletes.CompareAndSwap(false, true):
-			_ = faulty.Load().SetFaults()
 		}
 	}}))
 	faulty.Store(srv)
@@ -283,7 +281,7 @@ func TestResumeStoppedAccountsForEveryStep(t *testing.T) {
 	require.NoError(t, j.Close())
 	last := len(p.Steps) - 1
 	require.Equal(t, tree.StepDelete, p.Steps[last].Kind)
-	require.Equal(t, tree.StepDone, first.Steps[last].State, "%v", states(first))
+	require.Equal(t, tree.StepNotSent, first.Steps[last].State, "%v", states(first))
 	assert.Equal(t, tree.RunUnfinished, first.Status())
 
 	stop := make(chan struct{})
@@ -293,11 +291,20 @@ func TestResumeStoppedAccountsForEveryStep(t *testing.T) {
 	res, err := tree.Resume(t.Context(), c, run.Tree, tree.ApplyOptions{Journal: jr, Stop: stop})
 	require.ErrorIs(t, err, zohoterritory.ErrStopped)
 	require.NoError(t, jr.Close())
-	assert.Equal(t, tree.StepDone, res.Steps[last].State, "the journal's delete")
-	assert.Equal(t, zohoterritory.Deleted, res.Steps[last].Territories.Items[0].Outcome)
-	assert.Equal(t, 1, res.Counts().Deleted)
+	for i, s := range res.Steps[:4] {
+		assert.Equal(t, tree.StepDone, s.State, "step %d (%s), the journal's", i, s.Kind)
+	}
+	assert.Equal(t, zohoterritory.Created, res.Steps[1].Territories.Items[0].Outcome)
+	assert.Equal(t, zohoterritory.ReasonNotSent, res.Steps[last].Territories.Items[0].Reason)
+	assert.Equal(t, 2, res.Counts().Created)
 	reread, err := journal.Read(path)
 	require.NoError(t, err)
 	assert.Equal(t, reread.Tree.Status(), res.Status())
 	assert.Equal(t, tree.RunUnfinished, res.Status())
+
+	require.NoError(t, srv.SetFaults())
+	rr, err := resumeJournal(t, srv, c, path, nil)
+	require.NoError(t, err)
+	assert.True(t, rr.Complete())
+	assertAtTarget(t, srv, c)
 }
