@@ -30,11 +30,11 @@ func changeExit(ctx context.Context, a *app, rep *report, err error) error {
 	// A journal's failure alone leaves the calls' own outcome to tell;
 	// joined to a call's failure, that failure decides.
 	journalOnly := jerr != nil && err == error(jerr) //nolint:errorlint // identity: the journal's failure is the whole error, not one of several
-	finish := "run the same command again with --ignore-absent"
+	n := rep.counts()
+	finish := rerun(n, rep.opts)
 	if rep.journal != "" {
 		finish = "run: zohoterritory resume " + shellQuote(rep.journal)
 	}
-	n := rep.counts()
 	interrupted := ctx.Err() != nil || stopped || errors.Is(err, zohoterritory.ErrStopped)
 	if interrupted && n.Unsettled == 0 {
 		interruptedAfter(a)
@@ -63,6 +63,24 @@ func changeExit(ctx context.Context, a *app, rep *report, err error) error {
 		return cmdutil.Exit(cmdutil.ExitPartial, errors.New("the journal is incomplete"))
 	}
 	return nil
+}
+
+// rerun says how to finish a change that has no journal: the same command
+// again, with the flags that count what this run made as done, where the
+// counts do not already (a removal's --ignore-absent, an add's
+// --ignore-present; a move and an apply count both).
+func rerun(n zohoterritory.Counts, opts zohoterritory.CountOptions) string {
+	var flags []string
+	if n.Removes && !opts.AbsentIsDone {
+		flags = append(flags, "--ignore-absent")
+	}
+	if n.Adds && !opts.PresentIsDone {
+		flags = append(flags, "--ignore-present")
+	}
+	if len(flags) == 0 {
+		return "run the same command again"
+	}
+	return "run the same command again with " + strings.Join(flags, " and ")
 }
 
 // interruptedAfter says that an interrupt came once the run had nothing

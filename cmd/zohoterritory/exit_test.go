@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-ab9c0d28/zohoterritory/internal/testorg"
+	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory"
 	"github.com/seed-ab9c0d28/zohoterritory/pkg/zohoterritory/zohoterritorytest"
 )
 
@@ -164,6 +165,32 @@ func TestInterruptedAfterTheLastCall(t *testing.T) {
 			out := cli{env: env, stop: stop}.run(t, tt.args(t.TempDir())...)
 			assert.Equal(t, 0, out.code, out.stderr)
 			assert.Equal(t, tt.before+"zohoterritory: interrupted after the run had sent everything: nothing is left to send\n", out.stderr)
+		})
+	}
+}
+
+// TestRerun: a change without a journal says to run the same command
+// again with the flags that count what it made as done, and only the flags
+// its command has: --ignore-absent for removals, --ignore-present for adds,
+// none where the counts take both as done (a move, an apply).
+func TestRerun(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name          string
+		adds, removes bool
+		opts          zohoterritory.CountOptions
+		want          string
+	}{
+		{"remove-users", false, true, zohoterritory.CountOptions{}, "run the same command again with --ignore-absent"},
+		{"add-users", true, false, zohoterritory.CountOptions{}, "run the same command again with --ignore-present"},
+		{"add-users --ignore-present", true, false, zohoterritory.CountOptions{PresentIsDone: true}, "run the same command again"},
+		{"move-users", true, true, zohoterritory.CountOptions{PresentIsDone: true}, "run the same command again with --ignore-absent"},
+		{"apply", true, true, zohoterritory.CountOptions{PresentIsDone: true, AbsentIsDone: true}, "run the same command again"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, rerun(zohoterritory.Counts{Adds: tt.adds, Removes: tt.removes}, tt.opts))
 		})
 	}
 }

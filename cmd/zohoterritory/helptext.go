@@ -31,8 +31,10 @@ restore of it exits 1 at once. --journal FILE writes it elsewhere,
 const interruptHelp = `Ctrl-C stops sending new calls and waits for those in flight, then prints
 the result as usual, with one line on stderr saying what is left and the
 resume command that finishes the run; a second Ctrl-C stops at once.
-Running the same command again is safe too: ids removed already come back
-"not_member" (with --ignore-absent: "absent", and done).`
+Running the same command again is safe too: a membership removed already
+comes back "not_member", one added already "already_present" (done with
+--ignore-absent and --ignore-present, where the command has them; an apply
+counts both as done).`
 
 // treeFileHelp says what a tree file holds, for plan and apply.
 const treeFileHelp = `The tree file is YAML: format: zohoterritory-tree, version: 1, and
