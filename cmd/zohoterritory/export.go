@@ -71,6 +71,11 @@ func runExport(ctx context.Context, a *app, f *exportFlags) error {
 	if f.clobber && f.out == "" {
 		return cmdutil.Usagef("--clobber: give it with --out FILE")
 	}
+	if f.out != "" {
+		if err := checkOutFile("--out", f.out, f.clobber); err != nil {
+			return err
+		}
+	}
 	c, err := f.client(a, false, false)
 	if err != nil {
 		return err

@@ -29,7 +29,7 @@ func writeFile(flag, path string, clobber bool, write func(io.Writer) error) (er
 		held, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		switch {
 		case errors.Is(err, fs.ErrExist):
-			return cmdutil.Usagef("%s %s: the file exists; give --clobber to replace it, or another name", flag, path)
+			return fileExists(flag, path)
 		case err != nil:
 			return fail(err)
 		}
@@ -56,4 +56,25 @@ func writeFile(flag, path string, clobber bool, write func(io.Writer) error) (er
 		return fail(err)
 	}
 	return nil
+}
+
+// checkOutFile refuses, before anything is read from the org, a path that
+// writeFile would refuse once it had been: one that exists (unless
+// clobber), or in a directory where no file can be made.
+func checkOutFile(flag, path string, clobber bool) error {
+	if !clobber {
+		if _, err := os.Lstat(path); err == nil {
+			return fileExists(flag, path)
+		}
+	}
+	probe, err := os.CreateTemp(filepath.Dir(path), ".zohoterritory-*")
+	if err != nil {
+		return cmdutil.Usagef("%s: %s", flag, cmdutil.Message(err))
+	}
+	_ = probe.Close()
+	return os.Remove(probe.Name())
+}
+
+func fileExists(flag, path string) error {
+	return cmdutil.Usagef("%s %s: the file exists; give --clobber to replace it, or another name", flag, path)
 }

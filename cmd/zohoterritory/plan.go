@@ -161,6 +161,11 @@ func runPlan(ctx context.Context, a *app, f *planCmdFlags, path string) error {
 	if err := f.inputFlags(in, path); err != nil {
 		return err
 	}
+	if f.out != "" {
+		if err := checkOutFile("--out", f.out, true); err != nil {
+			return err
+		}
+	}
 	switch in.Kind {
 	case tree.InputTree:
 		return runTreePlan(ctx, a, f, in.File, path)
