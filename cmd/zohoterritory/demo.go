@@ -24,8 +24,8 @@ func newDemoCmd(a *app) *cobra.Command {
 		Long: `Start the sandbox, an in-memory Zoho CRM, and run this tool's own commands
 against it: a removal by e-mail and territory name with a refused user, an
 unknown address refused before anything is sent, an offboarding with --all,
-a server fault whose lost answer resume settles, and the first removal
-undone from its journal. Each command is shown as you would type it, with its
+a server fault whose lost answer resume settles, and that removal undone
+from its journal. Each command is shown as you would type it, with its
 output and exit status; the journals go to a temporary directory, removed
 at the end. "zohoterritory demo tree" shows the territory tree as code.`,
 		Args: cobra.NoArgs,
@@ -58,7 +58,7 @@ const (
 )
 
 // demoOrg says what the default seed's org holds, for a demo's header.
-const demoOrg = "Its org (territory: manager, members): Acme Org > North America: Ben, Chloe, Dev > West Coast: Dev, Chloe; Key Accounts: Ben, Chloe. Acme Org > Europe: Eve > Key Accounts Europe: Chloe, Eve\n"
+const demoOrg = "Its org (territory: manager, members): Acme Org: Ava, Ben, Chloe, Dev, Eve > North America: Ben, Chloe, Dev > West Coast: Dev, Chloe; Key Accounts: Ben, Chloe. Acme Org > Europe: Eve, Chloe, Finn (inactive) > Key Accounts Europe: Chloe, Eve\n"
 
 func runDemo(ctx context.Context, a *app) error {
 	d, err := startDemo(a)
@@ -100,7 +100,13 @@ func runDemoTree(ctx context.Context, a *app) error {
 	if err := demoEditTree(d.path("acme.yaml")); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	d.say("\n# Edit acme.yaml: Europe gains Dev and a new child, Nordics (Eve, read only); West Coast is renamed Pacific; North America's Key Accounts is left out.\n")
+	edited, err := os.ReadFile(d.path("acme.yaml"))
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	d.say("\n# Edit acme.yaml: Europe gains Dev and a new child, Nordics (Eve, read only); West Coast is renamed Pacific; North America's Key Accounts is left out. It now reads (after its first line, which says what was exported and when):\n")
+	_, body, _ := strings.Cut(string(edited), "\n")
+	d.say("%s", body)
 	d.step(ctx, "Plan it, as a review would: each change, and what the delete takes away. Nothing is deleted by omission without --allow-delete; exit 2: there are changes.",
 		"plan", "acme.yaml", "--allow-delete", "--detailed-exitcode", "--out", "acme.plan")
 	d.step(ctx, "Apply the saved plan as it was reviewed (refused if the org changed since), in the order Zoho accepts, with one journal for the whole run.",
