@@ -605,6 +605,15 @@ func TestTreeApplyMembershipsAsWanted(t *testing.T) {
 	}
 	assert.Equal(t, jsonTreeCounts{Created: 1, Updated: 3, Deleted: 1, Added: 1, Present: 2, Removed: 1}, run.Counts)
 	assert.ElementsMatch(t, []string{ben, dev, eve}, srv.Members(northAmerica))
+	outcomes := map[string]string{}
+	for _, s := range run.Steps {
+		for _, it := range s.Items {
+			if it.User != nil && it.Territory.ID == northAmerica {
+				outcomes[it.User.ID] = it.Outcome
+			}
+		}
+	}
+	assert.Equal(t, map[string]string{chloe: "absent", eve: "already_present"}, outcomes, "Chloe's removal found her gone: absent, as membership reports say")
 }
 
 // TestTreeApplyRateLimited: a step whose calls meet 429 past the retries

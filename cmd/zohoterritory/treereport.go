@@ -27,6 +27,16 @@ type treeRow struct {
 	user *jsonRefNamed
 }
 
+// outcome is the row's outcome as the report shows it: the client's, or
+// "absent" for a removal that found the user gone already, which is done,
+// as membership reports show it.
+func (r treeRow) outcome() string {
+	if r.Absent {
+		return "absent"
+	}
+	return r.Outcome.String()
+}
+
 // treeRows lists every territory and membership of every step of the
 // run, in order, with its outcome ([tree.ApplyResult.Items]).
 func treeRows(plan *tree.Plan, res *tree.ApplyResult) []treeRow {
@@ -118,7 +128,10 @@ func printTreeRun(w io.Writer, format string, allRows bool, plan *tree.Plan, res
 		if r.Inferred {
 			reason = "by an earlier attempt"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Step+1, r.Kind, cell(r.Path), cell(r.Territory), cell(user), r.Outcome, cell(reason), cell(r.Message))
+		if r.Absent {
+			reason = "already not a member"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Step+1, r.Kind, cell(r.Path), cell(r.Territory), cell(user), r.outcome(), cell(reason), cell(r.Message))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -159,7 +172,7 @@ func treeRunJSON(res *tree.ApplyResult, rows []treeRow) jsonTreeRun {
 	}
 	for _, r := range rows {
 		s := &out.Steps[r.Step]
-		s.Items = append(s.Items, jsonTreeItem{Territory: jsonRefNamed{ID: r.Territory, Path: r.Path}, User: r.user, Outcome: r.Outcome.String(),
+		s.Items = append(s.Items, jsonTreeItem{Territory: jsonRefNamed{ID: r.Territory, Path: r.Path}, User: r.user, Outcome: r.outcome(),
 			Reason: string(r.Reason), Code: r.Code, Message: r.Message, Inferred: r.Inferred})
 	}
 	return out

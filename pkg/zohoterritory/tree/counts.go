@@ -94,7 +94,9 @@ type RunCounts struct {
 	// own: never sent (a stop, a step after the one that stopped the run),
 	// or sent in a call that failed as a whole (a 429 past the retries, a
 	// refused token, a request Zoho refused whole; the item's reason says
-	// which). A resume sends them again.
+	// which). A resume sends them again, unless the run halted
+	// ([RunHalted]: a structure step refused for good, which a resume
+	// stops at again; the journal calls them blocked).
 	NotSent int
 }
 
@@ -130,6 +132,10 @@ type RunItem struct {
 	// Done says it is as the plan wants it: changed, or a membership done
 	// under [CountOptions].
 	Done bool
+	// Absent says it is a removal that found the user gone already
+	// ([zohoterritory.ItemResult.Absent] under [CountOptions]): done,
+	// though its Outcome is Zoho's refusal, failed, not_member.
+	Absent bool
 }
 
 // Items returns every territory and membership of every step of the run,
@@ -178,7 +184,7 @@ func (r *ApplyResult) items() []runItem {
 				ri.User = it.ID
 				ri.Outcome, ri.Reason, ri.Code, ri.Message, ri.Inferred = it.Outcome, it.Reason, it.Code, it.Message, it.Inferred
 				f := memberFate(it)
-				ri.Done = f == fateDone
+				ri.Done, ri.Absent = f == fateDone, it.Absent(CountOptions())
 				out = append(out, runItem{ri, f})
 			}
 		}
