@@ -32,7 +32,8 @@ func runTreeResume(ctx context.Context, a *app, f *changeFlags, j *journal.File,
 	case tree.RunHalted:
 		fmt.Fprintf(a.io.Err, "zohoterritory: %s: step %d failed, which stopped the run; it stops there again\n", run.Path, prog.Halt()+1)
 	default:
-		fmt.Fprintf(a.io.Err, "zohoterritory: resuming %s: %s\n", run.Path, prog.Plan.Totals())
+		send, maybe, total := prog.Left()
+		fmt.Fprintf(a.io.Err, "zohoterritory: resuming %s: %d of %d changes to send, %d of them perhaps done already\n", run.Path, send, total, maybe)
 	}
 	res, err := tree.Resume(ctx, c, prog, tree.ApplyOptions{Journal: j, Stop: a.stop})
 	return finishTree(ctx, a, f, prog.Plan, res, err, run.Path)
@@ -46,8 +47,8 @@ func runTreeRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlag
 		return cmdutil.Usagef("--output \"csv\": %s is the journal of a tree run, whose restore prints a table or json", run.Path)
 	}
 	prog := run.Tree
-	if prog.Status() != tree.RunComplete {
-		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the run is unfinished; restoring what it made, as the org shows it\n", run.Path)
+	if st := prog.Status(); st != tree.RunComplete {
+		fmt.Fprintf(a.io.Err, "zohoterritory: %s: the run is %s; restoring what it made, as the org shows it\n", run.Path, st)
 	}
 	c, err := f.client(a, false, !dryRun)
 	if err != nil {

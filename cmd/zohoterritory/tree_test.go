@@ -506,7 +506,7 @@ func TestTreeApplyHalted(t *testing.T) {
 	out := runCLI(t, env, "", "apply", file, "--allow-delete", "--yes", "-o", "table")
 	assert.Equal(t, 2, out.code, out.stderr)
 	assert.Equal(t, keyAccountsGone+"zohoterritory: step 1 (create) failed, so the run stopped before the next: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; 1 refused, 0 unknown, 8 not sent; "+
-		"to take back what it made, run: zohoterritory restore "+out.journal+"\n", out.stderr)
+		"nothing was made, so nothing needs taking back\n", out.stderr)
 	assert.Contains(t, out.stdout, "1     create  Europe/Nordics              -                    -               failed   limit_exceeded")
 	assert.Contains(t, out.stdout, "6     delete  North America/Key Accounts  5725767000000452005  -               failed   not_sent")
 	assert.Len(t, srv.Territories(), 6)
@@ -514,6 +514,9 @@ func TestTreeApplyHalted(t *testing.T) {
 	again := runCLI(t, env, "", "resume", out.journal, "-o", "json")
 	assert.Equal(t, 2, again.code, again.stderr)
 	assert.Contains(t, again.stderr, ": step 1 failed, which stopped the run; it stops there again\n")
+	restore := runCLI(t, env, "", "restore", out.journal, "--dry-run", "-o", "json")
+	assert.Equal(t, 0, restore.code, restore.stderr)
+	assert.Contains(t, restore.stderr, ": the run is halted; restoring what it made")
 	runs := runCLI(t, env, "", "runs", "-o", "json")
 	require.Equal(t, 0, runs.code, runs.stderr)
 	assert.Contains(t, runs.stdout, `"state": "halted"`)
@@ -640,8 +643,10 @@ func TestTreeApplyRateLimited(t *testing.T) {
 	assert.Contains(t, runs.stdout, `"state": "unfinished"`)
 
 	require.NoError(t, srv.SetFaults())
-	out = runCLI(t, env, "", "resume", out.journal, "-o", "json")
+	journalFile := out.journal
+	out = runCLI(t, env, "", "resume", journalFile, "-o", "json")
 	require.Equal(t, 0, out.code, out.stderr)
+	assert.Contains(t, out.stderr, "zohoterritory: resuming "+journalFile+": 9 of 9 changes to send, 0 of them perhaps done already\n")
 	assert.Len(t, namedIDs(srv, "Nordics"), 1)
 }
 
@@ -792,6 +797,6 @@ func TestTreeTerritoryLimit(t *testing.T) {
 	out = runCLI(t, env, "", "apply", file, "--yes", "-o", "json")
 	assert.Equal(t, 2, out.code, out.stderr)
 	assert.Equal(t, "zohoterritory: not all of the plan was made: Zoho refused 1 for good: 0 created, 0 updated, 0 deleted; 0 memberships added, 0 removed; "+
-		"1 refused, 0 unknown, 0 not sent; to take back what it made, run: zohoterritory restore "+out.journal+"\n", out.stderr)
+		"1 refused, 0 unknown, 0 not sent; nothing was made, so nothing needs taking back\n", out.stderr)
 	assert.Contains(t, out.stdout, `"reason": "limit_exceeded"`)
 }

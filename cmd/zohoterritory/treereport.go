@@ -197,6 +197,9 @@ func treeExit(ctx context.Context, a *app, res *tree.ApplyResult, err error, jou
 		finish = "; to finish, run: zohoterritory resume " + shellQuote(journalPath)
 		undo = "; to take back what it made, run: zohoterritory restore " + shellQuote(journalPath)
 	}
+	if res.Done().Empty() {
+		undo = "; nothing was made, so nothing needs taking back"
+	}
 	interrupted := ctx.Err() != nil || stopped || errors.Is(err, zohoterritory.ErrStopped)
 	if interrupted && status != tree.RunUnfinished {
 		interruptedAfter(a)

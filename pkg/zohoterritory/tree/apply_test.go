@@ -389,6 +389,8 @@ func TestApplyRateLimited(t *testing.T) {
 	run, err := journal.Read(path)
 	require.NoError(t, err)
 	assert.Equal(t, res.Status(), run.Tree.Status(), "the journal says the same")
+	send, maybe, total := run.Tree.Left()
+	assert.Equal(t, []int{13, 0, 15}, []int{send, maybe, total}, "a resume sends all but the two names freed, none perhaps done")
 
 	require.NoError(t, srv.SetFaults())
 	rr, err := resumeJournal(t, srv, c, path, nil)

@@ -125,6 +125,17 @@ func (p *Progress) Remaining(i int) (send, maybe int) {
 	return p.Plan.Steps[i].size() - n, len(sp.MaybeDone) + len(sp.MaybeDoneUsers)
 }
 
+// Left returns, over the whole plan, how many territories and memberships
+// a resume sends ([Progress.Remaining] of every step), how many of those
+// an attempt may have done already, and how many the plan holds.
+func (p *Progress) Left() (send, maybe, total int) {
+	for i, s := range p.Plan.Steps {
+		n, m := p.Remaining(i)
+		send, maybe, total = send+n, maybe+m, total+s.size()
+	}
+	return send, maybe, total
+}
+
 // Halt returns the index of the structure step whose territories Zoho
 // refused for good, which keeps the steps after it from being made; -1
 // when none does.

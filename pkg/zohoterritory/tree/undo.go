@@ -41,6 +41,12 @@ type Done struct {
 	Deleted []string `json:"deleted,omitempty"`
 }
 
+// Empty reports whether the run made nothing: a restore has nothing to
+// take back.
+func (d Done) Empty() bool {
+	return len(d.Created) == 0 && len(d.Freed) == 0 && len(d.Updated) == 0 && len(d.Added) == 0 && len(d.Removed) == 0 && len(d.Deleted) == 0
+}
+
 // Undo returns the plan that takes back what a run of p made (done), made
 // by [UndoIntents] and [Order] against the org as read now.
 func Undo(p *Plan, done Done, org *Org, opts OrderOptions) (*Plan, error) {
