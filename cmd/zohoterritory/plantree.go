@@ -39,7 +39,11 @@ func runTreePlan(ctx context.Context, a *app, f *planCmdFlags, file *tree.File, 
 			return err
 		}
 	}
-	if err := printTreePlan(a.io.Out, f.output.format, plan, "No changes: the org matches the file."); err != nil {
+	none := "No changes: the org matches the file."
+	if n := len(plan.Skips); n > 0 {
+		none = fmt.Sprintf("No changes to make: the org matches the file but for the %s left alone above.", plural(n, "membership"))
+	}
+	if err := printTreePlan(a.io.Out, f.output.format, plan, none); err != nil {
 		return err
 	}
 	if f.detailed && plan.HasChanges() {

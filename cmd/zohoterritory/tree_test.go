@@ -105,6 +105,26 @@ func writeTree(t *testing.T, dir, name, text string) string {
 	return path
 }
 
+// TestTreePlanOnlySkips: a file whose one difference from the org is a
+// membership the plan must leave alone (an inactive user, whom Zoho does
+// not add) plans no change, and says that the org matches the file but for
+// it, not that it matches the file.
+func TestTreePlanOnlySkips(t *testing.T) {
+	t.Parallel()
+	srv, env := sandbox(t)
+	out := runCLI(t, env, "", "export")
+	require.Equal(t, 0, out.code, out.stderr)
+	edited := strings.Replace(out.stdout, "users: [chloe@acme.com, dev@acme.com]\n", "users: [chloe@acme.com, dev@acme.com, finn@acme.com]\n", 1)
+	require.NotEqual(t, out.stdout, edited, "West Coast's members")
+	file := writeTree(t, t.TempDir(), "tree.yaml", edited)
+	out = runCLI(t, env, "", "plan", file, "--detailed-exitcode", "-o", "table")
+	assert.Equal(t, 0, out.code, out.stderr)
+	assert.Contains(t, out.stdout, "finn@acme.com skipped, not added (user_inactive)")
+	assert.Contains(t, out.stdout, "No changes to make: the org matches the file but for the 1 membership left alone above.\n")
+	assert.NotContains(t, out.stdout, "No changes: the org matches the file.")
+	onlyReads(t, srv)
+}
+
 // TestExport: the demo org as a tree file and as a membership file; a
 // fresh export of either plans to no changes; --out writes a new file,
 // mode 0600, and replaces one only with --clobber.
