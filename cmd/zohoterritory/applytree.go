@@ -56,7 +56,11 @@ func runTreeApply(ctx context.Context, a *app, f *applyFlags, in *tree.Input, pa
 		return nil
 	}
 	if f.yes {
-		warnDeletes(a.io.Err, plan, path, in.Plan != nil)
+		every := "every one: zohoterritory plan " + shellQuote(path)
+		if in.Plan != nil {
+			every = "every one is in " + path
+		}
+		warnDeletes(a.io.Err, plan, every)
 	} else if err := confirmTreePlan(ctx, a, plan, path, in.Plan != nil); err != nil {
 		return err
 	}
@@ -101,9 +105,9 @@ func confirmTreePlan(ctx context.Context, a *app, plan *tree.Plan, path string, 
 // warnDeletes says on stderr what the territories a plan deletes take
 // away, one line each (the first few of many), and that the records
 // assigned to them lose them for good: what the plan shown before the
-// question says, for an apply that does not ask (--yes). path is the
-// plan's file; saved says it is a saved plan.
-func warnDeletes(w io.Writer, plan *tree.Plan, path string, saved bool) {
+// question says, for an apply that does not ask (--yes), and for a
+// restore. every says where to see every one, when there are more.
+func warnDeletes(w io.Writer, plan *tree.Plan, every string) {
 	var dels []tree.TerritoryChange
 	for _, c := range plan.Changes() {
 		if c.Action == tree.ActionDelete {
@@ -121,10 +125,6 @@ func warnDeletes(w io.Writer, plan *tree.Plan, path string, saved bool) {
 		pluralOf(len(dels), "territory", "territories"), them, them)
 	for i, c := range dels {
 		if i == maxListed {
-			every := fmt.Sprintf("every one: zohoterritory plan %s", shellQuote(path))
-			if saved {
-				every = "every one is in " + path
-			}
 			fmt.Fprintf(w, "  (and %d more; %s)\n", len(dels)-maxListed, every)
 			break
 		}

@@ -69,6 +69,7 @@ func runTreeRestore(ctx context.Context, a *app, f *changeFlags, jf *journalFlag
 		}
 		return printRestorePlan(a.io.Out, f.output.format, plan)
 	}
+	warnDeletes(a.io.Err, plan, "every one: zohoterritory restore "+shellQuote(run.Path)+" --dry-run")
 	j, err := jf.create(a, "restore", "restore", "tree")
 	if err != nil {
 		return err

@@ -41,8 +41,9 @@ description, rules and members, the memberships it removed are added back
 and those it added removed; what the org holds already as it was is left
 alone. Zoho gives a territory created again a new id: restore prints the
 map of old ids to new ones. Records that were assigned to a deleted
-territory are not assigned to it again. --dry-run prints the plan, as "plan"
-prints one, and sends nothing.
+territory are not assigned to it again. Before it sends anything, restore
+says on stderr what each territory it deletes takes away, as apply --yes
+does. --dry-run prints the plan, as "plan" prints one, and sends nothing.
 
 The restore is a run of its own, with its own journal (see "zohoterritory
 resume"). The API domain and version are the journal's, unless

@@ -743,7 +743,7 @@ func TestWarnDeletes(t *testing.T) {
 	require.NoError(t, err)
 
 	var b strings.Builder
-	warnDeletes(&b, plan, "tree.yaml", false)
+	warnDeletes(&b, plan, "every one: zohoterritory plan tree.yaml")
 	assert.Equal(t, "zohoterritory: the plan deletes 7 territories; the records assigned to them lose them, and a restore does not assign them again:\n"+
 		"  - A ("+id(2)+"): its 2 members (ava@acme.com, "+ben+"); its 2 children A1 (moved away first), A/A2 (deleted first)\n"+
 		"  - A/A2 ("+id(4)+"): no member, no child\n"+
@@ -752,7 +752,7 @@ func TestWarnDeletes(t *testing.T) {
 		"  - D ("+id(7)+"): no member, no child\n"+
 		"  (and 2 more; every one: zohoterritory plan tree.yaml)\n", b.String())
 	b.Reset()
-	warnDeletes(&b, plan, "tree.plan", true)
+	warnDeletes(&b, plan, "every one is in tree.plan")
 	assert.Contains(t, b.String(), "  (and 2 more; every one is in tree.plan)\n")
 }
 
