@@ -48,7 +48,8 @@ command and owner, how many ids it had, how many were done (removed, or for
 a restore added), present already, failed, and pending (to be sent by
 "zohoterritory resume"), and whether it is complete. A run of a tree file
 counts its territories and memberships; its owner is the file it was
-planned from, and a run a step stopped for good is "halted".`,
+planned from, and a run a step stopped for good is "halted", with how many
+of its places no resume sends ("halted (3 blocked)"; "blocked" in JSON).`,
 		Example: `  zohoterritory runs
   zohoterritory runs -o json | jq -r '.[] | select(.state == "unfinished") | .path'`,
 		Args: cobra.NoArgs,
@@ -113,7 +114,11 @@ func printRuns(w io.Writer, format, dir string, list []journal.Summary) error {
 			fmt.Fprintf(tw, "-\t-\t-\t-\t-\t-\t-\t-\tunreadable: %s\t%s\n", r.Error, filepath.Base(r.Path))
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", r.Started, r.Command, r.Owner, r.IDs, r.Done, r.Present, r.Failed, r.Pending, r.State, filepath.Base(r.Path))
+		state := r.State
+		if r.Blocked > 0 { // neither done, failed nor pending: what a halted run's resume does not send
+			state = fmt.Sprintf("%s (%d blocked)", state, r.Blocked)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", r.Started, r.Command, r.Owner, r.IDs, r.Done, r.Present, r.Failed, r.Pending, state, filepath.Base(r.Path))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

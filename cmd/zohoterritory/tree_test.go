@@ -540,6 +540,9 @@ func TestTreeApplyHalted(t *testing.T) {
 	runs := runCLI(t, env, "", "runs", "-o", "json")
 	require.Equal(t, 0, runs.code, runs.stderr)
 	assert.Contains(t, runs.stdout, `"state": "halted"`)
+	runs = runCLI(t, env, "", "runs", "-o", "table")
+	require.Equal(t, 0, runs.code, runs.stderr)
+	assert.Contains(t, runs.stdout, "halted (8 blocked)", "the places no resume sends, which no other column counts")
 }
 
 // TestTreeDocShowsThePlan keeps docs/tree.md's example plan the plan the
