@@ -513,24 +513,32 @@ func (s *Server) serveCreate(r *http.Request) (int, any) {
 	if e != nil {
 		return refusal(*e)
 	}
+	return s.eachRecord(recs, msgTerritoryCreated, true, s.createLocked)
+}
+
+// eachRecord makes each of recs with apply, under the lock, and answers
+// with an item for each: apply's refusal, or success with message (a
+// record that is not an object refused first). created says Zoho answers
+// the change 201.
+func (s *Server) eachRecord(recs []record, message string, created bool, apply func(record) (string, *apiError)) (int, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	items := make([]apiError, len(recs))
 	for i, rec := range recs {
-		if id, e := s.createLocked(rec); e != nil {
+		if rec.f == nil {
+			items[i] = rec.about("INVALID_DATA", "territories", msgDataInvalid, nil)
+			continue
+		}
+		if id, e := apply(rec); e != nil {
 			items[i] = *e
 		} else {
-			items[i] = successItem(id, msgTerritoryCreated)
+			items[i] = successItem(id, message)
 		}
 	}
-	return territoriesEnvelope(items, true)
+	return territoriesEnvelope(items, created)
 }
 
 func (s *Server) createLocked(rec record) (string, *apiError) {
-	if rec.f == nil {
-		e := rec.about("INVALID_DATA", "territories", msgDataInvalid, nil)
-		return "", &e
-	}
 	for _, key := range []string{"name", "reporting_to", "permission_type"} {
 		if !rec.given(key) {
 			return "", rec.missing(key)
@@ -615,7 +623,7 @@ func (s *Server) serveUpdate(r *http.Request, rt crmRoute) (int, any) {
 		limit = 1
 	}
 	s.mu.Lock()
-	inPath, known := s.territories[rt.single]
+	_, known := s.territories[rt.single]
 	s.mu.Unlock()
 	if !rt.bulk && !known {
 		return refusal(*invalidPathID(2, msgInvalidTerritoryID))
@@ -624,33 +632,18 @@ func (s *Server) serveUpdate(r *http.Request, rt crmRoute) (int, any) {
 	if e != nil {
 		return refusal(*e)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	items := make([]apiError, len(recs))
-	for i, rec := range recs {
-		if !rt.bulk && rec.given("id") {
-			// The path names the territory; an id in the body must agree.
-			var ref bodyID
-			_ = json.Unmarshal(rec.f["id"], &ref)
-			if ref.raw != inPath.ID {
-				items[i] = rec.about("INVALID_DATA", "id", msgTerritoryIDInvalid, nil)
-				continue
-			}
-		}
-		id, e := s.updateLocked(rec, rt)
-		if e != nil {
-			items[i] = *e
-			continue
-		}
-		items[i] = successItem(id, msgTerritoryUpdated)
-	}
-	return territoriesEnvelope(items, false)
+	return s.eachRecord(recs, msgTerritoryUpdated, false, func(rec record) (string, *apiError) { return s.updateLocked(rec, rt) })
 }
 
 func (s *Server) updateLocked(rec record, rt crmRoute) (string, *apiError) {
-	if rec.f == nil {
-		e := rec.about("INVALID_DATA", "territories", msgDataInvalid, nil)
-		return "", &e
+	if !rt.bulk && rec.given("id") {
+		// The path names the territory; an id in the body must agree.
+		var ref bodyID
+		_ = json.Unmarshal(rec.f["id"], &ref)
+		if ref.raw != rt.single {
+			e := rec.about("INVALID_DATA", "id", msgTerritoryIDInvalid, nil)
+			return "", &e
+		}
 	}
 	var t *territoryState
 	if rt.bulk {
@@ -826,25 +819,10 @@ func (s *Server) serveTransfer(r *http.Request, rt crmRoute) (int, any) {
 	if e != nil {
 		return refusal(*e)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	items := make([]apiError, len(recs))
-	for i, rec := range recs {
-		id, e := s.transferLocked(rec, rt)
-		if e != nil {
-			items[i] = *e
-			continue
-		}
-		items[i] = successItem(id, msgTerritoryTransferred)
-	}
-	return territoriesEnvelope(items, false)
+	return s.eachRecord(recs, msgTerritoryTransferred, false, func(rec record) (string, *apiError) { return s.transferLocked(rec, rt) })
 }
 
 func (s *Server) transferLocked(rec record, rt crmRoute) (string, *apiError) {
-	if rec.f == nil {
-		e := rec.about("INVALID_DATA", "territories", msgDataInvalid, nil)
-		return "", &e
-	}
 	id := rt.single
 	if rec.given("id") {
 		var ref bodyID
