@@ -81,18 +81,44 @@ func (e *JournalError) Unwrap() error { return e.Err }
 // journalHook is a run's view of its journal: call numbers, and the first
 // failure after a call went out, reported with the result.
 type journalHook struct {
-	j     Journal
+	j Journal
+	journalState
+}
+
+// journalState is what a journal hook of either kind ([Journal],
+// [TerritoryJournal]) keeps across a change's calls: their numbers, and the
+// first failure to record that did not stop a call.
+type journalState struct {
 	now   func() time.Time
 	calls atomic.Int64
 	mu    sync.Mutex
-	err   error // the first failure that did not stop a call
+	err   error
+}
+
+func (s *journalState) next() int { return int(s.calls.Add(1)) }
+
+func (s *journalState) keep(step string, err error) {
+	if err == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err == nil {
+		s.err = &JournalError{Step: step, Err: err}
+	}
+}
+
+func (s *journalState) first() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
 }
 
 func (h *journalHook) nextCall() int {
 	if h == nil {
 		return 0
 	}
-	return int(h.calls.Add(1))
+	return h.next()
 }
 
 // hooks returns the request core's per-attempt hooks for call n.
@@ -122,23 +148,10 @@ func (h *journalHook) settled(n int, items []ItemResult) {
 	}
 }
 
-func (h *journalHook) keep(step string, err error) {
-	if err == nil {
-		return
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.err == nil {
-		h.err = &JournalError{Step: step, Err: err}
-	}
-}
-
 // failure returns the first failure that did not stop a call.
 func (h *journalHook) failure() error {
 	if h == nil {
 		return nil
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.err
+	return h.first()
 }

@@ -159,7 +159,7 @@ func (c *Client) change(ctx context.Context, e endpoint, ch Change, tracker *pro
 	}
 	var jh *journalHook
 	if ch.Journal != nil {
-		jh = &journalHook{j: ch.Journal, now: c.now}
+		jh = &journalHook{j: ch.Journal, journalState: journalState{now: c.now}}
 		var maybeIDs []string
 		for _, id := range ids {
 			if maybe[id] {

@@ -60,7 +60,7 @@ func (c *Client) ApplyTerritories(ctx context.Context, ch TerritoryChange) (*Ter
 		return res, nil
 	}
 	if ch.Journal != nil {
-		r.journal = &territoryJournalHook{j: ch.Journal, now: c.now}
+		r.journal = &territoryJournalHook{j: ch.Journal, journalState: journalState{now: c.now}}
 		run := TerritoryRun{Op: ch.Op, Forecasts: ch.Forecasts, APIDomain: c.APIDomain(), APIVersion: c.APIVersion(), Started: c.now()}
 		for _, i := range send {
 			run.Territories = append(run.Territories, r.journalTerritory(i))

@@ -2,8 +2,6 @@ package zohoterritory
 
 import (
 	"encoding/json"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -91,18 +89,15 @@ type TerritoryAttempt struct {
 // territoryJournalHook is a run's view of its journal, as journalHook is a
 // membership run's.
 type territoryJournalHook struct {
-	j     TerritoryJournal
-	now   func() time.Time
-	calls atomic.Int64
-	mu    sync.Mutex
-	err   error // the first failure that did not stop a call
+	j TerritoryJournal
+	journalState
 }
 
 func (h *territoryJournalHook) nextCall() int {
 	if h == nil {
 		return 0
 	}
-	return int(h.calls.Add(1))
+	return h.next()
 }
 
 func (h *territoryJournalHook) sending(n int, op string, attempt int, indexes []int) error {
@@ -133,22 +128,9 @@ func (h *territoryJournalHook) settled(n int, items []TerritoryItem) {
 	}
 }
 
-func (h *territoryJournalHook) keep(step string, err error) {
-	if err == nil {
-		return
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.err == nil {
-		h.err = &JournalError{Step: step, Err: err}
-	}
-}
-
 func (h *territoryJournalHook) failure() error {
 	if h == nil {
 		return nil
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.err
+	return h.first()
 }
