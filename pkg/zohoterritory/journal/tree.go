@@ -168,11 +168,17 @@ func (s stepJournal) SendingTerritories(a zohoterritory.TerritoryAttempt) error 
 }
 
 func (s stepJournal) AnsweredTerritories(a zohoterritory.TerritoryAttempt) error {
-	rec := treeRecord{Type: typeAnswer, Time: a.Time.UTC(), Step: s.step, Call: a.Call, Attempt: a.Attempt, Status: a.Status}
-	if a.Err != nil {
-		rec.Error = a.Err.Error()
+	return s.j.write(answerRecord(s.step, a.Call, a.Attempt, a.Status, a.Err, a.Time))
+}
+
+// answerRecord is the record of an attempt's answer (or of its failure)
+// in step's call.
+func answerRecord(step, call, attempt, status int, err error, at time.Time) treeRecord {
+	rec := treeRecord{Type: typeAnswer, Time: at.UTC(), Step: step, Call: call, Attempt: attempt, Status: status}
+	if err != nil {
+		rec.Error = err.Error()
 	}
-	return s.j.write(rec)
+	return rec
 }
 
 func (s stepJournal) SettledTerritories(call int, items []zohoterritory.TerritoryItem) error {
@@ -218,11 +224,7 @@ func (m memberJournal) Sending(a zohoterritory.JournalAttempt) error {
 }
 
 func (m memberJournal) Answered(a zohoterritory.JournalAttempt) error {
-	rec := treeRecord{Type: typeAnswer, Time: a.Time.UTC(), Step: m.step, Call: a.Call, Attempt: a.Attempt, Status: a.Status}
-	if a.Err != nil {
-		rec.Error = a.Err.Error()
-	}
-	return m.j.write(rec)
+	return m.j.write(answerRecord(m.step, a.Call, a.Attempt, a.Status, a.Err, a.Time))
 }
 
 func (m memberJournal) Settled(call int, items []zohoterritory.ItemResult) error {
