@@ -220,14 +220,7 @@ func (c *Client) change(ctx context.Context, e endpoint, ch Change, tracker *pro
 	if err := jh.failure(); err != nil {
 		errs = append(errs, err)
 	}
-	res = withSettled(all, settled, res)
-	if len(errs) == 0 {
-		return res, nil
-	}
-	if len(errs) == 1 {
-		return res, errs[0]
-	}
-	return res, errors.Join(errs...)
+	return withSettled(all, settled, res), joinErrs(errs)
 }
 
 // settledOf checks ch.Settled against the change's ids and returns it by
@@ -270,6 +263,15 @@ func withSettled(all []string, settled map[string]ItemResult, res *Result) *Resu
 	}
 	res.Items = items
 	return res
+}
+
+// joinErrs is a change's error: nil, the one error as it is (so that a
+// caller's == and errors.As see it unwrapped), or all of them joined.
+func joinErrs(errs []error) error {
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return errors.Join(errs...) // nil for none
 }
 
 func containsErr(errs []error, err error) bool {

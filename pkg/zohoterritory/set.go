@@ -255,14 +255,7 @@ func (c *Client) ApplySet(ctx context.Context, set ChangeSet) (*SetResult, error
 			errs = append(errs, err)
 		}
 	}
-	res := &SetResult{Results: s.results}
-	switch len(errs) {
-	case 0:
-		return res, nil
-	case 1:
-		return res, errs[0]
-	}
-	return res, errors.Join(errs...)
+	return &SetResult{Results: s.results}, joinErrs(errs)
 }
 
 // setRun is one run of a [ChangeSet].

@@ -143,13 +143,7 @@ func (c *Client) ApplyTerritories(ctx context.Context, ch TerritoryChange) (*Ter
 	}
 	res.Items = r.items
 	res.Lookups = int(r.lookups.Load())
-	switch len(errs) {
-	case 0:
-		return res, nil
-	case 1:
-		return res, errs[0]
-	}
-	return res, errors.Join(errs...)
+	return res, joinErrs(errs)
 }
 
 // territoryRun is what the batches of one territory change share.
