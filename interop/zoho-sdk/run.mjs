@@ -48,7 +48,7 @@
 // bodies) are seen and checked.
 //
 // Exit status 0 when every check passed, 1 otherwise.
-import http from "node:http";
+import { describe, header, startRelay } from "./relay.mjs";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -112,57 +112,21 @@ const msg = {
   notAllowedToAdd: "Logged in user can't update their territories",
 };
 
-// ---- the recording relay -------------------------------------------------
+// ---- the recording relay (relay.mjs) ---------------------------------------
 
-// header returns a header's value from Node's raw [name, value, ...] list.
-const header = (raw, name) => {
-  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i].toLowerCase() === name) return raw[i + 1];
-  return undefined;
-};
-
-const exchanges = []; // CRM calls, in order
 const tokenReplies = []; // access tokens the token endpoint issued
 const tokenCalls = []; // "Content-Type -> reply" of each token request, for failures
 
-const relay = http.createServer((req, res) => {
-  const reqChunks = [];
-  req.on("data", (c) => reqChunks.push(c));
-  req.on("end", () => {
-    const reqBody = Buffer.concat(reqChunks);
-    const headers = { ...req.headers, host: sandbox.host };
-    const up = http.request(
-      { host: sandbox.hostname, port: sandbox.port, method: req.method, path: req.url, headers },
-      (upRes) => {
-        const chunks = [];
-        upRes.on("data", (c) => chunks.push(c));
-        upRes.on("end", () => {
-          const body = Buffer.concat(chunks);
-          if (req.url.startsWith("/crm/")) {
-            exchanges.push({ method: req.method, url: req.url, reqHeaders: req.rawHeaders, reqBody: reqBody.toString("utf8"),
-              status: upRes.statusCode, resHeaders: upRes.rawHeaders, body: body.toString("utf8") });
-          } else if (req.url.startsWith("/oauth/v2/token")) {
-            tokenCalls.push(`POST with Content-Type ${JSON.stringify(req.headers["content-type"] ?? "")} -> ${upRes.statusCode} ${body.toString("utf8").slice(0, 200).replace(/"access_token":"[^"]*"/, '"access_token":"..."')}`);
-            try {
-              const t = JSON.parse(body.toString("utf8"));
-              if (t.access_token) tokenReplies.push(t);
-            } catch {
-              // not JSON: the SDK reports it
-            }
-          }
-          res.writeHead(upRes.statusCode, upRes.rawHeaders);
-          res.end(body);
-        });
-      },
-    );
-    up.on("error", (err) => {
-      res.writeHead(502, { "content-type": "text/plain" });
-      res.end(`relay: ${err.message}`);
-    });
-    up.end(reqBody);
-  });
+const { relay, base, exchanges } = await startRelay(sandbox, (req, upRes, body) => {
+  if (!req.url.startsWith("/oauth/v2/token")) return;
+  tokenCalls.push(`POST with Content-Type ${JSON.stringify(req.headers["content-type"] ?? "")} -> ${upRes.statusCode} ${body.toString("utf8").slice(0, 200).replace(/"access_token":"[^"]*"/, '"access_token":"..."')}`);
+  try {
+    const t = JSON.parse(body.toString("utf8"));
+    if (t.access_token) tokenReplies.push(t);
+  } catch {
+    // not JSON: the SDK reports it
+  }
 });
-await new Promise((resolve) => relay.listen(0, "127.0.0.1", resolve));
-const base = `http://127.0.0.1:${relay.address().port}`;
 
 // ---- the SDK, with its default initialisation -----------------------------
 
@@ -178,10 +142,6 @@ const fail = (what) => {
 };
 const pass = (what) => console.log(`ok    ${who}: ${what}`);
 
-function describe(err) {
-  if (err && err.code !== undefined) return `${err.code}: ${err.message ?? ""}${err.details ? ` ${JSON.stringify(err.details)}` : ""}${err.cause ? ` (${err.cause})` : ""}`;
-  return String(err && err.stack ? err.stack : err);
-}
 
 // No findUser(false): the SDK names its user as it starts, as it does for
 // every team that uses it.

@@ -23,7 +23,7 @@
 // them, for `zohoterritory-contract validate --requests`.
 //
 // Exit status 0 when every check passed, 1 otherwise.
-import http from "node:http";
+import { describe, header, startRelay } from "./relay.mjs";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -71,46 +71,9 @@ const msg = {
   invalidTerritory: "Invalid Territory Id",
 };
 
-// ---- the recording relay (as run.mjs's) ------------------------------------
+// ---- the recording relay (relay.mjs) ---------------------------------------
 
-const header = (raw, name) => {
-  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i].toLowerCase() === name) return raw[i + 1];
-  return undefined;
-};
-
-const exchanges = []; // CRM calls, in order
-
-const relay = http.createServer((req, res) => {
-  const reqChunks = [];
-  req.on("data", (c) => reqChunks.push(c));
-  req.on("end", () => {
-    const reqBody = Buffer.concat(reqChunks);
-    const headers = { ...req.headers, host: sandbox.host };
-    const up = http.request(
-      { host: sandbox.hostname, port: sandbox.port, method: req.method, path: req.url, headers },
-      (upRes) => {
-        const chunks = [];
-        upRes.on("data", (c) => chunks.push(c));
-        upRes.on("end", () => {
-          const body = Buffer.concat(chunks);
-          if (req.url.startsWith("/crm/")) {
-            exchanges.push({ method: req.method, url: req.url, reqHeaders: req.rawHeaders, reqBody: reqBody.toString("utf8"),
-              status: upRes.statusCode, resHeaders: upRes.rawHeaders, body: body.toString("utf8") });
-          }
-          res.writeHead(upRes.statusCode, upRes.rawHeaders);
-          res.end(body);
-        });
-      },
-    );
-    up.on("error", (err) => {
-      res.writeHead(502, { "content-type": "text/plain" });
-      res.end(`relay: ${err.message}`);
-    });
-    up.end(reqBody);
-  });
-});
-await new Promise((resolve) => relay.listen(0, "127.0.0.1", resolve));
-const base = `http://127.0.0.1:${relay.address().port}`;
+const { relay, base, exchanges } = await startRelay(sandbox);
 
 // ---- the SDK -----------------------------------------------------------
 
@@ -123,10 +86,6 @@ const fail = (what) => {
   console.log(`FAIL  ${sdkName}: ${what}`);
 };
 
-function describe(err) {
-  if (err && err.code !== undefined) return `${err.code}: ${err.message ?? ""}${err.cause ? ` (${err.cause})` : ""}`;
-  return String(err && err.stack ? err.stack : err);
-}
 
 try {
   await (await new ZOHOCRMSDK.InitializeBuilder())
