@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -360,14 +359,9 @@ func TestApplyMembersAlreadyAsPlanned(t *testing.T) {
 func TestApplyRateLimited(t *testing.T) {
 	t.Parallel()
 	// From the first create on, every call is answered 429.
-	var limited atomic.Pointer[zohoterritorytest.Server]
-	var once sync.Once
-	srv, c := engServer(t, nil, zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/settings/territories") {
-			once.Do(func() { _ = limited.Load().SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultRateLimit}) })
-		}
-	}}))
-	limited.Store(srv)
+	opt, set := faultFrom(http.MethodPost, "/settings/territories", zohoterritorytest.Fault{Kind: zohoterritorytest.FaultRateLimit})
+	srv, c := engServer(t, nil, opt)
+	set(srv)
 	_, p := engTargetPlan(t, c)
 	path := journalPath(t)
 	j, err := journal.Create(path, journal.Options{Command: "apply"})
@@ -441,14 +435,9 @@ func TestApplyStopAfterTheMembers(t *testing.T) {
 func TestApplyUnsettledAddKeepsTheDeletes(t *testing.T) {
 	t.Parallel()
 	// After the first add, every call is answered 429.
-	var limited atomic.Pointer[zohoterritorytest.Server]
-	var once sync.Once
-	srv, c := engServer(t, nil, zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
-		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/users") {
-			once.Do(func() { _ = limited.Load().SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultRateLimit}) })
-		}
-	}}))
-	limited.Store(srv)
+	opt, set := faultFrom(http.MethodPut, "/users", zohoterritorytest.Fault{Kind: zohoterritorytest.FaultRateLimit})
+	srv, c := engServer(t, nil, opt)
+	set(srv)
 	_, p := engTargetPlan(t, c)
 	last := len(p.Steps) - 1
 	require.Equal(t, tree.StepDelete, p.Steps[last].Kind)

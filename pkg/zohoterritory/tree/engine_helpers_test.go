@@ -442,11 +442,18 @@ func resumeJournal(t *testing.T, srv *zohoterritorytest.Server, c *zohoterritory
 // meet fault, whenever it comes: the option to give the sandbox, and the
 // setter of the server it acts on.
 func faultOnce(method, suffix string, fault zohoterritorytest.Fault) (zohoterritorytest.Option, func(*zohoterritorytest.Server)) {
+	fault.Count = 1
+	return faultFrom(method, suffix, fault)
+}
+
+// faultFrom sets fault (as its Count says: every request, for 0) when the
+// first request of method whose path ends in suffix arrives, that request
+// included; as faultOnce.
+func faultFrom(method, suffix string, fault zohoterritorytest.Fault) (zohoterritorytest.Option, func(*zohoterritorytest.Server)) {
 	var srv atomic.Pointer[zohoterritorytest.Server]
 	var done atomic.Bool
 	opt := zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
 		if r.Method == method && strings.HasSuffix(r.URL.Path, suffix) && done.CompareAndSwap(false, true) {
-			fault.Count = 1
 			_ = srv.Load().SetFaults(fault)
 		}
 	}})

@@ -264,14 +264,9 @@ func TestResumeStoppedAccountsForEveryStep(t *testing.T) {
 	t.Parallel()
 	// From the first add on, every request is reset before it is done:
 	// the adds' outcomes are never learned.
-	var faulty atomic.Pointer[zohoterritorytest.Server]
-	var adds atomic.Bool
-	srv, c := engServer(t, nil, zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
-		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/users") && adds.CompareAndSwap(false, true) {
-			_ = faulty.Load().SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultResetBefore})
-		}
-	}}))
-	faulty.Store(srv)
+	opt, set := faultFrom(http.MethodPut, "/users", zohoterritorytest.Fault{Kind: zohoterritorytest.FaultResetBefore})
+	srv, c := engServer(t, nil, opt)
+	set(srv)
 	_, p := engTargetPlan(t, c)
 	path := journalPath(t)
 	j, err := journal.Create(path, journal.Options{Command: "apply"})
