@@ -51,6 +51,44 @@ func (s *Server) serveAdd(w http.ResponseWriter, r *http.Request, rt crmRoute) {
 	writeJSON(w, envelopeStatus(items), map[string][]item{key: items})
 }
 
+// readArray reads a body's array of records under key, as JSON whatever
+// its Content-Type: an empty body, or one without the array or with an
+// empty one, is 400 MANDATORY_NOT_FOUND with missing as its details; a
+// body that is not a JSON object, or whose array is not one, INVALID_DATA.
+func readArray(body io.Reader, key string, missing map[string]any) ([]json.RawMessage, *apiError) {
+	b, err := io.ReadAll(body) // bounded by serveHTTP's MaxBytesReader
+	if err != nil {
+		e := newError(http.StatusBadRequest, "INVALID_DATA", msgBodyNotJSON, nil)
+		return nil, &e
+	}
+	none := func() *apiError {
+		e := newError(http.StatusBadRequest, "MANDATORY_NOT_FOUND", msgMandatoryNotFound, missing)
+		return &e
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, none()
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil || obj == nil {
+		e := newError(http.StatusBadRequest, "INVALID_DATA", msgBodyNotJSON, nil)
+		return nil, &e
+	}
+	raw, ok := obj[key]
+	if !ok || string(bytes.TrimSpace(raw)) == "null" {
+		return nil, none()
+	}
+	var records []json.RawMessage
+	if err := json.Unmarshal(raw, &records); err != nil {
+		e := newError(http.StatusBadRequest, "INVALID_DATA", msgInvalidDataType,
+			map[string]any{"api_name": key, "expected_data_type": "jsonarray"})
+		return nil, &e
+	}
+	if len(records) == 0 {
+		return nil, none()
+	}
+	return records, nil
+}
+
 // readRefs reads an add's body, `{"users": [{"id": "..."}, ...]}` (key is
 // `users` or `territories`), as JSON whatever its Content-Type, none
 // included (Zoho's SDKs send none). An id is a string or the same digits
@@ -63,36 +101,11 @@ func (s *Server) serveAdd(w http.ResponseWriter, r *http.Request, rt crmRoute) {
 // Zoho documents the cap, not its answer). A record that is not an object or
 // has no `id` is read as a record without an id, answered by its own item.
 func readRefs(body io.Reader, key string) ([]bodyID, *apiError) {
-	b, err := io.ReadAll(body) // bounded by serveHTTP's MaxBytesReader
-	if err != nil {
-		e := newError(http.StatusBadRequest, "INVALID_DATA", msgBodyNotJSON, nil)
-		return nil, &e
-	}
-	missing := func() *apiError {
-		e := newError(http.StatusBadRequest, "MANDATORY_NOT_FOUND", msgMandatoryNotFound, map[string]any{"api_name": key})
-		return &e
-	}
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, missing()
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil || obj == nil {
-		e := newError(http.StatusBadRequest, "INVALID_DATA", msgBodyNotJSON, nil)
-		return nil, &e
-	}
-	raw, ok := obj[key]
-	if !ok || string(raw) == "null" {
-		return nil, missing()
-	}
-	var records []json.RawMessage
-	if err := json.Unmarshal(raw, &records); err != nil {
-		e := newError(http.StatusBadRequest, "INVALID_DATA", msgInvalidDataType,
-			map[string]any{"api_name": key, "expected_data_type": "jsonarray"})
-		return nil, &e
+	records, e := readArray(body, key, map[string]any{"api_name": key})
+	if e != nil {
+		return nil, e
 	}
 	switch {
-	case len(records) == 0:
-		return nil, missing()
 	case len(records) > maxAddRecords:
 		e := newError(http.StatusBadRequest, "LIMIT_EXCEEDED", msgTooManyRecords,
 			map[string]any{"api_name": key, "limit": maxAddRecords})

@@ -268,38 +268,11 @@ func (rec record) missing(key string) *apiError {
 // readRecords reads a body's `territories`: at most max of them, each an
 // object or not (a record without fields, answered by its own item).
 func readRecords(body io.Reader, max int) ([]record, *apiError) {
-	b, err := io.ReadAll(body) // bounded by serveHTTP's MaxBytesReader
-	if err != nil {
-		e := newError(http.StatusBadRequest, "INVALID_DATA", msgBodyNotJSON, nil)
-		return nil, &e
+	entries, e := readArray(body, "territories", map[string]any{"api_name": "territories", "json_path": "$.territories"})
+	if e != nil {
+		return nil, e
 	}
-	missing := func() *apiError {
-		e := newError(http.StatusBadRequest, "MANDATORY_NOT_FOUND", msgMandatoryNotFound,
-			map[string]any{"api_name": "territories", "json_path": "$.territories"})
-		return &e
-	}
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, missing()
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil || obj == nil {
-		e := newError(http.StatusBadRequest, "INVALID_DATA", msgBodyNotJSON, nil)
-		return nil, &e
-	}
-	raw, ok := obj["territories"]
-	if !ok || string(bytes.TrimSpace(raw)) == "null" {
-		return nil, missing()
-	}
-	var entries []json.RawMessage
-	if err := json.Unmarshal(raw, &entries); err != nil {
-		e := newError(http.StatusBadRequest, "INVALID_DATA", msgInvalidDataType,
-			map[string]any{"api_name": "territories", "expected_data_type": "jsonarray"})
-		return nil, &e
-	}
-	switch {
-	case len(entries) == 0:
-		return nil, missing()
-	case len(entries) > max:
+	if len(entries) > max {
 		e := newError(http.StatusBadRequest, "INVALID_REQUEST", msgInvalidRequest, nil)
 		return nil, &e
 	}
