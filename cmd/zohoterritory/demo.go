@@ -61,13 +61,11 @@ const (
 const demoOrg = "Its org (territory: manager, members): Acme Org: Ava, Ben, Chloe, Dev, Eve > North America: Ben, Chloe, Dev > West Coast: Dev, Chloe; Key Accounts: Ben, Chloe. Acme Org > Europe: Eve, Chloe, Finn (inactive) > Key Accounts Europe: Chloe, Eve\n"
 
 func runDemo(ctx context.Context, a *app) error {
-	d, err := startDemo(a)
+	d, err := startDemo(a, "0 done; 1 bad input (nothing sent); 2 not all done; 4 credentials refused; 130 interrupted. The tree as code: zohoterritory demo tree.")
 	if err != nil {
 		return err
 	}
 	defer d.close()
-	d.say("The sandbox, an in-memory Zoho CRM, runs at %s. Exit status: 0 done; 1 bad input (nothing sent); 2 not all done; 4 credentials refused; 130 interrupted. The tree as code: zohoterritory demo tree.\n", d.srv.URL())
-	d.say(demoOrg)
 	d.step(ctx, "People by e-mail, territories by name. Ben manages North America: Zoho refuses him, and the exit status says so.",
 		"remove-users", "--territory", "North America", "chloe@acme.com", "dev@acme.com", "ben@acme.com", "--journal", "north-america.jsonl")
 	d.step(ctx, "An address the org does not hold stops the run before anything is sent, naming it.",
@@ -88,13 +86,11 @@ func runDemo(ctx context.Context, a *app) error {
 }
 
 func runDemoTree(ctx context.Context, a *app) error {
-	d, err := startDemo(a)
+	d, err := startDemo(a, "0 done; 1 bad input (nothing sent); 2 changes planned, or not all done; 130 interrupted.")
 	if err != nil {
 		return err
 	}
 	defer d.close()
-	d.say("The sandbox, an in-memory Zoho CRM, runs at %s. Exit status: 0 done; 1 bad input (nothing sent); 2 changes planned, or not all done; 130 interrupted.\n", d.srv.URL())
-	d.say(demoOrg)
 	d.step(ctx, "Export the org's whole tree to a file, to commit to git and edit: every territory with its id, manager, permission and members.",
 		"export", "--out", "acme.yaml")
 	if err := demoEditTree(d.path("acme.yaml")); err != nil {
@@ -181,7 +177,9 @@ type demo struct {
 	steps int
 }
 
-func startDemo(a *app) (*demo, error) {
+// startDemo starts the sandbox and says where it runs, what exits (the
+// exit statuses the demo shows) mean, and what the org holds.
+func startDemo(a *app, exits string) (*demo, error) {
 	srv, err := zohoterritorytest.NewServer()
 	if err != nil {
 		return nil, fmt.Errorf("demo: start the sandbox: %w", err)
@@ -192,7 +190,10 @@ func startDemo(a *app) (*demo, error) {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	env := map[string]string{"ZOHO_API_DOMAIN": srv.URL(), "ZOHO_ACCESS_TOKEN": srv.AccessToken(), "XDG_STATE_HOME": dir}
-	return &demo{a: a, srv: srv, env: env, dir: dir, w: a.io.Out}, nil
+	d := &demo{a: a, srv: srv, env: env, dir: dir, w: a.io.Out}
+	d.say("The sandbox, an in-memory Zoho CRM, runs at %s. Exit status: %s\n", srv.URL(), exits)
+	d.say(demoOrg)
+	return d, nil
 }
 
 func (d *demo) close() {
