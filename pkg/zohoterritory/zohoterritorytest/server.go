@@ -652,7 +652,12 @@ func (s *Server) Territories() []Territory {
 // WaitIdle waits until the server is serving no request, or until ctx
 // ends, and returns ctx's error then. Tests call it before reading the
 // state, so that a request a client gave up on (under [FaultHang] or
-// [FaultLatency], say) has done its work first.
+// [FaultLatency], say) has done its work first. It sees a request from the
+// moment the server begins to handle it: one a client wrote and then gave
+// up on at once (its context cancelled) may not have begun yet, and can
+// land after WaitIdle returns. A test that kills a run should therefore
+// stop it without cancelling the calls it has in flight, as a killed
+// process leaves them, so that they are answered before it returns.
 func (s *Server) WaitIdle(ctx context.Context) error {
 	for {
 		s.mu.Lock()
