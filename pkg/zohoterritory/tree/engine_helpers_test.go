@@ -264,7 +264,7 @@ var errKilled = errors.New("killed")
 //
 // The run's context is not cancelled: a call whose request is on the wire
 // when the process dies is carried out by Zoho all the same, and the test
-// must see it carried out before it reads the org. Cancelling would let
+// must see it carried out before it reads the org. Canceling would let
 // the client give up on such a request while the sandbox has not begun
 // it yet, so that it landed after the restore or resume had read the org
 // (WaitIdle cannot see a request the server has not begun): a race of the

@@ -656,7 +656,7 @@ func (s *Server) Territories() []Territory {
 // moment the server begins to handle it: one a client wrote and then gave
 // up on at once (its context cancelled) may not have begun yet, and can
 // land after WaitIdle returns. A test that kills a run should therefore
-// stop it without cancelling the calls it has in flight, as a killed
+// stop it without canceling the calls it has in flight, as a killed
 // process leaves them, so that they are answered before it returns.
 func (s *Server) WaitIdle(ctx context.Context) error {
 	for {
