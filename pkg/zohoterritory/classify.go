@@ -87,11 +87,13 @@ type wireItem struct {
 	Status  string `json:"status"`
 }
 
-// classify reads one attempt: the response (nil when none arrived), its
-// body, and the error of sending it or of reading the body. envelopeKey is
-// the key of a change's envelope ("users" or "territories"), or "" for a
-// read, whose 200 and 204 are the answers it wants.
-func (c *Client) classify(op, envelopeKey string, resp *http.Response, body []byte, err error, sent bool) answer {
+// classify reads one attempt of cl: the response (nil when none arrived),
+// its body, and the error of sending it or of reading the body. A read
+// (cl.envelopeKey "") wants a 200 or a 204; a change wants its envelope
+// ("users" or "territories") in a 200, 207 or 400, or in a 201 when it
+// creates (cl.creates).
+func (c *Client) classify(cl *call, resp *http.Response, body []byte, err error, sent bool) answer {
+	op, envelopeKey := cl.op, cl.envelopeKey
 	a := answer{resp: resp, body: body, sent: sent}
 	if resp == nil {
 		a.kind, a.err = kindNoResponse, fmt.Errorf("%s: %w", op, withoutQuery(err))
@@ -124,8 +126,9 @@ func (c *Client) classify(op, envelopeKey string, resp *http.Response, body []by
 		return c.requestError(op, a)
 	}
 
-	switch status {
-	case http.StatusOK, http.StatusCreated, http.StatusMultiStatus, http.StatusBadRequest:
+	switch {
+	case status == http.StatusOK, status == http.StatusMultiStatus, status == http.StatusBadRequest:
+	case status == http.StatusCreated && cl.creates:
 	default:
 		return c.requestError(op, a)
 	}

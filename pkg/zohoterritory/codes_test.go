@@ -91,7 +91,7 @@ func TestCodeTableDrivesEveryDecision(t *testing.T) {
 			}
 			body := `{"code":"` + row.code + `","details":{},"message":"m","status":"error"}`
 			resp := &http.Response{StatusCode: row.status, Status: http.StatusText(row.status), Header: http.Header{"Content-Type": {"application/json"}}}
-			a := c.classify("op", "", resp, []byte(body), nil, true)
+			a := c.classify(&call{op: "op"}, resp, []byte(body), nil, true)
 			if row.status == http.StatusOK {
 				return
 			}

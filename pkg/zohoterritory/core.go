@@ -27,7 +27,11 @@ type call struct {
 	op string
 	// envelopeKey is the key of a change's envelope, or "" for a read.
 	envelopeKey string
-	send        sendFunc
+	// creates says the call makes territories: its 201 bears the envelope
+	// as a 200 does. No other change is answered 201 by Zoho; a 201 to
+	// one breaks the contract, and its ids are not guessed at.
+	creates bool
+	send    sendFunc
 	// budget is the retry budget shared by the calls of one listing or
 	// one change.
 	budget *budget
@@ -181,7 +185,7 @@ func (c *Client) attempt(ctx context.Context, cl *call) answer {
 	}
 	gc, err := c.api()
 	if err != nil {
-		return c.classify(cl.op, cl.envelopeKey, nil, nil, err, false)
+		return c.classify(cl, nil, nil, err, false)
 	}
 	resp, err := cl.send(actx, gc)
 	if err != nil {
@@ -189,11 +193,11 @@ func (c *Client) attempt(ctx context.Context, cl *call) answer {
 		if errors.As(err, &authErr) {
 			return answer{kind: kindNoResponse, err: authErr}
 		}
-		return c.classify(cl.op, cl.envelopeKey, nil, nil, err, !isDialError(err))
+		return c.classify(cl, nil, nil, err, !isDialError(err))
 	}
 	body, err := io.ReadAll(resp.Body)
 	_ = resp.Body.Close() // read to the end: nothing is lost
-	return c.classify(cl.op, cl.envelopeKey, resp, body, err, true)
+	return c.classify(cl, resp, body, err, true)
 }
 
 // isDialError reports whether err happened while connecting, before any

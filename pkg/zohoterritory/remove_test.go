@@ -418,6 +418,57 @@ func TestUnreadableEnvelopeIsUnknown(t *testing.T) {
 	assert.Equal(t, []string{"1", "2"}, res.Unknown(), "an answer that breaks the contract is not guessed at")
 }
 
+// TestCreatedAnswersOnlyCreates: Zoho answers a create 201, and the
+// create's envelope in it is read; a 201 to a removal or an add breaks the
+// contract, so its ids come out unknown, whatever its envelope says.
+func TestCreatedAnswersOnlyCreates(t *testing.T) {
+	t.Parallel()
+	answer201 := func(key, id string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusCreated, map[string]any{key: []any{success(id)}})
+		}
+	}
+	changes := []struct {
+		name string
+		key  string
+		op   string
+		do   func(c *Client) (*Result, error)
+	}{
+		{"remove users", "users", "removeUserFromTerritory", func(c *Client) (*Result, error) {
+			return c.RemoveUsersFromTerritory(t.Context(), "5", "11")
+		}},
+		{"remove territories", "territories", "removeTerritoryFromUser", func(c *Client) (*Result, error) {
+			return c.RemoveTerritoriesFromUser(t.Context(), "5", "11")
+		}},
+		{"add users", "users", "addUserToTerritory", func(c *Client) (*Result, error) {
+			return c.AddUsersToTerritory(t.Context(), "5", "11")
+		}},
+		{"add territories", "territories", "addTerritoriesToUser", func(c *Client) (*Result, error) {
+			return c.AddTerritoriesToUser(t.Context(), "5", "11")
+		}},
+	}
+	for _, tt := range changes {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, f, _ := setup(t, answer201(tt.key, "11"))
+			res, err := tt.do(c)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.op+": 201")
+			assert.Equal(t, []string{"11"}, res.Unknown(), "a 201 is no answer of this change")
+			assert.Len(t, f.requests(), 1, "not asked again: the change may be made")
+		})
+	}
+	t.Run("create", func(t *testing.T) {
+		t.Parallel()
+		c, _, _ := setup(t, answer201("territories", "77"))
+		res, err := c.CreateTerritories(t.Context(), NewTerritory{Name: "Atlantic", ReportingTo: "1", PermissionType: ReadOnly})
+		require.NoError(t, err)
+		require.Len(t, res.Items, 1)
+		assert.Equal(t, Created, res.Items[0].Outcome)
+		assert.Equal(t, "77", res.Items[0].ID)
+	})
+}
+
 // TestNumericIDsInAnswers: ids Zoho's Python SDK's way, as JSON numbers,
 // are read digit for digit, beyond 2^53 too.
 func TestNumericIDsInAnswers(t *testing.T) {

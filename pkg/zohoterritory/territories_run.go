@@ -405,6 +405,7 @@ func (r *territoryRun) sendBatch(ctx context.Context, b []int) territoryOutcome 
 	s := r.c.do(ctx, &call{
 		op:          op,
 		envelopeKey: "territories",
+		creates:     r.ch.Op == OpCreateTerritories,
 		budget:      r.budget,
 		stop:        r.ch.Stop,
 		prepare: func(attempt int, last answer) error {
