@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,7 +63,10 @@ func (p *process) kill() {
 // gate stands between the command and the sandbox, and kills the command
 // (SIGKILL) at the at-th request it sees, at the moment mode names; it
 // waits for the process to be gone before it goes on, so nothing depends
-// on timing.
+// on timing. The other requests it passes on are carried to the sandbox
+// whether or not the command is still there to read the answer: a request
+// a killed process had written is carried out all the same, and
+// startKilled waits for each before the test reads the org.
 type gate struct {
 	srv    *httptest.Server
 	target *url.URL
@@ -85,7 +89,7 @@ func newGate(t *testing.T, target string, at int, mode killMode) *gate {
 	g.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := g.seen.Add(1)
 		if n != g.at {
-			proxy.ServeHTTP(w, r)
+			proxy.ServeHTTP(w, r.WithContext(context.WithoutCancel(r.Context())))
 			return
 		}
 		g.once.Do(func() { g.strike(t, w, r) })
@@ -120,7 +124,8 @@ func (g *gate) strike(t *testing.T, w http.ResponseWriter, r *http.Request) {
 }
 
 // startKilled starts the command through g and returns once g has killed
-// it, failing when it ended otherwise.
+// it and every request it had sent through g is answered, failing when it
+// ended otherwise.
 func startKilled(t *testing.T, g *gate, env []string, stdin string, args ...string) *process {
 	t.Helper()
 	p := &process{cmd: exec.Command(build(t), args...), started: make(chan struct{}), exited: make(chan struct{})}
@@ -135,6 +140,7 @@ func startKilled(t *testing.T, g *gate, env []string, stdin string, args ...stri
 		close(p.exited)
 	}()
 	<-p.exited
+	g.srv.Close() // waits for the requests in flight
 	var ee *exec.ExitError
 	require.True(t, errors.As(p.err, &ee), "the process was killed, not ended: %v\nstderr: %s", p.err, p.stderr.String())
 	ws, ok := ee.Sys().(syscall.WaitStatus)
