@@ -312,7 +312,7 @@ func (d *differ) match() {
 func (d *differ) resolve(fn *fnode) {
 	n := fn.n
 	if n.Manager != "" {
-		if u, ok := d.user(fn, "manager", n.Manager); ok {
+		if u, ok := d.user(fn, "manager", -1, n.Manager); ok {
 			// A manager kept is no change for Zoho to refuse, even one
 			// deactivated since.
 			kept := fn.id != "" && d.ix.terr(fn.id).ManagerID == u.ID
@@ -324,7 +324,7 @@ func (d *differ) resolve(fn *fnode) {
 	}
 	seen := make(map[string]bool, len(n.Users))
 	for i, ref := range n.Users {
-		u, ok := d.user(fn, fmt.Sprintf("users[%d]", i), ref)
+		u, ok := d.user(fn, "users", i, ref)
 		if !ok || seen[u.ID] {
 			continue
 		}
@@ -349,9 +349,11 @@ func status(u zohoterritory.User) string {
 	return u.Status
 }
 
-// user resolves a reference given at field of fn's node, reporting a
-// problem when it names no user or several.
-func (d *differ) user(fn *fnode, field, s string) (zohoterritory.User, bool) {
+// user resolves a reference given at field of fn's node (its i-th entry,
+// for i >= 0), reporting a problem when it names no user or several. The
+// entry's name ("users[3]") is made only for a problem: a plan of many
+// users resolves them all.
+func (d *differ) user(fn *fnode, field string, i int, s string) (zohoterritory.User, bool) {
 	ref, err := zohoterritory.ParseUserRef(s)
 	if err != nil {
 		return zohoterritory.User{}, false // reported by checkFile
@@ -363,6 +365,9 @@ func (d *differ) user(fn *fnode, field, s string) (zohoterritory.User, bool) {
 		}
 	}
 	if err != nil {
+		if i >= 0 {
+			field = fmt.Sprintf("%s[%d]", field, i)
+		}
 		d.ps.add(fn.n.At(field), fn.path, field, "%v", err)
 		return zohoterritory.User{}, false
 	}
