@@ -221,7 +221,7 @@ func TestBulkRunUnderMixedFaults(t *testing.T) {
 	))
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
-	c, err := srv.Client(zohoterritory.WithRetryPolicy(fastRetries(250 * time.Millisecond)))
+	c, err := srv.Client(zohoterritory.WithRetryPolicy(fastRetries(time.Second))) // as TestBulkRunUnderEachFault's giveUp
 	require.NoError(t, err)
 
 	everRemoved := map[string]bool{}
