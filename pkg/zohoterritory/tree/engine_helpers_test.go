@@ -418,6 +418,20 @@ func killedApplyAs(t *testing.T, srv *zohoterritorytest.Server, c *zohoterritory
 	require.NoError(t, srv.WaitIdle(t.Context()))
 }
 
+// applyJournaled applies p with opts and a journal of its own at a new
+// path, closed once the run ends, and returns that path beside what Apply
+// returned.
+func applyJournaled(t *testing.T, c *zohoterritory.Client, p *tree.Plan, opts tree.ApplyOptions) (string, *tree.ApplyResult, error) {
+	t.Helper()
+	path := journalPath(t)
+	j, err := journal.Create(path, journal.Options{Command: "apply"})
+	require.NoError(t, err)
+	opts.Journal = j
+	res, err := tree.Apply(t.Context(), c, p, opts)
+	require.NoError(t, j.Close())
+	return path, res, err
+}
+
 // resumeJournal finishes the run of the journal at path, its own records
 // killed by k (nil: never), and returns the result.
 func resumeJournal(t *testing.T, srv *zohoterritorytest.Server, c *zohoterritory.Client, path string, k *killer) (*tree.ApplyResult, error) {

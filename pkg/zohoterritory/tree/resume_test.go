@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -224,8 +223,9 @@ func TestResumeAfterCancelMidCreate(t *testing.T) {
 	var hit atomic.Bool
 	hooks := zohoterritorytest.WithHooks(zohoterritorytest.Hooks{Arrived: func(r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/settings/territories") && hit.CompareAndSwap(false, true) {
-			// Held a moment past the client's cancel, then made.
-			_ = srvp.Load().SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultLatency, Delay: time.Millisecond, Count: 1})
+			// Held until the client gives up on it (the cancel), then
+			// made: never answered, whatever the scheduler does.
+			_ = srvp.Load().SetFaults(zohoterritorytest.Fault{Kind: zohoterritorytest.FaultHang, Count: 1})
 			(*cancel.Load())()
 		}
 	}})
@@ -268,12 +268,8 @@ func TestResumeStoppedAccountsForEveryStep(t *testing.T) {
 	srv, c := engServer(t, nil, opt)
 	set(srv)
 	_, p := engTargetPlan(t, c)
-	path := journalPath(t)
-	j, err := journal.Create(path, journal.Options{Command: "apply"})
-	require.NoError(t, err)
-	first, err := tree.Apply(t.Context(), c, p, tree.ApplyOptions{Journal: j})
+	path, first, err := applyJournaled(t, c, p, tree.ApplyOptions{})
 	require.Error(t, err)
-	require.NoError(t, j.Close())
 	last := len(p.Steps) - 1
 	require.Equal(t, tree.StepDelete, p.Steps[last].Kind)
 	require.Equal(t, tree.StepNotSent, first.Steps[last].State, "%v", states(first))
